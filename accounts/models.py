@@ -1,0 +1,91 @@
+"""People and the roles they hold. What each role may do lives in `communes.access`."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    UNIT_STAFF = "unit_staff", _("unit staff")
+    STANDING_OFFICE = "standing_office", _("standing office reviewer (Phòng VH-XH)")
+    COMMUNE_LEADER = "commune_leader", _("commune leader")
+    PROVINCE_OFFICER = "province_officer", _("province officer")
+    ADMINISTRATOR = "administrator", _("administrator")
+
+
+class Membership(models.Model):
+    """One role of one person: staff of a unit, reviewer or leader of a commune, officer of a province."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    province = models.ForeignKey(
+        "communes.Province",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("province"),
+    )
+    commune = models.ForeignKey(
+        "communes.Commune",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("commune"),
+    )
+    unit = models.ForeignKey(
+        "communes.Unit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("unit"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        indexes = [models.Index(fields=["commune", "role"])]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_matches_role",
+                condition=(
+                    models.Q(role="unit_staff", unit__isnull=False, commune__isnull=False, province__isnull=True)
+                    | models.Q(
+                        role__in=["standing_office", "commune_leader"],
+                        unit__isnull=True,
+                        commune__isnull=False,
+                        province__isnull=True,
+                    )
+                    | models.Q(role="province_officer", province__isnull=False, commune__isnull=True, unit__isnull=True)
+                    | models.Q(role="administrator", province__isnull=True, commune__isnull=True, unit__isnull=True)
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "province", "commune", "unit"],
+                name="membership_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.unit or self.commune or self.province or ""
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def clean(self) -> None:
+        if self.unit_id and self.commune_id and self.unit.commune_id != self.commune_id:
+            raise ValidationError({"unit": _("The unit belongs to another commune.")})

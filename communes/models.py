@@ -1,0 +1,137 @@
+"""Provinces, communes (the tenants) and the units of a commune."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Province(models.Model):
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommuneKind(models.TextChoices):
+    COMMUNE = "xã", _("commune (xã)")
+    WARD = "phường", _("ward (phường)")
+    SPECIAL_ZONE = "đặc khu", _("special zone (đặc khu)")
+
+
+class Commune(models.Model):
+    """The tenant: every plan, indicator, task and figure belongs to exactly one commune."""
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province")
+    )
+    # The official administrative code where known, else a stable slug of the name.
+    code = models.SlugField(_("code"), max_length=50, unique=True, allow_unicode=False)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=CommuneKind.choices, default=CommuneKind.COMMUNE
+    )
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["province", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display_short()} {self.name}"
+
+    def get_kind_display_short(self) -> str:
+        return {"xã": "Xã", "phường": "Phường", "đặc khu": "Đặc khu"}[self.kind]
+
+
+class UnitKind(models.TextChoices):
+    STANDING_OFFICE = "standing_office", _("standing office")
+    DEPARTMENT = "department", _("department")
+    POLICE = "police", _("police")
+    HEALTH_STATION = "health_station", _("health station")
+    PUBLIC_SERVICE_CENTRE = "public_service_centre", _("public-service centre")
+    SCHOOL = "school", _("school")
+    VILLAGE = "village", _("village")
+    COMMITTEE = "committee", _("People's Committee or Party committee")
+    EXTERNAL = "external", _("external organisation")
+
+
+class Unit(models.Model):
+    """A unit that leads or supports indicators and tasks: inside the commune or outside it."""
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="units", verbose_name=_("commune")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=UnitKind.choices)
+    name = models.CharField(_("full name"), max_length=200)
+    short_name = models.CharField(
+        _("short name"), max_length=100, help_text=_('The name the documents use, e.g. "Phòng VH-XH".')
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["commune", "order", "short_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "short_name"], name="unit_short_name_unique"),
+            models.UniqueConstraint(
+                fields=["commune"],
+                condition=models.Q(kind="standing_office"),
+                name="unit_one_standing_office",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def is_external(self) -> bool:
+        return self.kind == UnitKind.EXTERNAL
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    DELETE = "delete", _("deleted")
+    SUBMIT = "submit", _("submitted")
+    RETURN = "return", _("returned")
+    APPROVE = "approve", _("approved")
+    REOPEN = "reopen", _("reopened")
+    INVITE = "invite", _("invited")
+    DEACTIVATE = "deactivate", _("deactivated")
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when, from which value to which, and why. Written by the service that writes."""
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("commune")
+    )
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(_("object"), max_length=300)
+    field = models.CharField(_("field"), max_length=100, blank=True)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["commune", "content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.object_repr}"

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from communes import views as commune_views
+
+admin.site.site_header = "Cổng chỉ tiêu KHCN, ĐMST và CĐS cấp xã"
+
+urlpatterns = [
+    path("", commune_views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("communes.urls")),
+    path("", include("plans.urls")),
+    path("", include("indicators.urls")),
+    path("", include("tasks.urls")),
+]

@@ -1,0 +1,48 @@
+"""Form fields for figures typed the Vietnamese way ("1.250,5", "87,5%")."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from indicators.numbers import NumberParseError, decimal_format_vi, decimal_parse_vi
+
+
+class VietnameseNumberInput(forms.TextInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal | int):
+            return decimal_format_vi(value)
+        return super().format_value(value)
+
+
+class VietnameseDecimalField(forms.CharField):
+    """A Decimal typed with "." for thousands and "," for decimals; shown back the same way."""
+
+    widget = VietnameseNumberInput
+
+    def __init__(self, *, min_value: Decimal | None = None, allow_percent: bool = False, **kwargs):
+        self.min_value = min_value
+        self.allow_percent = allow_percent
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            number = decimal_parse_vi(text, allow_percent=self.allow_percent)
+        except NumberParseError as exc:
+            raise ValidationError(exc.message, code=exc.code, params=exc.params) from exc
+        if self.min_value is not None and number < self.min_value:
+            raise ValidationError(
+                _("The value must be at least %(minimum)s."),
+                code="min_value",
+                params={"minimum": decimal_format_vi(self.min_value)},
+            )
+        return number

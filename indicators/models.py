@@ -1,0 +1,138 @@
+"""Indicators (chỉ tiêu) of a plan and their yearly targets."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from indicators.targets import Comparator
+
+TARGET_YEARS = range(2025, 2046)
+
+
+class MeasureKind(models.TextChoices):
+    PERCENT = "percent", _("percent")
+    COUNT = "count", _("count")
+    RATE_PER_10K = "rate_per_10k", _("rate per 10,000 people")
+    SHARE_BUDGET = "share_budget", _("share of the budget")
+    SHARE_GRDP = "share_grdp", _("share of GRDP")
+    MILESTONE = "milestone", _("milestone (done / not done)")
+    TEXT = "text", _("report or text")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("higher is better")
+    LOWER = "lower", _("lower is better")
+    NONE = "none", _("no direction")
+
+
+class IndicatorGroup(models.Model):
+    commune = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="indicator_groups", verbose_name=_("plan")
+    )
+    numeral = models.CharField(_("numeral"), max_length=10, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator group")
+        verbose_name_plural = _("indicator groups")
+        ordering = ["plan", "order"]
+        indexes = [models.Index(fields=["commune", "plan"])]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "numeral"], name="indicator_group_numeral_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.numeral}. {self.title}" if self.numeral else self.title
+
+
+class Indicator(models.Model):
+    commune = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan")
+    )
+    group = models.ForeignKey(
+        IndicatorGroup, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("group")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_('As printed: "1.1", "3a", "9.1".'))
+    name = models.TextField(_("name"))
+    is_heading = models.BooleanField(
+        _("heading row"), default=False, help_text=_("A heading row without targets of its own.")
+    )
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=60, blank=True)
+    measure_kind = models.CharField(
+        _("kind of measure"), max_length=20, choices=MeasureKind.choices, default=MeasureKind.PERCENT
+    )
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
+    )
+    numerator_definition = models.TextField(_("numerator (a)"), blank=True)
+    denominator_definition = models.TextField(_("denominator (b)"), blank=True)
+    formula = models.CharField(_("formula"), max_length=300, blank=True)
+    data_source = models.TextField(_("data source"), blank=True)
+    guidance = models.TextField(_("guidance"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    lead_units = models.ManyToManyField(
+        "communes.Unit", related_name="led_indicators", blank=True, verbose_name=_("lead units")
+    )
+    support_units = models.ManyToManyField(
+        "communes.Unit", related_name="supported_indicators", blank=True, verbose_name=_("support units")
+    )
+    lead_text = models.CharField(_("lead unit as printed"), max_length=300, blank=True)
+    support_text = models.CharField(_("support units as printed"), max_length=500, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["plan", "order"]
+        indexes = [models.Index(fields=["commune", "plan", "order"])]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name[:80]}"
+
+    @property
+    def is_ratio(self) -> bool:
+        return bool(self.numerator_definition and self.denominator_definition)
+
+
+class Target(models.Model):
+    """The target of one year: the printed text, kept verbatim, and its parsed form."""
+
+    commune = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    text = models.CharField(_("target as printed"), max_length=500)
+    comparator = models.CharField(_("comparator"), max_length=12, choices=Comparator.choices)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)
+    value_max = models.DecimalField(
+        _("upper value"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    is_percent = models.BooleanField(_("printed with %"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="target_year_unique"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2025, year__lte=2045), name="target_year_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}: {self.text}"

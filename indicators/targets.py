@@ -1,0 +1,102 @@
+"""Indicator targets as plans print them: "≥ 70", "35,4%", "2-3", "Khuyến khích", "X", "-".
+
+The printed text stays the source of truth; ParsedTarget is what achievement checks read.
+Anything not understood comes back as TEXT, never as an error: the caller keeps the text.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .numbers import NumberParseError, decimal_parse_vi
+
+
+class Comparator(models.TextChoices):
+    AT_LEAST = "gte", _("at least (≥)")
+    AT_MOST = "lte", _("at most (≤)")
+    EQUAL = "eq", _("value as printed")  # a bare number: judged by the indicator's direction
+    RANGE = "range", _("range")
+    DONE = "done", _("done by then")  # "X", "Hoàn thành"
+    ENCOURAGED = "encouraged", _("encouraged, no pass mark")  # "Khuyến khích"
+    NOT_APPLICABLE = "na", _("not applicable yet")  # "-"
+    TEXT = "text", _("free text")
+
+
+@dataclass(frozen=True)
+class ParsedTarget:
+    comparator: str  # a Comparator value
+    value: Decimal | None  # the number (lower bound for a range)
+    value_max: Decimal | None  # upper bound for a range, else None
+    is_percent: bool  # the text carried a % sign
+    note: str  # text in brackets after the number, e.g. "Các hệ thống đảng số, ..."; else ""
+
+
+# Whole-cell words, matched case-folded. 002 explains its table with "(-)" and "(X)".
+_WORDS = {
+    "khuyến khích": Comparator.ENCOURAGED,
+    "x": Comparator.DONE,
+    "(x)": Comparator.DONE,
+    "hoàn thành": Comparator.DONE,
+    "-": Comparator.NOT_APPLICABLE,
+    "–": Comparator.NOT_APPLICABLE,
+    "—": Comparator.NOT_APPLICABLE,
+    "(-)": Comparator.NOT_APPLICABLE,
+}
+_OPERATORS = {
+    "≥": Comparator.AT_LEAST,
+    "⩾": Comparator.AT_LEAST,
+    ">=": Comparator.AT_LEAST,
+    "=>": Comparator.AT_LEAST,
+    "tối thiểu": Comparator.AT_LEAST,
+    "ít nhất": Comparator.AT_LEAST,
+    "≤": Comparator.AT_MOST,
+    "⩽": Comparator.AT_MOST,
+    "<=": Comparator.AT_MOST,
+    "=<": Comparator.AT_MOST,
+    "tối đa": Comparator.AT_MOST,
+    "không quá": Comparator.AT_MOST,
+}
+_NOTE_RE = re.compile(r"(?P<head>[^(]+?) ?\((?P<note>.*)\)")
+_OPERATOR_RE = re.compile(
+    "(?P<op>" + "|".join(map(re.escape, _OPERATORS)) + r")? ?(?P<number>.*?) ?(?P<percent>%)?"
+)
+# Starts with a digit, so a negative number ("-3") is never read as a range.
+_RANGE_RE = re.compile(
+    r"(?P<low>[0-9][0-9.,]*) ?(?P<p1>%)? ?[-–—] ?(?P<high>[0-9][0-9.,]*) ?(?P<p2>%)?"
+)
+
+
+def _head_parse(head: str) -> ParsedTarget | None:
+    if head in _WORDS:
+        return ParsedTarget(_WORDS[head], None, None, False, "")
+    try:
+        if match := _RANGE_RE.fullmatch(head):
+            low, high = decimal_parse_vi(match["low"]), decimal_parse_vi(match["high"])
+            if low > high:
+                return None
+            is_percent = bool(match["p1"] or match["p2"])
+            return ParsedTarget(Comparator.RANGE, low, high, is_percent, "")
+        match = _OPERATOR_RE.fullmatch(head)
+        value = decimal_parse_vi(match["number"], allow_percent=False)
+    except NumberParseError:
+        return None
+    comparator = _OPERATORS[match["op"]] if match["op"] else Comparator.EQUAL
+    return ParsedTarget(comparator, value, None, bool(match["percent"]), "")
+
+
+def target_parse(text: str) -> ParsedTarget:
+    """Parse one printed target cell; free text comes back as Comparator.TEXT."""
+    clean = " ".join(unicodedata.normalize("NFC", text).split())
+    if not clean:
+        raise ValueError("empty target")
+    head, note = clean, ""
+    if match := _NOTE_RE.fullmatch(clean):
+        head, note = match["head"], match["note"].strip()
+    parsed = _head_parse(head.casefold())
+    if parsed is None:
+        return ParsedTarget(Comparator.TEXT, None, None, False, "")
+    return ParsedTarget(parsed.comparator, parsed.value, parsed.value_max, parsed.is_percent, note)

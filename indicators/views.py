@@ -1,0 +1,44 @@
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from communes.access import access_in_commune
+from communes.audit import audit_trail_for
+from communes.mixins import CommuneMixin, PlanChildFormView
+from indicators.forms import IndicatorForm, IndicatorGroupForm
+from indicators.models import Indicator, IndicatorGroup
+from indicators.services import indicator_targets_set
+
+
+class IndicatorGroupFormView(PlanChildFormView):
+    model = IndicatorGroup
+    form_class = IndicatorGroupForm
+    success_message = _("The indicator group was saved.")
+
+    def success_anchor(self):
+        return f"#group-{self.object.pk}"
+
+
+class IndicatorFormView(PlanChildFormView):
+    model = Indicator
+    form_class = IndicatorForm
+    template_name = "indicators/indicator_form.html"
+    success_message = _("The indicator was saved.")
+
+    def after_save(self, form):
+        indicator_targets_set(actor=self.request.user, indicator=self.object, texts=form.target_texts())
+
+    def success_anchor(self):
+        return f"#indicator-{self.object.pk}"
+
+
+class IndicatorDetailView(CommuneMixin, TemplateView):
+    template_name = "indicators/indicator_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        queryset = Indicator.objects.select_related("plan", "group", "parent").prefetch_related(
+            "lead_units", "support_units", "targets"
+        )
+        indicator = access_in_commune(queryset, self.commune, self.kwargs["pk"])
+        context.update(indicator=indicator, plan=indicator.plan, audit_entries=audit_trail_for(indicator)[:100])
+        return context

@@ -1,0 +1,231 @@
+"""Load the hand-transcribed seed communes of `fixtures/seeds/` (format: fixtures/README.md).
+
+Loading is idempotent: rows are matched by natural key (province code, commune code, unit
+short name, plan key, group numeral, indicator code, section numeral and task code) and
+updated in place, so figures reported against them survive a reload.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from communes.models import Commune, Province, Unit
+from indicators.models import Indicator, IndicatorGroup, Target
+from indicators.targets import target_parse
+from plans.models import Plan
+from tasks.deadlines import deadline_parse
+from tasks.models import Task, TaskSection
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+
+
+class SeedError(ValueError):
+    pass
+
+
+@dataclass
+class SeedLoadResult:
+    commune: Commune
+    plans: list[Plan] = field(default_factory=list)
+    indicators: int = 0
+    tasks: int = 0
+    units: int = 0
+
+
+def _nfc(value):
+    """Seeds are typed on many keyboards: store every text NFC, as the portal does for input."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
+    if isinstance(value, list):
+        return [_nfc(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _nfc(item) for key, item in value.items()}
+    return value
+
+
+def _read(path: Path) -> dict:
+    with path.open("rb") as handle:
+        return _nfc(tomllib.load(handle))
+
+
+def seed_folders(root: Path = SEEDS_DIR) -> list[Path]:
+    return sorted(path for path in root.iterdir() if (path / "commune.toml").exists())
+
+
+@transaction.atomic
+def seed_folder_load(folder: Path) -> SeedLoadResult:
+    data = _read(folder / "commune.toml")
+    province, _ = Province.objects.update_or_create(
+        code=data["province"]["code"], defaults={"name": data["province"]["name"]}
+    )
+    commune_data = data["commune"]
+    commune, _ = Commune.objects.update_or_create(
+        code=commune_data["code"],
+        defaults={
+            "province": province,
+            "name": commune_data["name"],
+            "kind": commune_data.get("kind", "xã"),
+        },
+    )
+    result = SeedLoadResult(commune=commune)
+    units_by_name: dict[str, Unit] = {}
+    for order, row in enumerate(data.get("units", []), start=1):
+        unit, _ = Unit.objects.update_or_create(
+            commune=commune,
+            short_name=row["short_name"],
+            defaults={"name": row["name"], "kind": row["kind"], "order": order},
+        )
+        for name in [row["short_name"], row["name"], *row.get("aliases", [])]:
+            units_by_name[name.casefold()] = unit
+        result.units += 1
+
+    def units(names: list[str], where: str) -> list[Unit]:
+        try:
+            return [units_by_name[name.casefold()] for name in names]
+        except KeyError as exc:
+            raise SeedError(f"{folder.name}: {where} names unknown unit {exc.args[0]!r}") from None
+
+    for path in sorted(folder.glob("*.toml")):
+        if path.name == "commune.toml":
+            continue
+        plan = _plan_load(_read(path), commune, units, result)
+        result.plans.append(plan)
+    return result
+
+
+def _plan_load(data: dict, commune: Commune, units, result: SeedLoadResult) -> Plan:
+    row = data["plan"]
+    plan, _ = Plan.objects.update_or_create(
+        commune=commune,
+        key=row["key"],
+        defaults={
+            "document_number": row["document_number"],
+            "document_type": row.get("document_type", "KH"),
+            "issue_date": row.get("issue_date"),
+            "issue_date_text": row.get("issue_date_text", ""),
+            "title": row["title"],
+            "issuing_body": row["issuing_body"],
+            "signing_authority": row.get("signing_authority", ""),
+            "signer_title": row.get("signer_title", ""),
+            "signer_name": row.get("signer_name", ""),
+            "implements": "\n".join(row.get("implements", [])),
+            "period_start": row["period_start"],
+            "period_end": row["period_end"],
+            "vision_year": row.get("vision_year"),
+            "status": row.get("status", "in_force"),
+            "reporting_duty": row.get("reporting_duty", ""),
+            "note": row.get("note", ""),
+        },
+    )
+
+    groups = {}
+    for order, group_row in enumerate(data.get("indicator_groups", []), start=1):
+        groups[group_row["numeral"]], _ = IndicatorGroup.objects.update_or_create(
+            plan=plan,
+            numeral=group_row["numeral"],
+            defaults={"commune": commune, "title": group_row["title"], "order": order},
+        )
+    indicators: dict[str, Indicator] = {}
+    for order, ind in enumerate(data.get("indicators", []), start=1):
+        where = f"{plan.key} indicator {ind['code']}"
+        if ind["group"] not in groups:
+            raise SeedError(f"{where}: unknown group {ind['group']!r}")
+        if ind.get("parent") and ind["parent"] not in indicators:
+            raise SeedError(f"{where}: parent {ind['parent']!r} must come before it")
+        indicator, _ = Indicator.objects.update_or_create(
+            plan=plan,
+            code=ind["code"],
+            defaults={
+                "commune": commune,
+                "group": groups[ind["group"]],
+                "parent": indicators.get(ind.get("parent", "")),
+                "name": ind["name"],
+                "is_heading": ind.get("heading", False),
+                "unit_of_measure": ind.get("unit", ""),
+                "measure_kind": ind.get("kind", "percent"),
+                "direction": ind.get("direction", "higher"),
+                "numerator_definition": ind.get("numerator", ""),
+                "denominator_definition": ind.get("denominator", ""),
+                "formula": ind.get("formula", ""),
+                "data_source": ind.get("data_source", ""),
+                "guidance": ind.get("guidance", ""),
+                "legal_basis": ind.get("legal_basis", ""),
+                "lead_text": ind.get("lead_text", ""),
+                "support_text": ind.get("support_text", ""),
+                "note": ind.get("note", ""),
+                "order": order,
+            },
+        )
+        indicator.lead_units.set(units(ind.get("lead", []), where))
+        indicator.support_units.set(units(ind.get("support", []), where))
+        _targets_replace(indicator, ind.get("targets", {}))
+        indicators[ind["code"]] = indicator
+        result.indicators += 1
+
+    sections = {}
+    for order, section_row in enumerate(data.get("task_sections", []), start=1):
+        sections[section_row["numeral"]], _ = TaskSection.objects.update_or_create(
+            plan=plan,
+            numeral=section_row["numeral"],
+            defaults={"commune": commune, "title": section_row["title"], "order": order},
+        )
+    tasks: dict[tuple[str, str], Task] = {}
+    for order, task_row in enumerate(data.get("tasks", []), start=1):
+        section_key = task_row.get("section", "")
+        where = f"{plan.key} task {section_key}.{task_row['code']}"
+        if section_key and section_key not in sections:
+            raise SeedError(f"{where}: unknown section {section_key!r}")
+        parent_key = (section_key, task_row.get("parent", ""))
+        if task_row.get("parent") and parent_key not in tasks:
+            raise SeedError(f"{where}: parent {task_row['parent']!r} must come before it")
+        budget = task_row.get("budget")
+        task, _ = Task.objects.update_or_create(
+            plan=plan,
+            section=sections.get(section_key),
+            code=task_row["code"],
+            defaults={
+                "commune": commune,
+                "parent": tasks.get(parent_key),
+                "name": task_row["name"],
+                "lead_text": task_row.get("lead_text", ""),
+                "support_text": task_row.get("support_text", ""),
+                "expected_result": task_row.get("result", ""),
+                "budget_million_vnd": Decimal(budget) if budget else None,
+                "deadline_text": task_row.get("deadline", ""),
+                "note": task_row.get("note", ""),
+                "order": order,
+            },
+        )
+        task.deadline_apply(deadline_parse(task.deadline_text))
+        task.save()
+        task.lead_units.set(units(task_row.get("lead", []), where))
+        task.support_units.set(units(task_row.get("support", []), where))
+        tasks[(section_key, task_row["code"])] = task
+        result.tasks += 1
+    return plan
+
+
+def _targets_replace(indicator: Indicator, targets: dict[str, str]) -> None:
+    years = {int(year): text for year, text in targets.items()}
+    indicator.targets.exclude(year__in=years).delete()
+    for year, text in years.items():
+        parsed = target_parse(text)
+        Target.objects.update_or_create(
+            indicator=indicator,
+            year=year,
+            defaults={
+                "commune": indicator.commune,
+                "text": text,
+                "comparator": parsed.comparator,
+                "value": parsed.value,
+                "value_max": parsed.value_max,
+                "is_percent": parsed.is_percent,
+                "note": parsed.note,
+            },
+        )

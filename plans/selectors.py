@@ -1,0 +1,101 @@
+"""Reads for the plan page: a fixed number of queries whatever the size of the plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from communes.models import Commune, Unit
+from indicators.models import Indicator, IndicatorGroup, Target
+from plans.models import Plan
+from tasks.models import Task, TaskSection
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    targets: dict[int, Target]
+    depth: int
+
+
+@dataclass
+class IndicatorGroupBlock:
+    group: IndicatorGroup
+    rows: list[IndicatorRow] = field(default_factory=list)
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(1 for row in self.rows if not row.indicator.is_heading)
+
+
+@dataclass
+class TaskSectionBlock:
+    section: TaskSection | None
+    tasks: list[Task] = field(default_factory=list)
+
+
+@dataclass
+class PlanDetail:
+    plan: Plan
+    years: list[int]
+    groups: list[IndicatorGroupBlock]
+    sections: list[TaskSectionBlock]
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(block.indicator_count for block in self.groups)
+
+    @property
+    def task_count(self) -> int:
+        return sum(len(block.tasks) for block in self.sections)
+
+    @property
+    def flagged_tasks(self) -> list[Task]:
+        return [task for block in self.sections for task in block.tasks if task.deadline_flagged]
+
+
+def plans_of_commune(commune: Commune) -> QuerySet[Plan]:
+    return Plan.objects.filter(commune=commune).order_by("-period_start", "document_number")
+
+
+def _units_prefetch(name: str) -> Prefetch:
+    return Prefetch(name, queryset=Unit.objects.order_by("order", "short_name"))
+
+
+def plan_detail(plan: Plan) -> PlanDetail:
+    groups = list(IndicatorGroup.objects.filter(plan=plan).order_by("order"))
+    indicators = list(
+        Indicator.objects.filter(plan=plan)
+        .order_by("order")
+        .prefetch_related(
+            _units_prefetch("lead_units"),
+            _units_prefetch("support_units"),
+            Prefetch("targets", queryset=Target.objects.order_by("year")),
+        )
+    )
+    years = sorted({target.year for indicator in indicators for target in indicator.targets.all()})
+    blocks = {group.pk: IndicatorGroupBlock(group) for group in groups}
+    by_pk = {indicator.pk: indicator for indicator in indicators}
+    for indicator in indicators:
+        depth, parent_id = 0, indicator.parent_id
+        while parent_id and depth < 5:
+            depth += 1
+            parent_id = by_pk[parent_id].parent_id if parent_id in by_pk else None
+        targets = {target.year: target for target in indicator.targets.all()}
+        blocks[indicator.group_id].rows.append(IndicatorRow(indicator, targets, depth))
+
+    sections = list(TaskSection.objects.filter(plan=plan).order_by("order"))
+    tasks = (
+        Task.objects.filter(plan=plan)
+        .order_by("order")
+        .prefetch_related(_units_prefetch("lead_units"), _units_prefetch("support_units"))
+    )
+    section_blocks = {section.pk: TaskSectionBlock(section) for section in sections}
+    unsectioned = TaskSectionBlock(None)
+    for task in tasks:
+        (section_blocks.get(task.section_id) or unsectioned).tasks.append(task)
+    task_blocks = list(section_blocks.values())
+    if unsectioned.tasks:
+        task_blocks.insert(0, unsectioned)
+    return PlanDetail(plan=plan, years=years, groups=list(blocks.values()), sections=task_blocks)

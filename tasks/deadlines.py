@@ -1,0 +1,129 @@
+"""Task deadlines as plans print them: "Tháng 7/2025", "Quý IV/2025", "Hàng năm", "2025-2030"...
+
+The printed text stays the source of truth; ParsedDeadline is what schedules and overdue checks
+read. Text that is not understood is kept and flagged (UNPARSED), never rejected.
+"""
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import date
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DeadlineKind(models.TextChoices):
+    DATE = "date", _("due date")  # "Tháng 7/2025", "Quý IV/2025", "Năm 2026"
+    YEARLY = "yearly", _("every year")  # "Hàng năm", "Hằng năm", "Tháng 11 năm trước"
+    CONTINUOUS = "continuous", _("continuous")  # "Thường xuyên"
+    ON_REQUEST = "on_request", _("on request")  # "Khi có đề nghị"
+    SPAN = "span", _("span of years")  # "2025-2030"
+    OPEN_START = "open_start", _("from a year on")  # "Từ năm 2026", "2025 và những năm tiếp theo"
+    NONE = "none", _("no deadline printed")  # empty text
+    UNPARSED = "unparsed", _("not understood")  # anything else: kept and flagged
+
+
+@dataclass(frozen=True)
+class ParsedDeadline:
+    kind: str  # DeadlineKind value (the main form)
+    due_date: date | None = None  # DATE: the last day of the month/quarter/year
+    is_continuous: bool = False  # also True for combinations "... và thường xuyên"
+    recurrence_month: int | None = None  # YEARLY: 12 for "Hàng năm", 11 for "Tháng 11 năm trước"
+    recurrence_for_next_year: bool = False  # "Tháng 11 năm trước": due each November, for next year
+    start_year: int | None = None  # SPAN / OPEN_START
+    end_year: int | None = None  # SPAN
+    flagged: bool = False  # True only for UNPARSED
+
+
+# Patterns run on NFC, case-folded text with single spaces; " ?" tolerates "9 / 2025".
+_SEP = r" ?(?:/|-|năm) ?"  # "Tháng 7/2025", "Tháng 7-2025", "Tháng 7 năm 2025"
+_MONTH_RE = re.compile(rf"tháng ([0-9]{{1,2}}){_SEP}([0-9]{{4}})")
+_QUARTER_RE = re.compile(rf"qu[ýí] ([ivx]+|[0-9]){_SEP}([0-9]{{4}})")
+_YEAR_RE = re.compile(r"(?:năm )?([0-9]{4})")
+_YEARLY_RE = re.compile(r"(?:tháng ([0-9]{1,2}) )?h[àằ]ng năm")
+_PREVIOUS_YEAR_RE = re.compile(r"tháng ([0-9]{1,2}) (?:của )?năm trước")
+_SPAN_RE = re.compile(
+    r"(?:giai đoạn |từ năm |từ |năm )?([0-9]{4}) ?(?:[-–—]|đến(?: năm)?) ?([0-9]{4})"
+)
+_OPEN_START_RE = re.compile(
+    r"từ năm ([0-9]{4})(?: trở đi)?|(?:năm )?([0-9]{4}) (?:và (?:những|các) năm tiếp theo|trở đi)"
+)
+_CONTINUOUS_SUFFIX_RE = re.compile(r"(.+?),? và thường xuyên")
+_ON_REQUEST = {"khi có đề nghị", "khi có yêu cầu", "theo yêu cầu"}
+_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _due(year: int, month: int) -> ParsedDeadline | None:
+    if not 1 <= month <= 12 or not 1 <= year <= 9999:
+        return None
+    return ParsedDeadline(DeadlineKind.DATE, due_date=_month_end(year, month))
+
+
+def _yearly(month: int, *, for_next_year: bool) -> ParsedDeadline | None:
+    if not 1 <= month <= 12:
+        return None
+    return ParsedDeadline(
+        DeadlineKind.YEARLY, recurrence_month=month, recurrence_for_next_year=for_next_year
+    )
+
+
+def _main_parse(text: str) -> ParsedDeadline | None:
+    if text in _ON_REQUEST:
+        return ParsedDeadline(DeadlineKind.ON_REQUEST)
+    if match := _MONTH_RE.fullmatch(text):
+        return _due(int(match[2]), int(match[1]))
+    if match := _QUARTER_RE.fullmatch(text):
+        quarter = _QUARTERS.get(match[1])
+        return _due(int(match[2]), quarter * 3) if quarter else None
+    if match := _YEAR_RE.fullmatch(text):
+        return _due(int(match[1]), 12)
+    if match := _YEARLY_RE.fullmatch(text):
+        return _yearly(int(match[1] or 12), for_next_year=False)
+    if match := _PREVIOUS_YEAR_RE.fullmatch(text):
+        return _yearly(int(match[1]), for_next_year=True)
+    if match := _SPAN_RE.fullmatch(text):
+        start, end = int(match[1]), int(match[2])
+        if start > end:
+            return None
+        return ParsedDeadline(DeadlineKind.SPAN, start_year=start, end_year=end)
+    if match := _OPEN_START_RE.fullmatch(text):
+        return ParsedDeadline(DeadlineKind.OPEN_START, start_year=int(match[1] or match[2]))
+    return None
+
+
+def deadline_parse(text: str) -> ParsedDeadline:
+    """Parse one printed deadline cell; what is not understood comes back UNPARSED, flagged."""
+    # Cells come broken over lines ("Tháng \n9/2025") and sometimes end with a full stop.
+    clean = " ".join(unicodedata.normalize("NFC", text).split()).casefold().rstrip(" .;")
+    if not clean:
+        return ParsedDeadline(DeadlineKind.NONE)
+    if clean == "thường xuyên":
+        return ParsedDeadline(DeadlineKind.CONTINUOUS, is_continuous=True)
+    continuous = False
+    if match := _CONTINUOUS_SUFFIX_RE.fullmatch(clean):
+        clean, continuous = match[1], True
+    parsed = _main_parse(clean)
+    if parsed is None:
+        return ParsedDeadline(DeadlineKind.UNPARSED, flagged=True)
+    return replace(parsed, is_continuous=True) if continuous else parsed
+
+
+def deadline_occurrences(parsed: ParsedDeadline, *, year: int) -> list[date]:
+    """The due dates of `parsed` that fall in calendar year `year`."""
+    match parsed.kind:
+        case DeadlineKind.DATE:
+            return [parsed.due_date] if parsed.due_date and parsed.due_date.year == year else []
+        case DeadlineKind.YEARLY:
+            return [_month_end(year, parsed.recurrence_month or 12)]
+        case DeadlineKind.SPAN:
+            in_span = parsed.start_year <= year <= parsed.end_year
+            return [date(year, 12, 31)] if in_span else []
+        case DeadlineKind.OPEN_START:
+            return [date(year, 12, 31)] if year >= parsed.start_year else []
+    return []

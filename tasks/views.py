@@ -1,0 +1,23 @@
+from django.utils.translation import gettext_lazy as _
+
+from communes.mixins import PlanChildFormView
+from tasks.forms import TaskForm, TaskSectionForm
+from tasks.models import Task, TaskSection
+
+
+class TaskSectionFormView(PlanChildFormView):
+    model = TaskSection
+    form_class = TaskSectionForm
+    success_message = _("The task section was saved.")
+
+    def success_anchor(self):
+        return f"#section-{self.object.pk}"
+
+
+class TaskFormView(PlanChildFormView):
+    model = Task
+    form_class = TaskForm
+    success_message = _("The task was saved.")
+
+    def success_anchor(self):
+        return f"#task-{self.object.pk}"

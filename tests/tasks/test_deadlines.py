@@ -1,0 +1,149 @@
+"""Printed task deadlines → ParsedDeadline, and their due dates in a year."""
+
+import unicodedata
+from datetime import date
+
+import pytest
+
+from tasks.deadlines import DeadlineKind, ParsedDeadline, deadline_occurrences, deadline_parse
+
+K = DeadlineKind
+
+
+def due(year, month, day, *, continuous=False):
+    return ParsedDeadline(K.DATE, due_date=date(year, month, day), is_continuous=continuous)
+
+
+YEARLY_DEC = ParsedDeadline(K.YEARLY, recurrence_month=12)
+NOVEMBER_FOR_NEXT_YEAR = ParsedDeadline(
+    K.YEARLY, recurrence_month=11, recurrence_for_next_year=True
+)
+UNPARSED = ParsedDeadline(K.UNPARSED, flagged=True)
+
+CASES = [
+    # months (000, 002)
+    ("Tháng 7/2025", due(2025, 7, 31)),
+    ("Tháng 9/2025", due(2025, 9, 30)),
+    ("Tháng 12/2025", due(2025, 12, 31)),
+    ("Tháng 02/2024", due(2024, 2, 29)),  # leap year
+    ("Tháng 2/2025", due(2025, 2, 28)),
+    ("Tháng 8/2025 và thường xuyên", due(2025, 8, 31, continuous=True)),
+    ("Tháng 8/2025, và thường xuyên", due(2025, 8, 31, continuous=True)),
+    ("tháng 7/2025", due(2025, 7, 31)),
+    ("THÁNG 7/2025", due(2025, 7, 31)),
+    ("Tháng \n9/2025", due(2025, 9, 30)),  # 002 breaks the cell over lines
+    ("Tháng 9 / 2025", due(2025, 9, 30)),
+    ("Tháng 9-2025", due(2025, 9, 30)),
+    ("Tháng 9 năm 2025", due(2025, 9, 30)),
+    ("  Tháng 7/2025. ", due(2025, 7, 31)),
+    # quarters
+    ("Quý IV/2025", due(2025, 12, 31)),
+    ("Quý I/2026", due(2026, 3, 31)),
+    ("Quý II/2026", due(2026, 6, 30)),
+    ("Quý III/2026", due(2026, 9, 30)),
+    ("Quý 3/2025", due(2025, 9, 30)),
+    ("quý iv/2025", due(2025, 12, 31)),
+    ("Quí IV/2025", due(2025, 12, 31)),
+    ("Quý IV năm 2025", due(2025, 12, 31)),
+    # years
+    ("Năm 2026", due(2026, 12, 31)),
+    ("2026", due(2026, 12, 31)),
+    ("Năm 2025 và thường xuyên", due(2025, 12, 31, continuous=True)),
+    # open start (002: "2025 và \n\nnhững năm \n\ntiếp theo")
+    ("Từ năm 2026", ParsedDeadline(K.OPEN_START, start_year=2026)),
+    ("Từ năm 2026 trở đi", ParsedDeadline(K.OPEN_START, start_year=2026)),
+    ("2025 và những năm tiếp theo", ParsedDeadline(K.OPEN_START, start_year=2025)),
+    ("2025 và \n\nnhững năm \n\ntiếp theo", ParsedDeadline(K.OPEN_START, start_year=2025)),
+    ("Năm 2025 và các năm tiếp theo", ParsedDeadline(K.OPEN_START, start_year=2025)),
+    # spans (004)
+    ("2025-2030", ParsedDeadline(K.SPAN, start_year=2025, end_year=2030)),
+    ("2025 - 2030", ParsedDeadline(K.SPAN, start_year=2025, end_year=2030)),
+    ("2025–2030", ParsedDeadline(K.SPAN, start_year=2025, end_year=2030)),
+    ("Giai đoạn 2026 - 2030", ParsedDeadline(K.SPAN, start_year=2026, end_year=2030)),
+    ("Từ năm 2025 đến năm 2030", ParsedDeadline(K.SPAN, start_year=2025, end_year=2030)),
+    # recurring (004)
+    ("Hàng năm", YEARLY_DEC),
+    ("Hằng năm", YEARLY_DEC),
+    ("HÀNG NĂM", YEARLY_DEC),
+    ("Tháng 12 hằng năm", YEARLY_DEC),
+    ("Tháng 11 năm trước", NOVEMBER_FOR_NEXT_YEAR),
+    ("tháng 11 của năm trước", NOVEMBER_FOR_NEXT_YEAR),
+    # no date (002)
+    ("Thường xuyên", ParsedDeadline(K.CONTINUOUS, is_continuous=True)),
+    ("Thường \n\nxuyên", ParsedDeadline(K.CONTINUOUS, is_continuous=True)),
+    ("THƯỜNG XUYÊN", ParsedDeadline(K.CONTINUOUS, is_continuous=True)),
+    ("Khi có đề nghị", ParsedDeadline(K.ON_REQUEST)),
+    ("Khi có yêu cầu", ParsedDeadline(K.ON_REQUEST)),
+    ("", ParsedDeadline(K.NONE)),
+    ("  \n ", ParsedDeadline(K.NONE)),
+    # not understood: kept by the caller, flagged
+    ("Sau khi có hướng dẫn", UNPARSED),
+    ("Tháng 13/2025", UNPARSED),
+    ("Tháng 0/2025", UNPARSED),
+    ("Quý V/2025", UNPARSED),
+    ("Quý 5/2025", UNPARSED),
+    ("2030-2025", UNPARSED),
+    ("Tháng 13 năm trước", UNPARSED),
+    ("Sau khi có hướng dẫn và thường xuyên", UNPARSED),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] or "<empty>" for c in CASES])
+def test_deadline_parse(text, expected):
+    assert deadline_parse(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] or "<empty>" for c in CASES])
+def test_deadline_parse_nfd_input(text, expected):
+    assert deadline_parse(unicodedata.normalize("NFD", text)) == expected
+
+
+def test_only_unparsed_is_flagged():
+    for text, expected in CASES:
+        assert deadline_parse(text).flagged == (expected.kind == K.UNPARSED), text
+
+
+OCCURRENCES = [
+    ("Tháng 7/2025", 2025, [date(2025, 7, 31)]),
+    ("Tháng 7/2025", 2026, []),
+    ("Tháng 8/2025 và thường xuyên", 2025, [date(2025, 8, 31)]),
+    ("Quý IV/2025", 2025, [date(2025, 12, 31)]),
+    ("Năm 2026", 2025, []),
+    ("Hàng năm", 2027, [date(2027, 12, 31)]),
+    ("Tháng 11 năm trước", 2025, [date(2025, 11, 30)]),
+    ("Tháng 2 hằng năm", 2028, [date(2028, 2, 29)]),
+    ("2025-2030", 2024, []),
+    ("2025-2030", 2025, [date(2025, 12, 31)]),
+    ("2025-2030", 2030, [date(2030, 12, 31)]),
+    ("2025-2030", 2031, []),
+    ("Từ năm 2026", 2025, []),
+    ("Từ năm 2026", 2026, [date(2026, 12, 31)]),
+    ("2025 và những năm tiếp theo", 2040, [date(2040, 12, 31)]),
+    ("Thường xuyên", 2025, []),
+    ("Khi có đề nghị", 2025, []),
+    ("", 2025, []),
+    ("Sau khi có hướng dẫn", 2025, []),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "expected"),
+    OCCURRENCES,
+    ids=[f"{o[0] or '<empty>'}@{o[1]}" for o in OCCURRENCES],
+)
+def test_deadline_occurrences(text, year, expected):
+    assert deadline_occurrences(deadline_parse(text), year=year) == expected
+
+
+def test_kinds_are_choices():
+    assert deadline_parse("Hàng năm").kind == "yearly"
+    assert set(K.values) == {
+        "date",
+        "yearly",
+        "continuous",
+        "on_request",
+        "span",
+        "open_start",
+        "none",
+        "unparsed",
+    }
