@@ -22,5 +22,11 @@ class UserAdmin(BaseUserAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "province", "commune", "unit", "is_active"]
     list_filter = ["role", "is_active", "province", "commune"]
-    search_fields = ["user__username", "user__full_name", "user__email", "commune__name", "unit__short_name"]
+    search_fields = [
+        "user__username",
+        "user__full_name",
+        "user__email",
+        "commune__name",
+        "unit__short_name",
+    ]
     autocomplete_fields = ["user", "province", "commune", "unit"]

@@ -50,7 +50,9 @@ def _account(username: str, full_name: str, memberships: list[dict]) -> User:
 @transaction.atomic
 def demo_accounts_create() -> list[DemoAccount]:
     if not settings.DEMO_DATA_ALLOWED:
-        raise ImproperlyConfigured("Demo accounts are for local use only: they are refused when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "Demo accounts are for local use only: they are refused when DEBUG is off."
+        )
     accounts: list[DemoAccount] = []
     admin = _account("admin", "Quản trị hệ thống", [{"role": Role.ADMINISTRATOR}])
     admin.is_staff = admin.is_superuser = True
@@ -58,24 +60,40 @@ def demo_accounts_create() -> list[DemoAccount]:
     accounts.append(DemoAccount("admin", "administrator (Django admin)"))
     for province in Province.objects.order_by("name"):
         username = f"{slug_vi(province.name)}.so-khcn"
-        _account(username, f"Cán bộ Sở KH&CN {province.name}", [{"role": Role.PROVINCE_OFFICER, "province": province}])
+        _account(
+            username,
+            f"Cán bộ Sở KH&CN {province.name}",
+            [{"role": Role.PROVINCE_OFFICER, "province": province}],
+        )
         accounts.append(DemoAccount(username, f"province officer, {province.name}"))
     for commune in Commune.objects.select_related("province").order_by("name"):
         prefix = commune.code
         units = Unit.objects.filter(commune=commune, kind__in=REPORTING_KINDS).order_by("order")
-        standing_office = next((unit for unit in units if unit.kind == UnitKind.STANDING_OFFICE), None)
+        standing_office = next(
+            (unit for unit in units if unit.kind == UnitKind.STANDING_OFFICE), None
+        )
         reviewer_memberships = [{"role": Role.STANDING_OFFICE, "commune": commune}]
         if standing_office:
             # The standing office also reports for what Phòng VH-XH itself leads: one person, two roles.
-            reviewer_memberships.append({"role": Role.UNIT_STAFF, "commune": commune, "unit": standing_office})
+            reviewer_memberships.append(
+                {"role": Role.UNIT_STAFF, "commune": commune, "unit": standing_office}
+            )
         _account(f"{prefix}.vhxh", f"Phòng VH-XH xã {commune.name}", reviewer_memberships)
         accounts.append(DemoAccount(f"{prefix}.vhxh", f"standing office (Phòng VH-XH), {commune}"))
-        _account(f"{prefix}.lanh-dao", f"Chủ tịch UBND xã {commune.name}", [{"role": Role.COMMUNE_LEADER, "commune": commune}])
+        _account(
+            f"{prefix}.lanh-dao",
+            f"Chủ tịch UBND xã {commune.name}",
+            [{"role": Role.COMMUNE_LEADER, "commune": commune}],
+        )
         accounts.append(DemoAccount(f"{prefix}.lanh-dao", f"commune leader, {commune}"))
         for unit in units:
             if unit == standing_office:
                 continue
             username = f"{prefix}.{slug_vi(unit.short_name)}"[:150]
-            _account(username, f"Cán bộ {unit.short_name}", [{"role": Role.UNIT_STAFF, "commune": commune, "unit": unit}])
+            _account(
+                username,
+                f"Cán bộ {unit.short_name}",
+                [{"role": Role.UNIT_STAFF, "commune": commune, "unit": unit}],
+            )
             accounts.append(DemoAccount(username, f"unit staff, {unit.short_name}, {commune}"))
     return accounts

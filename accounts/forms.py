@@ -10,7 +10,9 @@ class StaffInviteForm(forms.Form):
     email = forms.EmailField(label=_("e-mail"))
     full_name = forms.CharField(label=_("full name"), max_length=150)
     role = forms.ChoiceField(
-        label=_("role"), choices=[(role.value, role.label) for role in COMMUNE_ROLES], initial=Role.UNIT_STAFF
+        label=_("role"),
+        choices=[(role.value, role.label) for role in COMMUNE_ROLES],
+        initial=Role.UNIT_STAFF,
     )
     unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
 

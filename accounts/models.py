@@ -64,15 +64,30 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_scope_matches_role",
                 condition=(
-                    models.Q(role="unit_staff", unit__isnull=False, commune__isnull=False, province__isnull=True)
+                    models.Q(
+                        role="unit_staff",
+                        unit__isnull=False,
+                        commune__isnull=False,
+                        province__isnull=True,
+                    )
                     | models.Q(
                         role__in=["standing_office", "commune_leader"],
                         unit__isnull=True,
                         commune__isnull=False,
                         province__isnull=True,
                     )
-                    | models.Q(role="province_officer", province__isnull=False, commune__isnull=True, unit__isnull=True)
-                    | models.Q(role="administrator", province__isnull=True, commune__isnull=True, unit__isnull=True)
+                    | models.Q(
+                        role="province_officer",
+                        province__isnull=False,
+                        commune__isnull=True,
+                        unit__isnull=True,
+                    )
+                    | models.Q(
+                        role="administrator",
+                        province__isnull=True,
+                        commune__isnull=True,
+                        unit__isnull=True,
+                    )
                 ),
             ),
             models.UniqueConstraint(

@@ -27,7 +27,12 @@ def password_set_link(user: User) -> str:
 
 
 def _password_mail_send(user: User, *, commune: Commune, invited: bool) -> None:
-    context = {"user": user, "commune": commune, "link": password_set_link(user), "invited": invited}
+    context = {
+        "user": user,
+        "commune": commune,
+        "link": password_set_link(user),
+        "invited": invited,
+    }
     subject = render_to_string("accounts/email/password_set_subject.txt", context).strip()
     body = render_to_string("accounts/email/password_set.txt", context)
     # After commit: a rolled-back invitation must not leave a mail with a dead link behind.
@@ -57,7 +62,10 @@ def staff_invite(
         defaults={"is_active": True},
     )
     audit_record(
-        actor=actor, commune=commune, obj=membership, action=AuditAction.INVITE,
+        actor=actor,
+        commune=commune,
+        obj=membership,
+        action=AuditAction.INVITE,
         new=f"{email} · {membership.get_role_display()}" + (f" · {unit}" if unit else ""),
     )
     if created or not user.has_usable_password():
@@ -67,7 +75,9 @@ def staff_invite(
 
 @transaction.atomic
 def staff_password_reset_send(*, actor, commune: Commune, membership: Membership) -> None:
-    audit_record(actor=actor, commune=commune, obj=membership, field="password", new="reset link sent")
+    audit_record(
+        actor=actor, commune=commune, obj=membership, field="password", new="reset link sent"
+    )
     _password_mail_send(membership.user, commune=commune, invited=False)
 
 

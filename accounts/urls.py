@@ -5,7 +5,11 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("communes/<slug:commune_code>/staff/", views.StaffListView.as_view(), name="staff"),
-    path("communes/<slug:commune_code>/staff/invite/", views.StaffInviteView.as_view(), name="staff_invite"),
+    path(
+        "communes/<slug:commune_code>/staff/invite/",
+        views.StaffInviteView.as_view(),
+        name="staff_invite",
+    ),
     path(
         "communes/<slug:commune_code>/staff/<int:pk>/<str:action>/",
         views.StaffActionView.as_view(),

@@ -37,10 +37,13 @@ class StaffInviteView(CommuneMixin, FormView):
         return {**super().get_form_kwargs(), "commune": self.commune}
 
     def form_valid(self, form):
-        membership = staff_invite(actor=self.request.user, commune=self.commune, **form.cleaned_data)
+        membership = staff_invite(
+            actor=self.request.user, commune=self.commune, **form.cleaned_data
+        )
         messages.success(
             self.request,
-            _("%(email)s was invited: a link to choose a password was sent by e-mail.") % {"email": membership.user.email},
+            _("%(email)s was invited: a link to choose a password was sent by e-mail.")
+            % {"email": membership.user.email},
         )
         return HttpResponseRedirect(reverse("accounts:staff", args=[self.commune.code]))
 
@@ -60,9 +63,19 @@ class StaffActionView(CommuneMixin, View):
         queryset = Membership.objects.filter(role__in=COMMUNE_ROLES).select_related("user")
         membership = access_in_commune(queryset, self.commune, kwargs["pk"])
         if kwargs["action"] == "reset":
-            staff_password_reset_send(actor=request.user, commune=self.commune, membership=membership)
-            messages.success(request, _("A password reset link was sent to %(email)s.") % {"email": membership.user.email})
+            staff_password_reset_send(
+                actor=request.user, commune=self.commune, membership=membership
+            )
+            messages.success(
+                request,
+                _("A password reset link was sent to %(email)s.")
+                % {"email": membership.user.email},
+            )
         else:
             membership_deactivate(actor=request.user, commune=self.commune, membership=membership)
-            messages.success(request, _("%(user)s can no longer act for this commune in that role.") % {"user": membership.user})
+            messages.success(
+                request,
+                _("%(user)s can no longer act for this commune in that role.")
+                % {"user": membership.user},
+            )
         return HttpResponseRedirect(reverse("accounts:staff", args=[self.commune.code]))

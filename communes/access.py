@@ -109,7 +109,9 @@ def scope_for(user) -> Scope:
 
 
 def communes_readable(user) -> QuerySet[Commune]:
-    return Commune.objects.filter(scope_for(user).communes_filter(prefix="")).select_related("province")
+    return Commune.objects.filter(scope_for(user).communes_filter(prefix="")).select_related(
+        "province"
+    )
 
 
 def provinces_readable(user) -> QuerySet[Province]:

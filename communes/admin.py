@@ -31,7 +31,16 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "object_repr", "field", "old_value", "new_value", "commune"]
+    list_display = [
+        "created_at",
+        "actor",
+        "action",
+        "object_repr",
+        "field",
+        "old_value",
+        "new_value",
+        "commune",
+    ]
     list_filter = ["action", "commune", "content_type"]
     search_fields = ["object_repr", "field", "reason", "actor__username"]
     date_hierarchy = "created_at"

@@ -45,5 +45,6 @@ def audit_record(
 
 def audit_trail_for(obj: models.Model) -> models.QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True), object_id=obj.pk
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=obj.pk,
     ).select_related("actor")

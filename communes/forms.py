@@ -16,15 +16,24 @@ class UnitForm(forms.ModelForm):
 
     def clean_short_name(self):
         short_name = self.cleaned_data["short_name"].strip()
-        clash = Unit.objects.filter(commune=self.commune, short_name__iexact=short_name).exclude(pk=self.instance.pk)
+        clash = Unit.objects.filter(commune=self.commune, short_name__iexact=short_name).exclude(
+            pk=self.instance.pk
+        )
         if clash.exists():
-            raise forms.ValidationError(_("The commune already has a unit called %(name)s."), params={"name": short_name})
+            raise forms.ValidationError(
+                _("The commune already has a unit called %(name)s."), params={"name": short_name}
+            )
         return short_name
 
     def clean_kind(self):
         kind = self.cleaned_data["kind"]
         if kind == UnitKind.STANDING_OFFICE:
-            other = Unit.objects.filter(commune=self.commune, kind=UnitKind.STANDING_OFFICE).exclude(pk=self.instance.pk)
+            other = Unit.objects.filter(
+                commune=self.commune, kind=UnitKind.STANDING_OFFICE
+            ).exclude(pk=self.instance.pk)
             if other.exists():
-                raise forms.ValidationError(_("The commune already has its standing office (%(name)s)."), params={"name": other.first()})
+                raise forms.ValidationError(
+                    _("The commune already has its standing office (%(name)s)."),
+                    params={"name": other.first()},
+                )
         return kind

@@ -22,7 +22,9 @@ class CommuneMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.scope = scope_for(request.user)
-        self.commune = access_commune_by_code(request.user, kwargs["commune_code"], manage=self.manage)
+        self.commune = access_commune_by_code(
+            request.user, kwargs["commune_code"], manage=self.manage
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -90,7 +92,10 @@ class CommuneObjectFormView(CommuneMixin, FormView):
         if self.object is None:
             context["title"] = _("New %(thing)s") % {"thing": name}
         else:
-            context["title"] = _("Edit %(thing)s: %(object)s") % {"thing": name, "object": self.object}
+            context["title"] = _("Edit %(thing)s: %(object)s") % {
+                "thing": name,
+                "object": self.object,
+            }
         return context
 
 

@@ -68,9 +68,11 @@ class Unit(models.Model):
         Commune, on_delete=models.CASCADE, related_name="units", verbose_name=_("commune")
     )
     kind = models.CharField(_("kind"), max_length=30, choices=UnitKind.choices)
-    name = models.CharField(_("full name"), max_length=200)
+    name = models.CharField(_("full name of the unit"), max_length=200)
     short_name = models.CharField(
-        _("short name"), max_length=100, help_text=_('The name the documents use, e.g. "Phòng VH-XH".')
+        _("short name"),
+        max_length=100,
+        help_text=_('The name the documents use, e.g. "Phòng VH-XH".'),
     )
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -80,7 +82,9 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         ordering = ["commune", "order", "short_name"]
         constraints = [
-            models.UniqueConstraint(fields=["commune", "short_name"], name="unit_short_name_unique"),
+            models.UniqueConstraint(
+                fields=["commune", "short_name"], name="unit_short_name_unique"
+            ),
             models.UniqueConstraint(
                 fields=["commune"],
                 condition=models.Q(kind="standing_office"),
@@ -112,13 +116,25 @@ class AuditEntry(models.Model):
     """Who changed what, when, from which value to which, and why. Written by the service that writes."""
 
     commune = models.ForeignKey(
-        Commune, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("commune")
+        Commune,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune"),
     )
     actor = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
-    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
     object_id = models.PositiveBigIntegerField()
     object_repr = models.CharField(_("object"), max_length=300)
     field = models.CharField(_("field"), max_length=100, blank=True)

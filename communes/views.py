@@ -5,7 +5,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from communes.access import access_province_by_code, communes_readable, provinces_readable, scope_for
+from communes.access import (
+    access_province_by_code,
+    communes_readable,
+    provinces_readable,
+    scope_for,
+)
 from communes.forms import UnitForm
 from communes.mixins import CommuneMixin, CommuneObjectFormView
 from communes.models import Commune, Unit
@@ -22,7 +27,11 @@ def home(request):
     destinations += [reverse("communes:province", args=[p.code]) for p in provinces]
     if len(destinations) == 1 and not scope.is_admin:
         return redirect(destinations[0])
-    return render(request, "communes/home.html", {"communes": communes, "provinces": provinces, "scope": scope})
+    return render(
+        request,
+        "communes/home.html",
+        {"communes": communes, "provinces": provinces, "scope": scope},
+    )
 
 
 class CommuneDetailView(CommuneMixin, TemplateView):
@@ -31,7 +40,9 @@ class CommuneDetailView(CommuneMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["plans"] = plans_of_commune(self.commune).annotate(
-            indicator_count=Count("indicators", filter=Q(indicators__is_heading=False), distinct=True),
+            indicator_count=Count(
+                "indicators", filter=Q(indicators__is_heading=False), distinct=True
+            ),
             task_count=Count("tasks", distinct=True),
         )
         context["units"] = Unit.objects.filter(commune=self.commune).order_by("order", "short_name")

@@ -23,7 +23,9 @@ PRODUCTION = not DEBUG and not TESTING
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if PRODUCTION:
-        raise ImproperlyConfigured("Set SECRET_KEY: the portal will not start in production without it.")
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY: the portal will not start in production without it."
+        )
     SECRET_KEY = "insecure-development-key-never-use-in-production-0123456789abcdef"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -98,6 +100,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:  # hashing strength is not what tests check; speed is
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -131,7 +135,9 @@ STORAGES = {
 # Redis serves Celery and the cache when REDIS_URL is set; otherwise both stay in process.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -170,7 +176,9 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SILENCED_SYSTEM_CHECKS += env.list("SILENCED_SYSTEM_CHECKS", default=[])
     if env.bool("SECURE_HSTS_PRELOAD", default=False) is False:
-        SILENCED_SYSTEM_CHECKS.append("security.W021")  # preload is an opt-in decision of the operator
+        SILENCED_SYSTEM_CHECKS.append(
+            "security.W021"
+        )  # preload is an opt-in decision of the operator
 
 LOGGING = {
     "version": 1,

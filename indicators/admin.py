@@ -18,7 +18,15 @@ class IndicatorGroupAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "unit_of_measure", "measure_kind", "direction", "plan", "commune"]
+    list_display = [
+        "code",
+        "name",
+        "unit_of_measure",
+        "measure_kind",
+        "direction",
+        "plan",
+        "commune",
+    ]
     list_filter = ["measure_kind", "direction", "is_heading", "commune__province", "commune"]
     search_fields = ["code", "name", "lead_text", "plan__document_number"]
     filter_horizontal = ["lead_units", "support_units"]

@@ -90,7 +90,10 @@ class IndicatorForm(forms.ModelForm):
         code = self.cleaned_data["code"].strip()
         clash = Indicator.objects.filter(plan=self.plan, code=code).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(_("Another indicator of this plan already has the code %(code)s."), params={"code": code})
+            raise forms.ValidationError(
+                _("Another indicator of this plan already has the code %(code)s."),
+                params={"code": code},
+            )
         return code
 
     def clean(self):
@@ -108,7 +111,9 @@ class IndicatorForm(forms.ModelForm):
                 self.add_error(
                     name,
                     forms.ValidationError(
-                        _("«%(text)s» starts like a number but cannot be read. Write for example ≥ 70, 35,4%%, 2-3, X, - or Khuyến khích."),
+                        _(
+                            "«%(text)s» starts like a number but cannot be read. Write for example ≥ 70, 35,4%%, 2-3, X, - or Khuyến khích."
+                        ),
                         params={"text": text},
                     ),
                 )

@@ -27,7 +27,10 @@ class Direction(models.TextChoices):
 class IndicatorGroup(models.Model):
     commune = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(
-        "plans.Plan", on_delete=models.CASCADE, related_name="indicator_groups", verbose_name=_("plan")
+        "plans.Plan",
+        on_delete=models.CASCADE,
+        related_name="indicator_groups",
+        verbose_name=_("plan"),
     )
     numeral = models.CharField(_("numeral"), max_length=10, blank=True)
     title = models.CharField(_("title"), max_length=300)
@@ -39,7 +42,9 @@ class IndicatorGroup(models.Model):
         ordering = ["plan", "order"]
         indexes = [models.Index(fields=["commune", "plan"])]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "numeral"], name="indicator_group_numeral_unique")
+            models.UniqueConstraint(
+                fields=["plan", "numeral"], name="indicator_group_numeral_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -62,14 +67,19 @@ class Indicator(models.Model):
         related_name="children",
         verbose_name=_("parent"),
     )
-    code = models.CharField(_("code"), max_length=20, help_text=_('As printed: "1.1", "3a", "9.1".'))
+    code = models.CharField(
+        _("code"), max_length=20, help_text=_('As printed: "1.1", "3a", "9.1".')
+    )
     name = models.TextField(_("name"))
     is_heading = models.BooleanField(
         _("heading row"), default=False, help_text=_("A heading row without targets of its own.")
     )
     unit_of_measure = models.CharField(_("unit of measure"), max_length=60, blank=True)
     measure_kind = models.CharField(
-        _("kind of measure"), max_length=20, choices=MeasureKind.choices, default=MeasureKind.PERCENT
+        _("kind of measure"),
+        max_length=20,
+        choices=MeasureKind.choices,
+        default=MeasureKind.PERCENT,
     )
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
@@ -84,7 +94,10 @@ class Indicator(models.Model):
         "communes.Unit", related_name="led_indicators", blank=True, verbose_name=_("lead units")
     )
     support_units = models.ManyToManyField(
-        "communes.Unit", related_name="supported_indicators", blank=True, verbose_name=_("support units")
+        "communes.Unit",
+        related_name="supported_indicators",
+        blank=True,
+        verbose_name=_("support units"),
     )
     lead_text = models.CharField(_("lead unit as printed"), max_length=300, blank=True)
     support_text = models.CharField(_("support units as printed"), max_length=500, blank=True)
@@ -96,7 +109,9 @@ class Indicator(models.Model):
         verbose_name_plural = _("indicators")
         ordering = ["plan", "order"]
         indexes = [models.Index(fields=["commune", "plan", "order"])]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}. {self.name[:80]}"

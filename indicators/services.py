@@ -11,7 +11,9 @@ from indicators.targets import target_parse
 
 
 @transaction.atomic
-def indicator_targets_set(*, actor, indicator: Indicator, texts: dict[int, str], reason: str = "") -> None:
+def indicator_targets_set(
+    *, actor, indicator: Indicator, texts: dict[int, str], reason: str = ""
+) -> None:
     """Set the targets of the given years; an empty text removes that year's target."""
     existing = {target.year: target for target in indicator.targets.all()}
     for year, text in sorted(texts.items()):
@@ -23,8 +25,13 @@ def indicator_targets_set(*, actor, indicator: Indicator, texts: dict[int, str],
         if not text:
             if current:
                 audit_record(
-                    actor=actor, commune=indicator.commune, obj=indicator, action=AuditAction.DELETE,
-                    field=field, old=current.text, reason=reason,
+                    actor=actor,
+                    commune=indicator.commune,
+                    obj=indicator,
+                    action=AuditAction.DELETE,
+                    field=field,
+                    old=current.text,
+                    reason=reason,
                 )
                 current.delete()
             continue
@@ -39,6 +46,11 @@ def indicator_targets_set(*, actor, indicator: Indicator, texts: dict[int, str],
         target.full_clean()
         target.save()
         audit_record(
-            actor=actor, commune=indicator.commune, obj=indicator, field=field,
-            old=current.text if current else None, new=text, reason=reason,
+            actor=actor,
+            commune=indicator.commune,
+            obj=indicator,
+            field=field,
+            old=current.text if current else None,
+            new=text,
+            reason=reason,
         )

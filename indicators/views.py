@@ -25,7 +25,9 @@ class IndicatorFormView(PlanChildFormView):
     success_message = _("The indicator was saved.")
 
     def after_save(self, form):
-        indicator_targets_set(actor=self.request.user, indicator=self.object, texts=form.target_texts())
+        indicator_targets_set(
+            actor=self.request.user, indicator=self.object, texts=form.target_texts()
+        )
 
     def success_anchor(self):
         return f"#indicator-{self.object.pk}"
@@ -40,5 +42,7 @@ class IndicatorDetailView(CommuneMixin, TemplateView):
             "lead_units", "support_units", "targets"
         )
         indicator = access_in_commune(queryset, self.commune, self.kwargs["pk"])
-        context.update(indicator=indicator, plan=indicator.plan, audit_entries=audit_trail_for(indicator)[:100])
+        context.update(
+            indicator=indicator, plan=indicator.plan, audit_entries=audit_trail_for(indicator)[:100]
+        )
         return context

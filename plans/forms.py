@@ -41,7 +41,11 @@ class PlanForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end, vision = cleaned.get("period_start"), cleaned.get("period_end"), cleaned.get("vision_year")
+        start, end, vision = (
+            cleaned.get("period_start"),
+            cleaned.get("period_end"),
+            cleaned.get("vision_year"),
+        )
         for name in ("period_start", "period_end", "vision_year"):
             year = cleaned.get(name)
             if year is not None and not 2000 <= year <= 2100:

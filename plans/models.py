@@ -18,11 +18,16 @@ class SigningAuthority(models.TextChoices):
 
 class Plan(models.Model):
     commune = models.ForeignKey(
-        "communes.Commune", on_delete=models.CASCADE, related_name="plans", verbose_name=_("commune")
+        "communes.Commune",
+        on_delete=models.CASCADE,
+        related_name="plans",
+        verbose_name=_("commune"),
     )
     key = models.SlugField(_("key"), max_length=60, help_text=_("A stable key within the commune."))
     document_number = models.CharField(
-        _("document number"), max_length=60, help_text=_('As printed, e.g. "536/QĐ-UBND" or "28/KH-UBND".')
+        _("document number"),
+        max_length=60,
+        help_text=_('As printed, e.g. "536/QĐ-UBND" or "28/KH-UBND".'),
     )
     document_type = models.CharField(_("document type"), max_length=10, default="KH")
     issue_date = models.DateField(_("issue date"), null=True, blank=True)
@@ -60,7 +65,8 @@ class Plan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["commune", "key"], name="plan_key_unique"),
             models.CheckConstraint(
-                condition=models.Q(period_end__gte=models.F("period_start")), name="plan_period_ordered"
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="plan_period_ordered",
             ),
         ]
 

@@ -5,6 +5,14 @@ from plans import views
 app_name = "plans"
 urlpatterns = [
     path("communes/<slug:commune_code>/plans/new/", views.PlanFormView.as_view(), name="create"),
-    path("communes/<slug:commune_code>/plans/<int:pk>/", views.PlanDetailView.as_view(), name="detail"),
-    path("communes/<slug:commune_code>/plans/<int:pk>/edit/", views.PlanFormView.as_view(), name="edit"),
+    path(
+        "communes/<slug:commune_code>/plans/<int:pk>/",
+        views.PlanDetailView.as_view(),
+        name="detail",
+    ),
+    path(
+        "communes/<slug:commune_code>/plans/<int:pk>/edit/",
+        views.PlanFormView.as_view(),
+        name="edit",
+    ),
 ]

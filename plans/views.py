@@ -2,8 +2,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from communes.mixins import CommuneMixin, CommuneObjectFormView
 from communes.access import access_in_commune
+from communes.mixins import CommuneMixin, CommuneObjectFormView
 from plans.forms import PlanForm
 from plans.models import Plan
 from plans.selectors import plan_detail

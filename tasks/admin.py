@@ -12,7 +12,16 @@ class TaskSectionAdmin(admin.ModelAdmin):
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "lead_text", "deadline_text", "due_date", "deadline_kind", "deadline_flagged", "status"]
+    list_display = [
+        "code",
+        "name",
+        "lead_text",
+        "deadline_text",
+        "due_date",
+        "deadline_kind",
+        "deadline_flagged",
+        "status",
+    ]
     list_filter = ["deadline_kind", "deadline_flagged", "status", "commune__province", "commune"]
     search_fields = ["code", "name", "lead_text", "support_text", "deadline_text"]
     filter_horizontal = ["lead_units", "support_units"]

@@ -23,8 +23,12 @@ class TaskSectionForm(forms.ModelForm):
 
 class TaskForm(forms.ModelForm):
     budget_million_vnd = VietnameseDecimalField(
-        label=_("budget (million VND)"), required=False, min_value=Decimal(0),
-        help_text=_('Vietnamese notation: "1.250,5" is one thousand two hundred and fifty and a half.'),
+        label=_("budget (million VND)"),
+        required=False,
+        min_value=Decimal(0),
+        help_text=_(
+            'Vietnamese notation: "1.250,5" is one thousand two hundred and fifty and a half.'
+        ),
     )
 
     class Meta:
@@ -73,12 +77,20 @@ class TaskForm(forms.ModelForm):
         cleaned = super().clean()
         code, section = cleaned.get("code"), cleaned.get("section")
         if code:
-            clash = Task.objects.filter(plan=self.plan, section=section, code=code.strip()).exclude(pk=self.instance.pk)
+            clash = Task.objects.filter(plan=self.plan, section=section, code=code.strip()).exclude(
+                pk=self.instance.pk
+            )
             if clash.exists():
-                self.add_error("code", _("Another task of this section already has the code %(code)s.") % {"code": code})
+                self.add_error(
+                    "code",
+                    _("Another task of this section already has the code %(code)s.")
+                    % {"code": code},
+                )
         parent = cleaned.get("parent")
         if parent and parent.section_id != (section.pk if section else None):
-            self.add_error("parent", _("A sub-task belongs to the same section as its parent task."))
+            self.add_error(
+                "parent", _("A sub-task belongs to the same section as its parent task.")
+            )
         return cleaned
 
     def save(self, commit=True):

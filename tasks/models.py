@@ -20,7 +20,9 @@ class TaskSection(models.Model):
         verbose_name_plural = _("task sections")
         ordering = ["plan", "order"]
         indexes = [models.Index(fields=["commune", "plan"])]
-        constraints = [models.UniqueConstraint(fields=["plan", "numeral"], name="task_section_numeral_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "numeral"], name="task_section_numeral_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.numeral}. {self.title}" if self.numeral else self.title
@@ -36,7 +38,9 @@ class TaskStatus(models.TextChoices):
 
 class Task(models.Model):
     commune = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
-    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="tasks", verbose_name=_("plan"))
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="tasks", verbose_name=_("plan")
+    )
     section = models.ForeignKey(
         TaskSection,
         on_delete=models.PROTECT,
@@ -46,7 +50,12 @@ class Task(models.Model):
         verbose_name=_("section"),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     code = models.CharField(_("code"), max_length=20)
     name = models.TextField(_("name"))
@@ -65,11 +74,16 @@ class Task(models.Model):
     # The deadline as printed, and what the portal understood of it (tasks.deadlines.deadline_parse).
     deadline_text = models.CharField(_("deadline as printed"), max_length=200, blank=True)
     deadline_kind = models.CharField(
-        _("kind of deadline"), max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.NONE
+        _("kind of deadline"),
+        max_length=20,
+        choices=DeadlineKind.choices,
+        default=DeadlineKind.NONE,
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     is_continuous = models.BooleanField(_("continuous (every period)"), default=False)
-    recurrence_month = models.PositiveSmallIntegerField(_("recurs each year in month"), null=True, blank=True)
+    recurrence_month = models.PositiveSmallIntegerField(
+        _("recurs each year in month"), null=True, blank=True
+    )
     recurrence_for_next_year = models.BooleanField(_("recurs for the coming year"), default=False)
     start_year = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
@@ -96,7 +110,9 @@ class Task(models.Model):
             models.Index(fields=["commune", "due_date"]),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "section", "code"], name="task_code_unique", nulls_distinct=False),
+            models.UniqueConstraint(
+                fields=["plan", "section", "code"], name="task_code_unique", nulls_distinct=False
+            ),
             models.CheckConstraint(
                 condition=models.Q(progress_percent__lte=100), name="task_progress_at_most_100"
             ),

@@ -124,9 +124,9 @@ class TaskFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Task
 
-    section = factory.SubFactory(TaskSectionFactory)
-    plan = factory.SelfAttribute("section.plan")
-    commune = factory.SelfAttribute("section.commune")
+    plan = factory.SubFactory(PlanFactory)
+    section = None
+    commune = factory.SelfAttribute("plan.commune")
     code = factory.Sequence(lambda n: f"{n + 1}")
     name = factory.Sequence(lambda n: f"Nhiệm vụ thử {n}")
     deadline_text = "Tháng 7/2025"

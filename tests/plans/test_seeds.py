@@ -26,14 +26,26 @@ def test_counts_match_the_documents(seeds):
     assert plan.indicators.filter(is_heading=False).count() == 21
     assert plan.tasks.count() == 9
     # The group sizes of Appendix I (the prose's "02, 03, 01, 01, 05" does not add up to 21).
-    assert [group.indicators.count() for group in plan.indicator_groups.order_by("order")] == [2, 3, 1, 1, 14]
+    assert [group.indicators.count() for group in plan.indicator_groups.order_by("order")] == [
+        2,
+        3,
+        1,
+        1,
+        14,
+    ]
 
     tg = Commune.objects.get(code="truong-giang").plans.get()
     assert tg.document_number == "536/QĐ-UBND"
     assert tg.issue_date == date(2025, 9, 10)
     assert tg.tasks.count() == 8
     assert tg.task_sections.count() == 4
-    assert set(Target.objects.filter(indicator__plan=tg).values_list("year", flat=True)) == {2025, 2030, 2035, 2040, 2045}
+    assert set(Target.objects.filter(indicator__plan=tg).values_list("year", flat=True)) == {
+        2025,
+        2030,
+        2035,
+        2040,
+        2045,
+    }
 
     an_nong = Commune.objects.get(code="an-nong")
     assert an_nong.plans.count() == 2
@@ -59,7 +71,11 @@ def test_sample_values_match_the_documents(seeds):
     assert tg.signing_authority == "TM. ỦY BAN NHÂN DÂN" and tg.signer_name == "Trần Đại Dương"
     one_one = tg.indicators.get(code="1.1")
     assert one_one.parent.code == "1" and one_one.parent.is_heading
-    assert dict(one_one.targets.values_list("year", "text")) == {2035: "≥ 01", 2040: "≥ 02", 2045: "≥ 03"}
+    assert dict(one_one.targets.values_list("year", "text")) == {
+        2035: "≥ 01",
+        2040: "≥ 02",
+        2045: "≥ 03",
+    }
     three_four = tg.indicators.get(code="3.4").targets.get(year=2025)
     assert three_four.text == "≥  70" and three_four.comparator == "gte" and three_four.value == 70
     nine_one = tg.indicators.get(code="9.1")
@@ -85,21 +101,38 @@ def test_sample_values_match_the_documents(seeds):
 def test_every_lead_and_support_resolves_to_a_unit_of_the_same_commune(seeds):
     for indicator in Indicator.objects.prefetch_related("lead_units", "support_units"):
         assert all(unit.commune_id == indicator.commune_id for unit in indicator.lead_units.all())
-        assert all(unit.commune_id == indicator.commune_id for unit in indicator.support_units.all())
+        assert all(
+            unit.commune_id == indicator.commune_id for unit in indicator.support_units.all()
+        )
     for commune in Commune.objects.all():
         assert Unit.objects.filter(commune=commune, kind="standing_office").count() == 1
 
 
 def test_loading_twice_changes_nothing(seeds):
-    before = (Indicator.objects.count(), Target.objects.count(), Task.objects.count(), Unit.objects.count())
+    before = (
+        Indicator.objects.count(),
+        Target.objects.count(),
+        Task.objects.count(),
+        Unit.objects.count(),
+    )
     for folder in seed_folders():
         seed_folder_load(folder)
-    assert (Indicator.objects.count(), Target.objects.count(), Task.objects.count(), Unit.objects.count()) == before
+    assert (
+        Indicator.objects.count(),
+        Target.objects.count(),
+        Task.objects.count(),
+        Unit.objects.count(),
+    ) == before
 
 
 def test_every_seed_deadline_is_understood_or_flagged(seeds):
     # No deadline printed in the seeds is unreadable; the blank ones are "none", never flagged.
     assert not Task.objects.filter(deadline_flagged=True).exists()
     assert set(Task.objects.values_list("deadline_kind", flat=True)) <= {
-        "date", "yearly", "continuous", "open_start", "span", "none",
+        "date",
+        "yearly",
+        "continuous",
+        "open_start",
+        "span",
+        "none",
     }

@@ -1,0 +1,66 @@
+# Two commands on a fresh machine: `make run` (the portal with the seed communes) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# uv installs the locked dependencies; without one on PATH, it is bootstrapped into .tools/.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run setup test lint format check migrate seed demo worker beat clean
+
+run: export DEBUG ?= 1
+run: setup migrate seed demo
+	@echo "Portal: http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==0.13.8"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+setup: $(VENV)/.synced
+	@DEBUG=1 $(MANAGE) compilemessages --ignore=.venv --ignore=.tools -v0
+
+migrate: setup
+	$(MANAGE) migrate --noinput -v0
+
+seed: setup
+	$(MANAGE) load_seeds
+
+demo: setup
+	@$(MANAGE) demo_accounts
+
+# The README's test command: SQLite by default; DATABASE_URL / REDIS_URL select PostgreSQL / Redis.
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: setup
+	DEBUG=1 $(MANAGE) check
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9') ALLOWED_HOSTS=portal.example.vn \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+worker: setup
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+beat: setup
+	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) .tools db.sqlite3 media staticfiles

@@ -1,0 +1,162 @@
+"""Tenant isolation: every view answers 404 for another tenant's object, exactly like a missing one."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Membership, Role
+from communes.access import scope_for
+from communes.models import Commune
+from indicators.models import Indicator, IndicatorGroup
+from plans.models import Plan
+from tasks.models import Task, TaskSection
+
+pytestmark = pytest.mark.django_db
+
+
+def commune_urls(code: str) -> dict[str, list[str]]:
+    """Every commune-scoped URL for the objects of the commune `code`, split by what they need."""
+    commune = Commune.objects.get(code=code)
+    plan = Plan.objects.filter(commune=commune).first()
+    indicator = Indicator.objects.filter(commune=commune).first()
+    group = IndicatorGroup.objects.filter(commune=commune).first()
+    task = Task.objects.filter(commune=commune).first()
+    section = TaskSection.objects.filter(commune=commune).first() or TaskSection.objects.create(
+        commune=commune, plan=plan, numeral="Z", title="Thử"
+    )
+    unit = commune.units.first()
+    membership = Membership.objects.create(
+        user=Membership.objects.model.user.field.related_model.objects.create(username=f"m-{code}"),
+        role=Role.UNIT_STAFF,
+        commune=commune,
+        unit=unit,
+    )
+    read = [
+        reverse("communes:detail", args=[code]),
+        reverse("plans:detail", args=[code, plan.pk]),
+        reverse("indicators:detail", args=[code, indicator.pk]),
+    ]
+    manage = [
+        reverse("communes:units", args=[code]),
+        reverse("communes:unit_create", args=[code]),
+        reverse("communes:unit_edit", args=[code, unit.pk]),
+        reverse("accounts:staff", args=[code]),
+        reverse("accounts:staff_invite", args=[code]),
+        reverse("plans:create", args=[code]),
+        reverse("plans:edit", args=[code, plan.pk]),
+        reverse("indicators:group_create", args=[code, plan.pk]),
+        reverse("indicators:group_edit", args=[code, group.pk]),
+        reverse("indicators:create", args=[code, plan.pk]),
+        reverse("indicators:edit", args=[code, indicator.pk]),
+        reverse("tasks:section_create", args=[code, plan.pk]),
+        reverse("tasks:section_edit", args=[code, section.pk]),
+        reverse("tasks:create", args=[code, plan.pk]),
+        reverse("tasks:edit", args=[code, task.pk]),
+    ]
+    post_only = [
+        reverse("accounts:staff_action", args=[code, membership.pk, "reset"]),
+        reverse("accounts:staff_action", args=[code, membership.pk, "deactivate"]),
+    ]
+    return {"read": read, "manage": manage, "post": post_only}
+
+
+def test_scope_of_each_role(people):
+    dq = Commune.objects.get(code="dien-quang")
+    an = Commune.objects.get(code="an-nong")
+    tg = Commune.objects.get(code="truong-giang")
+    office, staff, province = (
+        scope_for(people[k]) for k in ("standing_office", "kinh_te", "thanh_hoa")
+    )
+    assert office.can_manage_commune(dq) and not office.can_manage_commune(tg)
+    assert (
+        staff.can_read_commune(dq)
+        and not staff.can_manage_commune(dq)
+        and not staff.can_read_commune(an)
+    )
+    assert staff.can_write_for_unit(dq.units.get(short_name="Phòng Kinh tế").pk)
+    assert not staff.can_write_for_unit(dq.units.get(short_name="Công an xã").pk)
+    assert (
+        province.can_read_commune(dq)
+        and province.can_read_commune(an)
+        and not province.can_read_commune(tg)
+    )
+    assert not province.can_manage_commune(dq)
+
+
+@pytest.mark.parametrize("who", ["other_commune_office", "quang_ngai"])
+def test_another_tenant_gets_404_on_every_view(client, people, who):
+    urls = commune_urls("dien-quang")
+    client.force_login(people[who])
+    for url in urls["read"] + urls["manage"]:
+        assert client.get(url).status_code == 404, url
+    for url in urls["manage"] + urls["post"]:
+        assert client.post(url, {}).status_code == 404, url
+
+
+def test_foreign_object_through_own_commune_url_is_404_like_a_missing_one(client, people):
+    client.force_login(people["standing_office"])
+    foreign_indicator = Indicator.objects.filter(commune__code="truong-giang").first()
+    foreign_task = Task.objects.filter(commune__code="truong-giang").first()
+    foreign_plan = Plan.objects.get(commune__code="truong-giang")
+    for url in [
+        reverse("indicators:edit", args=["dien-quang", foreign_indicator.pk]),
+        reverse("indicators:detail", args=["dien-quang", foreign_indicator.pk]),
+        reverse("tasks:edit", args=["dien-quang", foreign_task.pk]),
+        reverse("plans:detail", args=["dien-quang", foreign_plan.pk]),
+        reverse("indicators:create", args=["dien-quang", foreign_plan.pk]),
+        reverse("plans:detail", args=["dien-quang", 999999]),
+        reverse("communes:detail", args=["khong-co-xa-nay"]),
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("who", ["kinh_te", "leader", "thanh_hoa"])
+def test_readers_read_but_cannot_manage(client, people, who):
+    urls = commune_urls("dien-quang")
+    client.force_login(people[who])
+    for url in urls["read"]:
+        assert client.get(url).status_code == 200, url
+    for url in urls["manage"]:
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {"code": "99", "name": "x"}).status_code == 403, url
+    for url in urls["post"]:
+        assert client.post(url).status_code == 403, url
+    assert Indicator.objects.filter(code="99").count() == 0
+
+
+def test_standing_office_manages_every_view(client, people):
+    urls = commune_urls("dien-quang")
+    client.force_login(people["standing_office"])
+    for url in urls["read"] + urls["manage"]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_province_officer_sees_only_the_communes_of_its_province(client, people):
+    client.force_login(people["thanh_hoa"])
+    response = client.get(reverse("communes:province", args=["38"]))
+    html = response.content.decode()
+    assert "Điền Quang" in html and "An Nông" in html and "Trường Giang" not in html
+    assert client.get(reverse("communes:province", args=["51"])).status_code == 404
+    assert client.get(reverse("communes:detail", args=["truong-giang"])).status_code == 404
+    # Home sends a single-province officer straight to the province.
+    assert client.get(reverse("home")).url == reverse("communes:province", args=["38"])
+
+
+def test_anonymous_is_sent_to_login(client, seeds):
+    response = client.get(reverse("communes:detail", args=["dien-quang"]))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    response = client.get(reverse("communes:province", args=["38"]))
+    assert response.status_code == 302
+
+
+def test_home_sends_each_role_where_it_belongs(client, people):
+    client.force_login(people["kinh_te"])
+    assert client.get(reverse("home")).url == reverse("communes:detail", args=["dien-quang"])
+    client.force_login(people["standing_office"])
+    assert client.get(reverse("home")).url == reverse("communes:detail", args=["dien-quang"])
+
+
+def test_deactivated_membership_loses_access(client, people):
+    user = people["leader"]
+    user.memberships.update(is_active=False)
+    client.force_login(user)
+    assert client.get(reverse("communes:detail", args=["dien-quang"])).status_code == 404
