@@ -35,6 +35,7 @@ def indicator_targets_set(
                 )
                 current.delete()
             continue
+        old_text = current.text if current else None
         parsed = target_parse(text)
         target = current or Target(indicator=indicator, commune=indicator.commune, year=year)
         target.text = text
@@ -50,7 +51,7 @@ def indicator_targets_set(
             commune=indicator.commune,
             obj=indicator,
             field=field,
-            old=current.text if current else None,
+            old=old_text,
             new=text,
             reason=reason,
         )

@@ -160,3 +160,13 @@ def test_deactivated_membership_loses_access(client, people):
     user.memberships.update(is_active=False)
     client.force_login(user)
     assert client.get(reverse("communes:detail", args=["dien-quang"])).status_code == 404
+
+
+def test_vietnamese_by_default_even_for_an_english_browser_and_english_on_request(client, people):
+    client.force_login(people["leader"])
+    url = reverse("communes:detail", args=["dien-quang"])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Kế hoạch" in html
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    html = client.get(url).content.decode()
+    assert "Plans" in html and "Kế hoạch" not in html

@@ -1,0 +1,94 @@
+"""The standing office manages its units' staff accounts: invite by e-mail, reset, deactivate."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+from accounts.demo import demo_accounts_create
+from accounts.models import Membership, Role, User
+from communes.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+
+def test_invite_sends_a_link_and_the_invitee_sets_a_password_and_sees_the_commune(
+    client, people, django_capture_on_commit_callbacks
+):
+    commune = Commune.objects.get(code="dien-quang")
+    unit = commune.units.get(short_name="Phòng Kinh tế")
+    client.force_login(people["standing_office"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:staff_invite", args=["dien-quang"]),
+            {
+                "email": "Nguyen.Van.B@Example.vn",
+                "full_name": "Nguyễn Văn B",
+                "role": Role.UNIT_STAFF,
+                "unit": unit.pk,
+            },
+        )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["nguyen.van.b@example.vn"] and "Điền Quang" in message.subject
+    link = next(line for line in message.body.splitlines() if "/accounts/reset/" in line).strip()
+    path = link.split("127.0.0.1:8000", 1)[1]
+    client.logout()
+    form_url = client.get(path).url  # Django swaps the token for a session and redirects
+    response = client.post(
+        form_url, {"new_password1": "Mat-khau-moi-2025", "new_password2": "Mat-khau-moi-2025"}
+    )
+    assert response.status_code == 302
+    assert client.login(username="nguyen.van.b@example.vn", password="Mat-khau-moi-2025")
+    assert client.get(reverse("communes:detail", args=["dien-quang"])).status_code == 200
+
+
+def test_invite_of_unit_staff_without_unit_is_refused(client, people):
+    client.force_login(people["standing_office"])
+    response = client.post(
+        reverse("accounts:staff_invite", args=["dien-quang"]),
+        {"email": "x@example.vn", "full_name": "X", "role": Role.UNIT_STAFF},
+    )
+    assert response.status_code == 200
+    assert "Chọn đơn vị" in response.content.decode()
+    assert not User.objects.filter(email="x@example.vn").exists()
+
+
+def test_reset_and_deactivate(client, people, django_capture_on_commit_callbacks):
+    membership = Membership.objects.get(user=people["cong_an"])
+    client.force_login(people["standing_office"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:staff_action", args=["dien-quang", membership.pk, "reset"]))
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [people["cong_an"].email]
+    client.post(reverse("accounts:staff_action", args=["dien-quang", membership.pk, "deactivate"]))
+    membership.refresh_from_db()
+    people["cong_an"].refresh_from_db()
+    assert not membership.is_active and not people["cong_an"].is_active
+
+
+def test_staff_of_another_commune_cannot_be_touched(client, people):
+    foreign = Membership.objects.get(user=people["other_commune_office"])
+    client.force_login(people["standing_office"])
+    url = reverse("accounts:staff_action", args=["dien-quang", foreign.pk, "deactivate"])
+    assert client.post(url).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.is_active
+
+
+def test_demo_accounts_are_refused_when_debug_is_off(settings, seeds):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(ImproperlyConfigured):
+        demo_accounts_create()
+
+
+def test_demo_accounts_cover_every_role_in_every_seed_commune(settings, seeds):
+    settings.DEMO_DATA_ALLOWED = True
+    demo_accounts_create()
+    for code in ("dien-quang", "truong-giang", "an-nong"):
+        roles = set(Membership.objects.filter(commune__code=code).values_list("role", flat=True))
+        assert {Role.UNIT_STAFF, Role.STANDING_OFFICE, Role.COMMUNE_LEADER} <= roles
+    assert (
+        Membership.objects.filter(role=Role.PROVINCE_OFFICER).values("province").distinct().count()
+        == 2
+    )

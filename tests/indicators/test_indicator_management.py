@@ -1,0 +1,109 @@
+"""The standing office edits indicators and targets through forms that use the seed parsers."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from communes.models import AuditEntry
+from indicators.models import Indicator
+from plans.models import Plan
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(indicator, **changes):
+    data = {
+        "group": indicator.group_id,
+        "parent": indicator.parent_id or "",
+        "code": indicator.code,
+        "name": indicator.name,
+        "unit_of_measure": indicator.unit_of_measure,
+        "measure_kind": indicator.measure_kind,
+        "direction": indicator.direction,
+        "lead_units": [unit.pk for unit in indicator.lead_units.all()],
+        "support_units": [unit.pk for unit in indicator.support_units.all()],
+        "order": indicator.order,
+    }
+    data.update({f"target_{t.year}": t.text for t in indicator.targets.all()})
+    data.update(changes)
+    return data
+
+
+def test_standing_office_changes_a_target_and_the_change_is_audited(client, people):
+    indicator = Indicator.objects.get(plan__commune__code="dien-quang", code="1")
+    client.force_login(people["standing_office"])
+    url = reverse("indicators:edit", args=["dien-quang", indicator.pk])
+    response = client.post(url, form_data(indicator, target_2025="≥ 2,5"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    target = indicator.targets.get(year=2025)
+    assert (target.text, target.comparator, target.value) == ("≥ 2,5", "gte", Decimal("2.5"))
+    entry = AuditEntry.objects.get(object_id=indicator.pk, field="target 2025")
+    assert (entry.old_value, entry.new_value, entry.actor) == (
+        "50%",
+        "≥ 2,5",
+        people["standing_office"],
+    )
+    detail = client.get(
+        reverse("indicators:detail", args=["dien-quang", indicator.pk])
+    ).content.decode()
+    assert "≥ 2,5" in detail and "50%" in detail  # the history shows old and new
+
+
+def test_unreadable_numeric_target_gets_a_vietnamese_message_and_keeps_the_input(client, people):
+    indicator = Indicator.objects.get(plan__commune__code="dien-quang", code="1")
+    client.force_login(people["standing_office"])
+    url = reverse("indicators:edit", args=["dien-quang", indicator.pk])
+    response = client.post(url, form_data(indicator, target_2025="≥ 7,0,0", name="Tên mới đã gõ"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "≥ 7,0,0" in html and "Tên mới đã gõ" in html  # nothing typed is lost
+    assert "không đọc được" in html or "không phải là số" in html or "không thể đọc" in html
+    assert indicator.targets.get(year=2025).text == "50%"  # nothing saved is lost either
+
+
+def test_free_text_and_special_targets_are_kept_verbatim(client, people):
+    indicator = Indicator.objects.get(plan__commune__code="dien-quang", code="2")
+    client.force_login(people["standing_office"])
+    url = reverse("indicators:edit", args=["dien-quang", indicator.pk])
+    client.post(
+        url, form_data(indicator, target_2025="Xây dựng báo cáo chỉ số thương mại điện tử hằng năm")
+    )
+    assert indicator.targets.get(year=2025).comparator == "text"
+    client.post(url, form_data(indicator, target_2025="Khuyến khích"))
+    assert indicator.targets.get(year=2025).comparator == "encouraged"
+    client.post(url, form_data(indicator, target_2025=""))
+    assert not indicator.targets.filter(year=2025).exists()
+
+
+def test_duplicate_code_is_refused_in_vietnamese(client, people):
+    indicator = Indicator.objects.get(plan__commune__code="dien-quang", code="1")
+    client.force_login(people["standing_office"])
+    url = reverse("indicators:edit", args=["dien-quang", indicator.pk])
+    html = client.post(url, form_data(indicator, code="2")).content.decode()
+    assert "đã có chỉ tiêu khác mang mã số 2" in html
+
+
+def test_standing_office_creates_an_indicator_with_a_ratio_formula(client, people):
+    plan = Plan.objects.get(commune__code="dien-quang")
+    client.force_login(people["standing_office"])
+    group = plan.indicator_groups.first()
+    response = client.post(
+        reverse("indicators:create", args=["dien-quang", plan.pk]),
+        {
+            "group": group.pk,
+            "code": "22",
+            "name": "Tỷ lệ hộ gia đình có Internet cáp quang",
+            "unit_of_measure": "%",
+            "measure_kind": "percent",
+            "direction": "higher",
+            "numerator_definition": "Số hộ có cáp quang",
+            "denominator_definition": "Tổng số hộ",
+            "order": 99,
+            "target_2025": "≥ 80%",
+        },
+    )
+    assert response.status_code == 302
+    created = plan.indicators.get(code="22")
+    assert created.is_ratio and created.targets.get(year=2025).value == 80
+    assert AuditEntry.objects.filter(object_id=created.pk, action="create").exists()
