@@ -92,3 +92,38 @@ def test_demo_accounts_cover_every_role_in_every_seed_commune(settings, seeds):
         Membership.objects.filter(role=Role.PROVINCE_OFFICER).values("province").distinct().count()
         == 2
     )
+
+
+def test_everyone_can_change_their_password(client, people):
+    user = people["thanh_hoa"]
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "pass-for-tests-1",
+            "new_password1": "Doi-mat-khau-2026",
+            "new_password2": "Doi-mat-khau-2026",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Doi-mat-khau-2026")
+
+
+def test_password_reset_by_e_mail(client, people):
+    client.post(reverse("password_reset"), {"email": people["leader"].email})
+    assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
+    # An unknown address says the same thing and sends nothing: it reveals no account.
+    response = client.post(reverse("password_reset"), {"email": "khong-co@example.vn"}, follow=True)
+    assert len(mail.outbox) == 1 and "Kiểm tra" in response.content.decode()
+
+
+def test_admin_searches_and_filters_for_administrators(client, seeds):
+    admin = User.objects.create_superuser("root", "root@example.vn", "pass-for-tests-1")
+    client.force_login(admin)
+    response = client.get(
+        reverse("admin:indicators_indicator_changelist"),
+        {"q": "VNeID", "commune__id__exact": Commune.objects.get(code="dien-quang").pk},
+    )
+    assert response.status_code == 200
+    assert "Tỉ lệ người dân có tài khoản định danh điện tử (VNeID)" in response.content.decode()
