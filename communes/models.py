@@ -151,3 +151,19 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.object_repr}"
+
+
+class UnitAssignment(models.Model):
+    """Lead (chủ trì) and support (phối hợp) units of an indicator or a task: as printed, and resolved."""
+
+    lead_units = models.ManyToManyField(
+        Unit, related_name="led_%(class)ss", blank=True, verbose_name=_("lead units")
+    )
+    support_units = models.ManyToManyField(
+        Unit, related_name="supported_%(class)ss", blank=True, verbose_name=_("support units")
+    )
+    lead_text = models.CharField(_("lead units as printed"), max_length=300, blank=True)
+    support_text = models.CharField(_("support units as printed"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True

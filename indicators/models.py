@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from communes.models import UnitAssignment
 from indicators.targets import Comparator
 
 TARGET_YEARS = range(2025, 2046)
@@ -51,7 +52,7 @@ class IndicatorGroup(models.Model):
         return f"{self.numeral}. {self.title}" if self.numeral else self.title
 
 
-class Indicator(models.Model):
+class Indicator(UnitAssignment):
     commune = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(
         "plans.Plan", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan")
@@ -90,17 +91,6 @@ class Indicator(models.Model):
     data_source = models.TextField(_("data source"), blank=True)
     guidance = models.TextField(_("guidance"), blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
-    lead_units = models.ManyToManyField(
-        "communes.Unit", related_name="led_indicators", blank=True, verbose_name=_("lead units")
-    )
-    support_units = models.ManyToManyField(
-        "communes.Unit",
-        related_name="supported_indicators",
-        blank=True,
-        verbose_name=_("support units"),
-    )
-    lead_text = models.CharField(_("lead unit as printed"), max_length=300, blank=True)
-    support_text = models.CharField(_("support units as printed"), max_length=500, blank=True)
     note = models.TextField(_("note"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 

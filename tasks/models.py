@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from communes.models import UnitAssignment
 from tasks.deadlines import DeadlineKind
 
 
@@ -36,7 +37,7 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class Task(models.Model):
+class Task(UnitAssignment):
     commune = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(
         "plans.Plan", on_delete=models.CASCADE, related_name="tasks", verbose_name=_("plan")
@@ -59,14 +60,6 @@ class Task(models.Model):
     )
     code = models.CharField(_("code"), max_length=20)
     name = models.TextField(_("name"))
-    lead_units = models.ManyToManyField(
-        "communes.Unit", related_name="led_tasks", blank=True, verbose_name=_("lead units")
-    )
-    support_units = models.ManyToManyField(
-        "communes.Unit", related_name="supported_tasks", blank=True, verbose_name=_("support units")
-    )
-    lead_text = models.CharField(_("lead units as printed"), max_length=300, blank=True)
-    support_text = models.CharField(_("support units as printed"), max_length=500, blank=True)
     expected_result = models.TextField(_("expected result"), blank=True)
     budget_million_vnd = models.DecimalField(
         _("budget (million VND)"), max_digits=16, decimal_places=3, null=True, blank=True
