@@ -104,3 +104,27 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.unit_id and self.commune_id and self.unit.commune_id != self.commune_id:
             raise ValidationError({"unit": _("The unit belongs to another commune.")})
+
+
+class Notification(models.Model):
+    """An in-app notice (the bell): a returned or approved report, a reminder of a deadline."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    commune = models.ForeignKey(
+        "communes.Commune", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

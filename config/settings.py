@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "plans",
     "indicators",
     "tasks",
+    "reporting",
     "reports",
 ]
 

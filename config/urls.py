@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("indicators.urls")),
     path("", include("tasks.urls")),
+    path("", include("reporting.urls")),
 ]

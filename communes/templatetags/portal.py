@@ -14,3 +14,27 @@ def get_item(mapping, key):
 def vn_number(value):
     """1250000 → "1.250.000", 87.5 → "87,5": the notation of Vietnamese documents."""
     return decimal_format_vi(value) if value is not None else ""
+
+
+@register.filter
+def field(form, name):
+    """The bound field `name` of a form built at run time (`{{ form|field:"ind_12_a" }}`)."""
+    return form[name] if name in form.fields else None
+
+
+@register.simple_tag
+def field_name(prefix, pk, suffix):
+    return f"{prefix}_{pk}_{suffix}"
+
+
+@register.filter
+def ratio_text(value):
+    """A ratio as the forms show it while typing: "87,5% (350/400)"."""
+    from reporting.forms import ratio_preview
+
+    return ratio_preview(value)
+
+
+@register.filter
+def warning_for(form, indicator_pk):
+    return getattr(form, "warnings", {}).get(f"ind_{indicator_pk}", "")

@@ -1,0 +1,272 @@
+"""Unit reporting: the commune's schedule, its periods, each unit's submission and its figures."""
+
+from datetime import date, timedelta
+
+from django.core.validators import FileExtensionValidator, MaxValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reporting.periods import DEFAULT_DEADLINES, CutoffRule, DeadlineRule, PeriodKind, period_parse
+from tasks.models import TaskStatus
+
+EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "odt", "ods"]
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+class ReportingSchedule(models.Model):
+    """One report kind a commune uses, with its deadline and data cut-off: data, not code."""
+
+    commune = models.ForeignKey(
+        "communes.Commune",
+        on_delete=models.CASCADE,
+        related_name="schedules",
+        verbose_name=_("commune"),
+    )
+    kind = models.CharField(
+        _("report kind"),
+        max_length=20,
+        choices=[(k.value, k.label) for k in PeriodKind if k != PeriodKind.AD_HOC],
+    )
+    is_used = models.BooleanField(_("used by the commune"), default=True)
+    deadline_day = models.PositiveSmallIntegerField(
+        _("due before day"), help_text=_("The report is due before this day of the month.")
+    )
+    deadline_month_offset = models.SmallIntegerField(
+        _("months after the period"),
+        default=1,
+        help_text=_("0: in the period's last month; 1: in the month after it."),
+    )
+    cutoff_day = models.PositiveSmallIntegerField(
+        _("data cut-off day"),
+        default=14,
+        help_text=_("Decree 09/2019: data run to the 14th of the period's last month."),
+    )
+
+    class Meta:
+        verbose_name = _("reporting schedule")
+        verbose_name_plural = _("reporting schedules")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "kind"], name="schedule_kind_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune} · {self.get_kind_display()}"
+
+    @property
+    def deadline_rule(self) -> DeadlineRule:
+        return DeadlineRule(self.deadline_day, self.deadline_month_offset)
+
+    @property
+    def cutoff_rule(self) -> CutoffRule:
+        return CutoffRule(self.cutoff_day)
+
+    @classmethod
+    def default_for(cls, commune, kind: str) -> "ReportingSchedule":
+        rule = DEFAULT_DEADLINES[kind]
+        return cls(
+            commune=commune,
+            kind=kind,
+            deadline_day=rule.day,
+            deadline_month_offset=rule.month_offset,
+        )
+
+
+class ReportingPeriod(models.Model):
+    """A period a commune's units report on: a calendar period ("202506") or an ad-hoc request."""
+
+    commune = models.ForeignKey(
+        "communes.Commune",
+        on_delete=models.CASCADE,
+        related_name="periods",
+        verbose_name=_("commune"),
+    )
+    kind = models.CharField(_("report kind"), max_length=20, choices=PeriodKind.choices)
+    code = models.CharField(_("period code"), max_length=20)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    window_start = models.DateField(_("data from"))
+    window_end = models.DateField(_("data to"))
+    deadline = models.DateTimeField(
+        _("deadline"), help_text=_("Submissions at or after this instant are late.")
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Ad-hoc requests (đột xuất): who is asked, about what.
+    requested_units = models.ManyToManyField(
+        "communes.Unit", blank=True, related_name="adhoc_requests", verbose_name=_("units asked")
+    )
+    requested_indicators = models.ManyToManyField(
+        "indicators.Indicator",
+        blank=True,
+        related_name="adhoc_requests",
+        verbose_name=_("indicators asked"),
+    )
+    questions = models.TextField(_("questions"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        ordering = ["commune", "-window_end", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "code"], name="period_code_unique")
+        ]
+        indexes = [models.Index(fields=["commune", "kind", "window_end"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.kind == PeriodKind.AD_HOC:
+            return self.title
+        return period_parse(self.code).label_vi()
+
+    @property
+    def year(self) -> int:
+        return (
+            self.window_end.year if self.kind == PeriodKind.AD_HOC else period_parse(self.code).year
+        )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def last_day(self) -> date:
+        """The last day on which a submission is on time."""
+        return timezone.localtime(self.deadline).date() - timedelta(days=1)
+
+    def is_late_at(self, moment) -> bool:
+        return moment >= self.deadline
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    RETURNED = "returned", _("returned")
+    APPROVED = "approved", _("approved")
+
+
+class Submission(models.Model):
+    """A unit's report for a period: its figures, task progress and narrative."""
+
+    commune = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        verbose_name=_("period"),
+    )
+    unit = models.ForeignKey(
+        "communes.Unit",
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("unit"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
+    # Optimistic locking: every save bumps it; a save against an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    results = models.TextField(_("results achieved"), blank=True)
+    difficulties = models.TextField(_("difficulties and obstacles"), blank=True)
+    proposals = models.TextField(_("proposals and recommendations"), blank=True)
+    # What the person typed that could not be saved yet (bad numbers…), so nothing typed is lost.
+    pending_inputs = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    is_late = models.BooleanField(_("late"), default=False)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    updated_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("unit submission")
+        verbose_name_plural = _("unit submissions")
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="submission_unique")]
+        indexes = [models.Index(fields=["commune", "period", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.period}"
+
+    @property
+    def is_editable(self) -> bool:
+        return (
+            self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+            and not self.period.is_closed
+        )
+
+
+class IndicatorValue(models.Model):
+    """A unit's figure for an indicator in a period. Ratios keep their numerator and denominator."""
+
+    commune = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.PROTECT, related_name="values"
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)
+    numerator = models.DecimalField(
+        _("numerator (a)"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    denominator = models.DecimalField(
+        _("denominator (b)"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    is_done = models.BooleanField(_("done"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    outlier_confirmed = models.BooleanField(_("unusual value confirmed"), default=False)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "indicator"], name="value_unique")
+        ]
+        indexes = [models.Index(fields=["commune", "indicator"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.value}"
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            self.value is None and self.numerator is None and self.is_done is None and not self.text
+        )
+
+
+class TaskProgress(models.Model):
+    commune = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="task_progress"
+    )
+    task = models.ForeignKey(
+        "tasks.Task", on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, blank=True)
+    percent = models.PositiveSmallIntegerField(
+        _("percent complete"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    result = models.TextField(_("result achieved"), blank=True)
+    evidence_number = models.CharField(_("document number"), max_length=100, blank=True)
+    evidence_date = models.DateField(_("document date"), null=True, blank=True)
+    evidence_file = models.FileField(
+        _("evidence file"),
+        upload_to="evidence/%Y/%m/",
+        blank=True,
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+    )
+
+    class Meta:
+        verbose_name = _("task progress")
+        verbose_name_plural = _("task progress")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "task"], name="task_progress_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.code}: {self.status}"

@@ -1,0 +1,265 @@
+"""Reads for reporting: what a unit reports on, previous figures, commune figures, review grids.
+
+Every function runs a fixed number of queries, whatever the number of indicators, tasks or units.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from communes.models import Commune, Unit, UnitKind
+from indicators.models import Indicator, MeasureKind, Target
+from plans.models import Plan, PlanStatus
+from reporting.models import (
+    IndicatorValue,
+    ReportingPeriod,
+    Submission,
+    SubmissionStatus,
+    TaskProgress,
+)
+from reporting.periods import PeriodKind, period_parse
+from tasks.models import Task
+
+
+@dataclass
+class IndicatorItem:
+    indicator: Indicator
+    role: str  # "lead" or "support"
+    target: Target | None
+    target_is_milestone: bool  # the target shown is a later milestone year's, not this year's
+    value: IndicatorValue | None = None
+    previous: IndicatorValue | None = None
+    history: list[Decimal] = field(default_factory=list)
+
+
+@dataclass
+class TaskItem:
+    task: Task
+    role: str
+    progress: TaskProgress | None = None
+    previous: TaskProgress | None = None
+
+
+@dataclass
+class UnitReport:
+    submission: Submission
+    indicators: list[IndicatorItem]
+    tasks: list[TaskItem]
+
+    @property
+    def lead_indicators(self) -> list[IndicatorItem]:
+        return [item for item in self.indicators if item.role == "lead"]
+
+
+def plans_for_year(commune: Commune, year: int) -> QuerySet[Plan]:
+    return Plan.objects.filter(
+        commune=commune, status=PlanStatus.IN_FORCE, period_start__lte=year, period_end__gte=year
+    )
+
+
+def _unit_filter(unit: Unit) -> tuple[Q, Q]:
+    lead = Q(lead_units=unit)
+    if unit.kind == UnitKind.STANDING_OFFICE:
+        # The standing office compiles what the plan assigns to nobody (000 prints no lead units).
+        lead |= Q(lead_units__isnull=True)
+    return lead, Q(support_units=unit)
+
+
+def indicator_figure(value: IndicatorValue | None) -> Decimal | None:
+    """The number a value stands for: the ratio a/b × 100 for ratios, else the value itself."""
+    if value is None:
+        return None
+    if value.numerator is not None and value.denominator:
+        return value.numerator * 100 / value.denominator
+    return value.value
+
+
+def unit_report(submission: Submission) -> UnitReport:
+    period, unit = submission.period, submission.unit
+    year = period.year
+    plans = plans_for_year(submission.commune, year)
+    lead_q, support_q = _unit_filter(unit)
+    indicators = Indicator.objects.filter(plan__in=plans, is_heading=False)
+    if period.kind == PeriodKind.AD_HOC and period.requested_indicators.exists():
+        indicators = indicators.filter(pk__in=period.requested_indicators.values("pk"))
+    led_ids = set(indicators.filter(lead_q).values_list("pk", flat=True))
+    supported_ids = set(indicators.filter(support_q).values_list("pk", flat=True)) - led_ids
+    chosen = (
+        Indicator.objects.filter(pk__in=led_ids | supported_ids)
+        .select_related("group", "plan")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("year")))
+        .order_by("plan__period_start", "plan_id", "order")
+    )
+    values = {v.indicator_id: v for v in submission.values.all()}
+    previous_values, history = _previous_and_history(submission, led_ids | supported_ids)
+    items = []
+    for indicator in chosen:
+        target, later = _target_for(indicator, year)
+        items.append(
+            IndicatorItem(
+                indicator=indicator,
+                role="lead" if indicator.pk in led_ids else "support",
+                target=target,
+                target_is_milestone=later,
+                value=values.get(indicator.pk),
+                previous=previous_values.get(indicator.pk),
+                history=history.get(indicator.pk, []),
+            )
+        )
+
+    tasks = Task.objects.filter(plan__in=plans, children__isnull=True)
+    led_tasks = set(tasks.filter(lead_units=unit).values_list("pk", flat=True))
+    supported_tasks = set(tasks.filter(support_units=unit).values_list("pk", flat=True)) - led_tasks
+    progress = {p.task_id: p for p in submission.task_progress.all()}
+    previous_progress = {}
+    previous_code = _previous_code(period)
+    if previous_code:
+        previous_progress = {
+            p.task_id: p
+            for p in TaskProgress.objects.filter(
+                submission__unit=unit,
+                submission__period__commune=period.commune,
+                submission__period__code=previous_code,
+            )
+        }
+    task_items = [
+        TaskItem(
+            task=task,
+            role="lead" if task.pk in led_tasks else "support",
+            progress=progress.get(task.pk),
+            previous=previous_progress.get(task.pk),
+        )
+        for task in Task.objects.filter(pk__in=led_tasks | supported_tasks)
+        .select_related("section")
+        .order_by("plan_id", "order")
+    ]
+    return UnitReport(submission=submission, indicators=items, tasks=task_items)
+
+
+def _previous_code(period: ReportingPeriod) -> str | None:
+    if period.kind == PeriodKind.AD_HOC:
+        return None
+    return period_parse(period.code).previous().code
+
+
+def _previous_and_history(submission: Submission, indicator_ids: set[int]):
+    """The unit's value in the previous period of the same kind, and its approved history."""
+    previous_code = _previous_code(submission.period)
+    rows = (
+        IndicatorValue.objects.filter(
+            submission__unit=submission.unit,
+            submission__period__kind=submission.period.kind,
+            indicator_id__in=indicator_ids,
+        )
+        .exclude(submission=submission)
+        .select_related("submission__period")
+    )
+    previous, history = {}, defaultdict(list)
+    for row in rows:
+        if row.submission.period.code == previous_code:
+            previous[row.indicator_id] = row
+        figure = indicator_figure(row)
+        if row.submission.status == SubmissionStatus.APPROVED and figure is not None:
+            history[row.indicator_id].append(figure)
+    return previous, history
+
+
+def _target_for(indicator: Indicator, year: int) -> tuple[Target | None, bool]:
+    targets = list(indicator.targets.all())
+    for target in targets:
+        if target.year == year:
+            return target, False
+    later = [target for target in targets if target.year > year]
+    return (later[0], True) if later else (None, False)
+
+
+def commune_figures(commune: Commune, period: ReportingPeriod) -> dict[int, dict]:
+    """The commune's figure per indicator for a period, derived from approved unit values only.
+
+    The lead unit's value; for ratios, the numerators and denominators of every contributing
+    unit summed (never an average of percentages); counts of several lead units summed.
+    """
+    values = (
+        IndicatorValue.objects.filter(
+            submission__period=period, submission__status=SubmissionStatus.APPROVED, commune=commune
+        )
+        .select_related("indicator", "submission__unit")
+        .prefetch_related("indicator__lead_units")
+    )
+    grouped: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for value in values:
+        grouped[value.indicator_id].append(value)
+    figures = {}
+    for indicator_id, rows in grouped.items():
+        indicator = rows[0].indicator
+        lead_ids = {unit.pk for unit in indicator.lead_units.all()}
+        lead_rows = [row for row in rows if row.submission.unit_id in lead_ids] or rows
+        ratio_rows = [row for row in rows if row.numerator is not None and row.denominator]
+        if ratio_rows:
+            a = sum(row.numerator for row in ratio_rows)
+            b = sum(row.denominator for row in ratio_rows)
+            figures[indicator_id] = {
+                "value": a * 100 / b,
+                "numerator": a,
+                "denominator": b,
+                "units": len(ratio_rows),
+            }
+        elif indicator.measure_kind == MeasureKind.COUNT:
+            numbers = [row.value for row in lead_rows if row.value is not None]
+            if numbers:
+                figures[indicator_id] = {"value": sum(numbers), "units": len(numbers)}
+        else:
+            row = lead_rows[0]
+            figures[indicator_id] = {
+                "value": row.value,
+                "is_done": row.is_done,
+                "text": row.text,
+                "units": 1,
+            }
+    return figures
+
+
+@dataclass
+class ReviewRow:
+    unit: Unit
+    submission: Submission | None
+
+    @property
+    def state(self) -> str:
+        """on_time, late, missing, or the workflow status while the period is open."""
+        submission = self.submission
+        if submission is None or submission.submitted_at is None:
+            return "missing"
+        return "late" if submission.is_late else "on_time"
+
+
+def units_expected(commune: Commune, period: ReportingPeriod) -> list[Unit]:
+    """The units that report for a period: those asked by an ad-hoc request, else every unit that
+    leads or supports an indicator or a task of the plans in force that year."""
+    if period.kind == PeriodKind.AD_HOC and period.requested_units.exists():
+        return list(period.requested_units.order_by("order"))
+    plans = plans_for_year(commune, period.year)
+    involved = (
+        Q(led_indicators__plan__in=plans)
+        | Q(supported_indicators__plan__in=plans)
+        | Q(led_tasks__plan__in=plans)
+        | Q(supported_tasks__plan__in=plans)
+    )
+    reporting = Unit.objects.filter(commune=commune, is_active=True).exclude(
+        kind__in=[UnitKind.EXTERNAL, UnitKind.COMMITTEE]
+    )
+    ids = reporting.filter(involved).values("pk")
+    return list(
+        reporting.filter(Q(pk__in=ids) | Q(kind=UnitKind.STANDING_OFFICE)).order_by("order")
+    )
+
+
+def review_rows(commune: Commune, period: ReportingPeriod) -> list[ReviewRow]:
+    submissions = {
+        s.unit_id: s for s in Submission.objects.filter(period=period).select_related("updated_by")
+    }
+    return [ReviewRow(unit, submissions.get(unit.pk)) for unit in units_expected(commune, period)]

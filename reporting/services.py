@@ -1,0 +1,396 @@
+"""Writes of the reporting workflow: draft → submitted → returned → submitted → approved.
+
+Each function is one transaction, writes an audit row per change, and sends notifications
+after commit. Saves are guarded by the submission's version: a save made on an older version
+is refused (`SubmissionConflict`) instead of silently overwriting someone else's work.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Notification, Role
+from communes.audit import audit_record
+from communes.models import AuditAction, Commune, Unit
+from reporting.models import (
+    IndicatorValue,
+    ReportingPeriod,
+    ReportingSchedule,
+    Submission,
+    SubmissionStatus,
+    TaskProgress,
+)
+from reporting.periods import (
+    PeriodKind,
+    period_containing,
+    period_deadline,
+    period_parse,
+    period_window,
+)
+
+
+class SubmissionConflict(Exception):
+    """Someone else saved the submission since this person opened it."""
+
+
+class WorkflowError(Exception):
+    """An action the submission's current state does not allow; the message is for the user."""
+
+
+def schedule_for(commune: Commune, kind: str) -> ReportingSchedule:
+    schedule = ReportingSchedule.objects.filter(commune=commune, kind=kind).first()
+    return schedule or ReportingSchedule.default_for(commune, kind)
+
+
+def period_ensure(commune: Commune, code: str) -> ReportingPeriod:
+    """The commune's period with this code, created from its schedule on first use."""
+    existing = ReportingPeriod.objects.filter(commune=commune, code=code).first()
+    if existing:
+        return existing
+    period = period_parse(code)
+    schedule = schedule_for(commune, period.kind)
+    start, end = period_window(period, schedule.cutoff_rule)
+    reporting_period, _created = ReportingPeriod.objects.get_or_create(
+        commune=commune,
+        code=code,
+        defaults={
+            "kind": period.kind,
+            "window_start": start,
+            "window_end": end,
+            "deadline": period_deadline(period, schedule.deadline_rule),
+        },
+    )
+    return reporting_period
+
+
+def periods_ensure_until(commune: Commune, today: date, *, since: date) -> list[ReportingPeriod]:
+    """Every period of the kinds the commune uses, from `since` up to the one containing `today`."""
+    periods = []
+    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR):
+        schedule = schedule_for(commune, kind)
+        if not schedule.is_used:
+            continue
+        current = period_containing(kind, today, schedule.cutoff_rule)
+        period = period_containing(kind, since, schedule.cutoff_rule)
+        while period.first_month <= current.first_month:
+            periods.append(period_ensure(commune, period.code))
+            period = period.next()
+    return periods
+
+
+def adhoc_request_create(
+    *, actor, commune: Commune, title: str, deadline, units, indicators, questions: str
+) -> ReportingPeriod:
+    today = timezone.localdate()
+    with transaction.atomic():
+        period = ReportingPeriod.objects.create(
+            commune=commune,
+            kind=PeriodKind.AD_HOC,
+            code=f"DX-{timezone.now():%Y%m%d%H%M%S}",
+            title=title,
+            window_start=today,
+            window_end=today,
+            deadline=deadline,
+            questions=questions,
+        )
+        period.requested_units.set(units)
+        period.requested_indicators.set(indicators)
+        audit_record(actor=actor, commune=commune, obj=period, action=AuditAction.CREATE, new=title)
+    recipients = Membership.objects.filter(role=Role.UNIT_STAFF, unit__in=units, is_active=True)
+    _notify(
+        [m.user_id for m in recipients],
+        commune=commune,
+        kind="adhoc_request",
+        title=_("Ad-hoc report requested: %(title)s") % {"title": title},
+        body=_("Due before %(deadline)s.")
+        % {"deadline": timezone.localtime(deadline).strftime("%d/%m/%Y %H:%M")},
+        url=reverse("reporting:period", args=[commune.code, period.code]),
+    )
+    return period
+
+
+def submission_for(period: ReportingPeriod, unit: Unit) -> Submission:
+    submission, _created = Submission.objects.get_or_create(
+        period=period, unit=unit, defaults={"commune": period.commune}
+    )
+    return submission
+
+
+def _bump_version(submission: Submission, version: int, actor) -> None:
+    updated = Submission.objects.filter(pk=submission.pk, version=version).update(
+        version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
+    )
+    if not updated:
+        raise SubmissionConflict
+    submission.version = version + 1
+
+
+VALUE_FIELDS = ("value", "numerator", "denominator", "is_done", "text", "outlier_confirmed")
+PROGRESS_FIELDS = (
+    "status",
+    "percent",
+    "result",
+    "evidence_number",
+    "evidence_date",
+    "evidence_file",
+)
+NARRATIVE_FIELDS = ("results", "difficulties", "proposals")
+
+
+@transaction.atomic
+def submission_save(
+    *,
+    actor,
+    submission: Submission,
+    version: int,
+    values: dict[int, dict],
+    progress: dict[int, dict],
+    narrative: dict[str, str],
+    pending: dict[str, str],
+    reason: str = "",
+) -> Submission:
+    """Save what is valid; `pending` keeps the raw text of what is not, so nothing typed is lost."""
+    if not submission.is_editable and not reason:
+        raise WorkflowError(_("This report is locked: it was approved or the period is closed."))
+    _bump_version(submission, version, actor)
+    commune = submission.commune
+    existing = {v.indicator_id: v for v in submission.values.select_related("indicator")}
+    for indicator_id, fields in values.items():
+        row = existing.get(indicator_id) or IndicatorValue(
+            submission=submission, commune=commune, indicator_id=indicator_id
+        )
+        changed = [
+            name for name in VALUE_FIELDS if name in fields and getattr(row, name) != fields[name]
+        ]
+        if not changed and row.pk:
+            continue
+        for name in changed:
+            old = getattr(row, name) if row.pk else None
+            setattr(row, name, fields[name])
+            if name != "outlier_confirmed":
+                audit_record(
+                    actor=actor,
+                    commune=commune,
+                    obj=row.indicator if row.pk else _indicator(indicator_id),
+                    field=f"{submission.period.code} · {submission.unit} · {name}",
+                    old=old,
+                    new=fields[name],
+                    reason=reason,
+                )
+        row.save()
+    existing_progress = {p.task_id: p for p in submission.task_progress.all()}
+    for task_id, fields in progress.items():
+        row = existing_progress.get(task_id) or TaskProgress(
+            submission=submission, commune=commune, task_id=task_id
+        )
+        changed = [
+            name
+            for name in PROGRESS_FIELDS
+            if name in fields and getattr(row, name) != fields[name]
+        ]
+        for name in changed:
+            setattr(row, name, fields[name])
+        if changed or not row.pk:
+            row.save()
+            audit_record(
+                actor=actor,
+                commune=commune,
+                obj=row,
+                field=", ".join(changed) or "created",
+                new=f"{row.get_status_display()} {row.percent if row.percent is not None else ''}%",
+                reason=reason,
+            )
+    for name in NARRATIVE_FIELDS:
+        if name in narrative and getattr(submission, name) != narrative[name]:
+            setattr(submission, name, narrative[name])
+    submission.pending_inputs = pending
+    submission.updated_by = actor
+    submission.save(update_fields=[*NARRATIVE_FIELDS, "pending_inputs", "updated_by", "updated_at"])
+    return submission
+
+
+def _indicator(indicator_id: int):
+    from indicators.models import Indicator
+
+    return Indicator.objects.get(pk=indicator_id)
+
+
+@transaction.atomic
+def submission_submit(*, actor, submission: Submission, version: int) -> Submission:
+    if submission.period.is_closed:
+        raise WorkflowError(
+            _("The standing office has closed this period: it no longer takes reports.")
+        )
+    if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
+        raise WorkflowError(_("This report was already submitted."))
+    _bump_version(submission, version, actor)
+    now = timezone.now()
+    old = submission.status
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_at = now
+    submission.is_late = submission.period.is_late_at(now)
+    submission.save(update_fields=["status", "submitted_at", "is_late"])
+    audit_record(
+        actor=actor,
+        commune=submission.commune,
+        obj=submission,
+        action=AuditAction.SUBMIT,
+        field="status",
+        old=old,
+        new=submission.status,
+        reason=_("late") if submission.is_late else "",
+    )
+    return submission
+
+
+def _review_guard(submission: Submission) -> None:
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise WorkflowError(_("Only a submitted report can be returned or approved."))
+
+
+@transaction.atomic
+def submission_return(*, actor, submission: Submission, comment: str) -> Submission:
+    _review_guard(submission)
+    if not comment.strip():
+        raise WorkflowError(
+            _("Say what the unit should correct: a comment is required to return a report.")
+        )
+    submission.status = SubmissionStatus.RETURNED
+    submission.reviewed_at, submission.reviewed_by, submission.review_comment = (
+        timezone.now(),
+        actor,
+        comment,
+    )
+    submission.version += 1
+    submission.save(
+        update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "version"]
+    )
+    audit_record(
+        actor=actor,
+        commune=submission.commune,
+        obj=submission,
+        action=AuditAction.RETURN,
+        field="status",
+        old=SubmissionStatus.SUBMITTED,
+        new=submission.status,
+        reason=comment,
+    )
+    _notify_unit(
+        submission,
+        kind="submission_returned",
+        title=_("Your report for %(period)s was returned") % {"period": submission.period.label},
+        body=comment,
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, actor, submission: Submission) -> Submission:
+    _review_guard(submission)
+    submission.status = SubmissionStatus.APPROVED
+    submission.reviewed_at, submission.reviewed_by = timezone.now(), actor
+    submission.version += 1
+    submission.save(update_fields=["status", "reviewed_at", "reviewed_by", "version"])
+    audit_record(
+        actor=actor,
+        commune=submission.commune,
+        obj=submission,
+        action=AuditAction.APPROVE,
+        field="status",
+        old=SubmissionStatus.SUBMITTED,
+        new=submission.status,
+    )
+    _notify_unit(
+        submission,
+        kind="submission_approved",
+        title=_("Your report for %(period)s was approved") % {"period": submission.period.label},
+        body="",
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_reopen(*, actor, submission: Submission, reason: str) -> Submission:
+    if submission.status != SubmissionStatus.APPROVED:
+        raise WorkflowError(_("Only an approved report can be reopened."))
+    if not reason.strip():
+        raise WorkflowError(_("A reason is required to reopen an approved report."))
+    submission.status = SubmissionStatus.RETURNED
+    submission.review_comment = reason
+    submission.version += 1
+    submission.save(update_fields=["status", "review_comment", "version"])
+    audit_record(
+        actor=actor,
+        commune=submission.commune,
+        obj=submission,
+        action=AuditAction.REOPEN,
+        field="status",
+        old=SubmissionStatus.APPROVED,
+        new=submission.status,
+        reason=reason,
+    )
+    _notify_unit(
+        submission,
+        kind="submission_reopened",
+        title=_("Your approved report for %(period)s was reopened")
+        % {"period": submission.period.label},
+        body=reason,
+    )
+    return submission
+
+
+@transaction.atomic
+def period_close(*, actor, period: ReportingPeriod) -> ReportingPeriod:
+    period.closed_at = timezone.now()
+    period.save(update_fields=["closed_at"])
+    audit_record(
+        actor=actor, commune=period.commune, obj=period, field="closed", new=period.closed_at
+    )
+    return period
+
+
+def _notify_unit(submission: Submission, *, kind: str, title: str, body: str) -> None:
+    users = Membership.objects.filter(
+        role=Role.UNIT_STAFF, unit=submission.unit, is_active=True
+    ).values_list("user_id", flat=True)
+    _notify(
+        list(users),
+        commune=submission.commune,
+        kind=kind,
+        title=title,
+        body=body,
+        url=reverse(
+            "reporting:submission",
+            args=[submission.commune.code, submission.period.code, submission.unit_id],
+        ),
+    )
+
+
+def _notify(
+    user_ids: list[int], *, commune: Commune, kind: str, title: str, body: str, url: str
+) -> None:
+    Notification.objects.bulk_create(
+        Notification(user_id=user_id, commune=commune, kind=kind, title=title, body=body, url=url)
+        for user_id in set(user_ids)
+    )
+
+
+def notification_mark_read(*, user, notification_ids: list[int] | None = None) -> int:
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+def ratio_display(numerator: Decimal, denominator: Decimal) -> str:
+    from indicators.numbers import decimal_format_vi
+
+    percent = (numerator * 100 / denominator).quantize(Decimal("0.1"))
+    return f"{decimal_format_vi(percent)}% ({decimal_format_vi(numerator)}/{decimal_format_vi(denominator)})"

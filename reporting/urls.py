@@ -1,0 +1,35 @@
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+urlpatterns = [
+    path("communes/<slug:commune_code>/reporting/", views.PeriodListView.as_view(), name="periods"),
+    path(
+        "communes/<slug:commune_code>/reporting/schedule/",
+        views.ScheduleView.as_view(),
+        name="schedule",
+    ),
+    path(
+        "communes/<slug:commune_code>/reporting/ad-hoc/new/",
+        views.AdHocRequestView.as_view(),
+        name="adhoc_create",
+    ),
+    path(
+        "communes/<slug:commune_code>/reporting/<str:period_code>/",
+        views.PeriodReviewView.as_view(),
+        name="period",
+    ),
+    path(
+        "communes/<slug:commune_code>/reporting/<str:period_code>/close/",
+        views.period_close_view,
+        name="period_close",
+    ),
+    path(
+        "communes/<slug:commune_code>/reporting/<str:period_code>/units/<int:unit_pk>/",
+        views.SubmissionView.as_view(),
+        name="submission",
+    ),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notification_read, name="notifications_read"),
+]

@@ -1,0 +1,409 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from accounts.models import Notification
+from communes.access import access_commune_by_code
+from communes.audit import audit_trail_for
+from communes.mixins import CommuneMixin
+from communes.models import Unit, UnitKind
+from communes.services import model_form_save
+from indicators.models import Indicator
+from reporting.forms import SubmissionForm
+from reporting.models import ReportingPeriod, ReportingSchedule, Submission, SubmissionStatus
+from reporting.periods import PeriodKind
+from reporting.selectors import plans_for_year, review_rows, unit_report
+from reporting.services import (
+    SubmissionConflict,
+    WorkflowError,
+    adhoc_request_create,
+    notification_mark_read,
+    period_close,
+    periods_ensure_until,
+    submission_approve,
+    submission_for,
+    submission_reopen,
+    submission_return,
+    submission_save,
+    submission_submit,
+)
+
+
+def _reporting_start(commune) -> date:
+    years = list(commune.plans.values_list("period_start", flat=True))
+    return date(min(years), 1, 1) if years else timezone.localdate().replace(month=1, day=1)
+
+
+class ReportingMixin(CommuneMixin):
+    def check_member(self):
+        """Submissions are the commune's internal work: province officers read approved figures only."""
+        if not (self.scope.is_admin or self.commune.pk in self.scope.commune_ids):
+            raise PermissionDenied
+
+    def get_period(self) -> ReportingPeriod:
+        period = ReportingPeriod.objects.filter(
+            commune=self.commune, code=self.kwargs["period_code"]
+        ).first()
+        if period is None:
+            raise Http404
+        return period
+
+
+class PeriodListView(ReportingMixin, TemplateView):
+    template_name = "reporting/period_list.html"
+
+    def get_context_data(self, **kwargs):
+        self.check_member()
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        periods_ensure_until(self.commune, today, since=_reporting_start(self.commune))
+        periods = ReportingPeriod.objects.filter(commune=self.commune).order_by("-deadline")
+        my_units = Unit.objects.filter(pk__in=self.scope.unit_ids, commune=self.commune)
+        submissions = {
+            (s.period_id, s.unit_id): s
+            for s in Submission.objects.filter(period__in=periods, unit__in=my_units)
+        }
+        rows = []
+        for period in periods:
+            rows.append(
+                {
+                    "period": period,
+                    "mine": [(unit, submissions.get((period.pk, unit.pk))) for unit in my_units],
+                }
+            )
+        context.update(rows=rows, now=timezone.now())
+        return context
+
+
+class PeriodReviewView(ReportingMixin, TemplateView):
+    template_name = "reporting/period_review.html"
+
+    def get_context_data(self, **kwargs):
+        self.check_member()
+        context = super().get_context_data(**kwargs)
+        period = self.get_period()
+        rows = review_rows(self.commune, period)
+        context.update(
+            period=period,
+            rows=rows,
+            counts={
+                state: sum(1 for row in rows if row.state == state)
+                for state in ("on_time", "late", "missing")
+            },
+        )
+        return context
+
+
+@login_required
+@require_POST
+def period_close_view(request, commune_code, period_code):
+    commune = access_commune_by_code(request.user, commune_code, manage=True)
+    period = get_object_or_404(ReportingPeriod, commune=commune, code=period_code)
+    period_close(actor=request.user, period=period)
+    messages.success(request, _("The period is closed: units can no longer submit for it."))
+    return HttpResponseRedirect(reverse("reporting:period", args=[commune.code, period.code]))
+
+
+class SubmissionView(ReportingMixin, TemplateView):
+    template_name = "reporting/submission.html"
+
+    def setup_submission(self):
+        self.check_member()
+        self.period = self.get_period()
+        self.unit = get_object_or_404(Unit, commune=self.commune, pk=self.kwargs["unit_pk"])
+        self.can_write = self.scope.can_write_for_unit(self.unit.pk)
+        self.can_review = self.scope.can_manage_commune(self.commune)
+        can_read = (
+            self.can_write or self.can_review or self.commune.pk in self.scope.led_commune_ids
+        )
+        if not can_read:
+            raise PermissionDenied
+        self.submission = submission_for(self.period, self.unit)
+        self.report = unit_report(self.submission)
+
+    def get(self, request, *args, **kwargs):
+        self.setup_submission()
+        form = SubmissionForm(report=self.report)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        self.setup_submission()
+        action = request.POST.get("action", "save")
+        if action in ("return", "approve", "reopen"):
+            return self.review_action(action)
+        if not self.can_write:
+            raise PermissionDenied
+        form = SubmissionForm(request.POST, request.FILES, report=self.report)
+        form.is_valid()
+        autosave = action == "autosave"
+        version = form.cleaned_data.get("version") or self.submission.version
+        try:
+            if self.submission.is_editable:
+                submission_save(
+                    actor=request.user,
+                    submission=self.submission,
+                    version=version,
+                    values=form.values(),
+                    progress=form.progress(),
+                    narrative=form.narrative(),
+                    pending=form.pending(),
+                )
+            elif not autosave:
+                raise WorkflowError(
+                    _("This report is locked: it was approved or the period is closed.")
+                )
+        except SubmissionConflict:
+            message = _(
+                "Someone else saved this report while you were editing it. Your input is kept below: "
+                "check their changes (open the report in a new tab), then save again."
+            )
+            if autosave:
+                return JsonResponse({"ok": False, "conflict": True, "message": message}, status=409)
+            messages.error(request, message)
+            form.data = form.data.copy()
+            form.data["version"] = str(Submission.objects.get(pk=self.submission.pk).version)
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        except WorkflowError as exc:
+            if autosave:
+                return JsonResponse({"ok": False, "message": str(exc)}, status=400)
+            messages.error(request, str(exc))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+
+        if autosave:
+            return JsonResponse(
+                {
+                    "ok": True,
+                    "version": self.submission.version,
+                    "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+                    "errors": {
+                        name: [str(e) for e in errors] for name, errors in form.errors.items()
+                    },
+                    "warnings": {name: str(text) for name, text in form.warnings.items()},
+                }
+            )
+        if action == "submit" and not form.errors:
+            missing = form.missing_for_submission()
+            unconfirmed = list(form.warnings)
+            for name in missing:
+                form.add_error(name, _("Required before the report can be submitted."))
+            for prefix in unconfirmed:
+                form.add_error(f"{prefix}_confirm", form.warnings[prefix])
+            if not missing and not unconfirmed:
+                try:
+                    submission_submit(
+                        actor=request.user,
+                        submission=self.submission,
+                        version=self.submission.version,
+                    )
+                except WorkflowError as exc:
+                    messages.error(request, str(exc))
+                    return self.redirect()
+                if self.submission.is_late:
+                    messages.warning(
+                        request, _("Report submitted after the deadline: it is marked late.")
+                    )
+                else:
+                    messages.success(request, _("Report submitted to the standing office."))
+                return self.redirect()
+        if form.errors:
+            messages.error(
+                request,
+                _(
+                    "Some entries need correcting. What you typed is kept; the valid entries were saved."
+                ),
+            )
+            self.report = unit_report(Submission.objects.get(pk=self.submission.pk))
+            return self.render_to_response(
+                self.get_context_data(form=form), status=400 if action == "submit" else 200
+            )
+        messages.success(request, _("Draft saved."))
+        return self.redirect()
+
+    def review_action(self, action: str):
+        if not self.can_review:
+            raise PermissionDenied
+        comment = self.request.POST.get("comment", "")
+        try:
+            if action == "return":
+                submission_return(
+                    actor=self.request.user, submission=self.submission, comment=comment
+                )
+                messages.success(
+                    self.request, _("The report was returned to the unit with your comment.")
+                )
+            elif action == "approve":
+                submission_approve(actor=self.request.user, submission=self.submission)
+                messages.success(
+                    self.request, _("The report was approved: its figures are locked.")
+                )
+            else:
+                submission_reopen(
+                    actor=self.request.user, submission=self.submission, reason=comment
+                )
+                messages.success(self.request, _("The report was reopened for the unit."))
+        except WorkflowError as exc:
+            messages.error(self.request, str(exc))
+        return self.redirect()
+
+    def redirect(self):
+        return HttpResponseRedirect(
+            reverse(
+                "reporting:submission", args=[self.commune.code, self.period.code, self.unit.pk]
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            period=self.period,
+            unit=self.unit,
+            submission=self.submission,
+            report=self.report,
+            can_write=self.can_write and self.submission.is_editable,
+            can_review=self.can_review,
+            audit_entries=audit_trail_for(self.submission)[:50],
+            statuses=SubmissionStatus,
+        )
+        return context
+
+
+class ScheduleForm(forms.ModelForm):
+    class Meta:
+        model = ReportingSchedule
+        fields = ["is_used", "deadline_day", "deadline_month_offset", "cutoff_day"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("deadline_day", "cutoff_day"):
+            day = cleaned.get(name)
+            if day is not None and not 1 <= day <= 31:
+                self.add_error(name, gettext_lazy("Enter a day between 1 and 31."))
+        offset = cleaned.get("deadline_month_offset")
+        if offset is not None and not -11 <= offset <= 12:
+            self.add_error(
+                "deadline_month_offset",
+                gettext_lazy("Enter a number of months between -11 and 12."),
+            )
+        return cleaned
+
+
+class ScheduleView(CommuneMixin, TemplateView):
+    manage = True
+    template_name = "reporting/schedule.html"
+    kinds = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
+
+    def forms(self, data=None):
+        out = []
+        for kind in self.kinds:
+            instance = ReportingSchedule.objects.filter(commune=self.commune, kind=kind).first()
+            instance = instance or ReportingSchedule.default_for(self.commune, kind)
+            out.append((kind.label, ScheduleForm(data, instance=instance, prefix=kind.value)))
+        return out
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("schedule_forms", self.forms())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        schedule_forms = self.forms(request.POST)
+        if all(form.is_valid() for _label, form in schedule_forms):
+            for _label, form in schedule_forms:
+                model_form_save(actor=request.user, commune=self.commune, form=form)
+            messages.success(
+                request,
+                _("The reporting schedule was saved. It applies to periods not created yet."),
+            )
+            return HttpResponseRedirect(reverse("reporting:periods", args=[self.commune.code]))
+        return self.render_to_response(self.get_context_data(schedule_forms=schedule_forms))
+
+
+class AdHocRequestForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    deadline = forms.DateTimeField(
+        label=gettext_lazy("Deadline"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Units asked"),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    indicators = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Indicators asked"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    questions = forms.CharField(
+        label=gettext_lazy("Questions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Unit.objects.filter(
+            commune=commune, is_active=True
+        ).exclude(kind__in=[UnitKind.EXTERNAL, UnitKind.COMMITTEE])
+        self.fields["indicators"].queryset = Indicator.objects.filter(
+            plan__in=plans_for_year(commune, timezone.localdate().year), is_heading=False
+        )
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline <= timezone.now():
+            raise forms.ValidationError(gettext_lazy("The deadline must be in the future."))
+        return deadline
+
+
+class AdHocRequestView(CommuneMixin, TemplateView):
+    manage = True
+    template_name = "communes/object_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", AdHocRequestForm(commune=self.commune))
+        context["title"] = _("New ad-hoc report request")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = AdHocRequestForm(request.POST, commune=self.commune)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        period = adhoc_request_create(actor=request.user, commune=self.commune, **form.cleaned_data)
+        messages.success(request, _("The request was sent to the units."))
+        return HttpResponseRedirect(
+            reverse("reporting:period", args=[self.commune.code, period.code])
+        )
+
+
+@login_required
+def notification_list(request):
+    notifications = Notification.objects.filter(user=request.user).select_related("commune")[:100]
+    return render(request, "reporting/notifications.html", {"notifications": notifications})
+
+
+@login_required
+@require_POST
+def notification_read(request):
+    ids = request.POST.getlist("id")
+    notification_mark_read(
+        user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] or None
+    )
+    target = request.POST.get("next") or reverse("reporting:notifications")
+    if not target.startswith("/"):
+        target = reverse("reporting:notifications")
+    return HttpResponseRedirect(target)

@@ -1,0 +1,267 @@
+"""A unit's report moves draft → submitted → returned → submitted → approved; figures are derived."""
+
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from accounts.models import Notification, Role
+from communes.models import AuditEntry, Commune
+from indicators.models import Indicator
+from reporting.models import IndicatorValue, Submission
+from reporting.selectors import commune_figures
+from reporting.services import period_ensure
+from tests.conftest import person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def an_nong(seeds):
+    commune = Commune.objects.get(code="an-nong")
+    centre = commune.units.get(short_name="Trung tâm phục vụ hành chính công")
+    return {
+        "commune": commune,
+        "centre": centre,
+        "clerk": person(Role.UNIT_STAFF, commune=commune, unit=centre),
+        "office": person(Role.STANDING_OFFICE, commune=commune),
+        "leader": person(Role.COMMUNE_LEADER, commune=commune),
+        "period": period_ensure(commune, "202606"),
+        "eight": Indicator.objects.get(plan__commune=commune, code="8"),  # ratio led by the centre
+    }
+
+
+def url(ctx, unit=None):
+    return reverse(
+        "reporting:submission", args=["an-nong", ctx["period"].code, (unit or ctx["centre"]).pk]
+    )
+
+
+def current_form_data(client, ctx):
+    html = client.get(url(ctx)).content.decode()
+    version = html.split('name="version" value="')[1].split('"')[0]
+    return {"version": version}
+
+
+def test_clerk_sees_what_the_unit_leads_and_supports_with_target_and_guidance(client, an_nong):
+    client.force_login(an_nong["clerk"])
+    html = client.get(url(an_nong)).content.decode()
+    for code in ("8", "9", "10", "11"):  # the centre leads these four ratios in 28/KH-UBND
+        assert (
+            f'id="entry-ind-{Indicator.objects.get(plan__commune=an_nong["commune"], code=code).pk}"'
+            in html
+        )
+    assert "chủ trì" in html and "90%" in html  # the 2026 target of indicator 8
+    assert "Hệ thống thông tin giải quyết TTHC" in html  # data source / guidance
+
+
+def test_vietnamese_numbers_are_accepted_stored_as_decimal_and_shown_back(client, an_nong):
+    client.force_login(an_nong["clerk"])
+    eight = an_nong["eight"].pk
+    data = current_form_data(client, an_nong) | {
+        f"ind_{eight}_a": "1.250",
+        f"ind_{eight}_b": "1.250,5",
+    }
+    # a > b is refused for a ratio bounded by 100%: use a valid pair first
+    data[f"ind_{eight}_a"] = "350"
+    data[f"ind_{eight}_b"] = "400"
+    response = client.post(url(an_nong), data | {"action": "save"})
+    assert response.status_code == 302
+    value = IndicatorValue.objects.get(indicator_id=eight)
+    assert (value.numerator, value.denominator) == (Decimal("350"), Decimal("400"))
+    html = client.get(url(an_nong)).content.decode()
+    assert "87,5% (350/400)" in html
+
+
+@pytest.mark.parametrize(
+    "a,b,message",
+    [
+        ("abc", "400", "không phải là số"),
+        ("401", "400", "không được lớn hơn mẫu số"),
+        ("10", "0", "Mẫu số (b) không được bằng 0"),
+        ("-5", "400", "Giá trị phải từ 0 trở lên"),
+        ("1.25", "400", "phân cách hàng nghìn"),
+    ],
+)
+def test_bad_input_gets_a_message_and_nothing_typed_or_saved_is_lost(
+    client, an_nong, a, b, message
+):
+    client.force_login(an_nong["clerk"])
+    eight = an_nong["eight"].pk
+    nine = Indicator.objects.get(plan__commune=an_nong["commune"], code="9").pk
+    base = current_form_data(client, an_nong)
+    client.post(
+        url(an_nong), base | {f"ind_{nine}_a": "86", f"ind_{nine}_b": "100", "action": "save"}
+    )
+    base = current_form_data(client, an_nong)
+    response = client.post(
+        url(an_nong),
+        base
+        | {
+            f"ind_{eight}_a": a,
+            f"ind_{eight}_b": b,
+            f"ind_{nine}_a": "86",
+            f"ind_{nine}_b": "100",
+            "results": "Đã làm được nhiều việc",
+            "action": "save",
+        },
+    )
+    html = response.content.decode()
+    assert message in html, html[html.find("has-error") - 200 : html.find("has-error") + 800]
+    assert f'value="{a}"' in html and f'value="{b}"' in html and "Đã làm được nhiều việc" in html
+    saved = Submission.objects.get(unit=an_nong["centre"], period=an_nong["period"])
+    assert saved.results == "Đã làm được nhiều việc"  # the valid entries were saved
+    assert IndicatorValue.objects.get(submission=saved, indicator_id=nine).numerator == 86
+    # what was typed in error survives a reload (another visit, another computer)
+    again = client.get(url(an_nong)).content.decode()
+    assert f'value="{a}"' in again
+
+
+def test_percentage_above_100_is_refused_where_impossible(client, seeds):
+    commune = Commune.objects.get(code="dien-quang")
+    office_unit = commune.units.get(kind="standing_office")
+    clerk = person(Role.UNIT_STAFF, commune=commune, unit=office_unit)
+    period = period_ensure(commune, "202509")
+    client.force_login(clerk)
+    one = Indicator.objects.get(
+        plan__commune=commune, code="1"
+    ).pk  # "%" without a/b, led by nobody → office
+    u = reverse("reporting:submission", args=["dien-quang", period.code, office_unit.pk])
+    html = client.get(u).content.decode()
+    version = html.split('name="version" value="')[1].split('"')[0]
+    html = client.post(
+        u, {"version": version, f"ind_{one}_value": "120%", "action": "save"}
+    ).content.decode()
+    assert "Tỷ lệ phần trăm không được vượt quá 100" in html and 'value="120%"' in html
+    version = int(version) + 1  # the first save kept the valid entries and bumped the version
+    client.post(u, {"version": version, f"ind_{one}_value": "35,4", "action": "save"})
+    assert IndicatorValue.objects.get(indicator_id=one).value == Decimal("35.4")
+
+
+def test_submission_requires_every_led_figure(client, an_nong):
+    client.force_login(an_nong["clerk"])
+    data = current_form_data(client, an_nong) | {"action": "submit"}
+    response = client.post(url(an_nong), data)
+    assert response.status_code == 400
+    assert "Cần nhập trước khi gửi báo cáo" in response.content.decode()
+    assert Submission.objects.get(unit=an_nong["centre"]).status == "draft"
+
+
+def fill_all(client, ctx, figures=("350", "400")):
+    html = client.get(url(ctx)).content.decode()
+    version = html.split('name="version" value="')[1].split('"')[0]
+    data = {"version": version}
+    import re
+
+    for name in re.findall(r'name="(ind_\d+_[ab])"', html):
+        data[name] = figures[0] if name.endswith("_a") else figures[1]
+    for name in re.findall(r'name="(task_\d+_status)"', html):
+        data[name] = "in_progress"
+    return data
+
+
+def test_full_journey_with_return_notification_and_approval(client, an_nong):
+    ctx = an_nong
+    client.force_login(ctx["clerk"])
+    with time_machine.travel("2026-07-10 09:00 +0700"):
+        response = client.post(url(ctx), fill_all(client, ctx) | {"action": "submit"})
+    assert response.status_code == 302
+    submission = Submission.objects.get(unit=ctx["centre"], period=ctx["period"])
+    assert submission.status == "submitted" and not submission.is_late
+
+    client.force_login(ctx["office"])
+    client.post(url(ctx), {"action": "return", "comment": "Kiểm tra lại số hồ sơ số hóa"})
+    submission.refresh_from_db()
+    assert submission.status == "returned"
+    note = Notification.objects.get(user=ctx["clerk"])
+    assert "bị trả lại" in note.title and note.body == "Kiểm tra lại số hồ sơ số hóa"
+
+    client.force_login(ctx["clerk"])
+    html = client.get(reverse("home")).content.decode()
+    html = client.get(url(ctx)).content.decode()
+    assert "Kiểm tra lại số hồ sơ số hóa" in html and 'data-testid="unread-count">1<' in html
+    with time_machine.travel("2026-07-20 09:00 +0700"):
+        client.post(url(ctx), fill_all(client, ctx, ("360", "400")) | {"action": "submit"})
+    submission.refresh_from_db()
+    assert submission.status == "submitted" and submission.is_late  # after 15/07
+
+    client.force_login(ctx["office"])
+    client.post(url(ctx), {"action": "approve"})
+    submission.refresh_from_db()
+    assert submission.status == "approved"
+    figure = commune_figures(ctx["commune"], ctx["period"])[ctx["eight"].pk]
+    assert (figure["numerator"], figure["denominator"]) == (360, 400) and figure["value"] == 90
+    assert AuditEntry.objects.filter(object_id=submission.pk, action="approve").exists()
+
+    # Approval locks the values.
+    client.force_login(ctx["clerk"])
+    data = fill_all(client, ctx, ("1", "400")) | {"action": "save"}
+    response = client.post(url(ctx), data)
+    assert response.status_code == 400
+    assert (
+        IndicatorValue.objects.get(submission=submission, indicator=ctx["eight"]).numerator == 360
+    )
+
+    # Reopening takes the standing office and a reason.
+    client.force_login(ctx["office"])
+    client.post(url(ctx), {"action": "reopen", "comment": ""})
+    submission.refresh_from_db()
+    assert submission.status == "approved"
+    client.post(url(ctx), {"action": "reopen", "comment": "Sở yêu cầu điều chỉnh"})
+    submission.refresh_from_db()
+    assert submission.status == "returned"
+
+
+def test_second_editor_gets_a_conflict_and_keeps_input(client, an_nong):
+    client.force_login(an_nong["clerk"])
+    stale = fill_all(client, an_nong)
+    client.post(url(an_nong), stale | {"action": "save"})  # first save bumps the version
+    stale[f"ind_{an_nong['eight'].pk}_a"] = "399"
+    response = client.post(url(an_nong), stale | {"action": "save"})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Người khác đã lưu báo cáo này" in html and 'value="399"' in html
+    assert IndicatorValue.objects.get(indicator=an_nong["eight"]).numerator == 350
+
+
+def test_autosave_returns_json_with_field_errors(client, an_nong):
+    client.force_login(an_nong["clerk"])
+    eight = an_nong["eight"].pk
+    data = current_form_data(client, an_nong) | {
+        f"ind_{eight}_a": "abc",
+        f"ind_{eight}_b": "400",
+        "action": "autosave",
+    }
+    result = client.post(url(an_nong), data).json()
+    assert result["ok"] and f"ind_{eight}_a" in result["errors"]
+    assert int(result["version"]) == int(data["version"]) + 1
+
+
+def test_other_unit_cannot_open_or_post_and_leader_reads_only(client, an_nong, people):
+    commune = an_nong["commune"]
+    kinh_te = person(
+        Role.UNIT_STAFF, commune=commune, unit=commune.units.get(short_name="Phòng Kinh tế")
+    )
+    client.force_login(kinh_te)
+    assert client.get(url(an_nong)).status_code == 403
+    assert client.post(url(an_nong), {"action": "save", "version": "1"}).status_code == 403
+    client.force_login(an_nong["leader"])
+    html = client.get(url(an_nong)).content.decode()
+    assert "<fieldset disabled>" in html and "Gửi Phòng VH-XH" not in html
+    assert client.post(url(an_nong), {"action": "save", "version": "1"}).status_code == 403
+    client.force_login(people["thanh_hoa"])  # the province reads approved figures, not drafts
+    assert client.get(url(an_nong)).status_code == 403
+    client.force_login(people["quang_ngai"])
+    assert client.get(url(an_nong)).status_code == 404
+    client.force_login(people["other_commune_office"])
+    assert client.get(url(an_nong)).status_code == 404
+
+
+def test_closed_period_refuses_late_submissions(client, an_nong):
+    client.force_login(an_nong["office"])
+    client.post(reverse("reporting:period_close", args=["an-nong", "202606"]))
+    client.force_login(an_nong["clerk"])
+    response = client.post(url(an_nong), fill_all(client, an_nong) | {"action": "submit"})
+    assert Submission.objects.get(unit=an_nong["centre"]).status == "draft"
+    assert response.status_code in (302, 400)
