@@ -36,6 +36,7 @@ seed: setup
 	$(MANAGE) load_seeds
 
 demo: setup
+	@$(MANAGE) demo_figures
 	@$(MANAGE) demo_accounts
 
 # The README's test command: SQLite by default; DATABASE_URL / REDIS_URL select PostgreSQL / Redis.

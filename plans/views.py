@@ -7,6 +7,8 @@ from communes.mixins import CommuneMixin, CommuneObjectFormView
 from plans.forms import PlanForm
 from plans.models import Plan
 from plans.selectors import plan_detail
+from reporting.models import ReportingPeriod, SubmissionStatus
+from reporting.selectors import commune_figures
 
 
 class PlanDetailView(CommuneMixin, TemplateView):
@@ -17,7 +19,24 @@ class PlanDetailView(CommuneMixin, TemplateView):
         plan = access_in_commune(Plan.objects.all(), self.commune, self.kwargs["pk"])
         context["detail"] = plan_detail(plan)
         context["plan"] = plan
+        context.update(self.figures(plan))
         return context
+
+    def figures(self, plan) -> dict:
+        """The commune's figures for a period, derived from approved unit reports only."""
+        approved = ReportingPeriod.objects.filter(
+            commune=self.commune, submissions__status=SubmissionStatus.APPROVED
+        ).distinct()
+        periods = list(approved.order_by("-window_end", "kind")[:24])
+        chosen = next((p for p in periods if p.code == self.request.GET.get("period")), None)
+        chosen = chosen or (periods[0] if periods else None)
+        if chosen is None:
+            return {"figure_period": None, "figures": {}, "figure_periods": []}
+        return {
+            "figure_period": chosen,
+            "figures": commune_figures(self.commune, chosen),
+            "figure_periods": periods,
+        }
 
 
 class PlanFormView(CommuneObjectFormView):

@@ -137,6 +137,9 @@ def unit_report(submission: Submission) -> UnitReport:
         .select_related("section")
         .order_by("plan_id", "order")
     ]
+    # What the unit leads comes first; what it supports follows, marked as such.
+    items.sort(key=lambda item: item.role != "lead")
+    task_items.sort(key=lambda item: item.role != "lead")
     return UnitReport(submission=submission, indicators=items, tasks=task_items)
 
 

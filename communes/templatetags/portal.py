@@ -38,3 +38,12 @@ def ratio_text(value):
 @register.filter
 def warning_for(form, indicator_pk):
     return getattr(form, "warnings", {}).get(f"ind_{indicator_pk}", "")
+
+
+@register.filter
+def vn_round(value, places):
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    return decimal_format_vi(Decimal(value).quantize(Decimal(1).scaleb(-int(places))))

@@ -265,3 +265,126 @@ def test_closed_period_refuses_late_submissions(client, an_nong):
     response = client.post(url(an_nong), fill_all(client, an_nong) | {"action": "submit"})
     assert Submission.objects.get(unit=an_nong["centre"]).status == "draft"
     assert response.status_code in (302, 400)
+
+
+def test_approved_figure_shows_on_the_plan_page_for_the_province(client, an_nong, people):
+    ctx = an_nong
+    client.force_login(ctx["clerk"])
+    client.post(url(ctx), fill_all(client, ctx, ("35,4", "100")) | {"action": "submit"})
+    plan_url = reverse("plans:detail", args=["an-nong", ctx["eight"].plan_id])
+    client.force_login(people["thanh_hoa"])
+    assert 'data-testid="actual-8"' not in client.get(plan_url).content.decode()  # not approved yet
+    client.force_login(ctx["office"])
+    client.post(url(ctx), {"action": "approve"})
+    client.force_login(people["thanh_hoa"])
+    html = client.get(plan_url).content.decode()
+    cell = html.split('data-testid="actual-8">')[1].split("</td>")[0]
+    assert "35,4%" in cell and "35,4/100" in cell
+
+
+def test_outlier_is_a_warning_to_confirm_not_an_error(client, an_nong):
+    from reporting.services import period_ensure as ensure
+
+    ctx = an_nong
+    eight = ctx["eight"].pk
+    # An approved history around 85% for the centre.
+    for code in ("202603", "202604"):
+        period = ensure(ctx["commune"], code)
+        submission = Submission.objects.create(
+            period=period, unit=ctx["centre"], commune=ctx["commune"], status="approved"
+        )
+        IndicatorValue.objects.create(
+            submission=submission,
+            commune=ctx["commune"],
+            indicator_id=eight,
+            numerator=85,
+            denominator=100,
+        )
+    client.force_login(ctx["clerk"])
+    data = fill_all(client, ctx, ("350", "400"))
+    data[f"ind_{eight}_a"], data[f"ind_{eight}_b"] = "3", "100"  # 3% against a history of 85%
+    response = client.post(url(ctx), data | {"action": "submit"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "khác xa số liệu các kỳ trước" in html
+    assert (
+        IndicatorValue.objects.get(submission__period=ctx["period"], indicator_id=eight).numerator
+        == 3
+    )  # saved, not refused
+    data["version"] = str(int(data["version"]) + 1)
+    data[f"ind_{eight}_confirm"] = "on"
+    assert client.post(url(ctx), data | {"action": "submit"}).status_code == 302
+    assert Submission.objects.get(period=ctx["period"], unit=ctx["centre"]).status == "submitted"
+
+
+def test_evidence_file_of_wrong_type_or_too_large_is_refused(client, an_nong, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    ctx = an_nong
+    client.force_login(ctx["clerk"])
+    data = fill_all(client, ctx)
+    task_field = next(k for k in data if k.startswith("task_")).replace("_status", "_evidence_file")
+    bad = SimpleUploadedFile("virus.exe", b"MZ...", content_type="application/octet-stream")
+    html = client.post(url(ctx), data | {task_field: bad, "action": "save"}).content.decode()
+    assert "không đúng loại cho phép" in html
+    big = SimpleUploadedFile(
+        "bien-ban.pdf", b"%PDF" + b"0" * (10 * 1024 * 1024 + 1), content_type="application/pdf"
+    )
+    data["version"] = str(int(data["version"]) + 1)
+    html = client.post(url(ctx), data | {task_field: big, "action": "save"}).content.decode()
+    assert "lớn hơn 10 MB" in html
+    good = SimpleUploadedFile(
+        "bien-ban.pdf", b"%PDF-1.4 minh chung", content_type="application/pdf"
+    )
+    data["version"] = str(int(data["version"]) + 1)
+    assert client.post(url(ctx), data | {task_field: good, "action": "save"}).status_code == 302
+    from reporting.models import TaskProgress
+
+    assert TaskProgress.objects.filter(evidence_file__endswith=".pdf").count() == 1
+
+
+def test_nfd_text_is_stored_nfc(client, an_nong):
+    import unicodedata
+
+    client.force_login(an_nong["clerk"])
+    data = current_form_data(client, an_nong) | {
+        "results": unicodedata.normalize("NFD", "Hoàn thành số hóa"),
+        "action": "save",
+    }
+    client.post(url(an_nong), data)
+    assert Submission.objects.get(unit=an_nong["centre"]).results == "Hoàn thành số hóa"
+
+
+def test_entry_form_and_review_page_query_counts_do_not_grow(
+    client, an_nong, django_assert_num_queries
+):
+    from tests.factories import IndicatorFactory, TaskFactory, UnitFactory
+
+    ctx = an_nong
+    plan = ctx["eight"].plan
+    client.force_login(ctx["clerk"])
+    client.get(url(ctx))
+
+    def counts():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.force_login(ctx["clerk"])
+        with CaptureQueriesContext(connection) as entry:
+            assert client.get(url(ctx)).status_code == 200
+        client.force_login(ctx["office"])
+        review_url = reverse("reporting:period", args=["an-nong", ctx["period"].code])
+        with CaptureQueriesContext(connection) as review:
+            assert client.get(review_url).status_code == 200
+        return len(entry.captured_queries), len(review.captured_queries)
+
+    before = counts()
+    group = plan.indicator_groups.first()
+    for i in range(8):
+        indicator = IndicatorFactory(
+            group=group, code=f"T{i}", numerator_definition="a", denominator_definition="b"
+        )
+        indicator.lead_units.add(ctx["centre"])
+        TaskFactory(plan=plan, code=f"T{i}").lead_units.add(ctx["centre"])
+        UnitFactory(commune=ctx["commune"]).led_tasks.add(TaskFactory(plan=plan, code=f"U{i}"))
+    assert counts() == before

@@ -1,0 +1,17 @@
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from reporting.demo import demo_figures_create
+
+
+class Command(BaseCommand):
+    help = "Create labelled demo submissions for the seed communes' past periods (local use only)."
+
+    def handle(self, *args, **options):
+        try:
+            counts = demo_figures_create()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"Demo figures: {counts['submissions']} unit reports created, {counts['missing']} left missing."
+        )
