@@ -219,6 +219,9 @@ class SubmissionView(ReportingMixin, TemplateView):
                     messages.success(request, _("Report submitted to the standing office."))
                 return self.redirect()
         if form.errors:
+            # The valid entries were saved under a new version: the re-shown form must carry it.
+            form.data = form.data.copy()
+            form.data["version"] = str(self.submission.version)
             messages.error(
                 request,
                 _(
