@@ -85,6 +85,20 @@ def seed_folder_load(folder: Path) -> SeedLoadResult:
             units_by_name[name.casefold()] = unit
         result.units += 1
 
+    from reporting.models import ReportingSchedule
+
+    for row in data.get("schedules", []):
+        ReportingSchedule.objects.update_or_create(
+            commune=commune,
+            kind=row["kind"],
+            defaults={
+                "is_used": row.get("is_used", True),
+                "deadline_day": row["deadline_day"],
+                "deadline_month_offset": row["deadline_month_offset"],
+                "cutoff_day": row.get("cutoff_day", 14),
+            },
+        )
+
     def units(names: list[str], where: str) -> list[Unit]:
         try:
             return [units_by_name[name.casefold()] for name in names]

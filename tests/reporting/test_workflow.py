@@ -388,3 +388,62 @@ def test_entry_form_and_review_page_query_counts_do_not_grow(
         TaskFactory(plan=plan, code=f"T{i}").lead_units.add(ctx["centre"])
         UnitFactory(commune=ctx["commune"]).led_tasks.add(TaskFactory(plan=plan, code=f"U{i}"))
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "typed,stored,shown",
+    [
+        ("35,4", "35.4", "35,4"),
+        ("1.250", "1250", "1.250"),
+        ("1.250,5", "1250.5", "1.250,5"),
+        ("87,5%", "87.5", "87,5"),
+    ],
+)
+def test_each_vietnamese_literal_is_accepted_and_shown_back(client, seeds, typed, stored, shown):
+    commune = Commune.objects.get(code="truong-giang")
+    unit = commune.units.get(short_name="Phòng VH-XH")
+    clerk = person(Role.UNIT_STAFF, commune=commune, unit=unit)
+    period = period_ensure(commune, "202510")
+    # 1.1 counts enterprises ("Doanh nghiệp"); 1.2 is a percentage: use the kind each literal fits
+    code = "1.2" if typed.endswith("%") or typed == "35,4" else "7"
+    indicator = Indicator.objects.get(plan__commune=commune, code=code)
+    u = reverse("reporting:submission", args=["truong-giang", period.code, unit.pk])
+    client.force_login(clerk)
+    html = client.get(u).content.decode()
+    version = html.split('name="version" value="')[1].split('"')[0]
+    assert (
+        client.post(
+            u, {"version": version, f"ind_{indicator.pk}_value": typed, "action": "save"}
+        ).status_code
+        == 302
+    )
+    assert IndicatorValue.objects.get(indicator=indicator).value == Decimal(stored)
+    assert f'value="{shown}"' in client.get(u).content.decode()
+
+
+def test_demo_figures_are_refused_when_debug_is_off(settings, seeds):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from reporting.demo import demo_figures_create
+
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(ImproperlyConfigured):
+        demo_figures_create()
+
+
+def test_demo_figures_mix_on_time_late_returned_and_missing(settings, seeds):
+    from datetime import date
+
+    from reporting.demo import demo_figures_create
+    from reporting.selectors import review_rows
+
+    settings.DEMO_DATA_ALLOWED = True
+    counts = demo_figures_create(today=date(2025, 12, 20))
+    assert counts["submissions"] > 50 and counts["missing"] > 0
+    statuses = set(Submission.objects.values_list("status", flat=True))
+    assert statuses == {"approved", "returned"}
+    assert Submission.objects.filter(is_late=True).exists()
+    assert all(s.results.startswith("[DEMO]") for s in Submission.objects.all())
+    commune = Commune.objects.get(code="dien-quang")
+    june = commune.periods.get(code="202506")
+    assert {row.state for row in review_rows(commune, june)} <= {"on_time", "late", "missing"}
