@@ -255,19 +255,22 @@ def _review_guard(submission: Submission) -> None:
         raise WorkflowError(_("Only a submitted report can be returned or approved."))
 
 
-@transaction.atomic
-def submission_return(*, actor, submission: Submission, comment: str) -> Submission:
-    _review_guard(submission)
-    if not comment.strip():
-        raise WorkflowError(
-            _("Say what the unit should correct: a comment is required to return a report.")
-        )
-    submission.status = SubmissionStatus.RETURNED
-    submission.reviewed_at, submission.reviewed_by, submission.review_comment = (
-        timezone.now(),
-        actor,
-        comment,
-    )
+def _review_transition(
+    *,
+    actor,
+    submission: Submission,
+    action: str,
+    status: str,
+    reason: str,
+    notify_kind: str,
+    title: str,
+) -> Submission:
+    """Move a reviewed submission to `status`: lock-step version, audit row, the unit notified."""
+    old = submission.status
+    submission.status = status
+    submission.reviewed_at, submission.reviewed_by = timezone.now(), actor
+    if reason:
+        submission.review_comment = reason
     submission.version += 1
     submission.save(
         update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "version"]
@@ -276,44 +279,46 @@ def submission_return(*, actor, submission: Submission, comment: str) -> Submiss
         actor=actor,
         commune=submission.commune,
         obj=submission,
-        action=AuditAction.RETURN,
+        action=action,
         field="status",
-        old=SubmissionStatus.SUBMITTED,
-        new=submission.status,
-        reason=comment,
+        old=old,
+        new=status,
+        reason=reason,
     )
-    _notify_unit(
-        submission,
-        kind="submission_returned",
-        title=_("Your report for %(period)s was returned") % {"period": submission.period.label},
-        body=comment,
-    )
+    _notify_unit(submission, kind=notify_kind, title=title, body=reason)
     return submission
+
+
+@transaction.atomic
+def submission_return(*, actor, submission: Submission, comment: str) -> Submission:
+    _review_guard(submission)
+    if not comment.strip():
+        raise WorkflowError(
+            _("Say what the unit should correct: a comment is required to return a report.")
+        )
+    return _review_transition(
+        actor=actor,
+        submission=submission,
+        action=AuditAction.RETURN,
+        status=SubmissionStatus.RETURNED,
+        reason=comment,
+        notify_kind="submission_returned",
+        title=_("Your report for %(period)s was returned") % {"period": submission.period.label},
+    )
 
 
 @transaction.atomic
 def submission_approve(*, actor, submission: Submission) -> Submission:
     _review_guard(submission)
-    submission.status = SubmissionStatus.APPROVED
-    submission.reviewed_at, submission.reviewed_by = timezone.now(), actor
-    submission.version += 1
-    submission.save(update_fields=["status", "reviewed_at", "reviewed_by", "version"])
-    audit_record(
+    return _review_transition(
         actor=actor,
-        commune=submission.commune,
-        obj=submission,
+        submission=submission,
         action=AuditAction.APPROVE,
-        field="status",
-        old=SubmissionStatus.SUBMITTED,
-        new=submission.status,
-    )
-    _notify_unit(
-        submission,
-        kind="submission_approved",
+        status=SubmissionStatus.APPROVED,
+        reason="",
+        notify_kind="submission_approved",
         title=_("Your report for %(period)s was approved") % {"period": submission.period.label},
-        body="",
     )
-    return submission
 
 
 @transaction.atomic
@@ -322,28 +327,16 @@ def submission_reopen(*, actor, submission: Submission, reason: str) -> Submissi
         raise WorkflowError(_("Only an approved report can be reopened."))
     if not reason.strip():
         raise WorkflowError(_("A reason is required to reopen an approved report."))
-    submission.status = SubmissionStatus.RETURNED
-    submission.review_comment = reason
-    submission.version += 1
-    submission.save(update_fields=["status", "review_comment", "version"])
-    audit_record(
+    return _review_transition(
         actor=actor,
-        commune=submission.commune,
-        obj=submission,
+        submission=submission,
         action=AuditAction.REOPEN,
-        field="status",
-        old=SubmissionStatus.APPROVED,
-        new=submission.status,
+        status=SubmissionStatus.RETURNED,
         reason=reason,
-    )
-    _notify_unit(
-        submission,
-        kind="submission_reopened",
+        notify_kind="submission_reopened",
         title=_("Your approved report for %(period)s was reopened")
         % {"period": submission.period.label},
-        body=reason,
     )
-    return submission
 
 
 @transaction.atomic

@@ -447,3 +447,29 @@ def test_demo_figures_mix_on_time_late_returned_and_missing(settings, seeds):
     commune = Commune.objects.get(code="dien-quang")
     june = commune.periods.get(code="202506")
     assert {row.state for row in review_rows(commune, june)} <= {"on_time", "late", "missing"}
+
+
+def test_phong_kinh_te_cannot_open_or_post_cong_an_xa_submission(client, seeds):
+    commune = Commune.objects.get(code="dien-quang")
+    police = commune.units.get(short_name="Công an xã")
+    kinh_te = person(
+        Role.UNIT_STAFF, commune=commune, unit=commune.units.get(short_name="Phòng Kinh tế")
+    )
+    police_clerk = person(Role.UNIT_STAFF, commune=commune, unit=police)
+    period = period_ensure(commune, "202509")
+    u = reverse("reporting:submission", args=["dien-quang", period.code, police.pk])
+    client.force_login(police_clerk)
+    assert client.get(u).status_code == 200
+    client.force_login(kinh_te)
+    assert client.get(u).status_code == 403
+    assert client.post(u, {"action": "submit", "version": "1"}).status_code == 403
+    assert not Submission.objects.filter(unit=police, status="submitted").exists()
+    # A unit of another commune gets 404, exactly like a missing one.
+    other = Commune.objects.get(code="an-nong")
+    foreign = person(Role.UNIT_STAFF, commune=other, unit=other.units.get(short_name="Công an xã"))
+    client.force_login(foreign)
+    assert client.get(u).status_code == 404
+    assert client.get(reverse("reporting:periods", args=["dien-quang"])).status_code == 404
+    assert (
+        client.get(reverse("reporting:period", args=["dien-quang", period.code])).status_code == 404
+    )
