@@ -30,6 +30,9 @@ urlpatterns = [
         views.SubmissionView.as_view(),
         name="submission",
     ),
+    path(
+        "communes/<slug:commune_code>/evidence/<int:pk>/", views.evidence_download, name="evidence"
+    ),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notifications_read"),
 ]

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,14 +16,20 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from accounts.models import Notification
-from communes.access import access_commune_by_code
+from communes.access import access_commune_by_code, scope_for
 from communes.audit import audit_trail_for
 from communes.mixins import CommuneMixin
 from communes.models import Unit, UnitKind
 from communes.services import model_form_save
 from indicators.models import Indicator
 from reporting.forms import SubmissionForm
-from reporting.models import ReportingPeriod, ReportingSchedule, Submission, SubmissionStatus
+from reporting.models import (
+    ReportingPeriod,
+    ReportingSchedule,
+    Submission,
+    SubmissionStatus,
+    TaskProgress,
+)
 from reporting.periods import PeriodKind
 from reporting.selectors import plans_for_year, review_rows, unit_report
 from reporting.services import (
@@ -410,3 +416,27 @@ def notification_read(request):
     if not target.startswith("/"):
         target = reverse("reporting:notifications")
     return HttpResponseRedirect(target)
+
+
+@login_required
+def evidence_download(request, commune_code, pk):
+    """An uploaded evidence file, for those who may read the submission it belongs to."""
+    commune = access_commune_by_code(request.user, commune_code)
+    progress = get_object_or_404(
+        TaskProgress.objects.select_related("submission"), commune=commune, pk=pk
+    )
+    scope = scope_for(request.user)
+    may_read = (
+        scope.can_manage_commune(commune)
+        or scope.can_write_for_unit(progress.submission.unit_id)
+        or commune.pk in scope.led_commune_ids
+    )
+    if not may_read:
+        raise PermissionDenied
+    if not progress.evidence_file:
+        raise Http404
+    return FileResponse(
+        progress.evidence_file.open("rb"),
+        as_attachment=True,
+        filename=progress.evidence_file.name.rsplit("/", 1)[-1],
+    )

@@ -340,7 +340,21 @@ def test_evidence_file_of_wrong_type_or_too_large_is_refused(client, an_nong, se
     assert client.post(url(ctx), data | {task_field: good, "action": "save"}).status_code == 302
     from reporting.models import TaskProgress
 
-    assert TaskProgress.objects.filter(evidence_file__endswith=".pdf").count() == 1
+    progress = TaskProgress.objects.get(evidence_file__endswith=".pdf")
+    download = reverse("reporting:evidence", args=["an-nong", progress.pk])
+    assert b"".join(client.get(download).streaming_content) == b"%PDF-1.4 minh chung"
+    client.force_login(ctx["office"])
+    assert client.get(download).status_code == 200
+    other = person(
+        Role.UNIT_STAFF,
+        commune=ctx["commune"],
+        unit=ctx["commune"].units.get(short_name="Công an xã"),
+    )
+    client.force_login(other)
+    assert client.get(download).status_code == 403
+    foreign = person(Role.STANDING_OFFICE, commune=Commune.objects.get(code="dien-quang"))
+    client.force_login(foreign)
+    assert client.get(download).status_code == 404
 
 
 def test_nfd_text_is_stored_nfc(client, an_nong):
