@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect, JsonRespons
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -412,8 +413,8 @@ def notification_read(request):
     notification_mark_read(
         user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] or None
     )
-    target = request.POST.get("next") or reverse("reporting:notifications")
-    if not target.startswith("/"):
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("reporting:notifications")
     return HttpResponseRedirect(target)
 

@@ -487,3 +487,11 @@ def test_phong_kinh_te_cannot_open_or_post_cong_an_xa_submission(client, seeds):
     assert (
         client.get(reverse("reporting:period", args=["dien-quang", period.code])).status_code == 404
     )
+
+
+def test_marking_a_notification_read_never_redirects_off_site(client, an_nong):
+    Notification.objects.create(user=an_nong["clerk"], kind="x", title="Thử", url="/")
+    client.force_login(an_nong["clerk"])
+    response = client.post(reverse("reporting:notifications_read"), {"next": "//evil.example/"})
+    assert response.url == reverse("reporting:notifications")
+    assert not Notification.objects.filter(user=an_nong["clerk"], read_at__isnull=True).exists()
