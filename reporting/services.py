@@ -8,7 +8,6 @@ is refused (`SubmissionConflict`) instead of silently overwriting someone else's
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Notification, Role
 from communes.audit import audit_record
 from communes.models import AuditAction, Commune, Unit
+from indicators.models import Indicator
 from reporting.models import (
     IndicatorValue,
     ReportingPeriod,
@@ -161,7 +161,9 @@ def submission_save(
         raise WorkflowError(_("This report is locked: it was approved or the period is closed."))
     _bump_version(submission, version, actor)
     commune = submission.commune
-    existing = {v.indicator_id: v for v in submission.values.select_related("indicator")}
+    existing = {v.indicator_id: v for v in submission.values.all()}
+    # One query for the indicators the audit rows name, scoped to the submission's commune.
+    indicators = Indicator.objects.filter(commune=commune).in_bulk(list(values))
     for indicator_id, fields in values.items():
         row = existing.get(indicator_id) or IndicatorValue(
             submission=submission, commune=commune, indicator_id=indicator_id
@@ -178,7 +180,7 @@ def submission_save(
                 audit_record(
                     actor=actor,
                     commune=commune,
-                    obj=row.indicator if row.pk else _indicator(indicator_id),
+                    obj=indicators[indicator_id],
                     field=f"{submission.period.code} · {submission.unit} · {name}",
                     old=old,
                     new=fields[name],
@@ -214,12 +216,6 @@ def submission_save(
     submission.updated_by = actor
     submission.save(update_fields=[*NARRATIVE_FIELDS, "pending_inputs", "updated_by", "updated_at"])
     return submission
-
-
-def _indicator(indicator_id: int):
-    from indicators.models import Indicator
-
-    return Indicator.objects.get(pk=indicator_id)
 
 
 @transaction.atomic
@@ -380,10 +376,3 @@ def notification_mark_read(*, user, notification_ids: list[int] | None = None) -
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     return unread.update(read_at=timezone.now())
-
-
-def ratio_display(numerator: Decimal, denominator: Decimal) -> str:
-    from indicators.numbers import decimal_format_vi
-
-    percent = (numerator * 100 / denominator).quantize(Decimal("0.1"))
-    return f"{decimal_format_vi(percent)}% ({decimal_format_vi(numerator)}/{decimal_format_vi(denominator)})"
