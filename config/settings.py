@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "tasks",
     "reporting",
     "reports",
+    "reminders",
+    "dashboards",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -144,7 +147,8 @@ else:
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Tests run tasks in process even with Redis; the integration tests start a real worker.
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL or TESTING
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True

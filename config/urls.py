@@ -16,4 +16,8 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("tasks.urls")),
     path("", include("reporting.urls")),
+    path("", include("reports.urls")),
+    path("", include("reminders.urls")),
+    path("", include("dashboards.urls")),
+    path("api/", include("api.urls")),
 ]
