@@ -1,12 +1,19 @@
 from django.contrib import admin
 
-from indicators.models import Indicator, IndicatorGroup, Target
+from indicators.models import Indicator, IndicatorGroup, ProvinceIndicator, Target
 
 
 class TargetInline(admin.TabularInline):
     model = Target
     extra = 0
     fields = ["year", "text", "comparator", "value", "value_max", "is_percent", "note"]
+
+
+@admin.register(ProvinceIndicator)
+class ProvinceIndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "group", "unit_of_measure", "measure_kind", "province"]
+    list_filter = ["province", "measure_kind"]
+    search_fields = ["name", "code"]
 
 
 @admin.register(IndicatorGroup)

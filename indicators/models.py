@@ -25,6 +25,48 @@ class Direction(models.TextChoices):
     NONE = "none", _("no direction")
 
 
+class ProvinceIndicator(models.Model):
+    """An indicator of the province's own plan, which the communes' indicators roll up into.
+
+    Commune plans word and number the same national indicator differently ("Tỉ lệ" / "Tỷ lệ",
+    "18" / "14"); the province consolidates and compares communes through this catalogue.
+    """
+
+    province = models.ForeignKey(
+        "communes.Province",
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("province"),
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name = models.TextField(_("name"))
+    group = models.CharField(_("group"), max_length=200)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=60, blank=True)
+    measure_kind = models.CharField(
+        _("kind of measure"),
+        max_length=20,
+        choices=MeasureKind.choices,
+        default=MeasureKind.PERCENT,
+    )
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("province indicator")
+        verbose_name_plural = _("province indicators")
+        ordering = ["province", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "code"], name="province_indicator_code_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name[:80]}"
+
+
 class IndicatorGroup(models.Model):
     commune = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(
@@ -70,6 +112,15 @@ class Indicator(UnitAssignment):
     )
     code = models.CharField(
         _("code"), max_length=20, help_text=_('As printed: "1.1", "3a", "9.1".')
+    )
+    province_indicator = models.ForeignKey(
+        ProvinceIndicator,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commune_indicators",
+        verbose_name=_("province indicator"),
+        help_text=_("The indicator of the province's plan this one counts towards."),
     )
     name = models.TextField(_("name"))
     is_heading = models.BooleanField(

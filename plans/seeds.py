@@ -16,13 +16,14 @@ from pathlib import Path
 from django.db import transaction
 
 from communes.models import Commune, Province, Unit
-from indicators.models import Indicator, IndicatorGroup, Target
+from indicators.models import Indicator, IndicatorGroup, ProvinceIndicator, Target
 from indicators.targets import target_parse
 from plans.models import Plan
 from tasks.deadlines import deadline_parse
 from tasks.models import Task, TaskSection
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+PROVINCES_DIR = SEEDS_DIR.parent / "provinces"
 
 
 class SeedError(ValueError):
@@ -243,3 +244,60 @@ def _targets_replace(indicator: Indicator, targets: dict[str, str]) -> None:
                 "note": parsed.note,
             },
         )
+
+
+@dataclass
+class CatalogueLoadResult:
+    province: Province
+    indicators: int = 0
+    links: int = 0
+
+
+@transaction.atomic
+def province_catalogue_load(path: Path) -> CatalogueLoadResult:
+    """Load a province's indicator catalogue and link the communes' indicators to it.
+
+    Run after the communes: each link names "<commune code>/<plan key>/<indicator code>".
+    """
+    data = _read(path)
+    province, _ = Province.objects.update_or_create(
+        code=data["province"]["code"], defaults={"name": data["province"]["name"]}
+    )
+    result = CatalogueLoadResult(province=province)
+    for order, row in enumerate(data.get("indicators", []), start=1):
+        catalogued, _ = ProvinceIndicator.objects.update_or_create(
+            province=province,
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "group": row["group"],
+                "unit_of_measure": row.get("unit", ""),
+                "measure_kind": row.get("kind", "percent"),
+                "direction": row.get("direction", "higher"),
+                "order": order,
+            },
+        )
+        result.indicators += 1
+        for link in row.get("links", []):
+            commune_code, plan_key, code = link.split("/", 2)
+            updated = Indicator.objects.filter(
+                commune__code=commune_code,
+                commune__province=province,
+                plan__key=plan_key,
+                code=code,
+            ).update(province_indicator=catalogued)
+            if updated != 1:
+                raise SeedError(f"{path.name} indicator {row['code']}: no indicator {link!r}")
+            result.links += 1
+    return result
+
+
+def province_catalogues(root: Path = PROVINCES_DIR) -> list[Path]:
+    return sorted(root.glob("*.toml")) if root.is_dir() else []
+
+
+def seeds_load_all() -> tuple[list[SeedLoadResult], list[CatalogueLoadResult]]:
+    """Every seed commune, then the provinces' catalogues that link their indicators."""
+    communes = [seed_folder_load(folder) for folder in seed_folders()]
+    catalogues = [province_catalogue_load(path) for path in province_catalogues()]
+    return communes, catalogues

@@ -320,5 +320,6 @@ def ratio_preview(value) -> str:
     if figure is None:
         return ""
     if value.numerator is not None:
-        return f"{decimal_format_vi(figure.quantize(Decimal('0.1')))}% ({decimal_format_vi(value.numerator)}/{decimal_format_vi(value.denominator)})"
+        unit = "" if value.indicator.measure_kind == MeasureKind.RATE_PER_10K else "%"
+        return f"{decimal_format_vi(figure.quantize(Decimal('0.1')))}{unit} ({decimal_format_vi(value.numerator)}/{decimal_format_vi(value.denominator)})"
     return decimal_format_vi(figure)

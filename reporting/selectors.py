@@ -69,12 +69,18 @@ def _unit_filter(unit: Unit) -> tuple[Q, Q]:
     return lead, Q(support_units=unit)
 
 
+def ratio_scale(measure_kind: str) -> Decimal:
+    """a/b × 100 for percentages, a/b × 10,000 for rates per 10,000 people."""
+    return Decimal(10000) if measure_kind == MeasureKind.RATE_PER_10K else Decimal(100)
+
+
 def indicator_figure(value: IndicatorValue | None) -> Decimal | None:
-    """The number a value stands for: the ratio a/b × 100 for ratios, else the value itself."""
+    """The number a value stands for: the ratio a/b × 100 (× 10,000 for rates per 10,000
+    people) for ratios, else the value itself. Needs `value.indicator` fetched."""
     if value is None:
         return None
     if value.numerator is not None and value.denominator:
-        return value.numerator * 100 / value.denominator
+        return value.numerator * ratio_scale(value.indicator.measure_kind) / value.denominator
     return value.value
 
 
@@ -99,6 +105,9 @@ def unit_report(submission: Submission) -> UnitReport:
     items = []
     for indicator in chosen:
         target, later = _target_for(indicator, year)
+        for row in (values.get(indicator.pk), previous_values.get(indicator.pk)):
+            if row is not None:
+                row.indicator = indicator  # figures need its kind; spare a query per row
         items.append(
             IndicatorItem(
                 indicator=indicator,
@@ -159,7 +168,7 @@ def _previous_and_history(submission: Submission, indicator_ids: set[int]):
             indicator_id__in=indicator_ids,
         )
         .exclude(submission=submission)
-        .select_related("submission__period")
+        .select_related("submission__period", "indicator")
     )
     previous, history = {}, defaultdict(list)
     for row in rows:
@@ -206,7 +215,7 @@ def commune_figures(commune: Commune, period: ReportingPeriod) -> dict[int, dict
             a = sum(row.numerator for row in ratio_rows)
             b = sum(row.denominator for row in ratio_rows)
             figures[indicator_id] = {
-                "value": a * 100 / b,
+                "value": a * ratio_scale(indicator.measure_kind) / b,
                 "numerator": a,
                 "denominator": b,
                 "units": len(ratio_rows),

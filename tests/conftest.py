@@ -2,7 +2,7 @@ import pytest
 
 from accounts.models import Membership, Role
 from communes.models import Commune, Unit
-from plans.seeds import seed_folder_load, seed_folders
+from plans.seeds import seeds_load_all
 from tests.factories import UserFactory
 
 
@@ -16,8 +16,7 @@ SEED_CODES = {"dien-quang", "truong-giang", "an-nong"}
 
 
 def _seeds_load() -> None:
-    for folder in seed_folders():
-        seed_folder_load(folder)
+    seeds_load_all()
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 
 from communes.models import Commune, Province, Unit
-from indicators.models import Indicator, Target
+from indicators.models import Indicator, ProvinceIndicator, Target
 from plans.models import Plan
-from plans.seeds import seed_folder_load, seed_folders
+from plans.seeds import seeds_load_all
 from tasks.models import Task
 
 pytestmark = pytest.mark.django_db
@@ -115,8 +116,7 @@ def test_loading_twice_changes_nothing(seeds):
         Task.objects.count(),
         Unit.objects.count(),
     )
-    for folder in seed_folders():
-        seed_folder_load(folder)
+    seeds_load_all()
     assert (
         Indicator.objects.count(),
         Target.objects.count(),
@@ -136,3 +136,23 @@ def test_every_seed_deadline_is_understood_or_flagged(seeds):
         "span",
         "none",
     }
+
+
+def test_province_catalogues_link_the_indicators_communes_share(seeds):
+    thanh_hoa = ProvinceIndicator.objects.filter(province__code="38")
+    quang_ngai = ProvinceIndicator.objects.filter(province__code="51")
+    assert (thanh_hoa.count(), quang_ngai.count()) == (33, 30)
+    # The same national indicator, worded "Tỉ lệ" in Điền Quang and "Tỷ lệ" in An Nông.
+    health_book = thanh_hoa.get(name__contains="Sổ sức khỏe điện tử")
+    assert sorted(health_book.commune_indicators.values_list("commune__code", "code")) == [
+        ("an-nong", "15"),
+        ("dien-quang", "20"),
+    ]
+    # Every indicator with targets counts towards its own province's catalogue, and only that.
+    unlinked = Indicator.objects.filter(is_heading=False, province_indicator__isnull=True)
+    assert not unlinked.exists()
+    assert (
+        not Indicator.objects.exclude(province_indicator__province=F("commune__province"))
+        .filter(province_indicator__isnull=False)
+        .exists()
+    )

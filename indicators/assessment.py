@@ -1,0 +1,105 @@
+"""Achievement: an actual figure against the target of its year, by the target's comparator.
+
+One rule for every page, report and API: "Đạt" (achieved), "Chưa đạt" (not achieved),
+"Không đánh giá" (no pass mark: "Khuyến khích", free text, "-" or no target that year) and
+"Chưa có số liệu" (nothing reported yet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Direction, Target
+from indicators.targets import Comparator
+
+HUNDRED = Decimal(100)
+NOT_ASSESSABLE = {Comparator.ENCOURAGED, Comparator.NOT_APPLICABLE, Comparator.TEXT}
+
+
+class Assessment(models.TextChoices):
+    ACHIEVED = "achieved", _("Achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
+    NOT_ASSESSED = "not_assessed", _("Not assessed")
+    NO_DATA = "no_data", _("No data")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    assessment: Assessment
+    percent_of_target: Decimal | None = None  # the actual as a percentage of the target
+
+    @property
+    def is_achieved(self) -> bool:
+        return self.assessment == Assessment.ACHIEVED
+
+    @property
+    def is_assessed(self) -> bool:
+        return self.assessment in (Assessment.ACHIEVED, Assessment.NOT_ACHIEVED)
+
+
+def target_assess(
+    target: Target | None,
+    *,
+    value: Decimal | None,
+    is_done: bool | None = None,
+    direction: str = Direction.HIGHER,
+) -> Verdict:
+    """Judge `value` (or `is_done` for a milestone) against `target`.
+
+    A bare number ("70") or a range ("2-3") is read by the indicator's direction: when higher is
+    better, reaching the number or the range's lower bound achieves it and more is better still;
+    when lower is better, staying at or under it does. Only an indicator without a direction must
+    land inside a range or on the number.
+    """
+    if target is None or target.comparator in NOT_ASSESSABLE:
+        return Verdict(Assessment.NOT_ASSESSED)
+    if target.comparator == Comparator.DONE:
+        if is_done is None:
+            if value is None:
+                return Verdict(Assessment.NO_DATA)
+            is_done = value > 0
+        return Verdict(Assessment.ACHIEVED if is_done else Assessment.NOT_ACHIEVED)
+    if value is None:
+        return Verdict(Assessment.NO_DATA)
+    if target.value is None:
+        return Verdict(Assessment.NOT_ASSESSED)
+    low, high = target.value, target.value_max if target.value_max is not None else target.value
+    comparator = target.comparator
+    if comparator in (Comparator.EQUAL, Comparator.RANGE):
+        comparator = {
+            Direction.HIGHER: Comparator.AT_LEAST,
+            Direction.LOWER: Comparator.AT_MOST,
+        }.get(direction, Comparator.RANGE)
+    if comparator == Comparator.AT_LEAST:
+        achieved = value >= low
+    elif comparator == Comparator.AT_MOST:
+        achieved = value <= high
+    else:
+        achieved = low <= value <= high
+    return Verdict(
+        Assessment.ACHIEVED if achieved else Assessment.NOT_ACHIEVED,
+        _percent_of_target(value, low if comparator != Comparator.AT_MOST else high, comparator),
+    )
+
+
+def _percent_of_target(value: Decimal, aim: Decimal, comparator: str) -> Decimal | None:
+    """How far the actual goes towards the target, as a percentage (more than 100: exceeded).
+
+    For "at most" targets the ratio is inverted, so that 100 or more still means achieved.
+    """
+    if comparator == Comparator.AT_MOST:
+        if value == 0:
+            return None
+        return aim * HUNDRED / value
+    if aim == 0:
+        return None
+    return value * HUNDRED / aim
+
+
+def target_of_year(targets: list[Target], year: int) -> Target | None:
+    """The target set for exactly `year` among an indicator's targets, else None."""
+    return next((target for target in targets if target.year == year), None)
