@@ -1,4 +1,84 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from api.views import notifications, places, plans, reporting, tokens
+from api.views.base import NotFoundView
 
 app_name = "api"
-urlpatterns: list = []
+
+commune = "v1/communes/<slug:commune_code>/"
+submission = commune + "submissions/<int:pk>/"
+
+v1 = [
+    path("v1/provinces/", places.ProvinceListView.as_view(), name="provinces"),
+    path(
+        "v1/provinces/<slug:province_code>/",
+        places.ProvinceDetailView.as_view(),
+        name="province",
+    ),
+    path("v1/communes/", places.CommuneListView.as_view(), name="communes"),
+    path(commune, places.CommuneDetailView.as_view(), name="commune"),
+    path(commune + "units/", places.UnitListView.as_view(), name="units"),
+    path(commune + "plans/", plans.PlanListView.as_view(), name="plans"),
+    path(commune + "plans/<int:pk>/", plans.PlanDetailView.as_view(), name="plan"),
+    path(
+        commune + "indicator-groups/",
+        plans.IndicatorGroupListView.as_view(),
+        name="indicator_groups",
+    ),
+    path(commune + "indicators/", plans.IndicatorListView.as_view(), name="indicators"),
+    path(commune + "indicators/<int:pk>/", plans.IndicatorDetailView.as_view(), name="indicator"),
+    path(commune + "targets/", plans.TargetListView.as_view(), name="targets"),
+    path(commune + "task-sections/", plans.TaskSectionListView.as_view(), name="task_sections"),
+    path(commune + "tasks/", plans.TaskListView.as_view(), name="tasks"),
+    path(commune + "tasks/<int:pk>/", plans.TaskDetailView.as_view(), name="task"),
+    path(commune + "schedule/", reporting.ScheduleView.as_view(), name="schedule"),
+    path(commune + "periods/", reporting.PeriodListView.as_view(), name="periods"),
+    path(
+        commune + "periods/<str:period_code>/",
+        reporting.PeriodDetailView.as_view(),
+        name="period",
+    ),
+    path(commune + "figures/", reporting.CommuneFiguresView.as_view(), name="commune_figures"),
+    path(commune + "submissions/", reporting.SubmissionListView.as_view(), name="submissions"),
+    path(submission, reporting.SubmissionDetailView.as_view(), name="submission"),
+    path(
+        submission + "submit/", reporting.SubmissionSubmitView.as_view(), name="submission_submit"
+    ),
+    path(
+        submission + "return/", reporting.SubmissionReturnView.as_view(), name="submission_return"
+    ),
+    path(
+        submission + "approve/",
+        reporting.SubmissionApproveView.as_view(),
+        name="submission_approve",
+    ),
+    path(
+        submission + "reopen/", reporting.SubmissionReopenView.as_view(), name="submission_reopen"
+    ),
+    path(commune + "values/", reporting.IndicatorValueListView.as_view(), name="values"),
+    path(
+        commune + "task-progress/", reporting.TaskProgressListView.as_view(), name="task_progress"
+    ),
+    path("v1/notifications/", notifications.NotificationListView.as_view(), name="notifications"),
+    path(
+        "v1/notifications/read/",
+        notifications.NotificationReadAllView.as_view(),
+        name="notifications_read",
+    ),
+    path(
+        "v1/notifications/<int:pk>/read/",
+        notifications.NotificationReadView.as_view(),
+        name="notification_read",
+    ),
+]
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("tokens/", tokens.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+    *v1,
+    re_path(r"^v1/", NotFoundView.as_view(), name="not_found"),
+]

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our static files, not a CDN
     "accounts",
     "communes",
     "plans",
@@ -162,9 +165,56 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cổng chỉ tiêu xã <
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
+# The API (issue 7, `api/`): bearer tokens first so that a missing login answers 401, not 403.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.TokenScopePermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filters.StableOrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,  # figures travel as exact decimal strings, never floats
+}
+# Requests per token client (DRF rate syntax); browser sessions are not throttled.
+API_TOKEN_RATE = env("API_TOKEN_RATE", default="120/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Commune KPI portal API",
+    "DESCRIPTION": (
+        "Plans, indicators, targets, tasks, reporting periods, unit submissions and figures of "
+        "the communes' Resolution 57-NQ/TW plans. Authenticate with a personal API token "
+        "(`Authorization: Bearer <token>`, created on the portal's «API tokens» page) or the "
+        "browser session. Messages are in Vietnamese unless `Accept-Language: en` is sent."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "tasks.models.TaskStatus",
+        "SubmissionStatusEnum": "reporting.models.SubmissionStatus",
+        "PlanStatusEnum": "plans.models.PlanStatus",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.error_responses_add",
+    ],
 }
 
 SESSION_COOKIE_AGE = 8 * 3600  # a working day

@@ -1,0 +1,20 @@
+"""What a token's scope allows on top of its owner's roles (the roles live in `communes.access`)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions
+
+from api.models import ApiToken
+
+
+class TokenScopePermission(permissions.BasePermission):
+    """A read-only token reads; it never writes, whatever its owner's role."""
+
+    message = _("This API token is read-only: create a read-and-write token to make changes.")
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        token = request.auth
+        return not isinstance(token, ApiToken) or token.can_write

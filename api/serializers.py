@@ -1,0 +1,464 @@
+"""What the API sends and accepts. Output serializers read only what their view prefetched."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Notification
+from communes.models import Commune, Province, Unit
+from indicators.models import Indicator, IndicatorGroup, Target
+from plans.models import Plan
+from reporting.models import (
+    IndicatorValue,
+    ReportingPeriod,
+    ReportingSchedule,
+    Submission,
+    TaskProgress,
+)
+from reporting.selectors import indicator_figure
+from tasks.models import Task, TaskSection, TaskStatus
+
+# ---- places
+
+
+class ProvinceBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Province
+        fields = ["code", "name"]
+
+
+class ProvinceSerializer(serializers.ModelSerializer):
+    commune_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Province
+        fields = ["code", "name", "commune_count"]
+
+
+class CommuneSerializer(serializers.ModelSerializer):
+    province = ProvinceBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Commune
+        fields = ["code", "name", "kind", "province"]
+
+
+class UnitBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "short_name"]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "short_name", "name", "kind", "is_active", "order"]
+
+
+# ---- plans, indicators, tasks
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    implements = serializers.ListField(
+        source="implements_list", child=serializers.CharField(), read_only=True
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "key",
+            "document_number",
+            "document_type",
+            "issue_date",
+            "issue_date_text",
+            "title",
+            "issuing_body",
+            "signing_authority",
+            "signer_title",
+            "signer_name",
+            "implements",
+            "period_start",
+            "period_end",
+            "vision_year",
+            "status",
+            "reporting_duty",
+            "note",
+            "updated_at",
+        ]
+
+
+class IndicatorGroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndicatorGroup
+        fields = ["id", "plan", "numeral", "title", "order"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Target
+        fields = ["year", "text", "comparator", "value", "value_max", "is_percent", "note"]
+
+
+class TargetListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Target
+        fields = ["id", "indicator", *TargetSerializer.Meta.fields]
+
+
+class AssignedUnitsMixin(serializers.Serializer):
+    lead_units = UnitBriefSerializer(many=True, read_only=True)
+    support_units = UnitBriefSerializer(many=True, read_only=True)
+
+
+class IndicatorSerializer(AssignedUnitsMixin, serializers.ModelSerializer):
+    is_ratio = serializers.BooleanField(read_only=True)
+    targets = TargetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "plan",
+            "group",
+            "parent",
+            "code",
+            "name",
+            "is_heading",
+            "unit_of_measure",
+            "measure_kind",
+            "direction",
+            "is_ratio",
+            "numerator_definition",
+            "denominator_definition",
+            "formula",
+            "data_source",
+            "guidance",
+            "legal_basis",
+            "note",
+            "order",
+            "lead_units",
+            "support_units",
+            "lead_text",
+            "support_text",
+            "targets",
+        ]
+
+
+class TaskSectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaskSection
+        fields = ["id", "plan", "numeral", "title", "order"]
+
+
+class TaskSerializer(AssignedUnitsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "plan",
+            "section",
+            "parent",
+            "code",
+            "name",
+            "expected_result",
+            "budget_million_vnd",
+            "deadline_text",
+            "deadline_kind",
+            "due_date",
+            "is_continuous",
+            "recurrence_month",
+            "recurrence_for_next_year",
+            "start_year",
+            "end_year",
+            "deadline_flagged",
+            "status",
+            "progress_percent",
+            "completed_on",
+            "note",
+            "order",
+            "lead_units",
+            "support_units",
+            "lead_text",
+            "support_text",
+        ]
+
+
+# ---- reporting
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+    is_closed = serializers.BooleanField(read_only=True)
+    requested_units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    requested_indicators = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = ReportingPeriod
+        fields = [
+            "code",
+            "kind",
+            "label",
+            "title",
+            "window_start",
+            "window_end",
+            "deadline",
+            "closed_at",
+            "is_closed",
+            "questions",
+            "requested_units",
+            "requested_indicators",
+        ]
+
+
+class ScheduleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportingSchedule
+        fields = ["kind", "is_used", "deadline_day", "deadline_month_offset", "cutoff_day"]
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    period = serializers.CharField(source="period.code", read_only=True)
+    unit = UnitBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "period",
+            "unit",
+            "status",
+            "version",
+            "submitted_at",
+            "is_late",
+            "reviewed_at",
+            "review_comment",
+            "updated_at",
+        ]
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    submission = serializers.IntegerField(source="submission_id", read_only=True)
+    period = serializers.CharField(source="submission.period.code", read_only=True)
+    unit = serializers.IntegerField(source="submission.unit_id", read_only=True)
+    submission_status = serializers.CharField(source="submission.status", read_only=True)
+    figure = serializers.SerializerMethodField(
+        help_text="a/b × 100 for ratios, else the value (a decimal string)."
+    )
+
+    class Meta:
+        model = IndicatorValue
+        fields = [
+            "id",
+            "submission",
+            "period",
+            "unit",
+            "submission_status",
+            "indicator",
+            "value",
+            "numerator",
+            "denominator",
+            "figure",
+            "is_done",
+            "text",
+            "outlier_confirmed",
+        ]
+
+    @extend_schema_field(OpenApiTypes.DECIMAL)
+    def get_figure(self, value: IndicatorValue) -> str | None:
+        figure = indicator_figure(value)
+        return None if figure is None else str(figure.quantize(Decimal("0.0001")))
+
+
+class TaskProgressSerializer(serializers.ModelSerializer):
+    submission = serializers.IntegerField(source="submission_id", read_only=True)
+    period = serializers.CharField(source="submission.period.code", read_only=True)
+    unit = serializers.IntegerField(source="submission.unit_id", read_only=True)
+    has_evidence_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TaskProgress
+        fields = [
+            "id",
+            "submission",
+            "period",
+            "unit",
+            "task",
+            "status",
+            "percent",
+            "result",
+            "evidence_number",
+            "evidence_date",
+            "has_evidence_file",
+        ]
+
+    def get_has_evidence_file(self, progress: TaskProgress) -> bool:
+        return bool(progress.evidence_file)
+
+
+class ReportItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=["lead", "support"])
+
+
+class ReportItemsSerializer(serializers.Serializer):
+    indicators = ReportItemSerializer(many=True)
+    tasks = ReportItemSerializer(many=True)
+
+
+class SubmissionDetailSerializer(SubmissionSerializer):
+    """A unit's report: what it reports on (`items`), its figures, task progress and narrative."""
+
+    values = IndicatorValueSerializer(many=True, read_only=True)
+    task_progress = TaskProgressSerializer(many=True, read_only=True)
+    items = serializers.SerializerMethodField()
+
+    class Meta(SubmissionSerializer.Meta):
+        fields = [
+            *SubmissionSerializer.Meta.fields,
+            "results",
+            "difficulties",
+            "proposals",
+            "items",
+            "values",
+            "task_progress",
+        ]
+
+    @extend_schema_field(ReportItemsSerializer)
+    def get_items(self, submission: Submission) -> dict:
+        report = self.context["report"]
+        return {
+            "indicators": [
+                {"id": item.indicator.pk, "role": item.role} for item in report.indicators
+            ],
+            "tasks": [{"id": item.task.pk, "role": item.role} for item in report.tasks],
+        }
+
+
+# ---- writes to a unit's report
+
+FIGURE = {"max_digits": 20, "decimal_places": 4, "min_value": Decimal(0)}
+
+
+class ValueInputSerializer(serializers.Serializer):
+    """One figure. Send what the indicator takes: a and b for a ratio (the portal computes a/b × 100),
+    `is_done` for a milestone, `text` for a report, else `value`. A field left out keeps its value;
+    null clears it."""
+
+    indicator = serializers.IntegerField()
+    value = serializers.DecimalField(required=False, allow_null=True, **FIGURE)
+    numerator = serializers.DecimalField(required=False, allow_null=True, **FIGURE)
+    denominator = serializers.DecimalField(required=False, allow_null=True, **FIGURE)
+    is_done = serializers.BooleanField(required=False, allow_null=True)
+    text = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    outlier_confirmed = serializers.BooleanField(required=False)
+
+
+class ProgressInputSerializer(serializers.Serializer):
+    task = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=[("", "—"), *TaskStatus.choices], required=False, allow_blank=True
+    )
+    percent = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
+    result = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    evidence_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    evidence_date = serializers.DateField(required=False, allow_null=True)
+
+
+class VersionInputMixin(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_(
+            "The version you read (or send If-Match with the ETag): a save on an older version "
+            "is refused with 409."
+        ),
+    )
+
+
+class SubmissionSaveSerializer(VersionInputMixin):
+    results = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    difficulties = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    proposals = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    values = ValueInputSerializer(many=True, required=False, max_length=1000)
+    progress = ProgressInputSerializer(many=True, required=False, max_length=1000)
+
+
+class SubmissionCreateSerializer(serializers.Serializer):
+    period = serializers.CharField(
+        max_length=20, help_text="A period code: 202506, 2025Q2, 2025S1, 2025 or an ad-hoc code."
+    )
+    unit = serializers.IntegerField()
+
+
+class SubmissionSubmitSerializer(VersionInputMixin):
+    pass
+
+
+class ReviewInputSerializer(VersionInputMixin):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class ReasonInputSerializer(VersionInputMixin):
+    reason = serializers.CharField(max_length=5000)
+
+
+# ---- figures
+
+
+class FigureSerializer(serializers.Serializer):
+    """The commune's figure for an indicator in a period, from approved unit reports only."""
+
+    indicator = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    measure_kind = serializers.CharField()
+    value = serializers.DecimalField(max_digits=30, decimal_places=4, allow_null=True)
+    numerator = serializers.DecimalField(max_digits=30, decimal_places=4, allow_null=True)
+    denominator = serializers.DecimalField(max_digits=30, decimal_places=4, allow_null=True)
+    is_done = serializers.BooleanField(allow_null=True)
+    text = serializers.CharField(allow_blank=True)
+    units = serializers.IntegerField(help_text="How many unit reports the figure comes from.")
+
+
+# ---- notifications
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    commune = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "body",
+            "url",
+            "commune",
+            "created_at",
+            "read_at",
+            "is_read",
+        ]
+
+    def get_is_read(self, notification: Notification) -> bool:
+        return notification.read_at is not None
+
+
+class NotificationReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=1000,
+        help_text="The notifications to mark read; leave out to mark all of yours read.",
+    )
+
+
+class NotificationReadResultSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()

@@ -1,0 +1,687 @@
+"""Reporting through the API: periods, the schedule, unit submissions and their actions, figures.
+
+The rules are the browser's (`reporting/views.py`), from the same code: the scope of
+`communes.access`, the services of `reporting.services`. Submissions are the commune's internal
+work: unit staff read and write their own units' reports, the standing office reviews every
+report of its commune, the commune leader reads them; a province officer reads the commune's
+figures (from approved reports only) and gets 403 on the reports themselves.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.response import Response
+
+from api.errors import Conflict, PreconditionFailed, PreconditionRequired, WorkflowConflict
+from api.filters import IndicatorValueFilter, PeriodFilter, SubmissionFilter, TaskProgressFilter
+from api.serializers import (
+    FigureSerializer,
+    IndicatorValueSerializer,
+    PeriodSerializer,
+    ReasonInputSerializer,
+    ReviewInputSerializer,
+    ScheduleSerializer,
+    SubmissionCreateSerializer,
+    SubmissionDetailSerializer,
+    SubmissionSaveSerializer,
+    SubmissionSerializer,
+    SubmissionSubmitSerializer,
+    TaskProgressSerializer,
+)
+from api.views.base import (
+    CommuneApiMixin,
+    CommuneScopedListView,
+    CommuneScopedRetrieveView,
+)
+from communes.models import Unit
+from indicators.models import Indicator, MeasureKind
+from indicators.numbers import decimal_format_vi
+from reporting.forms import BOUNDED_KINDS, OUTLIER_FACTOR
+from reporting.models import (
+    IndicatorValue,
+    ReportingPeriod,
+    ReportingSchedule,
+    Submission,
+    TaskProgress,
+)
+from reporting.periods import PeriodKind, period_parse
+from reporting.selectors import UnitReport, commune_figures, indicator_figure, unit_report
+from reporting.services import (
+    SubmissionConflict,
+    WorkflowError,
+    period_ensure,
+    periods_ensure_until,
+    schedule_for,
+    submission_approve,
+    submission_for,
+    submission_reopen,
+    submission_return,
+    submission_save,
+    submission_submit,
+)
+from tasks.models import TaskStatus
+
+OUTLIER_QUANTUM = Decimal("0.01")
+CALENDAR_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text or "").strip()
+
+
+def _reporting_start(commune) -> date:
+    """The first day of the earliest plan's period: reporting periods start there (as in the browser)."""
+    years = list(commune.plans.values_list("period_start", flat=True))
+    return date(min(years), 1, 1) if years else timezone.localdate().replace(month=1, day=1)
+
+
+# ---- periods and schedule
+
+
+class PeriodQueryset:
+    serializer_class = PeriodSerializer
+    queryset = ReportingPeriod.objects.none()
+    members_only = True
+
+    def scoped_queryset(self):
+        return ReportingPeriod.objects.filter(commune=self.commune).prefetch_related(
+            Prefetch("requested_units", queryset=Unit.objects.only("pk")),
+            Prefetch("requested_indicators", queryset=Indicator.objects.only("pk")),
+        )
+
+
+class PeriodListView(PeriodQueryset, CommuneScopedListView):
+    """The commune's reporting periods, from its schedule, up to the one running today."""
+
+    filterset_class = PeriodFilter
+    ordering_fields = ["deadline", "window_end", "code"]
+    ordering = ["-deadline"]
+
+    def list(self, request, *args, **kwargs):
+        # The browser's period list does the same: periods exist from the plan's start to today.
+        periods_ensure_until(
+            self.commune, timezone.localdate(), since=_reporting_start(self.commune)
+        )
+        return super().list(request, *args, **kwargs)
+
+
+class PeriodDetailView(PeriodQueryset, CommuneScopedRetrieveView):
+    lookup_field = "code"
+    lookup_url_kwarg = "period_code"
+
+
+class ScheduleView(CommuneApiMixin, generics.ListAPIView):
+    """When each kind of report is due: the commune's own rules, or the defaults it has not changed."""
+
+    serializer_class = ScheduleSerializer
+    queryset = ReportingSchedule.objects.none()
+    filter_backends = []
+    members_only = True
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        saved = {s.kind: s for s in ReportingSchedule.objects.filter(commune=self.commune)}
+        return [
+            saved.get(kind) or ReportingSchedule.default_for(self.commune, kind)
+            for kind in CALENDAR_KINDS
+        ]
+
+
+# ---- submissions
+
+
+def submission_etag(submission: Submission) -> str:
+    return f'"submission-{submission.pk}-v{submission.version}"'
+
+
+class SubmissionMixin(CommuneApiMixin):
+    members_only = True
+    queryset = Submission.objects.none()
+
+    def submissions_readable(self):
+        """Every report of the commune for its reviewers and leaders; a unit's own for its staff."""
+        submissions = Submission.objects.filter(commune=self.commune)
+        scope = self.scope
+        if not (self.can_manage or self.commune.pk in scope.led_commune_ids):
+            submissions = submissions.filter(unit_id__in=scope.unit_ids)
+        return submissions
+
+    def submission_get(self, *, lock: bool = False) -> Submission:
+        submissions = self.submissions_readable().select_related("period", "unit", "commune")
+        if lock:
+            submissions = submissions.select_for_update(of=("self",))
+        try:
+            return submissions.get(pk=self.kwargs["pk"])
+        except Submission.DoesNotExist as exc:
+            raise exceptions.NotFound(
+                _("Not found: it does not exist, or you may not see it.")
+            ) from exc
+
+    def writer_check(self, submission: Submission) -> None:
+        if not self.scope.can_write_for_unit(submission.unit_id):
+            raise exceptions.PermissionDenied(_("Only the unit's staff write its report."))
+
+    def reviewer_check(self) -> None:
+        if not self.can_manage:
+            raise exceptions.PermissionDenied(
+                _("Only the standing office reviews the units' reports.")
+            )
+
+    def version_of_request(self, submission: Submission, body_version: int | None):
+        """The version the client read: If-Match (its ETag) first, else the `version` field.
+
+        Returns (version, from_header); a stale header answers 412, a stale body version 409.
+        """
+        header = self.request.headers.get("If-Match", "").strip()
+        if header:
+            if header == "*":
+                return submission.version, True
+            pattern = re.compile(rf"submission-{submission.pk}-v([0-9]{{1,9}})")
+            for tag in header.split(","):
+                match = pattern.fullmatch(tag.strip().removeprefix("W/").strip('"'))
+                if match:
+                    return int(match[1]), True
+            raise PreconditionFailed
+        if body_version is None:
+            raise PreconditionRequired
+        return body_version, False
+
+    def stale(self, from_header: bool) -> exceptions.APIException:
+        return PreconditionFailed() if from_header else Conflict()
+
+    def detail_response(self, submission: Submission, *, status_code: int = 200) -> Response:
+        submission = (
+            Submission.objects.select_related("period", "unit", "commune")
+            .prefetch_related(
+                Prefetch(
+                    "values",
+                    queryset=IndicatorValue.objects.select_related("submission__period").order_by(
+                        "indicator_id"
+                    ),
+                ),
+                Prefetch(
+                    "task_progress",
+                    queryset=TaskProgress.objects.select_related("submission__period").order_by(
+                        "task_id"
+                    ),
+                ),
+            )
+            .get(pk=submission.pk)
+        )
+        report = unit_report(submission)
+        data = SubmissionDetailSerializer(submission, context={"report": report}).data
+        return Response(data, status=status_code, headers={"ETag": submission_etag(submission)})
+
+    def summary_response(self, submission: Submission) -> Response:
+        return Response(
+            SubmissionSerializer(submission).data, headers={"ETag": submission_etag(submission)}
+        )
+
+
+class SubmissionListView(SubmissionMixin, generics.ListCreateAPIView):
+    """GET: the reports the caller may read. POST: open (or find) a unit's report for a period."""
+
+    serializer_class = SubmissionSerializer
+    filterset_class = SubmissionFilter
+    ordering_fields = ["updated_at", "submitted_at", "id"]
+    ordering = ["-updated_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return self.submissions_readable().select_related("period", "unit")
+
+    @extend_schema(
+        request=SubmissionCreateSerializer,
+        responses={
+            200: OpenApiResponse(SubmissionDetailSerializer, "The unit's existing report."),
+            201: OpenApiResponse(SubmissionDetailSerializer, "A new draft report."),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        data = SubmissionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        unit = Unit.objects.filter(commune=self.commune, pk=data.validated_data["unit"]).first()
+        if unit is None:
+            raise exceptions.ValidationError({"unit": [_("No such unit in this commune.")]})
+        if not self.scope.can_write_for_unit(unit.pk):
+            raise exceptions.PermissionDenied(_("Only the unit's staff write its report."))
+        period = self.period_for_code(data.validated_data["period"])
+        existed = Submission.objects.filter(period=period, unit=unit).exists()
+        submission = submission_for(period, unit)
+        return self.detail_response(
+            submission, status_code=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        )
+
+    def period_for_code(self, code: str) -> ReportingPeriod:
+        period = ReportingPeriod.objects.filter(commune=self.commune, code=code).first()
+        if period is not None:
+            return period
+        try:
+            parsed = period_parse(code)
+        except ValueError:
+            raise exceptions.ValidationError(
+                {"period": [_("Not a period code: write 202506, 2025Q2, 2025S1 or 2025.")]}
+            ) from None
+        if parsed.first_month > timezone.localdate():
+            raise exceptions.ValidationError({"period": [_("This period has not begun yet.")]})
+        if not schedule_for(self.commune, parsed.kind).is_used:
+            raise exceptions.ValidationError(
+                {"period": [_("The commune does not use this kind of report.")]}
+            )
+        return period_ensure(self.commune, code)
+
+
+class SubmissionDetailView(SubmissionMixin, generics.GenericAPIView):
+    """GET: a unit's report (ETag: its version). PATCH: save figures, task progress and narrative."""
+
+    serializer_class = SubmissionDetailSerializer
+    filter_backends = []
+
+    @extend_schema(responses=SubmissionDetailSerializer)
+    def get(self, request, *args, **kwargs):
+        return self.detail_response(self.submission_get())
+
+    @extend_schema(
+        request=SubmissionSaveSerializer,
+        responses=SubmissionDetailSerializer,
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="The ETag read with the report (or send `version` in the body).",
+            )
+        ],
+    )
+    def patch(self, request, *args, **kwargs):
+        submission = self.submission_get()
+        self.writer_check(submission)
+        data = SubmissionSaveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version, from_header = self.version_of_request(
+            submission, data.validated_data.get("version")
+        )
+        report = unit_report(submission)
+        values = _values_clean(report, data.validated_data.get("values", []))
+        progress = _progress_clean(report, data.validated_data.get("progress", []))
+        narrative = {
+            name: _nfc(data.validated_data[name])
+            for name in ("results", "difficulties", "proposals")
+            if name in data.validated_data
+        }
+        touched = tuple(
+            [f"ind_{pk}_" for pk in values] + [f"task_{pk}_" for pk in progress] + list(narrative)
+        )
+        # What the browser could not save yet stays, unless this request replaces it.
+        pending = {
+            name: text
+            for name, text in (submission.pending_inputs or {}).items()
+            if not name.startswith(touched)
+        }
+        try:
+            submission_save(
+                actor=request.user,
+                submission=submission,
+                version=version,
+                values=values,
+                progress=progress,
+                narrative=narrative,
+                pending=pending,
+            )
+        except SubmissionConflict:
+            raise self.stale(from_header) from None
+        except WorkflowError as exc:
+            raise WorkflowConflict(str(exc)) from None
+        return self.detail_response(submission)
+
+
+def _value_problems(indicator: Indicator, fields: dict, row: IndicatorValue | None) -> dict:
+    """The browser form's rules for one figure, on the value as it will be once saved."""
+    problems: dict[str, list[str]] = {}
+
+    def final(name):
+        return fields[name] if name in fields else (getattr(row, name) if row else None)
+
+    if indicator.is_ratio:
+        a, b = final("numerator"), final("denominator")
+        if b is not None and b == 0:
+            problems["denominator"] = [_("The denominator (b) cannot be 0.")]
+        elif a is not None and b is not None and a > b and indicator.measure_kind in BOUNDED_KINDS:
+            problems["numerator"] = [
+                _("The numerator (a = %(a)s) cannot be greater than the denominator (b = %(b)s).")
+                % {"a": decimal_format_vi(a), "b": decimal_format_vi(b)}
+            ]
+        elif (a is None) != (b is None):
+            missing = "denominator" if b is None else "numerator"
+            problems[missing] = [_("Enter both a and b: the portal computes the ratio.")]
+    elif "value" in fields:
+        value = fields["value"]
+        if value is not None and indicator.measure_kind in BOUNDED_KINDS and value > 100:
+            problems["value"] = [_("A percentage cannot be above 100.")]
+    return problems
+
+
+def _accepted_fields(indicator: Indicator) -> tuple[str, ...]:
+    if indicator.is_ratio:
+        return ("numerator", "denominator")
+    if indicator.measure_kind == MeasureKind.MILESTONE:
+        return ("is_done",)
+    if indicator.measure_kind == MeasureKind.TEXT:
+        return ("text",)
+    return ("value",)
+
+
+def _values_clean(report: UnitReport, rows: list[dict]) -> dict[int, dict]:
+    """Input rows → `submission_save`'s values, or a 400 naming each bad row and field."""
+    items = {item.indicator.pk: item for item in report.indicators}
+    errors, out, any_error = [], {}, False
+    for row in rows:
+        problems: dict[str, list[str]] = {}
+        item = items.get(row["indicator"])
+        if item is None:
+            problems["indicator"] = [_("This indicator is not in this unit's report.")]
+        elif row["indicator"] in out:
+            problems["indicator"] = [_("This indicator is sent twice.")]
+        else:
+            indicator = item.indicator
+            accepted = _accepted_fields(indicator)
+            fields = {}
+            for name in ("value", "numerator", "denominator", "is_done", "text"):
+                if name not in row:
+                    continue
+                if name in accepted:
+                    fields[name] = _nfc(row[name]) if name == "text" else row[name]
+                elif row[name] not in (None, ""):
+                    problems[name] = [
+                        _("This indicator does not take «%(field)s»: send %(expected)s.")
+                        % {"field": name, "expected": " + ".join(accepted)}
+                    ]
+            if "outlier_confirmed" in row:
+                fields["outlier_confirmed"] = row["outlier_confirmed"]
+            problems.update(_value_problems(indicator, fields, item.value))
+            if not problems:
+                out[indicator.pk] = fields
+        errors.append(problems)
+        any_error = any_error or bool(problems)
+    if any_error:
+        raise exceptions.ValidationError({"values": errors})
+    return out
+
+
+def _progress_clean(report: UnitReport, rows: list[dict]) -> dict[int, dict]:
+    items = {item.task.pk: item for item in report.tasks}
+    errors, out, any_error = [], {}, False
+    for row in rows:
+        problems: dict[str, list[str]] = {}
+        item = items.get(row["task"])
+        if item is None:
+            problems["task"] = [_("This task is not in this unit's report.")]
+        elif row["task"] in out:
+            problems["task"] = [_("This task is sent twice.")]
+        else:
+            fields = {name: value for name, value in row.items() if name != "task"}
+            for name in ("result", "evidence_number"):
+                if name in fields:
+                    fields[name] = _nfc(fields[name])
+            current = item.progress
+
+            def final(name, fields=fields, current=current):
+                return fields[name] if name in fields else getattr(current, name, None)
+
+            status_now, percent = final("status"), final("percent")
+            if (
+                status_now in (TaskStatus.DONE, TaskStatus.DONE_LATE)
+                and percent is not None
+                and percent < 100
+            ):
+                problems["percent"] = [_("A task marked done must be complete: enter 100.")]
+            if not problems:
+                out[item.task.pk] = fields
+        errors.append(problems)
+        any_error = any_error or bool(problems)
+    if any_error:
+        raise exceptions.ValidationError({"progress": errors})
+    return out
+
+
+def submission_problems(report: UnitReport) -> dict:
+    """What stops a report from being submitted, as the browser checks it: every figure and task
+    the unit leads filled in, and every unusual figure confirmed."""
+    values, progress = {}, {}
+    for item in report.indicators:
+        value = item.value
+        if item.role == "lead" and (value is None or value.is_empty):
+            values[str(item.indicator.pk)] = [_("Required before the report can be submitted.")]
+            continue
+        figure = indicator_figure(value)
+        if figure is None or not item.history or value.outlier_confirmed:
+            continue
+        low, high = min(item.history), max(item.history)
+        if figure < low / OUTLIER_FACTOR or figure > high * OUTLIER_FACTOR:
+            values[str(item.indicator.pk)] = [
+                _(
+                    "%(value)s is far from this unit's earlier figures (%(low)s to %(high)s): "
+                    "check it, then save it with outlier_confirmed."
+                )
+                % {
+                    "value": decimal_format_vi(figure.quantize(OUTLIER_QUANTUM)),
+                    "low": decimal_format_vi(low.quantize(OUTLIER_QUANTUM)),
+                    "high": decimal_format_vi(high.quantize(OUTLIER_QUANTUM)),
+                }
+            ]
+    for item in report.tasks:
+        if item.role == "lead" and not (item.progress and item.progress.status):
+            progress[str(item.task.pk)] = [_("Required before the report can be submitted.")]
+    problems = {}
+    if values:
+        problems["values"] = values
+    if progress:
+        problems["progress"] = progress
+    return problems
+
+
+class SubmissionActionView(SubmissionMixin, generics.GenericAPIView):
+    filter_backends = []
+    serializer_class = SubmissionSerializer
+    input_serializer_class: type[serializers.Serializer] = SubmissionSubmitSerializer
+
+    def post(self, request, *args, **kwargs):
+        data = self.input_serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                submission = self.submission_get(lock=True)
+                submission = self.act(submission, data.validated_data)
+        except WorkflowError as exc:
+            raise WorkflowConflict(str(exc)) from None
+        return self.summary_response(submission)
+
+    def review_version_check(self, submission: Submission, body_version: int | None) -> None:
+        """Reviews need no version, but a client that sends one is protected by it."""
+        if "If-Match" not in self.request.headers and body_version is None:
+            return
+        version, from_header = self.version_of_request(submission, body_version)
+        if version != submission.version:
+            raise self.stale(from_header)
+
+    def act(self, submission: Submission, data: dict) -> Submission:
+        raise NotImplementedError
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The report's ETag, to act only on the version read.",
+)
+
+
+@extend_schema(
+    request=SubmissionSubmitSerializer, responses=SubmissionSerializer, parameters=[IF_MATCH]
+)
+class SubmissionSubmitView(SubmissionActionView):
+    """Submit the unit's report to the standing office (unit staff). Needs If-Match or `version`."""
+
+    input_serializer_class = SubmissionSubmitSerializer
+
+    def act(self, submission, data):
+        self.writer_check(submission)
+        version, from_header = self.version_of_request(submission, data.get("version"))
+        problems = submission_problems(unit_report(submission))
+        if problems:
+            raise exceptions.ValidationError(problems)
+        try:
+            return submission_submit(
+                actor=self.request.user, submission=submission, version=version
+            )
+        except SubmissionConflict:
+            raise self.stale(from_header) from None
+
+
+@extend_schema(request=ReviewInputSerializer, responses=SubmissionSerializer, parameters=[IF_MATCH])
+class SubmissionReturnView(SubmissionActionView):
+    """Return a submitted report to the unit with a comment (standing office)."""
+
+    input_serializer_class = ReviewInputSerializer
+
+    def act(self, submission, data):
+        self.reviewer_check()
+        self.review_version_check(submission, data.get("version"))
+        if not data.get("comment", "").strip():
+            raise exceptions.ValidationError(
+                {
+                    "comment": [
+                        _(
+                            "Say what the unit should correct: a comment is required to return a report."
+                        )
+                    ]
+                }
+            )
+        return submission_return(
+            actor=self.request.user, submission=submission, comment=_nfc(data["comment"])
+        )
+
+
+@extend_schema(request=ReviewInputSerializer, responses=SubmissionSerializer, parameters=[IF_MATCH])
+class SubmissionApproveView(SubmissionActionView):
+    """Approve a submitted report: its figures lock and count in the commune's figures."""
+
+    input_serializer_class = ReviewInputSerializer
+
+    def act(self, submission, data):
+        self.reviewer_check()
+        self.review_version_check(submission, data.get("version"))
+        return submission_approve(actor=self.request.user, submission=submission)
+
+
+@extend_schema(request=ReasonInputSerializer, responses=SubmissionSerializer, parameters=[IF_MATCH])
+class SubmissionReopenView(SubmissionActionView):
+    """Reopen an approved report for the unit, with a reason (standing office)."""
+
+    input_serializer_class = ReasonInputSerializer
+
+    def act(self, submission, data):
+        self.reviewer_check()
+        self.review_version_check(submission, data.get("version"))
+        if not data["reason"].strip():
+            raise exceptions.ValidationError(
+                {"reason": [_("A reason is required to reopen an approved report.")]}
+            )
+        return submission_reopen(
+            actor=self.request.user, submission=submission, reason=_nfc(data["reason"])
+        )
+
+
+# ---- values and task progress
+
+
+class IndicatorValueListView(SubmissionMixin, CommuneScopedListView):
+    """Figures of the unit reports the caller may read, with a/b kept for ratios."""
+
+    serializer_class = IndicatorValueSerializer
+    queryset = IndicatorValue.objects.none()
+    filterset_class = IndicatorValueFilter
+    ordering_fields = ["id", "indicator"]
+    ordering = ["submission_id", "indicator_id"]
+
+    def scoped_queryset(self):
+        return IndicatorValue.objects.filter(
+            commune=self.commune, submission__in=self.submissions_readable()
+        ).select_related("submission__period")
+
+
+class TaskProgressListView(SubmissionMixin, CommuneScopedListView):
+    serializer_class = TaskProgressSerializer
+    queryset = TaskProgress.objects.none()
+    filterset_class = TaskProgressFilter
+    ordering_fields = ["id", "task"]
+    ordering = ["submission_id", "task_id"]
+
+    def scoped_queryset(self):
+        return TaskProgress.objects.filter(
+            commune=self.commune, submission__in=self.submissions_readable()
+        ).select_related("submission__period")
+
+
+# ---- the commune's figures
+
+
+class CommuneFiguresView(CommuneApiMixin, generics.ListAPIView):
+    """The commune's figure per indicator for a period, from approved unit reports only: ratios as
+    Σa/Σb × 100 over the contributing units, counts summed. Province officers read it too."""
+
+    serializer_class = FigureSerializer
+    queryset = Indicator.objects.none()
+    filter_backends = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "period", OpenApiTypes.STR, required=True, description="A period code, e.g. 2025Q2."
+            )
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return []
+        code = self.request.query_params.get("period", "")
+        if not code:
+            raise exceptions.ValidationError({"period": [_("This field is required.")]})
+        period = ReportingPeriod.objects.filter(commune=self.commune, code=code[:20]).first()
+        if period is None:
+            raise exceptions.NotFound(_("The commune has no such period."))
+        figures = commune_figures(self.commune, period)
+        indicators = Indicator.objects.filter(commune=self.commune, pk__in=list(figures)).order_by(
+            "plan_id", "order"
+        )
+        return [
+            {
+                "indicator": indicator.pk,
+                "code": indicator.code,
+                "name": indicator.name,
+                "measure_kind": indicator.measure_kind,
+                "value": figures[indicator.pk].get("value"),
+                "numerator": figures[indicator.pk].get("numerator"),
+                "denominator": figures[indicator.pk].get("denominator"),
+                "is_done": figures[indicator.pk].get("is_done"),
+                "text": figures[indicator.pk].get("text") or "",
+                "units": figures[indicator.pk]["units"],
+            }
+            for indicator in indicators
+        ]

@@ -1,0 +1,65 @@
+"""The «API tokens» page: each person creates and revokes their own tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from api.forms import ApiTokenForm
+from api.models import ApiToken
+from api.services import api_token_create, api_token_revoke
+
+
+@login_required
+def token_list(request):
+    """GET: your tokens and the form. POST: a new token, whose secret this response shows once.
+
+    The secret is rendered straight into the response to the POST and never stored, not even in
+    the session: a reload asks the browser to send the form again rather than show it twice.
+    """
+    created, secret = None, None
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created, secret = api_token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            expires_at=timezone.now() + timedelta(days=form.cleaned_data["lifetime_days"]),
+        )
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    response = render(
+        request,
+        "api/token_list.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "created": created,
+            "secret": secret,
+            "now": timezone.now(),
+            "api_base": request.build_absolute_uri("/api/v1/"),
+        },
+    )
+    if secret:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, user=request.user, pk=pk)
+    api_token_revoke(actor=request.user, token=token)
+    messages.success(
+        request,
+        _("The token «%(name)s» was revoked: it no longer opens the API.") % {"name": token.name},
+    )
+    return HttpResponseRedirect(reverse("api:tokens"))
