@@ -189,50 +189,63 @@ def _target_for(indicator: Indicator, year: int) -> tuple[Target | None, bool]:
     return (later[0], True) if later else (None, False)
 
 
-def commune_figures(commune: Commune, period: ReportingPeriod) -> dict[int, dict]:
-    """The commune's figure per indicator for a period, derived from approved unit values only.
+@dataclass
+class Figure:
+    """A commune's figure for one indicator in one period, from approved unit values only."""
 
-    The lead unit's value; for ratios, the numerators and denominators of every contributing
-    unit summed (never an average of percentages); counts of several lead units summed.
-    """
+    value: Decimal | None = None  # a/b × 100 (× 10,000 per 10,000 people), a summed count, a value
+    numerator: Decimal | None = None  # Σa of the contributing units
+    denominator: Decimal | None = None  # Σb
+    is_done: bool | None = None  # milestones
+    text: str = ""
+    units: int = 0  # units whose approved values make it
+
+
+def _figure_from_values(indicator: Indicator, rows: list[IndicatorValue]) -> Figure | None:
+    """The lead unit's value; for ratios, the numerators and denominators of every contributing
+    unit summed (never an average of percentages); counts of several lead units summed."""
+    lead_ids = {unit.pk for unit in indicator.lead_units.all()}
+    lead_rows = [row for row in rows if row.submission.unit_id in lead_ids] or rows
+    ratio_rows = [row for row in rows if row.numerator is not None and row.denominator]
+    if ratio_rows:
+        a = sum(row.numerator for row in ratio_rows)
+        b = sum(row.denominator for row in ratio_rows)
+        return Figure(
+            value=a * ratio_scale(indicator.measure_kind) / b,
+            numerator=a,
+            denominator=b,
+            units=len(ratio_rows),
+        )
+    if indicator.measure_kind == MeasureKind.COUNT:
+        numbers = [row.value for row in lead_rows if row.value is not None]
+        return Figure(value=sum(numbers), units=len(numbers)) if numbers else None
+    row = lead_rows[0]
+    return Figure(value=row.value, is_done=row.is_done, text=row.text, units=1)
+
+
+def figures_for_periods(periods: list[ReportingPeriod]) -> dict[int, dict[int, Figure]]:
+    """Each period's commune figures by indicator, in two queries whatever the number of periods."""
     values = (
         IndicatorValue.objects.filter(
-            submission__period=period, submission__status=SubmissionStatus.APPROVED, commune=commune
+            submission__period__in=periods, submission__status=SubmissionStatus.APPROVED
         )
-        .select_related("indicator", "submission__unit")
+        .select_related("indicator", "submission")
         .prefetch_related("indicator__lead_units")
     )
-    grouped: dict[int, list[IndicatorValue]] = defaultdict(list)
+    grouped: dict[tuple[int, int], list[IndicatorValue]] = defaultdict(list)
     for value in values:
-        grouped[value.indicator_id].append(value)
-    figures = {}
-    for indicator_id, rows in grouped.items():
-        indicator = rows[0].indicator
-        lead_ids = {unit.pk for unit in indicator.lead_units.all()}
-        lead_rows = [row for row in rows if row.submission.unit_id in lead_ids] or rows
-        ratio_rows = [row for row in rows if row.numerator is not None and row.denominator]
-        if ratio_rows:
-            a = sum(row.numerator for row in ratio_rows)
-            b = sum(row.denominator for row in ratio_rows)
-            figures[indicator_id] = {
-                "value": a * ratio_scale(indicator.measure_kind) / b,
-                "numerator": a,
-                "denominator": b,
-                "units": len(ratio_rows),
-            }
-        elif indicator.measure_kind == MeasureKind.COUNT:
-            numbers = [row.value for row in lead_rows if row.value is not None]
-            if numbers:
-                figures[indicator_id] = {"value": sum(numbers), "units": len(numbers)}
-        else:
-            row = lead_rows[0]
-            figures[indicator_id] = {
-                "value": row.value,
-                "is_done": row.is_done,
-                "text": row.text,
-                "units": 1,
-            }
+        grouped[(value.submission.period_id, value.indicator_id)].append(value)
+    figures: dict[int, dict[int, Figure]] = {period.pk: {} for period in periods}
+    for (period_id, indicator_id), rows in grouped.items():
+        figure = _figure_from_values(rows[0].indicator, rows)
+        if figure is not None:
+            figures[period_id][indicator_id] = figure
     return figures
+
+
+def commune_figures(commune: Commune, period: ReportingPeriod) -> dict[int, Figure]:
+    """The commune's figure per indicator for a period, derived from approved unit values only."""
+    return figures_for_periods([period])[period.pk]
 
 
 @dataclass

@@ -191,7 +191,7 @@ def test_full_journey_with_return_notification_and_approval(client, an_nong):
     submission.refresh_from_db()
     assert submission.status == "approved"
     figure = commune_figures(ctx["commune"], ctx["period"])[ctx["eight"].pk]
-    assert (figure["numerator"], figure["denominator"]) == (360, 400) and figure["value"] == 90
+    assert (figure.numerator, figure.denominator, figure.value) == (360, 400, 90)
     assert AuditEntry.objects.filter(object_id=submission.pk, action="approve").exists()
 
     # Approval locks the values.

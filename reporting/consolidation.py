@@ -1,0 +1,247 @@
+"""The province's consolidation of its communes for one period (DOMAIN.md, "Consolidation rules").
+
+Communes are compared through the province's indicator catalogue (`ProvinceIndicator`), which
+each commune indicator counts towards. A ratio consolidates as Σa/Σb over the communes, counts
+sum, rates per 10,000 people divide summed counts by summed population, milestones are counted.
+The number of queries is fixed, whatever the number of communes (the largest province has over
+160).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import groupby
+
+from django.db.models import Q
+
+from communes.models import Commune, Province, Unit, UnitKind
+from indicators.assessment import Verdict
+from indicators.models import Indicator, MeasureKind, ProvinceIndicator, Target
+from plans.models import Plan, PlanStatus
+from reporting.models import ReportingPeriod, Submission
+from reporting.periods import PeriodKind, period_parse
+from reporting.results import IndicatorResult, TaskState, indicator_results, task_results
+from reporting.selectors import Figure, ratio_scale
+
+
+@dataclass
+class CommuneCell:
+    commune: Commune
+    indicator: Indicator  # the commune's own indicator, linked to the province's
+    target: Target | None
+    figure: Figure | None
+    verdict: Verdict
+
+
+@dataclass
+class ConsolidatedRow:
+    indicator: ProvinceIndicator
+    cells: dict[int, CommuneCell] = field(default_factory=dict)  # by commune id
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    communes_reporting: int = 0
+    communes_assessed: int = 0
+    communes_achieved: int = 0
+    # Communes that reported only a percentage, without a and b: they cannot enter Σa/Σb.
+    communes_without_ab: int = 0
+
+
+@dataclass
+class CommuneStanding:
+    commune: Commune
+    period: ReportingPeriod | None  # the commune's period with this code; None: never opened
+    units_expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    indicators_total: int = 0
+    indicators_assessed: int = 0
+    indicators_achieved: int = 0
+    tasks_total: int = 0
+    tasks_done_on_time: int = 0
+    tasks_overdue: int = 0
+    rank: int = 0
+
+    @property
+    def achieved_share(self) -> Decimal:
+        if not self.indicators_assessed:
+            return Decimal(0)
+        return Decimal(self.indicators_achieved * 100) / self.indicators_assessed
+
+    @property
+    def on_time_share(self) -> Decimal:
+        if not self.tasks_total:
+            return Decimal(0)
+        return Decimal(self.tasks_done_on_time * 100) / self.tasks_total
+
+    @property
+    def submitted(self) -> int:
+        return self.on_time + self.late
+
+
+@dataclass
+class ProvinceConsolidation:
+    province: Province
+    period_code: str
+    kind: str
+    year: int
+    label: str
+    standings: list[CommuneStanding]  # every commune of the province, best first
+    rows: list[ConsolidatedRow]  # the catalogue's order
+
+    def groups(self) -> list[tuple[str, list[ConsolidatedRow]]]:
+        return [
+            (name, list(rows))
+            for name, rows in groupby(self.rows, key=lambda row: row.indicator.group)
+        ]
+
+    @property
+    def communes(self) -> list[Commune]:
+        """The communes in the order of the matrix: by name."""
+        return sorted((s.commune for s in self.standings), key=lambda c: c.name)
+
+
+def province_consolidation(province: Province, period_code: str) -> ProvinceConsolidation:
+    parsed = period_parse(period_code)  # ValueError for a code that names no calendar period
+    year = parsed.year
+    communes = list(Commune.objects.filter(province=province).order_by("name"))
+    periods_found = {
+        period.commune_id: period
+        for period in ReportingPeriod.objects.filter(
+            commune__province=province, code=parsed.code
+        ).exclude(kind=PeriodKind.AD_HOC)
+    }
+    periods = {commune.pk: periods_found.get(commune.pk) for commune in communes}
+    indicators = indicator_results(periods, year=year)
+    tasks = task_results(periods, year=year)
+    standings = [
+        _standing(commune, periods[commune.pk], indicators[commune.pk], tasks[commune.pk])
+        for commune in communes
+    ]
+    _compliance_fill(standings, year)
+    _rank(standings)
+    by_id = {commune.pk: commune for commune in communes}
+    rows = {
+        row.pk: ConsolidatedRow(indicator=row)
+        for row in ProvinceIndicator.objects.filter(province=province).order_by("order")
+    }
+    for commune_id, results in indicators.items():
+        for result in results:
+            row = rows.get(result.indicator.province_indicator_id)
+            if row is not None:
+                row.cells[commune_id] = _cell(by_id[commune_id], result)
+    for row in rows.values():
+        _consolidate(row)
+    return ProvinceConsolidation(
+        province=province,
+        period_code=parsed.code,
+        kind=parsed.kind,
+        year=year,
+        label=parsed.label_vi(),
+        standings=standings,
+        rows=list(rows.values()),
+    )
+
+
+def _cell(commune: Commune, result: IndicatorResult) -> CommuneCell:
+    return CommuneCell(commune, result.indicator, result.target, result.figure, result.verdict)
+
+
+def _standing(commune, period, indicators: list[IndicatorResult], tasks) -> CommuneStanding:
+    return CommuneStanding(
+        commune=commune,
+        period=period,
+        indicators_total=len(indicators),
+        indicators_assessed=sum(result.verdict.is_assessed for result in indicators),
+        indicators_achieved=sum(result.verdict.is_achieved for result in indicators),
+        tasks_total=len(tasks),
+        tasks_done_on_time=sum(result.state == TaskState.DONE for result in tasks),
+        tasks_overdue=sum(result.state == TaskState.OVERDUE for result in tasks),
+    )
+
+
+def _compliance_fill(standings: list[CommuneStanding], year: int) -> None:
+    """Units expected, on time, late and missing per commune, in two queries."""
+    opened = [s.period for s in standings if s.period is not None]
+    if not opened:
+        return
+    communes = [s.commune for s in standings]
+    plans = Plan.objects.filter(
+        commune__in=communes,
+        status=PlanStatus.IN_FORCE,
+        period_start__lte=year,
+        period_end__gte=year,
+    )
+    # The same units as reporting.selectors.units_expected, for every commune at once.
+    involved = (
+        Q(led_indicators__plan__in=plans)
+        | Q(supported_indicators__plan__in=plans)
+        | Q(led_tasks__plan__in=plans)
+        | Q(supported_tasks__plan__in=plans)
+    )
+    reporting = Unit.objects.filter(commune__in=communes, is_active=True).exclude(
+        kind__in=[UnitKind.EXTERNAL, UnitKind.COMMITTEE]
+    )
+    expected = set(
+        reporting.filter(
+            Q(pk__in=reporting.filter(involved).values("pk")) | Q(kind=UnitKind.STANDING_OFFICE)
+        ).values_list("commune_id", "pk")
+    )
+    submitted = {
+        (commune_id, unit_id): is_late
+        for commune_id, unit_id, is_late in Submission.objects.filter(
+            period__in=opened, submitted_at__isnull=False
+        ).values_list("commune_id", "unit_id", "is_late")
+    }
+    by_commune: dict[int, list[tuple[int, int]]] = {}
+    for key in expected:
+        by_commune.setdefault(key[0], []).append(key)
+    for standing in standings:
+        if standing.period is None:
+            continue
+        units = by_commune.get(standing.commune.pk, [])
+        standing.units_expected = len(units)
+        states = [submitted.get(key) for key in units]
+        standing.on_time = states.count(False)
+        standing.late = states.count(True)
+        standing.missing = states.count(None)
+
+
+def _rank(standings: list[CommuneStanding]) -> None:
+    """Best first: share of assessed indicators achieved, then share of tasks done on time, then
+    fewest missing reports; equal communes share a rank (1, 1, 3)."""
+
+    def key(standing: CommuneStanding):
+        return (-standing.achieved_share, -standing.on_time_share, standing.missing)
+
+    standings.sort(key=lambda s: (key(s), s.commune.name))
+    for position, standing in enumerate(standings, start=1):
+        previous = standings[position - 2] if position > 1 else None
+        same = previous is not None and key(previous) == key(standing)
+        standing.rank = previous.rank if same else position
+
+
+def _consolidate(row: ConsolidatedRow) -> None:
+    cells = list(row.cells.values())
+    reported = [cell for cell in cells if cell.figure is not None]
+    row.communes_reporting = len(reported)
+    row.communes_assessed = sum(cell.verdict.is_assessed for cell in cells)
+    row.communes_achieved = sum(cell.verdict.is_achieved for cell in cells)
+    kind = row.indicator.measure_kind
+    if kind == MeasureKind.COUNT:
+        numbers = [cell.figure.value for cell in reported if cell.figure.value is not None]
+        row.value = sum(numbers) if numbers else None
+    elif kind == MeasureKind.MILESTONE:
+        done = [cell for cell in reported if cell.figure.is_done is not None]
+        if done:
+            row.value = Decimal(sum(cell.figure.is_done for cell in done))
+            row.denominator = Decimal(len(done))
+    elif kind != MeasureKind.TEXT:
+        with_ab = [cell for cell in reported if cell.figure.denominator]
+        row.communes_without_ab = len(reported) - len(with_ab)
+        if with_ab:
+            row.numerator = sum(cell.figure.numerator for cell in with_ab)
+            row.denominator = sum(cell.figure.denominator for cell in with_ab)
+            row.value = row.numerator * ratio_scale(kind) / row.denominator
