@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Unit
-from indicators.models import TARGET_YEARS, Indicator, IndicatorGroup
+from indicators.models import TARGET_YEARS, Indicator, IndicatorGroup, ProvinceIndicator
 from indicators.targets import Comparator, target_parse
 
 # A target that starts like a comparison must carry a number we can read.
@@ -30,6 +30,7 @@ class IndicatorForm(forms.ModelForm):
             "parent",
             "code",
             "name",
+            "province_indicator",
             "is_heading",
             "unit_of_measure",
             "measure_kind",
@@ -69,6 +70,10 @@ class IndicatorForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
+        # Only the catalogue of the commune's own province.
+        self.fields["province_indicator"].queryset = ProvinceIndicator.objects.filter(
+            province_id=plan.commune.province_id
+        )
         units = Unit.objects.filter(commune=plan.commune, is_active=True)
         self.fields["lead_units"].queryset = units
         self.fields["support_units"].queryset = units

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from communes.models import AuditEntry
-from indicators.models import Indicator
+from indicators.models import Indicator, ProvinceIndicator
 from plans.models import Plan
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,7 @@ def form_data(indicator, **changes):
         "parent": indicator.parent_id or "",
         "code": indicator.code,
         "name": indicator.name,
+        "province_indicator": indicator.province_indicator_id or "",
         "unit_of_measure": indicator.unit_of_measure,
         "measure_kind": indicator.measure_kind,
         "direction": indicator.direction,
@@ -107,3 +108,18 @@ def test_standing_office_creates_an_indicator_with_a_ratio_formula(client, peopl
     created = plan.indicators.get(code="22")
     assert created.is_ratio and created.targets.get(year=2025).value == 80
     assert AuditEntry.objects.filter(object_id=created.pk, action="create").exists()
+
+
+def test_province_indicator_choice_is_the_communes_own_province_catalogue(client, people):
+    indicator = Indicator.objects.get(plan__commune__code="dien-quang", code="20")
+    client.force_login(people["standing_office"])
+    url = reverse("indicators:edit", args=["dien-quang", indicator.pk])
+    html = client.get(url).content.decode()
+    assert "4G/5G trên dân số" in html  # An Nông's indicator, in the same province
+    assert "Tỷ lệ phủ sóng 6G trên địa bàn" not in html  # Quảng Ngãi's catalogue
+    foreign = ProvinceIndicator.objects.get(province__code="51", code="1")
+    response = client.post(url, form_data(indicator, province_indicator=foreign.pk))
+    assert response.status_code == 200
+    assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+    indicator.refresh_from_db()
+    assert indicator.province_indicator.province.code == "38"
