@@ -3,9 +3,21 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("commune_kpi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The schedule lives in code; exactly one beat runs it (docker-compose.yml). A second beat started
+# by mistake would send each job twice, and the reminders' unique key still sends nothing twice.
+app.conf.beat_schedule = {
+    "reminders-daily": {
+        "task": "reminders.daily",
+        "schedule": crontab(hour=7, minute=0),  # in CELERY_TIMEZONE, Asia/Ho_Chi_Minh
+        # Worker down at 07:00: still run when it is back that day, not the next morning too.
+        "options": {"expires": 12 * 3600},
+    },
+}

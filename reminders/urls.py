@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reminders import views
 
 app_name = "reminders"
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "communes/<slug:commune_code>/reminders/",
+        views.ReminderPolicyView.as_view(),
+        name="policy",
+    ),
+    path("notifications/settings/", views.preferences, name="preferences"),
+]

@@ -1,0 +1,319 @@
+"""Writes of the reminders: record the day's reminders once, then deliver them.
+
+`reminders_send` inserts one `Reminder` row per (recipient, subject, step) with
+ON CONFLICT DO NOTHING (`bulk_create(ignore_conflicts=True)`) and sends only the rows this run
+inserted, found by the run's token. Two runs at once (a second beat, a retried task, the
+command run by hand) both try to insert; the database keeps one row per key, and only the run
+that inserted it sends it. Delivery claims a row (pending → sending) before mailing, so a
+retried delivery never mails twice either.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import get_connection, send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Notification
+from communes.audit import audit_record
+from communes.models import Commune
+from reminders.messages import digest_subject, digest_text, mail_text, reminder_body, reminder_title
+from reminders.models import (
+    Reminder,
+    ReminderChannel,
+    ReminderPolicy,
+    ReminderPreference,
+    ReminderStatus,
+    ReminderSubject,
+)
+from reminders.selectors import DueReminder, reminders_due
+from reporting.models import ReportingPeriod
+
+logger = logging.getLogger(__name__)
+
+NOTIFICATION_KIND = "deadline_reminder"
+MAIL_TIMEOUT_SECONDS = 30
+
+
+class TransientDeliveryError(Exception):
+    """The mail server could not take the mail now (connection, timeout, 4xx): try again later."""
+
+
+@dataclass
+class SendResult:
+    due: list[DueReminder]
+    inserted: set[tuple[int, str, int]] = field(default_factory=set)  # (user, key, step)
+
+    def is_new(self, due: DueReminder) -> bool:
+        return (due.recipient.user_id, due.subject_key, due.step) in self.inserted
+
+
+def reminders_send(
+    *,
+    on: date,
+    commune: Commune | None = None,
+    commune_ids: list[int] | None = None,
+    dry_run: bool = False,
+) -> SendResult:
+    """Record the reminders due on `on` and send those no earlier run recorded.
+
+    With `dry_run`, nothing is written or sent: the result lists what is due.
+    """
+    ids = [commune.pk] if commune is not None else commune_ids
+    due = reminders_due(on, commune_ids=ids)
+    if dry_run or not due:
+        return SendResult(due=due)
+    token = uuid.uuid4()
+    # One order for every run, so two runs inserting the same keys wait on each other instead
+    # of deadlocking.
+    due = sorted(due, key=lambda d: (d.recipient.user_id, d.subject_key, d.step))
+    with transaction.atomic():
+        _periods_create_missing(due)
+        Reminder.objects.bulk_create(
+            [_reminder_row(item, token) for item in due], ignore_conflicts=True, batch_size=500
+        )
+        inserted = list(
+            Reminder.objects.filter(inserted_by=token).values(
+                "pk",
+                "user_id",
+                "commune_id",
+                "subject_key",
+                "step",
+                "channel",
+                "title",
+                "body",
+                "url",
+            )
+        )
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    user_id=row["user_id"],
+                    commune_id=row["commune_id"],
+                    kind=NOTIFICATION_KIND,
+                    title=row["title"],
+                    body=row["body"],
+                    url=row["url"],
+                )
+                for row in inserted
+            ],
+            batch_size=500,
+        )
+        transaction.on_commit(lambda: _deliveries_queue(inserted))
+    return SendResult(
+        due=due, inserted={(row["user_id"], row["subject_key"], row["step"]) for row in inserted}
+    )
+
+
+def _reminder_row(item: DueReminder, token: uuid.UUID) -> Reminder:
+    return Reminder(
+        user_id=item.recipient.user_id,
+        commune=item.commune,
+        subject_key=item.subject_key,
+        subject=item.subject,
+        audience=item.audience,
+        step=item.step,
+        due_date=item.last_day,
+        run_date=item.on,
+        period_code=item.period_code,
+        unit_id=item.unit_id,
+        task_id=item.task_id,
+        title=reminder_title(item)[:300],
+        body=reminder_body(item),
+        url=item.url,
+        channel=ReminderChannel.DIGEST if item.recipient.digest else ReminderChannel.EMAIL,
+        inserted_by=token,
+    )
+
+
+def _periods_create_missing(due: list[DueReminder]) -> None:
+    """Give a period reminded about before anyone opened it its row, so the mailed link works."""
+    missing = {
+        (item.commune.pk, item.period_code): item
+        for item in due
+        if item.subject == ReminderSubject.REPORT and item.period_id is None
+    }
+    ReportingPeriod.objects.bulk_create(
+        [
+            ReportingPeriod(
+                commune_id=commune_id,
+                kind=item.period_kind,
+                code=code,
+                window_start=item.window[0],
+                window_end=item.window[1],
+                deadline=item.deadline,
+            )
+            for (commune_id, code), item in sorted(missing.items())
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+
+
+def _deliveries_queue(inserted: list[dict]) -> None:
+    from reminders.tasks import reminder_deliver_task, reminders_digest_task
+
+    digest_users = set()
+    for row in inserted:
+        if row["channel"] == ReminderChannel.DIGEST:
+            digest_users.add(row["user_id"])
+        else:
+            reminder_deliver_task.delay(row["pk"])
+    for user_id in sorted(digest_users):
+        reminders_digest_task.delay(user_id)
+
+
+def _is_transient(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _message in error.recipients.values())
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPException):
+        return False
+    return isinstance(error, OSError)  # refused, reset, timed out, DNS failure
+
+
+def _mail(*, subject: str, text: str, to: str) -> None:
+    connection = get_connection(
+        timeout=getattr(settings, "EMAIL_TIMEOUT", None) or MAIL_TIMEOUT_SECONDS
+    )
+    send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [to], connection=connection)
+
+
+def _claim(rows) -> uuid.UUID | None:
+    claim = uuid.uuid4()
+    claimed = rows.filter(status=ReminderStatus.PENDING).update(
+        status=ReminderStatus.SENDING, claim=claim, attempts=F("attempts") + 1
+    )
+    return claim if claimed else None
+
+
+def _deliver(claimed, *, subject: str, text: str, to: str, final_attempt: bool) -> str:
+    """Mail the claimed rows; record the outcome on them."""
+    if not to:
+        claimed.update(
+            status=ReminderStatus.FAILED, error=_("The recipient has no e-mail address.")
+        )
+        return ReminderStatus.FAILED
+    try:
+        _mail(subject=subject, text=text, to=to)
+    except Exception as error:
+        message = f"{type(error).__name__}: {error}"[:2000]
+        if _is_transient(error) and not final_attempt:
+            claimed.update(status=ReminderStatus.PENDING, claim=None, error=message)
+            raise TransientDeliveryError(message) from error
+        logger.warning("Reminder mail to %s failed for good: %s", to, message)
+        claimed.update(status=ReminderStatus.FAILED, error=message)
+        return ReminderStatus.FAILED
+    claimed.update(status=ReminderStatus.SENT, sent_at=timezone.now(), error="")
+    return ReminderStatus.SENT
+
+
+def reminder_deliver(*, reminder_id: int, final_attempt: bool = False) -> str:
+    """Mail one reminder unless it was mailed, is being mailed, or goes in the daily summary.
+
+    A transient failure puts the row back to pending and raises `TransientDeliveryError` (the
+    task retries it); a permanent one, or a transient one on the final attempt, is recorded.
+    """
+    rows = Reminder.objects.filter(pk=reminder_id, channel=ReminderChannel.EMAIL)
+    claim = _claim(rows)
+    if claim is None:
+        return "skipped"
+    claimed = Reminder.objects.filter(pk=reminder_id, claim=claim)
+    reminder = claimed.select_related("user").first()
+    user = reminder.user
+    return _deliver(
+        claimed,
+        subject=reminder.title,
+        text=mail_text(name=str(user), body=reminder.body, url=reminder.url),
+        to=user.email,
+        final_attempt=final_attempt,
+    )
+
+
+def reminders_digest_deliver(*, user_id: int, final_attempt: bool = False) -> str:
+    """Mail one summary of a person's pending digest reminders (every day not yet mailed)."""
+    rows = Reminder.objects.filter(user_id=user_id, channel=ReminderChannel.DIGEST)
+    claim = _claim(rows)
+    if claim is None:
+        return "skipped"
+    claimed = Reminder.objects.filter(claim=claim)
+    reminders = list(
+        claimed.select_related("user", "commune").order_by(
+            "run_date", "commune__name", "due_date", "id"
+        )
+    )
+    user = reminders[0].user
+    return _deliver(
+        claimed,
+        subject=digest_subject(len(reminders), max(r.run_date for r in reminders)),
+        text=digest_text(name=str(user), items=[(r.title, r.body, r.url) for r in reminders]),
+        to=user.email,
+        final_attempt=final_attempt,
+    )
+
+
+@transaction.atomic
+def reminder_policy_save(
+    *,
+    actor,
+    commune: Commune,
+    steps: list[int],
+    office_from_step: int,
+    leader_from_step: int,
+    is_active: bool,
+) -> ReminderPolicy:
+    policy = ReminderPolicy.objects.filter(commune=commune).first() or ReminderPolicy.default_for(
+        commune
+    )
+    before = {
+        "is_active": policy.is_active,
+        "steps": list(policy.steps),
+        "office_from_step": policy.office_from_step,
+        "leader_from_step": policy.leader_from_step,
+    }
+    policy.is_active = is_active
+    policy.steps = steps
+    policy.office_from_step = office_from_step
+    policy.leader_from_step = leader_from_step
+    policy.full_clean()
+    policy.save()
+    for name, old in before.items():
+        new = getattr(policy, name)
+        if old != new:
+            label = ReminderPolicy._meta.get_field(name).verbose_name
+            audit_record(
+                actor=actor, commune=commune, obj=policy, field=str(label), old=old, new=new
+            )
+    return policy
+
+
+def reminder_preference_save(*, user, daily_digest: bool) -> ReminderPreference:
+    preference, _created = ReminderPreference.objects.update_or_create(
+        user=user, defaults={"daily_digest": daily_digest}
+    )
+    if not daily_digest:
+        # What was waiting for tomorrow's summary now goes as separate mails.
+        waiting = Reminder.objects.filter(
+            user=user, channel=ReminderChannel.DIGEST, status=ReminderStatus.PENDING
+        )
+        ids = list(waiting.values_list("pk", flat=True))
+        if ids:
+            waiting.update(channel=ReminderChannel.EMAIL)
+            transaction.on_commit(
+                lambda: _deliveries_queue(
+                    [{"pk": pk, "user_id": user.pk, "channel": ReminderChannel.EMAIL} for pk in ids]
+                )
+            )
+    return preference

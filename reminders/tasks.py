@@ -1,0 +1,73 @@
+"""Celery tasks of the reminders: thin, named, idempotent; the work is in `reminders.services`.
+
+Beat sends `reminders.daily` at 07:00 Asia/Ho_Chi_Minh (`config/celery.py`). It fans out one
+`reminders.communes` task per batch of communes; each records its reminders (once: the unique
+key) and queues one `reminders.deliver` per mail and one `reminders.digest` per person who
+asked for a daily summary. A second beat, a redelivered message or a rerun finds the rows
+already there and sends nothing again.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from communes.models import Commune
+from reminders.services import (
+    TransientDeliveryError,
+    reminder_deliver,
+    reminders_digest_deliver,
+    reminders_send,
+)
+
+COMMUNES_PER_TASK = getattr(settings, "REMINDERS_COMMUNES_PER_TASK", 300)
+# Retries of a mail the server could not take: after about 1, 2, 4, 8, 16 and 32 minutes
+# (randomised so that a recovering server is not hit by every retry at once).
+MAIL_RETRIES = 6
+_mail_retry = dict(
+    bind=True,
+    autoretry_for=(TransientDeliveryError,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=MAIL_RETRIES,
+    soft_time_limit=60,
+    time_limit=90,
+)
+
+
+@shared_task(name="reminders.daily", soft_time_limit=5 * 60, time_limit=6 * 60)
+def reminders_daily_task(on: str | None = None) -> int:
+    """The day's reminders for every commune, in batches; returns the number of batches."""
+    day = date.fromisoformat(on) if on else timezone.localdate()
+    ids = list(Commune.objects.order_by("pk").values_list("pk", flat=True))
+    batches = [
+        ids[start : start + COMMUNES_PER_TASK] for start in range(0, len(ids), COMMUNES_PER_TASK)
+    ]
+    for batch in batches:
+        reminders_communes_task.delay(day.isoformat(), batch)
+    return len(batches)
+
+
+@shared_task(name="reminders.communes", soft_time_limit=10 * 60, time_limit=11 * 60)
+def reminders_communes_task(on: str, commune_ids: list[int]) -> int:
+    """Record and queue the reminders of some communes for a day; returns how many were new."""
+    result = reminders_send(on=date.fromisoformat(on), commune_ids=commune_ids)
+    return len(result.inserted)
+
+
+@shared_task(name="reminders.deliver", **_mail_retry)
+def reminder_deliver_task(self, reminder_id: int) -> str:
+    return reminder_deliver(
+        reminder_id=reminder_id, final_attempt=self.request.retries >= self.max_retries
+    )
+
+
+@shared_task(name="reminders.digest", **_mail_retry)
+def reminders_digest_task(self, user_id: int) -> str:
+    return reminders_digest_deliver(
+        user_id=user_id, final_attempt=self.request.retries >= self.max_retries
+    )
