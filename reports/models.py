@@ -1,0 +1,174 @@
+"""Official-format reports: the commune's issued text for a period, and the files rendered from it."""
+
+from django.conf import settings
+from django.core.files.storage import default_storage, storages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import SigningAuthority
+
+
+def reports_storage():
+    """The storage alias "reports" when settings.STORAGES names one, else the default storage."""
+    return storages["reports"] if "reports" in settings.STORAGES else default_storage
+
+
+class ReportKind(models.TextChoices):
+    COMMUNE = "commune", _("commune report")
+    PROVINCE = "province", _("province consolidated report")
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "Excel"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("being prepared")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class Report(models.Model):
+    """One rendering of a report (PDF or Excel), made in the background and kept for download.
+
+    `data_fingerprint` digests the figures, plan rows and texts the rendering read; when the
+    same digest computed now differs, the data changed after the file was made: it is stale.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    province = models.ForeignKey(
+        "communes.Province", on_delete=models.CASCADE, related_name="+", verbose_name=_("province")
+    )
+    commune = models.ForeignKey(
+        "communes.Commune",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune"),
+    )
+    period = models.ForeignKey(
+        "reporting.ReportingPeriod",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("period"),
+    )
+    period_code = models.CharField(_("period code"), max_length=20)
+    format = models.CharField(_("format"), max_length=4, choices=ReportFormat.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(
+        _("file"), storage=reports_storage, upload_to="reports/%Y/%m/", blank=True, max_length=200
+    )
+    data_fingerprint = models.CharField(_("data fingerprint"), max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["commune", "period_code", "-created_at"]),
+            models.Index(fields=["province", "kind", "period_code", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="province", commune__isnull=True)
+                | models.Q(kind="commune", commune__isnull=False),
+                name="report_scope_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="report_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.commune or self.province
+        return f"{scope} · {self.period_code} · {self.get_format_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def filename(self) -> str:
+        scope = self.commune.code if self.commune_id else f"tinh-{self.province.code}"
+        return f"bao-cao-{scope}-{self.period_code}.{self.format}"
+
+
+class CommuneReportText(models.Model):
+    """The parts of a commune's periodic report that people write: number, date, narrative, signer.
+
+    Prefilled from the plan and the units' approved narratives (`reports.selectors`), edited by
+    the standing office before the report is issued.
+    """
+
+    commune = models.ForeignKey(
+        "communes.Commune", on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
+    )
+    period = models.OneToOneField(
+        "reporting.ReportingPeriod",
+        on_delete=models.CASCADE,
+        related_name="report_text",
+        verbose_name=_("period"),
+    )
+    document_number = models.CharField(
+        _("document number"),
+        max_length=20,
+        blank=True,
+        help_text=_('The number before "/BC-UBND"; leave it blank for the clerk to write by hand.'),
+    )
+    issued_on = models.DateField(
+        _("date of the report"),
+        null=True,
+        blank=True,
+        help_text=_("Leave it blank for the clerk to write by hand."),
+    )
+    summary = models.TextField(_("summary line (trích yếu)"))
+    addressee = models.CharField(
+        _("addressed to (Kính gửi)"),
+        max_length=300,
+        blank=True,
+        help_text=_("When the report goes to a higher level; leave it blank otherwise."),
+    )
+    results = models.TextField(_("results achieved"), blank=True)
+    difficulties = models.TextField(_("shortcomings, difficulties and obstacles"), blank=True)
+    causes = models.TextField(_("causes"), blank=True)
+    next_tasks = models.TextField(_("directions and tasks for the coming period"), blank=True)
+    proposals = models.TextField(_("proposals and recommendations"), blank=True)
+    recipients = models.TextField(
+        _("recipients (Nơi nhận)"), blank=True, help_text=_("One recipient a line.")
+    )
+    signing_authority = models.CharField(
+        _("signing authority"), max_length=40, choices=SigningAuthority.choices
+    )
+    signer_title = models.CharField(_("signer's title"), max_length=60)
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("commune report text")
+        verbose_name_plural = _("commune report texts")
+
+    def __str__(self) -> str:
+        return f"{self.commune} · {self.period}"

@@ -1,0 +1,646 @@
+"""The documents as data: pure functions from the results and the report's texts to what the PDF
+template and the Excel writer print. No database access here (the callers fetch everything first).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from itertools import groupby
+
+from communes.models import Commune, Province
+from indicators.assessment import Assessment
+from indicators.models import MeasureKind
+from plans.models import Plan, SigningAuthority
+from reporting.consolidation import ConsolidatedRow, ProvinceConsolidation
+from reporting.results import CommuneResults, IndicatorResult, TaskResult, TaskState
+from reports.wording import (
+    ASSESSMENT_TEXT,
+    TASK_STATE_TEXT,
+    date_in_words,
+    date_short,
+    document_number,
+    figure_places,
+    figure_text,
+    letter,
+    nfc,
+    number,
+    period_phrase,
+    roman,
+    sentence_case,
+)
+
+
+@dataclass
+class Block:
+    kind: str  # "h2" (I. …), "h3" (1. …), "h4" (a) …), "p"
+    text: str
+
+
+@dataclass
+class IndicatorRow:
+    code: str
+    name: str
+    unit_of_measure: str
+    target: str
+    actual: str
+    percent: str
+    assessment: str
+    # The same figures as numbers, for Excel.
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    percent_value: Decimal | None
+    value_format: str
+
+
+@dataclass
+class IndicatorGroupRows:
+    numeral: str
+    title: str
+    rows: list[IndicatorRow]
+
+
+@dataclass
+class TaskRow:
+    code: str
+    name: str
+    expected_result: str
+    deadline: str
+    lead: str
+    state: str
+    result: str
+    percent: int | None
+
+
+@dataclass
+class TaskSectionRows:
+    numeral: str
+    title: str
+    rows: list[TaskRow]
+
+
+@dataclass
+class CommuneDocument:
+    title: str
+    issuer_superior: list[str]
+    issuer: list[str]
+    number: str
+    place_date: str
+    summary: str
+    addressee: str
+    body: list[Block]
+    recipients: list[str]
+    signature_lines: list[str]
+    signer_name: str
+    period_phrase: str
+    year: int
+    attached_to: str
+    indicator_groups: list[IndicatorGroupRows]
+    task_sections: list[TaskSectionRows]
+
+
+def commune_issuer(commune: Commune) -> list[str]:
+    return ["ỦY BAN NHÂN DÂN", f"{commune.get_kind_display_short()} {commune.name}".upper()]
+
+
+def signature_lines(authority: str, title: str) -> list[str]:
+    """Decree 30: "TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH", or with "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"."""
+    lines = [SigningAuthority.ON_BEHALF.value]
+    if authority == SigningAuthority.DEPUTY:
+        lines.append(SigningAuthority.DEPUTY.value)
+    lines.append((title or "CHỦ TỊCH").upper())
+    return lines
+
+
+def text_paragraphs(text: str) -> list[str]:
+    """One paragraph a non-empty line, whitespace tidied, NFC."""
+    return [" ".join(line.split()) for line in nfc(text).splitlines() if line.strip()]
+
+
+def _target_text(result: IndicatorResult) -> str:
+    if result.target is not None:
+        return nfc(result.target.text)
+    if result.milestone is not None:
+        return f"— (năm {result.milestone.year}: {nfc(result.milestone.text)})"
+    return "—"
+
+
+def indicator_row(result: IndicatorResult) -> IndicatorRow:
+    indicator, figure, verdict = result.indicator, result.figure, result.verdict
+    kind = indicator.measure_kind
+    percent = verdict.percent_of_target
+    places = figure_places(kind)
+    return IndicatorRow(
+        code=nfc(indicator.code),
+        name=nfc(indicator.name),
+        unit_of_measure=nfc(indicator.unit_of_measure),
+        target=_target_text(result),
+        actual=figure_text(figure, kind),
+        percent=number(percent, places=1) if percent is not None else "",
+        assessment=ASSESSMENT_TEXT[verdict.assessment],
+        value=figure.value if figure else None,
+        numerator=figure.numerator if figure else None,
+        denominator=figure.denominator if figure else None,
+        percent_value=percent,
+        value_format="#,##0" if places == 0 else "#,##0.0",
+    )
+
+
+def indicator_groups(results: list[IndicatorResult]) -> list[IndicatorGroupRows]:
+    groups = []
+    for group, items in groupby(results, key=lambda result: result.indicator.group):
+        groups.append(
+            IndicatorGroupRows(
+                numeral=nfc(group.numeral),
+                title=sentence_case(group.title),
+                rows=[indicator_row(result) for result in items],
+            )
+        )
+    return groups
+
+
+def _lead_text(task) -> str:
+    if task.lead_text:
+        return nfc(task.lead_text)
+    return "; ".join(nfc(unit.short_name) for unit in task.lead_units.all())
+
+
+def task_row(result: TaskResult) -> TaskRow:
+    task = result.task
+    outcome = nfc(result.result).strip()
+    if result.percent is not None and result.state in (TaskState.IN_PROGRESS, TaskState.OVERDUE):
+        done = f"đạt {result.percent}%"
+        outcome = f"{outcome.rstrip('.')} ({done})." if outcome else f"Đã {done}."
+    return TaskRow(
+        code=nfc(task.code),
+        name=nfc(task.name),
+        expected_result=nfc(task.expected_result),
+        deadline=nfc(task.deadline_text),
+        lead=_lead_text(task),
+        state=TASK_STATE_TEXT[result.state],
+        result=outcome,
+        percent=result.percent,
+    )
+
+
+def task_sections(results: list[TaskResult]) -> list[TaskSectionRows]:
+    sections = []
+    for section, items in groupby(results, key=lambda result: result.task.section):
+        sections.append(
+            TaskSectionRows(
+                numeral=nfc(section.numeral) if section else "",
+                title=sentence_case(section.title) if section else "",
+                rows=[task_row(result) for result in items],
+            )
+        )
+    return sections
+
+
+def _indicator_paragraphs(results: list[IndicatorResult], year: int) -> list[Block]:
+    total = len(results)
+    if not total:
+        return [Block("p", f"Kế hoạch năm {year} không đặt chỉ tiêu cho xã.")]
+    counts = Counter(result.verdict.assessment for result in results)
+    parts = [f"có {counts[Assessment.ACHIEVED]}/{total} chỉ tiêu đạt và vượt kế hoạch năm"]
+    if counts[Assessment.NOT_ACHIEVED]:
+        parts.append(f"{counts[Assessment.NOT_ACHIEVED]} chỉ tiêu chưa đạt")
+    if counts[Assessment.NOT_ASSESSED]:
+        parts.append(
+            f"{counts[Assessment.NOT_ASSESSED]} chỉ tiêu không đánh giá"
+            " (khuyến khích, định tính hoặc chưa đặt kế hoạch năm)"
+        )
+    if counts[Assessment.NO_DATA]:
+        parts.append(f"{counts[Assessment.NO_DATA]} chỉ tiêu chưa có số liệu")
+    blocks = [
+        Block(
+            "p",
+            f"Trong tổng số {total} chỉ tiêu của kế hoạch năm {year}, " + "; ".join(parts) + "."
+            " Kết quả từng chỉ tiêu tại Phụ lục I kèm theo Báo cáo này.",
+        )
+    ]
+    groups = indicator_groups(results)
+    by_group = [
+        list(items) for _group, items in groupby(results, key=lambda r: r.indicator.group_id)
+    ]
+    for index, (group, items) in enumerate(zip(groups, by_group, strict=True)):
+        achieved = sum(result.verdict.is_achieved for result in items)
+        text = f"{letter(index)}) {group.title}: {achieved}/{len(items)} chỉ tiêu đạt và vượt kế hoạch năm"
+        missed = [
+            f"{nfc(result.indicator.name)} (thực hiện {figure_text(result.figure, result.indicator.measure_kind)}"
+            f", kế hoạch {nfc(result.target.text)})"
+            for result in items
+            if result.verdict.assessment == Assessment.NOT_ACHIEVED and result.target
+        ]
+        if missed:
+            text += "; chưa đạt: " + "; ".join(missed)
+        blocks.append(Block("p", text + "."))
+    return blocks
+
+
+def _task_paragraphs(results: list[TaskResult], year: int) -> list[Block]:
+    total = len(results)
+    if not total:
+        return [Block("p", f"Kế hoạch năm {year} không giao nhiệm vụ cho xã.")]
+    counts = Counter(result.state for result in results)
+    finished = counts[TaskState.DONE] + counts[TaskState.DONE_LATE]
+    parts = [f"đã hoàn thành {finished}/{total} nhiệm vụ"]
+    if counts[TaskState.DONE_LATE]:
+        parts[0] += f" (trong đó {counts[TaskState.DONE_LATE]} nhiệm vụ hoàn thành quá hạn)"
+    for state, words in (
+        (TaskState.IN_PROGRESS, "đang thực hiện"),
+        (TaskState.OVERDUE, "quá hạn chưa hoàn thành"),
+        (TaskState.NOT_STARTED, "chưa thực hiện"),
+        (TaskState.CANCELLED, "dừng thực hiện"),
+    ):
+        if counts[state]:
+            parts.append(f"{counts[state]} nhiệm vụ {words}")
+    blocks = [
+        Block(
+            "p",
+            f"Trong tổng số {total} nhiệm vụ của kế hoạch năm {year}, " + "; ".join(parts) + "."
+            " Kết quả từng nhiệm vụ tại Phụ lục II kèm theo Báo cáo này.",
+        )
+    ]
+    sections = [
+        list(items) for _section, items in groupby(results, key=lambda r: r.task.section_id)
+    ]
+    if len(sections) > 1:
+        for index, items in enumerate(sections):
+            section = items[0].task.section
+            title = sentence_case(section.title) if section else "Nhiệm vụ khác"
+            done = sum(r.state in (TaskState.DONE, TaskState.DONE_LATE) for r in items)
+            overdue = sum(r.state == TaskState.OVERDUE for r in items)
+            text = f"{letter(index)}) {title}: hoàn thành {done}/{len(items)} nhiệm vụ"
+            if overdue:
+                text += f", {overdue} nhiệm vụ quá hạn"
+            blocks.append(Block("p", text + "."))
+    return blocks
+
+
+def commune_body(results: CommuneResults, text, plans: list[Plan]) -> list[Block]:
+    """The body: results from the data, then the narrative sections that have text; "./." last."""
+    year = results.period.year
+    phrase = period_phrase(results.period.code, title=results.period.title)
+    commune = results.commune
+    cited = "; ".join(
+        f"Kế hoạch số {nfc(plan.document_number)}"
+        + (f" ngày {date_short(plan.issue_date)}" if plan.issue_date else "")
+        + f" của UBND {commune.get_kind_display_short().lower()} {commune.name}"
+        + f" về {nfc(plan.title)[:1].lower()}{nfc(plan.title)[1:]}"
+        for plan in plans
+    )
+    opening = (
+        (f"Thực hiện {cited}, " if cited else "Thực hiện các kế hoạch của Ủy ban nhân dân xã, ")
+        + f"Ủy ban nhân dân {commune.get_kind_display_short().lower()} báo cáo kết quả {phrase} như sau:"
+    )
+    blocks = [Block("p", opening), Block("h2", "I. KẾT QUẢ ĐẠT ĐƯỢC")]
+    blocks.append(Block("h3", "1. Kết quả thực hiện các chỉ tiêu"))
+    blocks += _indicator_paragraphs(results.indicators, year)
+    blocks.append(Block("h3", "2. Kết quả thực hiện các nhiệm vụ"))
+    blocks += _task_paragraphs(results.tasks, year)
+    if text_paragraphs(text.results):
+        blocks.append(Block("h3", "3. Một số kết quả nổi bật"))
+        blocks += [Block("p", line) for line in text_paragraphs(text.results)]
+    numeral = 1
+    difficulties, causes = text_paragraphs(text.difficulties), text_paragraphs(text.causes)
+    if difficulties or causes:
+        numeral += 1
+        blocks.append(Block("h2", f"{roman(numeral - 1)}. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN"))
+        if difficulties:
+            blocks.append(Block("h3", "1. Tồn tại, hạn chế, khó khăn, vướng mắc"))
+            blocks += [Block("p", line) for line in difficulties]
+        if causes:
+            blocks.append(Block("h3", f"{2 if difficulties else 1}. Nguyên nhân"))
+            blocks += [Block("p", line) for line in causes]
+    for heading, lines in (
+        ("PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", text_paragraphs(text.next_tasks)),
+        ("ĐỀ XUẤT, KIẾN NGHỊ", text_paragraphs(text.proposals)),
+    ):
+        if lines:
+            numeral += 1
+            blocks.append(Block("h2", f"{roman(numeral - 1)}. {heading}"))
+            blocks += [Block("p", line) for line in lines]
+    last = blocks[-1]
+    last.text = last.text.rstrip(".") + "./."
+    return blocks
+
+
+def commune_document(
+    results: CommuneResults, text, plans: list[Plan], *, today: date
+) -> CommuneDocument:
+    commune, period = results.commune, results.period
+    issued_on = text.issued_on
+    number = document_number(text.document_number)
+    phrase = period_phrase(period.code, title=period.title)
+    return CommuneDocument(
+        title=f"Báo cáo {phrase} – {commune}",
+        issuer_superior=[],
+        issuer=commune_issuer(commune),
+        number=number,
+        place_date=f"{commune.name}, {date_in_words(issued_on, year=today.year)}",
+        summary=nfc(text.summary),
+        addressee=nfc(text.addressee).strip().rstrip("."),
+        body=commune_body(results, text, plans),
+        recipients=[
+            line if line.startswith("-") else f"- {line}"
+            for line in text_paragraphs(text.recipients)
+        ],
+        signature_lines=signature_lines(text.signing_authority, nfc(text.signer_title)),
+        signer_name=nfc(text.signer_name),
+        period_phrase=phrase,
+        year=period.year,
+        attached_to=(
+            f"(Kèm theo Báo cáo số {number} ngày {date_short(issued_on)}"
+            f"{'' if issued_on else str(today.year)}"
+            f" của UBND {commune.get_kind_display_short().lower()} {commune.name})"
+        ),
+        indicator_groups=indicator_groups(results.indicators),
+        task_sections=task_sections(results.tasks),
+    )
+
+
+# --- The province's consolidated report ------------------------------------------------------
+
+# WeasyPrint lays out about a cell a millisecond and wide tables overflow A4: a group's matrix
+# is cut into tables of at most this many indicators (communes down the side).
+MATRIX_COLUMNS = 7
+ACHIEVED_MARK, NOT_ACHIEVED_MARK = "●", "○"
+
+
+@dataclass
+class MatrixCell:
+    text: str
+    mark: str
+    value: Decimal | None
+    achieved: bool | None
+
+
+@dataclass
+class MatrixTable:
+    group: str
+    indicators: list[ConsolidatedRow]
+    headers: list[str]
+    rows: list[tuple[str, list[MatrixCell]]]  # commune name, cells
+    totals: list[str]
+
+    @property
+    def span(self) -> int:
+        return 1 + len(self.headers)
+
+
+@dataclass
+class ConsolidatedValue:
+    code: str
+    name: str
+    unit_of_measure: str
+    value: str
+    ab: str
+    communes: str
+    achieved: str
+    row: ConsolidatedRow
+
+
+@dataclass
+class StandingRow:
+    rank: int
+    commune: str
+    period_opened: bool
+    units_expected: int
+    on_time: int
+    late: int
+    missing: int
+    indicators: str
+    tasks: str
+    standing: object
+
+
+@dataclass
+class ProvinceDocument:
+    title: str
+    issuer_superior: list[str]
+    issuer: list[str]
+    number: str
+    place_date: str
+    summary: str
+    addressee: str
+    body: list[Block]
+    recipients: list[str]
+    signature_lines: list[str]
+    signer_name: str
+    period_phrase: str
+    year: int
+    attached_to: str
+    standings: list[StandingRow]
+    values: list[tuple[str, list[ConsolidatedValue]]]  # by indicator group
+    matrices: list[MatrixTable]
+    groups: list[tuple[str, list[ConsolidatedRow]]] = field(default_factory=list)
+    communes: list[Commune] = field(default_factory=list)
+
+
+def _cell_text(cell, measure_kind: str) -> MatrixCell:
+    if cell is None:
+        return MatrixCell("", "", None, None)
+    figure = cell.figure
+    if figure is None:
+        text = ""
+    elif measure_kind == MeasureKind.MILESTONE or figure.is_done is not None:
+        text = "" if figure.is_done is None else ("HT" if figure.is_done else "Chưa")
+    elif figure.value is None:
+        text = "Có" if figure.text else ""
+    else:
+        text = number(figure.value, places=figure_places(measure_kind))
+    mark = {Assessment.ACHIEVED: ACHIEVED_MARK, Assessment.NOT_ACHIEVED: NOT_ACHIEVED_MARK}.get(
+        cell.verdict.assessment, ""
+    )
+    return MatrixCell(
+        text, mark, figure.value if figure else None, cell.verdict.is_achieved or None
+    )
+
+
+def consolidated_value_text(row: ConsolidatedRow) -> tuple[str, str]:
+    kind = row.indicator.measure_kind
+    if row.value is None:
+        return "", ""
+    if kind == MeasureKind.MILESTONE:
+        return f"{number(row.value)}/{number(row.denominator)} xã hoàn thành", ""
+    value = number(row.value, places=figure_places(kind))
+    if row.numerator is not None and row.denominator:
+        return value, f"{number(row.numerator)}/{number(row.denominator)}"
+    return value, ""
+
+
+def _total_text(row: ConsolidatedRow) -> str:
+    value = consolidated_value_text(row)[0]
+    if row.indicator.measure_kind == MeasureKind.MILESTONE and row.value is not None:
+        value = f"{number(row.value)}/{number(row.denominator)} HT"
+    achieved = (
+        f"đạt {row.communes_achieved}/{row.communes_assessed}" if row.communes_assessed else ""
+    )
+    return " · ".join(part for part in (value, achieved) if part)
+
+
+def province_matrices(consolidation: ProvinceConsolidation) -> list[MatrixTable]:
+    communes = consolidation.communes
+    tables = []
+    for group, rows in consolidation.groups():
+        for start in range(0, len(rows), MATRIX_COLUMNS):
+            chunk = rows[start : start + MATRIX_COLUMNS]
+            table_rows = []
+            for commune in communes:
+                cells = [
+                    _cell_text(row.cells.get(commune.pk), row.indicator.measure_kind)
+                    for row in chunk
+                ]
+                table_rows.append((nfc(commune.name), cells))
+            tables.append(
+                MatrixTable(
+                    group=sentence_case(group),
+                    indicators=chunk,
+                    headers=[
+                        f"{nfc(row.indicator.code)}. {nfc(row.indicator.name)}"
+                        + (
+                            f" ({nfc(row.indicator.unit_of_measure)})"
+                            if row.indicator.unit_of_measure
+                            else ""
+                        )
+                        for row in chunk
+                    ],
+                    rows=table_rows,
+                    totals=[_total_text(row) for row in chunk],
+                )
+            )
+    return tables
+
+
+def province_values(
+    consolidation: ProvinceConsolidation,
+) -> list[tuple[str, list[ConsolidatedValue]]]:
+    return [
+        (sentence_case(group), [consolidated_value(row) for row in rows])
+        for group, rows in consolidation.groups()
+    ]
+
+
+def consolidated_value(row: ConsolidatedRow) -> ConsolidatedValue:
+    value, ab = consolidated_value_text(row)
+    return ConsolidatedValue(
+        code=nfc(row.indicator.code),
+        name=nfc(row.indicator.name),
+        unit_of_measure=nfc(row.indicator.unit_of_measure),
+        value=value,
+        ab=ab,
+        communes=f"{row.communes_reporting}/{len(row.cells)}" if row.cells else "",
+        achieved=f"{row.communes_achieved}/{row.communes_assessed}"
+        if row.communes_assessed
+        else "",
+        row=row,
+    )
+
+
+def province_standings(consolidation: ProvinceConsolidation) -> list[StandingRow]:
+    return [
+        StandingRow(
+            rank=standing.rank,
+            commune=nfc(str(standing.commune)),
+            period_opened=standing.period is not None,
+            units_expected=standing.units_expected,
+            on_time=standing.on_time,
+            late=standing.late,
+            missing=standing.missing,
+            indicators=f"{standing.indicators_achieved}/{standing.indicators_assessed}",
+            tasks=f"{standing.tasks_done_on_time}/{standing.tasks_total}",
+            standing=standing,
+        )
+        for standing in consolidation.standings
+    ]
+
+
+def province_issuer(province: Province) -> tuple[list[str], list[str]]:
+    return [f"UBND TỈNH {province.name.upper()}"], ["SỞ KHOA HỌC VÀ CÔNG NGHỆ"]
+
+
+def province_body(consolidation: ProvinceConsolidation) -> list[Block]:
+    standings = consolidation.standings
+    phrase = period_phrase(consolidation.period_code)
+    total = len(standings)
+    communes_all_in = sum(1 for s in standings if s.period and s.units_expected and not s.missing)
+    on_time = sum(s.on_time for s in standings)
+    late = sum(s.late for s in standings)
+    missing = sum(s.missing for s in standings)
+    expected = sum(s.units_expected for s in standings)
+    not_opened = sum(1 for s in standings if s.period is None)
+    blocks = [
+        Block(
+            "p",
+            f"Sở Khoa học và Công nghệ tổng hợp kết quả thực hiện các chỉ tiêu, nhiệm vụ phát triển"
+            f" khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số {phrase} của {total} xã,"
+            f" phường trên địa bàn tỉnh {consolidation.province.name} như sau:",
+        ),
+        Block("h2", "I. TÌNH HÌNH BÁO CÁO CỦA CÁC XÃ, PHƯỜNG"),
+        Block(
+            "p",
+            f"Có {communes_all_in}/{total} xã, phường đã nhận đủ báo cáo của các đơn vị."
+            f" Tổng số {expected} báo cáo đơn vị phải gửi: {on_time} báo cáo đúng hạn,"
+            f" {late} báo cáo trễ hạn, {missing} báo cáo chưa gửi"
+            + (f"; {not_opened} xã, phường chưa mở kỳ báo cáo này" if not_opened else "")
+            + ". Chi tiết tại Phụ lục I.",
+        ),
+        Block("h2", "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"),
+    ]
+    rows = consolidation.rows
+    reported = [row for row in rows if row.communes_reporting]
+    blocks.append(
+        Block(
+            "p",
+            f"Bộ chỉ tiêu của tỉnh có {len(rows)} chỉ tiêu; {len(reported)} chỉ tiêu đã có số liệu"
+            " của ít nhất một xã. Giá trị toàn tỉnh của chỉ tiêu tỷ lệ tính bằng tổng tử số trên"
+            " tổng mẫu số của các xã (không lấy bình quân các tỷ lệ); chỉ tiêu đếm được cộng dồn;"
+            " chỉ tiêu trên 01 vạn dân tính bằng tổng số lượng trên tổng dân số; chỉ tiêu mốc"
+            " hoàn thành tính số xã đã hoàn thành. Chi tiết tại Phụ lục II và Phụ lục III.",
+        )
+    )
+    blocks.append(Block("h2", "III. XẾP HẠNG CÁC XÃ, PHƯỜNG"))
+    ranked = [s for s in standings if s.indicators_assessed or s.tasks_total]
+    best = ", ".join(nfc(str(s.commune)) for s in ranked if s.rank == 1) if ranked else ""
+    text = (
+        "Các xã, phường được xếp hạng theo tỷ lệ chỉ tiêu đạt kế hoạch năm, sau đó theo tỷ lệ"
+        " nhiệm vụ hoàn thành đúng hạn (Phụ lục I)."
+    )
+    if best:
+        text += f" Dẫn đầu: {best}."
+    blocks.append(Block("p", text))
+    blocks[-1].text = blocks[-1].text.rstrip(".") + "./."
+    return blocks
+
+
+def province_document(consolidation: ProvinceConsolidation, *, today: date) -> ProvinceDocument:
+    superior, issuer = province_issuer(consolidation.province)
+    phrase = period_phrase(consolidation.period_code)
+    number = document_number("", "BC-SKHCN")
+    return ProvinceDocument(
+        title=f"Tổng hợp {phrase} – tỉnh {consolidation.province.name}",
+        issuer_superior=superior,
+        issuer=issuer,
+        number=number,
+        place_date=f"{consolidation.province.name}, {date_in_words(today)}",
+        summary=(
+            "Tổng hợp kết quả thực hiện chỉ tiêu, nhiệm vụ phát triển khoa học, công nghệ,"
+            f" đổi mới sáng tạo và chuyển đổi số của các xã, phường {phrase}"
+        ),
+        addressee=f"Ủy ban nhân dân tỉnh {consolidation.province.name}",
+        body=province_body(consolidation),
+        recipients=["- Như trên;", "- Lưu: VT."],
+        signature_lines=["GIÁM ĐỐC"],
+        signer_name="",
+        period_phrase=phrase,
+        year=consolidation.year,
+        attached_to=f"(Kèm theo Báo cáo số {number} ngày {date_short(today)})",
+        standings=province_standings(consolidation),
+        values=province_values(consolidation),
+        matrices=province_matrices(consolidation),
+        groups=consolidation.groups(),
+        communes=consolidation.communes,
+    )

@@ -1,0 +1,377 @@
+"""Reports as Excel workbooks (openpyxl, write-only: rows stream out, memory stays flat).
+
+The documents become `Sheet`s (plain rows of values and style names) first; `workbook_write`
+then only writes them, so the benchmark can time openpyxl alone on the very same cells.
+Numbers stay numeric with standard formats; user text that Excel could read as a formula
+(=, +, -, @) is written as a string cell with Excel's quote prefix, never as a formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.documents import CommuneDocument, ProvinceDocument
+from reports.wording import nfc
+
+FONT_NAME = "Times New Roman"
+MM_PER_INCH = Decimal("25.4")
+FORMULA_STARTS = ("=", "+", "-", "@")
+# Decree 30 margins (mm) as Excel page margins (inches).
+MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 20}
+
+
+@dataclass
+class Sheet:
+    title: str
+    widths: list[float]
+    rows: list[list[tuple[object, str]]]  # each cell: (value, style name)
+    header_rows: int  # rows repeated on every printed page (the table's header), counted from
+    header_start: int  # this 1-based row
+    merges: list[str] = field(default_factory=list)
+    landscape: bool = True
+
+
+def _styles() -> list[NamedStyle]:
+    thin = Side(style="thin", color="000000")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def style(name, *, bold=False, italic=False, size=12, border=None, align=wrap, fmt=None):
+        named = NamedStyle(name=name)
+        named.font = Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+        named.alignment = align
+        if border is not None:
+            named.border = border
+        if fmt:
+            named.number_format = fmt
+        return named
+
+    return [
+        style("doc", size=13, bold=True, align=centre),
+        style("doc-plain", size=13, align=centre),
+        style("doc-italic", size=13, italic=True, align=centre),
+        style("title", size=14, bold=True, align=centre),
+        style("th", bold=True, border=box, align=centre, size=11),
+        style("text", border=box, size=11),
+        style("text-centre", border=box, size=11, align=centre),
+        style("group", bold=True, border=box, size=11),
+        style("int", border=box, size=11, fmt="#,##0"),
+        style("dec1", border=box, size=11, fmt="#,##0.0"),
+        style("dec2", border=box, size=11, fmt="#,##0.00"),
+    ]
+
+
+def cell_text(value: str) -> str:
+    return nfc(value)
+
+
+def workbook_write(sheets: list[Sheet]) -> bytes:
+    """Write the sheets as an .xlsx: A4, Decree 30 margins, header rows repeated, fonts set."""
+    workbook = Workbook(write_only=True)
+    for named in _styles():
+        workbook.add_named_style(named)
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(sheet.title[:31])
+        worksheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        worksheet.page_setup.orientation = "landscape" if sheet.landscape else "portrait"
+        worksheet.page_setup.fitToWidth = 1
+        worksheet.page_setup.fitToHeight = 0
+        worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+        worksheet.page_margins = PageMargins(
+            **{side: float(mm / MM_PER_INCH) for side, mm in MARGINS.items()},
+            header=0.3,
+            footer=0.3,
+        )
+        if sheet.header_rows:
+            last = sheet.header_start + sheet.header_rows - 1
+            worksheet.print_title_rows = f"{sheet.header_start}:{last}"
+        for index, width in enumerate(sheet.widths):
+            letter = _column_letter(index)
+            worksheet.column_dimensions[letter].width = width
+        for merge in sheet.merges:
+            worksheet.merged_cells.add(merge)
+        for row in sheet.rows:
+            worksheet.append([_cell(worksheet, value, style) for value, style in row])
+    output = BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def _cell(worksheet, value, style: str) -> WriteOnlyCell:
+    if isinstance(value, str):
+        value = cell_text(value)
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.style = style
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"  # text, never a formula
+        cell.quotePrefix = True
+    return cell
+
+
+# --- Commune report ---------------------------------------------------------------------------
+
+
+def _document_head(doc, width: int) -> tuple[list, list[str]]:
+    """The document's header rows above each table: issuer and national title, number and date,
+    the appendix label, its title and what it is attached to. Returns rows and merges."""
+    left = max(2, width // 3)
+    right_start = left + 1
+    issuer = " ".join([*doc.issuer_superior, *doc.issuer])
+
+    def merge(row, start, end):
+        return f"{_column_letter(start - 1)}{row}:{_column_letter(end - 1)}{row}"
+
+    def line(left_value, left_style, right_value, right_style):
+        cells = [(left_value, left_style)] + [("", left_style)] * (left - 1)
+        cells += [(right_value, right_style)] + [("", right_style)] * (width - left - 1)
+        return cells
+
+    rows = [
+        line(issuer, "doc", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "doc"),
+        line("", "doc", "Độc lập - Tự do - Hạnh phúc", "doc"),
+        line(f"Số: {doc.number}", "doc-plain", doc.place_date, "doc-italic"),
+    ]
+    merges = []
+    for row in (1, 2, 3):
+        merges += [merge(row, 1, left), merge(row, right_start, width)]
+    return rows, merges
+
+
+def _appendix_sheet(doc, *, title, label, heading, widths, header, body_rows) -> Sheet:
+    width = len(widths)
+    rows, merges = _document_head(doc, width)
+    for text, style in ((label, "title"), (heading, "title"), (doc.attached_to, "doc-italic")):
+        rows.append([(text, style)] + [("", style)] * (width - 1))
+        merges.append(f"A{len(rows)}:{_column_letter(width - 1)}{len(rows)}")
+    rows.append([("", "doc-plain")] * width)
+    header_start = len(rows) + 1
+    rows.append([(text, "th") for text in header])
+    rows.append([(f"({index})", "th") for index in range(1, width + 1)])
+    rows += body_rows
+    return Sheet(
+        title=title,
+        widths=widths,
+        rows=rows,
+        header_rows=2,
+        header_start=header_start,
+        merges=merges,
+    )
+
+
+def _number_cell(value, style: str):
+    return (value, style) if value is not None else ("", "text")
+
+
+def commune_sheets(doc: CommuneDocument) -> list[Sheet]:
+    indicator_rows = []
+    for group in doc.indicator_groups:
+        indicator_rows.append(
+            [(group.numeral, "group"), (group.title, "group")] + [("", "group")] * 9
+        )
+        for row in group.rows:
+            value_style = "int" if row.value_format == "#,##0" else "dec2"
+            indicator_rows.append(
+                [
+                    (row.code, "text-centre"),
+                    (row.name, "text"),
+                    (row.unit_of_measure, "text-centre"),
+                    (row.target, "text-centre"),
+                    _number_cell(row.value, value_style),
+                    _number_cell(row.numerator, "dec2"),
+                    _number_cell(row.denominator, "dec2"),
+                    (row.actual if row.value is None else "", "text"),
+                    _number_cell(row.percent_value, "dec1"),
+                    (row.assessment, "text-centre"),
+                    ("", "text"),
+                ]
+            )
+    task_rows = []
+    for section in doc.task_sections:
+        if section.title:
+            task_rows.append(
+                [(section.numeral, "group"), (section.title, "group")] + [("", "group")] * 6
+            )
+        for row in section.rows:
+            task_rows.append(
+                [
+                    (row.code, "text-centre"),
+                    (row.name, "text"),
+                    (row.expected_result, "text"),
+                    (row.deadline, "text-centre"),
+                    (row.lead, "text-centre"),
+                    (row.state, "text-centre"),
+                    _number_cell(row.percent, "int"),
+                    (row.result, "text"),
+                ]
+            )
+    return [
+        _appendix_sheet(
+            doc,
+            title="Phụ lục I - Chỉ tiêu",
+            label="Phụ lục I",
+            heading=f"KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU {doc.period_phrase.upper()}",
+            widths=[7, 45, 11, 13, 13, 11, 11, 16, 12, 14, 4],
+            header=[
+                "TT",
+                "Chỉ tiêu",
+                "Đơn vị tính",
+                f"Kế hoạch năm {doc.year}",
+                "Thực hiện",
+                "Tử số (a)",
+                "Mẫu số (b)",
+                "Thực hiện (định tính)",
+                "Tỷ lệ so với kế hoạch năm (%)",
+                "Đánh giá",
+                "",
+            ],
+            body_rows=indicator_rows,
+        ),
+        _appendix_sheet(
+            doc,
+            title="Phụ lục II - Nhiệm vụ",
+            label="Phụ lục II",
+            heading=f"KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ {doc.period_phrase.upper()}",
+            widths=[6, 42, 26, 16, 18, 16, 10, 36],
+            header=[
+                "TT",
+                "Nhiệm vụ",
+                "Kết quả, sản phẩm",
+                "Thời gian hoàn thành",
+                "Đơn vị chủ trì",
+                "Tình trạng",
+                "Tiến độ (%)",
+                "Kết quả thực hiện",
+            ],
+            body_rows=task_rows,
+        ),
+    ]
+
+
+# --- Province consolidated report ---------------------------------------------------------------
+
+
+def province_sheets(doc: ProvinceDocument) -> list[Sheet]:
+    summary_rows = [
+        [
+            (row.rank, "int"),
+            (row.commune, "text"),
+            (row.units_expected, "int"),
+            (row.on_time, "int"),
+            (row.late, "int"),
+            (row.missing, "int"),
+            (row.standing.indicators_achieved, "int"),
+            (row.standing.indicators_assessed, "int"),
+            (row.standing.tasks_done_on_time, "int"),
+            (row.standing.tasks_total, "int"),
+        ]
+        for row in doc.standings
+    ]
+    sheets = [
+        _appendix_sheet(
+            doc,
+            title="Tổng hợp",
+            label="Phụ lục I",
+            heading=f"TÌNH HÌNH BÁO CÁO VÀ XẾP HẠNG CÁC XÃ, PHƯỜNG {doc.period_phrase.upper()}",
+            widths=[8, 30, 12, 12, 12, 12, 14, 14, 14, 14],
+            header=[
+                "Hạng",
+                "Xã, phường",
+                "Báo cáo phải gửi",
+                "Đúng hạn",
+                "Trễ hạn",
+                "Chưa gửi",
+                "Chỉ tiêu đạt",
+                "Chỉ tiêu được đánh giá",
+                "Nhiệm vụ hoàn thành đúng hạn",
+                "Tổng số nhiệm vụ",
+            ],
+            body_rows=summary_rows,
+        )
+    ]
+    value_rows = []
+    for item in (item for _group, items in doc.values for item in items):
+        row = item.row
+        value_rows.append(
+            [
+                (item.code, "text-centre"),
+                (item.name, "text"),
+                (item.unit_of_measure, "text-centre"),
+                _number_cell(row.value, "dec2"),
+                _number_cell(row.numerator, "dec2"),
+                _number_cell(row.denominator, "dec2"),
+                (row.communes_reporting, "int"),
+                (row.communes_assessed, "int"),
+                (row.communes_achieved, "int"),
+                (row.communes_without_ab, "int"),
+            ]
+        )
+    sheets.append(
+        _appendix_sheet(
+            doc,
+            title="Chỉ tiêu toàn tỉnh",
+            label="Phụ lục II",
+            heading=f"GIÁ TRỊ TOÀN TỈNH CỦA CÁC CHỈ TIÊU {doc.period_phrase.upper()}",
+            widths=[7, 50, 12, 14, 14, 14, 12, 12, 12, 14],
+            header=[
+                "Mã",
+                "Chỉ tiêu",
+                "Đơn vị tính",
+                "Giá trị toàn tỉnh",
+                "Tổng tử số (Σa)",
+                "Tổng mẫu số (Σb)",
+                "Số xã có số liệu",
+                "Số xã được đánh giá",
+                "Số xã đạt",
+                "Số xã chỉ báo tỷ lệ (không có a, b)",
+            ],
+            body_rows=value_rows,
+        )
+    )
+    communes = doc.communes
+    for index, (group, rows) in enumerate(doc.groups, start=1):
+        header = ["Xã, phường"]
+        for row in rows:
+            header += [f"{row.indicator.code}. {row.indicator.name}", "Đạt"]
+        body = []
+        for commune in communes:
+            line = [(nfc(commune.name), "text")]
+            for row in rows:
+                cell = row.cells.get(commune.pk)
+                figure = cell.figure if cell else None
+                line.append(_number_cell(figure.value if figure else None, "dec2"))
+                mark = ""
+                if cell is not None and cell.verdict.is_assessed:
+                    mark = "Đạt" if cell.verdict.is_achieved else "Chưa đạt"
+                line.append((mark, "text-centre"))
+            body.append(line)
+        total = [("Toàn tỉnh", "group")]
+        for row in rows:
+            total += [_number_cell(row.value, "dec2"), (f"{row.communes_achieved}", "text-centre")]
+        body.append(total)
+        sheets.append(
+            _appendix_sheet(
+                doc,
+                title=f"Nhóm {index}",
+                label="Phụ lục III",
+                heading=f"{group.upper()}",
+                widths=[26] + [16, 9] * len(rows),
+                header=header,
+                body_rows=body,
+            )
+        )
+    return sheets

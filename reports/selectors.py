@@ -1,0 +1,158 @@
+"""Reads for reports: the commune report's texts (saved, or prefilled), what a report read
+(its data fingerprint), and the report files people may see. Fixed numbers of queries."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max, QuerySet
+
+from communes.models import AuditEntry, Commune, Province
+from indicators.models import Indicator, IndicatorGroup, ProvinceIndicator, Target
+from plans.models import Plan, SigningAuthority
+from reporting.models import ReportingPeriod, Submission, SubmissionStatus
+from reporting.selectors import plans_for_year
+from reports.models import CommuneReportText, Report, ReportKind
+from reports.wording import nfc, period_phrase
+from tasks.models import Task, TaskSection
+
+# The narrative the units write, compiled into the commune report's sections.
+UNIT_NARRATIVE = {"results": "results", "difficulties": "difficulties", "proposals": "proposals"}
+# What a report reads besides the submissions: a change to any of these makes it stale.
+PLAN_MODELS = (Plan, IndicatorGroup, Indicator, Target, TaskSection, Task, ProvinceIndicator)
+
+
+def narrative_compile(period: ReportingPeriod) -> dict[str, str]:
+    """The units' approved narrative of the period, one "- Unit: text" paragraph per unit."""
+    compiled = {field: [] for field in UNIT_NARRATIVE}
+    submissions = (
+        Submission.objects.filter(period=period, status=SubmissionStatus.APPROVED)
+        .select_related("unit")
+        .order_by("unit__order", "unit__short_name")
+    )
+    for submission in submissions:
+        for field, source in UNIT_NARRATIVE.items():
+            text = " ".join(nfc(getattr(submission, source)).split())
+            if text:
+                compiled[field].append(f"- {nfc(submission.unit.short_name)}: {text}")
+    return {field: "\n".join(lines) for field, lines in compiled.items()}
+
+
+def default_summary(period: ReportingPeriod) -> str:
+    return (
+        "Kết quả thực hiện nhiệm vụ phát triển khoa học, công nghệ, đổi mới sáng tạo và"
+        f" chuyển đổi số {period_phrase(period.code, title=period.title)}"
+    )
+
+
+def default_recipients(commune: Commune) -> str:
+    return "\n".join(
+        [
+            "Như trên;",
+            "Thường trực Đảng ủy xã;",
+            "Thường trực HĐND xã;",
+            "Chủ tịch, các PCT UBND xã;",
+            "Lưu: VT, VHXH.",
+        ]
+    )
+
+
+def commune_report_text(period: ReportingPeriod, *, today: date) -> CommuneReportText:
+    """The saved texts of the period's report, else an unsaved one prefilled from the plan
+    (signer) and the units' approved narrative."""
+    saved = CommuneReportText.objects.filter(period=period).first()
+    if saved is not None:
+        return saved
+    commune = period.commune
+    plan = (
+        plans_for_year(commune, period.year)
+        .exclude(signing_authority="")
+        .order_by("-period_start")
+        .first()
+    )
+    compiled = narrative_compile(period)
+    return CommuneReportText(
+        commune=commune,
+        period=period,
+        issued_on=today,
+        summary=default_summary(period),
+        addressee=f"Sở Khoa học và Công nghệ tỉnh {commune.province.name}",
+        results=compiled["results"],
+        difficulties=compiled["difficulties"],
+        proposals=compiled["proposals"],
+        next_tasks="Tiếp tục triển khai các nhiệm vụ theo Kế hoạch; tập trung hoàn thành các"
+        " nhiệm vụ đang thực hiện và quá hạn (Phụ lục II), các chỉ tiêu chưa đạt (Phụ lục I).",
+        recipients=default_recipients(commune),
+        signing_authority=plan.signing_authority if plan else SigningAuthority.ON_BEHALF,
+        signer_title=plan.signer_title if plan and plan.signer_title else "CHỦ TỊCH",
+        signer_name=plan.signer_name if plan else "",
+    )
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _plan_changes(commune_filter: dict) -> tuple:
+    """The latest audited change to a plan row, and the plans' last save (the seed loader)."""
+    types = ContentType.objects.get_for_models(*PLAN_MODELS).values()
+    audited = AuditEntry.objects.filter(content_type__in=types, **commune_filter).aggregate(
+        last=Max("pk")
+    )["last"]
+    plans = Plan.objects.filter(**commune_filter).aggregate(last=Max("updated_at"))["last"]
+    return audited, plans
+
+
+def commune_report_fingerprint(period: ReportingPeriod) -> str:
+    """A digest of what the commune report reads: the period's submissions (their versions move
+    on every save, submission, approval and reopening), the plan rows, the report's texts."""
+    submissions = list(
+        Submission.objects.filter(period=period).order_by("pk").values_list("pk", "version")
+    )
+    text = CommuneReportText.objects.filter(period=period).values_list("updated_at").first()
+    return _digest(submissions, _plan_changes({"commune": period.commune}), text)
+
+
+def province_report_fingerprint(province: Province, period_code: str) -> str:
+    submissions = list(
+        Submission.objects.filter(period__commune__province=province, period__code=period_code)
+        .order_by("pk")
+        .values_list("pk", "version")
+    )
+    communes = list(Commune.objects.filter(province=province).values_list("pk", flat=True))
+    catalogue = ProvinceIndicator.objects.filter(province=province).count()
+    return _digest(submissions, _plan_changes({"commune__province": province}), communes, catalogue)
+
+
+def report_fingerprint(report: Report) -> str:
+    if report.kind == ReportKind.COMMUNE:
+        return commune_report_fingerprint(report.period)
+    return province_report_fingerprint(report.province, report.period_code)
+
+
+def commune_reports(commune: Commune, period_code: str) -> QuerySet[Report]:
+    return Report.objects.filter(
+        kind=ReportKind.COMMUNE, commune=commune, period_code=period_code
+    ).select_related("requested_by", "province", "commune", "period")
+
+
+def province_reports(province: Province, period_code: str) -> QuerySet[Report]:
+    return Report.objects.filter(
+        kind=ReportKind.PROVINCE, province=province, period_code=period_code
+    ).select_related("requested_by", "province")
+
+
+def province_period_codes(province: Province) -> list[str]:
+    """The calendar period codes any commune of the province has opened, newest first."""
+    codes = (
+        ReportingPeriod.objects.filter(commune__province=province)
+        .exclude(kind="ad_hoc")
+        .values_list("code", "window_end")
+        .order_by("-window_end")
+    )
+    seen: dict[str, None] = {}
+    for code, _end in codes:
+        seen.setdefault(code, None)
+    return list(seen)
