@@ -55,7 +55,7 @@ from reporting.models import (
     Submission,
     TaskProgress,
 )
-from reporting.periods import PeriodKind, period_parse
+from reporting.periods import PeriodKind, period_containing, period_parse
 from reporting.selectors import UnitReport, commune_figures, indicator_figure, unit_report
 from reporting.services import (
     SubmissionConflict,
@@ -89,6 +89,31 @@ def _reporting_start(commune) -> date:
 # ---- periods and schedule
 
 
+def periods_ensure(commune) -> None:
+    """The periods the browser's period list creates (`periods_ensure_until`: from the plans'
+    start to today, for the kinds the commune uses), in three queries once they exist — that
+    function asks for each period in turn, some thirty queries for a commune since 2025."""
+    today, since = timezone.localdate(), _reporting_start(commune)
+    saved = {s.kind: s for s in ReportingSchedule.objects.filter(commune=commune)}
+    expected = []
+    for kind in CALENDAR_KINDS:
+        schedule = saved.get(kind) or ReportingSchedule.default_for(commune, kind)
+        if not schedule.is_used:
+            continue
+        current = period_containing(kind, today, schedule.cutoff_rule)
+        period = period_containing(kind, since, schedule.cutoff_rule)
+        while period.first_month <= current.first_month:
+            expected.append(period.code)
+            period = period.next()
+    present = set(
+        ReportingPeriod.objects.filter(commune=commune, code__in=expected).values_list(
+            "code", flat=True
+        )
+    )
+    if len(present) < len(set(expected)):
+        periods_ensure_until(commune, today, since=since)
+
+
 class PeriodQueryset:
     serializer_class = PeriodSerializer
     queryset = ReportingPeriod.objects.none()
@@ -109,10 +134,7 @@ class PeriodListView(PeriodQueryset, CommuneScopedListView):
     ordering = ["-deadline"]
 
     def list(self, request, *args, **kwargs):
-        # The browser's period list does the same: periods exist from the plan's start to today.
-        periods_ensure_until(
-            self.commune, timezone.localdate(), since=_reporting_start(self.commune)
-        )
+        periods_ensure(self.commune)
         return super().list(request, *args, **kwargs)
 
 
@@ -207,9 +229,9 @@ class SubmissionMixin(CommuneApiMixin):
             .prefetch_related(
                 Prefetch(
                     "values",
-                    queryset=IndicatorValue.objects.select_related("submission__period").order_by(
-                        "indicator_id"
-                    ),
+                    queryset=IndicatorValue.objects.select_related(
+                        "submission__period", "indicator"
+                    ).order_by("indicator_id"),
                 ),
                 Prefetch(
                     "task_progress",
@@ -466,6 +488,7 @@ def submission_problems(report: UnitReport) -> dict:
         if item.role == "lead" and (value is None or value.is_empty):
             values[str(item.indicator.pk)] = [_("Required before the report can be submitted.")]
             continue
+        value.indicator = item.indicator  # already fetched: the figure needs its kind
         figure = indicator_figure(value)
         if figure is None or not item.history or value.outlier_confirmed:
             continue
@@ -620,7 +643,7 @@ class IndicatorValueListView(SubmissionMixin, CommuneScopedListView):
     def scoped_queryset(self):
         return IndicatorValue.objects.filter(
             commune=self.commune, submission__in=self.submissions_readable()
-        ).select_related("submission__period")
+        ).select_related("submission__period", "indicator")
 
 
 class TaskProgressListView(SubmissionMixin, CommuneScopedListView):
@@ -676,12 +699,12 @@ class CommuneFiguresView(CommuneApiMixin, generics.ListAPIView):
                 "code": indicator.code,
                 "name": indicator.name,
                 "measure_kind": indicator.measure_kind,
-                "value": figures[indicator.pk].get("value"),
-                "numerator": figures[indicator.pk].get("numerator"),
-                "denominator": figures[indicator.pk].get("denominator"),
-                "is_done": figures[indicator.pk].get("is_done"),
-                "text": figures[indicator.pk].get("text") or "",
-                "units": figures[indicator.pk]["units"],
+                "value": figures[indicator.pk].value,
+                "numerator": figures[indicator.pk].numerator,
+                "denominator": figures[indicator.pk].denominator,
+                "is_done": figures[indicator.pk].is_done,
+                "text": figures[indicator.pk].text,
+                "units": figures[indicator.pk].units,
             }
             for indicator in indicators
         ]
