@@ -177,6 +177,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -186,6 +187,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,  # figures travel as exact decimal strings, never floats
+    "LIST_SERIALIZER_ERRORS_AS_DICT": True,  # errors of list items keyed by index (DRF 3.20's way)
 }
 # Requests per token client (DRF rate syntax); browser sessions are not throttled.
 API_TOKEN_RATE = env("API_TOKEN_RATE", default="120/minute")

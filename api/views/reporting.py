@@ -396,6 +396,15 @@ def _value_problems(indicator: Indicator, fields: dict, row: IndicatorValue | No
     return problems
 
 
+def _plain(number):
+    """350.0000 (DRF pads to the field's decimal places) → 350, as the browser stores and audits it."""
+    if not isinstance(number, Decimal):
+        return number
+    return (
+        number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+    )
+
+
 def _accepted_fields(indicator: Indicator) -> tuple[str, ...]:
     if indicator.is_ratio:
         return ("numerator", "denominator")
@@ -409,8 +418,8 @@ def _accepted_fields(indicator: Indicator) -> tuple[str, ...]:
 def _values_clean(report: UnitReport, rows: list[dict]) -> dict[int, dict]:
     """Input rows → `submission_save`'s values, or a 400 naming each bad row and field."""
     items = {item.indicator.pk: item for item in report.indicators}
-    errors, out, any_error = [], {}, False
-    for row in rows:
+    errors, out = {}, {}
+    for index, row in enumerate(rows):
         problems: dict[str, list[str]] = {}
         item = items.get(row["indicator"])
         if item is None:
@@ -425,7 +434,7 @@ def _values_clean(report: UnitReport, rows: list[dict]) -> dict[int, dict]:
                 if name not in row:
                     continue
                 if name in accepted:
-                    fields[name] = _nfc(row[name]) if name == "text" else row[name]
+                    fields[name] = _nfc(row[name]) if name == "text" else _plain(row[name])
                 elif row[name] not in (None, ""):
                     problems[name] = [
                         _("This indicator does not take «%(field)s»: send %(expected)s.")
@@ -436,17 +445,17 @@ def _values_clean(report: UnitReport, rows: list[dict]) -> dict[int, dict]:
             problems.update(_value_problems(indicator, fields, item.value))
             if not problems:
                 out[indicator.pk] = fields
-        errors.append(problems)
-        any_error = any_error or bool(problems)
-    if any_error:
+        if problems:
+            errors[index] = problems
+    if errors:
         raise exceptions.ValidationError({"values": errors})
     return out
 
 
 def _progress_clean(report: UnitReport, rows: list[dict]) -> dict[int, dict]:
     items = {item.task.pk: item for item in report.tasks}
-    errors, out, any_error = [], {}, False
-    for row in rows:
+    errors, out = {}, {}
+    for index, row in enumerate(rows):
         problems: dict[str, list[str]] = {}
         item = items.get(row["task"])
         if item is None:
@@ -472,9 +481,9 @@ def _progress_clean(report: UnitReport, rows: list[dict]) -> dict[int, dict]:
                 problems["percent"] = [_("A task marked done must be complete: enter 100.")]
             if not problems:
                 out[item.task.pk] = fields
-        errors.append(problems)
-        any_error = any_error or bool(problems)
-    if any_error:
+        if problems:
+            errors[index] = problems
+    if errors:
         raise exceptions.ValidationError({"progress": errors})
     return out
 
@@ -487,6 +496,8 @@ def submission_problems(report: UnitReport) -> dict:
         value = item.value
         if item.role == "lead" and (value is None or value.is_empty):
             values[str(item.indicator.pk)] = [_("Required before the report can be submitted.")]
+            continue
+        if value is None:
             continue
         value.indicator = item.indicator  # already fetched: the figure needs its kind
         figure = indicator_figure(value)
