@@ -58,7 +58,7 @@ class ReminderPolicyForm(forms.Form):
             data,
             initial={
                 "is_active": policy.is_active,
-                "days_before": _days_text(sorted(-s for s in steps if s < 0)),
+                "days_before": _days_text(sorted((-s for s in steps if s < 0), reverse=True)),
                 "on_last_day": 0 in steps,
                 "days_late": _days_text(sorted(s for s in steps if s > 0)),
                 "office_from": max(policy.office_from_step, 0),

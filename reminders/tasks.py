@@ -59,15 +59,34 @@ def reminders_communes_task(on: str, commune_ids: list[int]) -> int:
     return len(result.inserted)
 
 
+def _attempts(task, deliver) -> str:
+    """Deliver; a transient failure is retried by Celery with backoff (autoretry_for). Run in
+    process (no REDIS_URL, tests) there is no worker to retry later, so the retries run now."""
+    retries = task.request.retries
+    while True:
+        try:
+            return deliver(final_attempt=retries >= task.max_retries)
+        except TransientDeliveryError:
+            if not task.request.is_eager:
+                raise
+            retries += 1
+
+
 @shared_task(name="reminders.deliver", **_mail_retry)
 def reminder_deliver_task(self, reminder_id: int) -> str:
-    return reminder_deliver(
-        reminder_id=reminder_id, final_attempt=self.request.retries >= self.max_retries
+    return _attempts(
+        self,
+        lambda final_attempt: reminder_deliver(
+            reminder_id=reminder_id, final_attempt=final_attempt
+        ),
     )
 
 
 @shared_task(name="reminders.digest", **_mail_retry)
 def reminders_digest_task(self, user_id: int) -> str:
-    return reminders_digest_deliver(
-        user_id=user_id, final_attempt=self.request.retries >= self.max_retries
+    return _attempts(
+        self,
+        lambda final_attempt: reminders_digest_deliver(
+            user_id=user_id, final_attempt=final_attempt
+        ),
     )
