@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 from communes.access import access_in_commune
 from communes.audit import audit_trail_for
 from communes.mixins import CommuneMixin, PlanChildFormView
+from dashboards.views import indicator_progress_context
 from indicators.forms import IndicatorForm, IndicatorGroupForm
 from indicators.models import Indicator, IndicatorGroup
 from indicators.services import indicator_targets_set
@@ -44,5 +45,9 @@ class IndicatorDetailView(CommuneMixin, TemplateView):
         indicator = access_in_commune(queryset, self.commune, self.kwargs["pk"])
         context.update(
             indicator=indicator, plan=indicator.plan, audit_entries=audit_trail_for(indicator)[:100]
+        )
+        # Its figures per period against the target path, and who reported them (issue 6).
+        context.update(
+            indicator_progress_context(self.request, indicator=indicator, commune=self.commune)
         )
         return context

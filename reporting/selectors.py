@@ -223,8 +223,11 @@ def _figure_from_values(indicator: Indicator, rows: list[IndicatorValue]) -> Fig
     return Figure(value=row.value, is_done=row.is_done, text=row.text, units=1)
 
 
-def figures_for_periods(periods: list[ReportingPeriod]) -> dict[int, dict[int, Figure]]:
-    """Each period's commune figures by indicator, in two queries whatever the number of periods."""
+def figures_for_periods(
+    periods: list[ReportingPeriod], *, indicators: list[int] | None = None
+) -> dict[int, dict[int, Figure]]:
+    """Each period's commune figures by indicator, in two queries whatever the number of periods;
+    `indicators` (ids) narrows them, e.g. to one indicator's history."""
     values = (
         IndicatorValue.objects.filter(
             submission__period__in=periods, submission__status=SubmissionStatus.APPROVED
@@ -232,6 +235,8 @@ def figures_for_periods(periods: list[ReportingPeriod]) -> dict[int, dict[int, F
         .select_related("indicator", "submission")
         .prefetch_related("indicator__lead_units")
     )
+    if indicators is not None:
+        values = values.filter(indicator_id__in=indicators)
     grouped: dict[tuple[int, int], list[IndicatorValue]] = defaultdict(list)
     for value in values:
         grouped[(value.submission.period_id, value.indicator_id)].append(value)

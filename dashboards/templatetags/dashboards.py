@@ -1,0 +1,91 @@
+from datetime import date, datetime
+from decimal import Decimal
+
+from django import template
+from django.utils import formats
+
+from dashboards.charts import number_label
+from dashboards.legend import TRACK_SYMBOLS
+from indicators.models import MeasureKind
+from reporting.periods import PeriodKind, period_parse
+
+register = template.Library()
+
+COMPLIANCE_SYMBOLS = {"on_time": "✓", "late": "◷", "missing": "✗", "not_due": "·"}
+
+
+@register.filter
+def cell(value):
+    """A table cell as the page shows it: Vietnamese numbers, dd/mm/yyyy dates, "—" for none."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        return number_label(value, 2)
+    if isinstance(value, datetime):
+        return formats.date_format(value, "d/m/Y H:i")
+    if isinstance(value, date):
+        return formats.date_format(value, "d/m/Y")
+    return value
+
+
+@register.filter
+def figure_number(figure, indicator):
+    """The commune's figure in one line: "87,5%" for percentages, the number otherwise."""
+    if figure is None:
+        return ""
+    if figure.is_done is not None:
+        return "✓" if figure.is_done else "✗"
+    if figure.value is None:
+        return figure.text[:60] if figure.text else ""
+    text = number_label(figure.value, 1)
+    if indicator.measure_kind == MeasureKind.PERCENT or indicator.unit_of_measure.startswith("%"):
+        return f"{text}%"
+    return text
+
+
+@register.filter
+def number(value, places=1):
+    return number_label(value, int(places)) if value is not None else "—"
+
+
+@register.filter
+def track_symbol(track):
+    return TRACK_SYMBOLS.get(track, "")
+
+
+@register.filter
+def compliance_symbol(state):
+    return COMPLIANCE_SYMBOLS.get(state, "")
+
+
+@register.filter
+def percent_of(part, whole):
+    if not whole:
+        return None
+    return Decimal(part * 100) / Decimal(whole)
+
+
+@register.filter
+def is_numeric(value):
+    return isinstance(value, int | Decimal) and not isinstance(value, bool)
+
+
+@register.filter
+def period_in_year(code):
+    """A period named within its year, for a grid's header: "T6", "Quý II", "6T đầu", "Năm"."""
+    parsed = period_parse(code)
+    if parsed.kind == PeriodKind.MONTH:
+        return f"T{parsed.index}"
+    if parsed.kind == PeriodKind.QUARTER:
+        return f"Quý {('I', 'II', 'III', 'IV')[parsed.index - 1]}"
+    if parsed.kind == PeriodKind.HALF_YEAR:
+        return f"6T {'đầu' if parsed.index == 1 else 'cuối'}"
+    return str(parsed.year)
+
+
+@register.filter
+def unit_figure(value):
+    """One unit's reported value as a number: a/b scaled for ratios, else the value."""
+    from reporting.selectors import indicator_figure
+
+    return indicator_figure(value)

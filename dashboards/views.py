@@ -1,0 +1,299 @@
+"""Dashboards: thin views over `dashboards.selectors`; every table also downloads as Excel
+(`?format=xlsx`, one sheet per table, or `&table=<key>` for one)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from communes.access import access_in_commune, access_province_by_code, scope_for
+from communes.mixins import CommuneMixin
+from communes.models import Commune
+from dashboards import ontrack
+from dashboards.charts import Series, line_chart, stacked_bars
+from dashboards.exports import commune_tables, history_table, province_tables, reporters_table
+from dashboards.forms import CommuneFilterForm, ProvinceFilterForm
+from dashboards.legend import TASK_STATE_ORDER, TRACK_SYMBOLS, track_categories
+from dashboards.ontrack import TRACK_ORDER, Track
+from dashboards.selectors import (
+    commune_dashboard,
+    indicator_history,
+    period_choose,
+    plan_years,
+    province_dashboard,
+    province_period_choose,
+    province_periods,
+    province_plan_years,
+)
+from dashboards.tables import Table, workbook_response
+from indicators.models import Indicator, MeasureKind
+from reporting.models import ReportingPeriod
+from reporting.periods import PeriodKind, period_parse
+
+
+def _int(raw) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def _code_year(code: str | None) -> int | None:
+    try:
+        return period_parse(code).year if code else None
+    except ValueError:
+        return None
+
+
+def _excel(request, tables: list[Table], filename: str):
+    """The `?format=xlsx` answer: every table, or the one named by `table=`."""
+    key = request.GET.get("table")
+    if key:
+        tables = [table for table in tables if table.key == key]
+        if not tables:
+            raise Http404
+    return workbook_response(tables, filename=filename)
+
+
+def _rules_context() -> dict:
+    return {
+        "on_track_band": ontrack.ON_TRACK_BAND,
+        "at_risk_band": ontrack.AT_RISK_BAND,
+        "track_legend": [(track, TRACK_SYMBOLS[track]) for track in TRACK_ORDER],
+    }
+
+
+class CommuneDashboardView(CommuneMixin, TemplateView):
+    """Where a commune stands in a period: for its staff, its leaders and its province (read-only)."""
+
+    template_name = "dashboards/commune_dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        now = timezone.now()
+        query = request.GET
+        year, code = _int(query.get("year")), query.get("period")
+        if year and _code_year(code) != year:
+            code = None  # the year was changed: show that year's latest period
+        periods = list(
+            ReportingPeriod.objects.filter(commune=self.commune).exclude(kind=PeriodKind.AD_HOC)
+        )
+        choice = period_choose(
+            periods, plan_years=plan_years(self.commune), now=now, year=year, code=code
+        )
+        context = self.get_context_data(choice=choice, **kwargs)
+        if choice.period is None:
+            return self.render_to_response(context)
+        dashboard = commune_dashboard(
+            self.commune,
+            choice.period,
+            periods=choice.periods,
+            now=now,
+            group_id=_int(query.get("group")),
+            unit_id=_int(query.get("unit")),
+        )
+        track = query.get("track") if query.get("track") in Track.values else None
+        filters = [str(self.commune), choice.period.label]
+        if dashboard.group_id:
+            filters.append(str(next(g for g in dashboard.all_groups if g.pk == dashboard.group_id)))
+        if dashboard.unit:
+            filters.append(dashboard.unit.short_name)
+        tables = commune_tables(dashboard, filters=" · ".join(filters))
+        if query.get("format") == "xlsx":
+            name = f"bang-dieu-khien-{self.commune.code}-{choice.period.code}"
+            return _excel(request, tables, name)
+        form = CommuneFilterForm(
+            {
+                "year": choice.year,
+                "period": choice.period.code,
+                "group": dashboard.group_id or "",
+                "unit": dashboard.unit.pk if dashboard.unit else "",
+                "track": track or "",
+            },
+            years=choice.years,
+            periods=choice.periods,
+            groups=dashboard.all_groups,
+            units=dashboard.units,
+        )
+        group_chart = stacked_bars(
+            chart_id="chart-groups",
+            title=_("Indicators by group and standing"),
+            description=_(
+                "For each indicator group, how many indicators are achieved, on track, at risk, "
+                "off track, not assessable or without data in %(period)s."
+            )
+            % {"period": choice.period.label},
+            categories=track_categories(),
+            rows=[(str(progress.group), progress.counts) for progress in dashboard.groups],
+        )
+        shown = [row for row in dashboard.indicators if track is None or row.track == track]
+        context.update(
+            dashboard=dashboard,
+            form=form,
+            track=track,
+            track_label=Track(track).label if track else "",
+            indicator_rows=shown,
+            group_chart=group_chart,
+            tables={table.key: table for table in tables},
+            track_counts=[
+                (t, TRACK_SYMBOLS[t], dashboard.track_counts()[t.value]) for t in TRACK_ORDER
+            ],
+            task_states=TASK_STATE_ORDER,
+            filter_query=_query_without(query, ("format", "table", "track")),
+            **_rules_context(),
+        )
+        return self.render_to_response(context)
+
+
+def _query_without(query, names) -> str:
+    kept = query.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
+
+
+class ProvinceDashboardView(LoginRequiredMixin, TemplateView):
+    """How the province's communes compare: ranking, heatmap, compliance, drill-down."""
+
+    template_name = "dashboards/province_dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        province = access_province_by_code(request.user, kwargs["province_code"])
+        now = timezone.now()
+        query = request.GET
+        year, code = _int(query.get("year")), query.get("period")
+        if year and _code_year(code) != year:
+            code = None
+        options = province_periods(province)
+        option = province_period_choose(
+            options, plan_years=province_plan_years(province), now=now, year=year, code=code
+        )
+        context = self.get_context_data(province=province, option=option, **kwargs)
+        if option is None:
+            return self.render_to_response(context)
+        dashboard = province_dashboard(
+            province, option.code, group=query.get("group") or None, sort=query.get("sort", "rank")
+        )
+        filters = [str(province), option.label] + ([dashboard.group] if dashboard.group else [])
+        tables = province_tables(dashboard, filters=" · ".join(filters))
+        if query.get("format") == "xlsx":
+            return _excel(request, tables, f"bang-dieu-khien-tinh-{province.code}-{option.code}")
+        years = sorted({o.year for o in options}, reverse=True)
+        form = ProvinceFilterForm(
+            {
+                "year": option.year,
+                "period": option.code,
+                "group": dashboard.group or "",
+                "sort": dashboard.sort,
+            },
+            years=years,
+            periods=[o for o in options if o.year == option.year],
+            groups=dashboard.groups,
+        )
+        chart = stacked_bars(
+            chart_id="chart-province-groups",
+            title=_("The communes' indicators by group and standing"),
+            description=_(
+                "For each group of the province's indicators, how many commune indicators are "
+                "achieved, on track, at risk, off track, not assessable or without data in "
+                "%(period)s."
+            )
+            % {"period": option.label},
+            categories=track_categories(),
+            rows=dashboard.group_counts(),
+        )
+        context.update(
+            dashboard=dashboard,
+            form=form,
+            chart=chart,
+            track_totals=[
+                (track, TRACK_SYMBOLS[track], count)
+                for track, count in zip(TRACK_ORDER, dashboard.track_totals(), strict=True)
+            ],
+            reporting_communes=dashboard.communes_with_plan,
+            units_expected=dashboard.units_expected,
+            on_time=dashboard.units_on_time,
+            tables={table.key: table for table in tables},
+            filter_query=_query_without(query, ("format", "table", "sort")),
+            **_rules_context(),
+        )
+        return self.render_to_response(context)
+
+
+KIND_LABELS = {
+    PeriodKind.MONTH: PeriodKind.MONTH.label,
+    PeriodKind.QUARTER: PeriodKind.QUARTER.label,
+    PeriodKind.HALF_YEAR: PeriodKind.HALF_YEAR.label,
+    PeriodKind.YEAR: PeriodKind.YEAR.label,
+}
+
+
+def indicator_progress_context(request, *, indicator: Indicator, commune: Commune) -> dict:
+    """What the indicator page adds: the chart against the target path, its figures as a
+    table, who reported each approved value, and the on-track rules."""
+    history = indicator_history(
+        indicator, commune=commune, kind=request.GET.get("kind"), today=timezone.localdate()
+    )
+    chart = None
+    if indicator.measure_kind not in (MeasureKind.MILESTONE, MeasureKind.TEXT):
+        chart = line_chart(
+            chart_id=f"chart-indicator-{indicator.pk}",
+            title=_("%(code)s. Result against the target path") % {"code": indicator.code},
+            description=_(
+                "The commune's figure for each period (solid line, dots) against the path to the "
+                "targets (dashed line, diamonds at the printed targets)."
+            ),
+            labels=[point.label for point in history.points],
+            series=[
+                Series(
+                    _("Result"),
+                    [p.figure.value if p.figure else None for p in history.points],
+                ),
+                Series(
+                    _("Target path"),
+                    [point.expected for point in history.points],
+                    "path",
+                    [point.target is not None for point in history.points],
+                ),
+            ],
+            unit=indicator.unit_of_measure,
+        )
+    return {
+        "history": history,
+        "history_chart": chart,
+        "history_table": history_table(history),
+        "history_kinds": [(kind, KIND_LABELS[kind]) for kind in history.kinds],
+        "show_people": _shows_people(request, commune),
+        **_rules_context(),
+    }
+
+
+def _shows_people(request, commune: Commune) -> bool:
+    # Who typed a figure is the commune's internal business; the province sees the unit.
+    scope = scope_for(request.user)
+    return scope.is_admin or commune.pk in scope.commune_ids
+
+
+class IndicatorFiguresExcelView(CommuneMixin, TemplateView):
+    """The indicator page's tables as a workbook: figures per period, who reported each value."""
+
+    def get(self, request, *args, **kwargs):
+        queryset = Indicator.objects.select_related("plan").prefetch_related(
+            "lead_units", "targets"
+        )
+        indicator = access_in_commune(queryset, self.commune, kwargs["pk"])
+        history = indicator_history(
+            indicator,
+            commune=self.commune,
+            kind=request.GET.get("kind"),
+            today=timezone.localdate(),
+        )
+        tables = [
+            history_table(history),
+            reporters_table(history, show_people=_shows_people(request, self.commune)),
+        ]
+        return _excel(
+            request, tables, f"chi-tieu-{self.commune.code}-{indicator.code}-{history.kind}"
+        )
