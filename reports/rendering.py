@@ -47,12 +47,12 @@ def province_report_document(province: Province, period_code: str, *, today: dat
 
 
 def commune_report_html(doc: CommuneDocument) -> str:
-    return render_to_string("reports/commune_report.html", {"doc": doc})
+    return render_to_string("reports/document_commune.html", {"doc": doc})
 
 
 def province_report_html(doc: ProvinceDocument) -> str:
     return render_to_string(
-        "reports/province_report.html",
+        "reports/document_province.html",
         {"doc": doc, "achieved_mark": ACHIEVED_MARK, "not_achieved_mark": NOT_ACHIEVED_MARK},
     )
 

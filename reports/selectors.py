@@ -14,7 +14,7 @@ from indicators.models import Indicator, IndicatorGroup, ProvinceIndicator, Targ
 from plans.models import Plan, SigningAuthority
 from reporting.models import ReportingPeriod, Submission, SubmissionStatus
 from reporting.selectors import plans_for_year
-from reports.models import CommuneReportText, Report, ReportKind
+from reports.models import CommuneReportText, Report, ReportKind, ReportStatus
 from reports.wording import nfc, period_phrase
 from tasks.models import Task, TaskSection
 
@@ -130,6 +130,13 @@ def report_fingerprint(report: Report) -> str:
     if report.kind == ReportKind.COMMUNE:
         return commune_report_fingerprint(report.period)
     return province_report_fingerprint(report.province, report.period_code)
+
+
+def report_is_stale(report: Report) -> bool:
+    """Whether the data the report read changed since it was made."""
+    return report.status == ReportStatus.DONE and report_fingerprint(report) != (
+        report.data_fingerprint
+    )
 
 
 def commune_reports(commune: Commune, period_code: str) -> QuerySet[Report]:

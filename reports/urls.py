@@ -1,4 +1,58 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "communes/<slug:commune_code>/reports/",
+        views.commune_report_list,
+        name="commune_reports",
+    ),
+    path(
+        "communes/<slug:commune_code>/reports/files/<int:pk>/",
+        views.commune_file,
+        name="commune_file",
+    ),
+    path(
+        "communes/<slug:commune_code>/reports/files/<int:pk>/status/",
+        views.commune_status,
+        name="commune_status",
+    ),
+    path(
+        "communes/<slug:commune_code>/reports/files/<int:pk>/download/",
+        views.commune_download,
+        name="commune_download",
+    ),
+    path(
+        "communes/<slug:commune_code>/reports/files/<int:pk>/regenerate/",
+        views.commune_file_regenerate,
+        name="commune_regenerate",
+    ),
+    path(
+        "communes/<slug:commune_code>/reports/<str:period_code>/",
+        views.commune_report,
+        name="commune_report",
+    ),
+    path("provinces/<slug:province_code>/reports/", views.province_report, name="province_report"),
+    path(
+        "provinces/<slug:province_code>/reports/files/<int:pk>/",
+        views.province_file,
+        name="province_file",
+    ),
+    path(
+        "provinces/<slug:province_code>/reports/files/<int:pk>/status/",
+        views.province_status,
+        name="province_status",
+    ),
+    path(
+        "provinces/<slug:province_code>/reports/files/<int:pk>/download/",
+        views.province_download,
+        name="province_download",
+    ),
+    path(
+        "provinces/<slug:province_code>/reports/files/<int:pk>/regenerate/",
+        views.province_file_regenerate,
+        name="province_regenerate",
+    ),
+]

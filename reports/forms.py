@@ -1,0 +1,56 @@
+import unicodedata
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import CommuneReportText, ReportFormat
+
+
+class CommuneReportTextForm(forms.ModelForm):
+    class Meta:
+        model = CommuneReportText
+        fields = [
+            "document_number",
+            "issued_on",
+            "summary",
+            "addressee",
+            "results",
+            "difficulties",
+            "causes",
+            "next_tasks",
+            "proposals",
+            "recipients",
+            "signing_authority",
+            "signer_title",
+            "signer_name",
+        ]
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "results": forms.Textarea(attrs={"rows": 6}),
+            "difficulties": forms.Textarea(attrs={"rows": 5}),
+            "causes": forms.Textarea(attrs={"rows": 4}),
+            "next_tasks": forms.Textarea(attrs={"rows": 4}),
+            "proposals": forms.Textarea(attrs={"rows": 4}),
+            "recipients": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        # Some Vietnamese keyboards send decomposed letters: store composed (NFC) text only.
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = unicodedata.normalize("NFC", value)
+        return cleaned
+
+    def clean_document_number(self):
+        number = self.cleaned_data["document_number"].strip()
+        if "/" in number:
+            raise forms.ValidationError(
+                _('Enter only the number: "/BC-UBND" is added by the portal.')
+            )
+        return number
+
+
+class ReportRequestForm(forms.Form):
+    format = forms.ChoiceField(choices=ReportFormat.choices)

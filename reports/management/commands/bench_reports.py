@@ -1,0 +1,87 @@
+"""Benchmark the province's consolidated report on a synthetic province of N communes.
+
+Everything is created inside a transaction that is rolled back: the real data is never touched.
+With DATABASE_URL=sqlite:///:memory: the schema is created first, in memory.
+"""
+
+from time import perf_counter
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+from reports.excel import province_sheets, workbook_write
+from reports.models import ReportFormat
+from reports.pdf import pdf_render
+from reports.rendering import province_report_document, province_report_file, province_report_html
+from reports.synthetic import synthetic_province_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Render the consolidated report of a synthetic province (PDF and Excel) and compare the "
+        "total time with WeasyPrint and openpyxl alone on the same HTML and cells."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--communes", type=int, default=166)
+        parser.add_argument("--indicators", type=int, default=33)
+        parser.add_argument("--tasks", type=int, default=12)
+        parser.add_argument("--repeat", type=int, default=1, help="best of N runs of each step")
+
+    def handle(self, *args, **options):
+        if "reports_report" not in connection.introspection.table_names():
+            call_command("migrate", verbosity=0)
+        with transaction.atomic():
+            started = perf_counter()
+            synthetic = synthetic_province_create(
+                communes=options["communes"],
+                indicators=options["indicators"],
+                tasks=options["tasks"],
+                code="bench-57",
+            )
+            self.stdout.write(
+                f"Synthetic province: {options['communes']} communes × {options['indicators']}"
+                f" indicators, {options['tasks']} tasks each, built in {perf_counter() - started:.1f} s"
+            )
+            self._measure(synthetic, options["repeat"])
+            transaction.set_rollback(True)
+
+    def _best(self, repeat, work):
+        times, result = [], None
+        for _ in range(repeat):
+            started = perf_counter()
+            result = work()
+            times.append(perf_counter() - started)
+        return min(times), result
+
+    def _measure(self, synthetic, repeat):
+        province, code = synthetic.province, synthetic.period_code
+        doc = province_report_document(province, code, today=None or _today())
+        html = province_report_html(doc)
+        sheets = province_sheets(doc)
+        cells = sum(len(row) for sheet in sheets for row in sheet.rows)
+        self.stdout.write(f"HTML: {len(html):,} characters, {html.count('<td'):,} table cells")
+        self.stdout.write(f"Excel: {len(sheets)} sheets, {cells:,} cells")
+        for fmt, alone_name, alone in (
+            (ReportFormat.PDF, "WeasyPrint alone on the same HTML", lambda: pdf_render(html)),
+            (ReportFormat.XLSX, "openpyxl alone on the same cells", lambda: workbook_write(sheets)),
+        ):
+            total, content = self._best(
+                repeat, lambda fmt=fmt: province_report_file(province, code, fmt)
+            )
+            base, _ = self._best(repeat, alone)
+            overhead = (total - base) / base * 100
+            limit = 50 if fmt == ReportFormat.PDF else 30
+            verdict = "OK" if overhead <= limit else "OVER"
+            self.stdout.write(
+                f"{fmt.upper():4} total {total:7.2f} s | {alone_name}: {base:7.2f} s | "
+                f"portal's own work {total - base:6.2f} s = {overhead:5.1f} percent "
+                f"(limit {limit}) {verdict} | {len(content):,} bytes"
+            )
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()

@@ -1,0 +1,171 @@
+"""Writes for reports: the commune report's texts, and report files requested and rendered.
+
+A request creates a `Report` row and queues `reports.render` after commit; the task calls
+`report_render`, which writes progress on the row as it goes, stores the file and records the
+fingerprint of the data it read (taken before reading: a change made meanwhile marks it stale).
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from communes.audit import audit_record
+from communes.models import AuditAction, Commune, Province
+from reporting.models import ReportingPeriod
+from reports.models import CommuneReportText, Report, ReportKind, ReportStatus
+from reports.rendering import commune_report_file, province_report_file
+from reports.selectors import commune_report_text, report_fingerprint
+
+logger = logging.getLogger(__name__)
+
+TEXT_FIELDS = (
+    "document_number",
+    "issued_on",
+    "summary",
+    "addressee",
+    "results",
+    "difficulties",
+    "causes",
+    "next_tasks",
+    "proposals",
+    "recipients",
+    "signing_authority",
+    "signer_title",
+    "signer_name",
+)
+
+
+def _nfc(value):
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+def commune_report_text_save(*, actor, period: ReportingPeriod, data: dict) -> CommuneReportText:
+    """Save the report's texts (NFC), one audit row per changed field."""
+    with transaction.atomic():
+        text = commune_report_text(period, today=timezone.localdate())
+        creating = text.pk is None
+        changes = []
+        for field in TEXT_FIELDS:
+            if field not in data:
+                continue
+            new = _nfc(data[field])
+            old = getattr(text, field)
+            if old != new:
+                changes.append((field, old, new))
+                setattr(text, field, new)
+        text.updated_by = actor
+        text.full_clean()
+        text.save()
+        if creating:
+            audit_record(actor=actor, commune=period.commune, obj=text, action=AuditAction.CREATE)
+        for field, old, new in changes:
+            audit_record(
+                actor=actor, commune=period.commune, obj=text, field=field, old=old, new=new
+            )
+    return text
+
+
+def commune_report_text_reset(*, actor, period: ReportingPeriod) -> None:
+    """Forget the edited texts: the next rendering prefills them again from the units."""
+    with transaction.atomic():
+        text = CommuneReportText.objects.filter(period=period).first()
+        if text is not None:
+            audit_record(actor=actor, commune=period.commune, obj=text, action=AuditAction.DELETE)
+            text.delete()
+
+
+def report_request(
+    *,
+    actor,
+    fmt: str,
+    period: ReportingPeriod | None = None,
+    province: Province | None = None,
+    period_code: str = "",
+) -> Report:
+    """Queue a report file: a commune's (give `period`) or a province's (`province`, `period_code`)."""
+    if period is not None:
+        commune: Commune = period.commune
+        report = Report(
+            kind=ReportKind.COMMUNE,
+            province_id=commune.province_id,
+            commune=commune,
+            period=period,
+            period_code=period.code,
+            format=fmt,
+            requested_by=actor,
+        )
+    else:
+        report = Report(
+            kind=ReportKind.PROVINCE,
+            province=province,
+            period_code=period_code,
+            format=fmt,
+            requested_by=actor,
+        )
+    report.full_clean()
+    with transaction.atomic():
+        report.save()
+        transaction.on_commit(lambda: _queue(report.pk))
+    return report
+
+
+def _queue(report_id: int) -> None:
+    from reports.tasks import render
+
+    render.delay(report_id)
+
+
+def _progress(report_id: int, percent: int) -> None:
+    Report.objects.filter(pk=report_id).update(progress=min(max(percent, 0), 99))
+
+
+def report_render(*, report_id: int) -> Report | None:
+    """Render a queued report file and store it; a failure is recorded on the row."""
+    report = (
+        Report.objects.select_related("province", "commune", "period__commune__province")
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None or report.status == ReportStatus.DONE:
+        return report  # deleted meanwhile, or a duplicate delivery of the task
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING, started_at=timezone.now(), progress=1, error=""
+    )
+    try:
+        fingerprint = report_fingerprint(report)
+        on_progress = lambda percent: _progress(report.pk, percent)  # noqa: E731
+        if report.kind == ReportKind.COMMUNE:
+            content = commune_report_file(report.period, report.format, on_progress=on_progress)
+        else:
+            content = province_report_file(
+                report.province, report.period_code, report.format, on_progress=on_progress
+            )
+        report.file.save(report.filename, ContentFile(content), save=False)
+    except Exception as error:
+        logger.exception("Report %s failed", report.pk)
+        Report.objects.filter(pk=report.pk).update(
+            status=ReportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        report.refresh_from_db()
+        return report
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.DONE,
+        progress=100,
+        file=report.file.name,
+        data_fingerprint=fingerprint,
+        finished_at=timezone.now(),
+    )
+    report.refresh_from_db()
+    return report
+
+
+def report_fail(*, report_id: int, error: str) -> None:
+    """Record a failure the task itself caught (its time limit)."""
+    Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
+        status=ReportStatus.FAILED, error=error, finished_at=timezone.now()
+    )

@@ -1,0 +1,268 @@
+"""Report pages: the commune report of a period (texts, files), the province's consolidated
+report, a file's progress and its download. Every lookup goes through the access rules: a
+commune or province the caller may not read, and its files, answer 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communes.access import access_commune_by_code, access_province_by_code, scope_for
+from reporting.models import ReportingPeriod
+from reporting.periods import period_parse
+from reports.forms import CommuneReportTextForm, ReportRequestForm
+from reports.models import Report, ReportKind, ReportStatus
+from reports.selectors import (
+    commune_report_text,
+    commune_reports,
+    province_period_codes,
+    province_reports,
+    report_is_stale,
+)
+from reports.services import commune_report_text_reset, commune_report_text_save, report_request
+
+
+def _files(reports) -> list[dict]:
+    return [{"report": report, "stale": report_is_stale(report)} for report in reports[:20]]
+
+
+def _commune_period(request, commune_code: str, period_code: str, *, manage=False):
+    commune = access_commune_by_code(request.user, commune_code, manage=manage)
+    period = get_object_or_404(ReportingPeriod, commune=commune, code=period_code)
+    return commune, period
+
+
+@login_required
+def commune_report_list(request, commune_code):
+    commune = access_commune_by_code(request.user, commune_code)
+    periods = ReportingPeriod.objects.filter(commune=commune).order_by("-window_end", "kind")
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "reports/commune_report_list.html",
+        {"commune": commune, "periods": periods, "can_manage": scope.can_manage_commune(commune)},
+    )
+
+
+@login_required
+def commune_report(request, commune_code, period_code):
+    commune, period = _commune_period(request, commune_code, period_code)
+    can_manage = scope_for(request.user).can_manage_commune(commune)
+    text = commune_report_text(period, today=_today())
+    form = CommuneReportTextForm(instance=text) if can_manage else None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action in ("save", "reset") and not can_manage:
+            raise PermissionDenied
+        if action == "save":
+            form = CommuneReportTextForm(request.POST, instance=text)
+            if form.is_valid():
+                commune_report_text_save(actor=request.user, period=period, data=form.cleaned_data)
+                messages.success(request, _("The report's texts were saved."))
+                return HttpResponseRedirect(request.path)
+        elif action == "reset":
+            commune_report_text_reset(actor=request.user, period=period)
+            messages.success(
+                request, _("The texts were compiled again from the units' approved reports.")
+            )
+            return HttpResponseRedirect(request.path)
+        elif action == "generate":
+            request_form = ReportRequestForm(request.POST)
+            if not request_form.is_valid():
+                raise Http404
+            report = report_request(
+                actor=request.user, fmt=request_form.cleaned_data["format"], period=period
+            )
+            return HttpResponseRedirect(
+                reverse("reports:commune_file", args=[commune.code, report.pk])
+            )
+        else:
+            raise Http404
+    return render(
+        request,
+        "reports/commune_report_page.html",
+        {
+            "commune": commune,
+            "period": period,
+            "text": text,
+            "form": form,
+            "can_manage": can_manage,
+            "files": _files(commune_reports(commune, period.code)),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _commune_file(request, commune_code, pk) -> Report:
+    commune = access_commune_by_code(request.user, commune_code)
+    return get_object_or_404(
+        Report.objects.select_related("commune", "province", "period"),
+        kind=ReportKind.COMMUNE,
+        commune=commune,
+        pk=pk,
+    )
+
+
+def _province_file(request, province_code, pk) -> Report:
+    province = access_province_by_code(request.user, province_code)
+    return get_object_or_404(
+        Report.objects.select_related("province"),
+        kind=ReportKind.PROVINCE,
+        province=province,
+        pk=pk,
+    )
+
+
+def _status(report: Report, download_url: str) -> dict:
+    return {
+        "status": report.status,
+        "status_label": report.get_status_display(),
+        "progress": report.progress,
+        "finished": report.is_finished,
+        "error": report.error if report.status == ReportStatus.FAILED else "",
+        "download_url": download_url if report.status == ReportStatus.DONE else "",
+    }
+
+
+def _file_page(request, report: Report, *, back_url: str, download_url: str, status_url: str):
+    return render(
+        request,
+        "reports/file.html",
+        {
+            "report": report,
+            "commune": report.commune,
+            "province": report.province,
+            "back_url": back_url,
+            "download_url": download_url,
+            "status_url": status_url,
+            "stale": report_is_stale(report),
+        },
+    )
+
+
+def _download(report: Report):
+    if report.status != ReportStatus.DONE or not report.file:
+        raise Http404
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename)
+
+
+@login_required
+def commune_file(request, commune_code, pk):
+    report = _commune_file(request, commune_code, pk)
+    args = [report.commune.code, report.pk]
+    return _file_page(
+        request,
+        report,
+        back_url=reverse("reports:commune_report", args=[report.commune.code, report.period_code]),
+        download_url=reverse("reports:commune_download", args=args),
+        status_url=reverse("reports:commune_status", args=args),
+    )
+
+
+@login_required
+def commune_status(request, commune_code, pk):
+    report = _commune_file(request, commune_code, pk)
+    return JsonResponse(
+        _status(report, reverse("reports:commune_download", args=[report.commune.code, pk]))
+    )
+
+
+@login_required
+def commune_download(request, commune_code, pk):
+    return _download(_commune_file(request, commune_code, pk))
+
+
+@login_required
+def province_report(request, province_code):
+    province = access_province_by_code(request.user, province_code)
+    codes = province_period_codes(province)
+    period_code = request.POST.get("period") or request.GET.get("period") or ""
+    if period_code:
+        try:
+            period_code = period_parse(period_code).code
+        except ValueError as error:
+            raise Http404 from error
+    if request.method == "POST":
+        request_form = ReportRequestForm(request.POST)
+        if not period_code or not request_form.is_valid():
+            raise Http404
+        report = report_request(
+            actor=request.user,
+            fmt=request_form.cleaned_data["format"],
+            province=province,
+            period_code=period_code,
+        )
+        return HttpResponseRedirect(
+            reverse("reports:province_file", args=[province.code, report.pk])
+        )
+    return render(
+        request,
+        "reports/province_report_page.html",
+        {
+            "province": province,
+            "codes": codes,
+            "period_code": period_code,
+            "period_label": period_parse(period_code).label_vi() if period_code else "",
+            "files": _files(province_reports(province, period_code)) if period_code else [],
+        },
+    )
+
+
+@login_required
+def province_file(request, province_code, pk):
+    report = _province_file(request, province_code, pk)
+    args = [report.province.code, report.pk]
+    return _file_page(
+        request,
+        report,
+        back_url=reverse("reports:province_report", args=[report.province.code])
+        + f"?period={report.period_code}",
+        download_url=reverse("reports:province_download", args=args),
+        status_url=reverse("reports:province_status", args=args),
+    )
+
+
+@login_required
+def province_status(request, province_code, pk):
+    report = _province_file(request, province_code, pk)
+    return JsonResponse(
+        _status(report, reverse("reports:province_download", args=[report.province.code, pk]))
+    )
+
+
+@login_required
+def province_download(request, province_code, pk):
+    return _download(_province_file(request, province_code, pk))
+
+
+@login_required
+@require_POST
+def commune_file_regenerate(request, commune_code, pk):
+    report = _commune_file(request, commune_code, pk)
+    again = report_request(actor=request.user, fmt=report.format, period=report.period)
+    return HttpResponseRedirect(reverse("reports:commune_file", args=[commune_code, again.pk]))
+
+
+@login_required
+@require_POST
+def province_file_regenerate(request, province_code, pk):
+    report = _province_file(request, province_code, pk)
+    again = report_request(
+        actor=request.user,
+        fmt=report.format,
+        province=report.province,
+        period_code=report.period_code,
+    )
+    return HttpResponseRedirect(reverse("reports:province_file", args=[province_code, again.pk]))
