@@ -235,15 +235,15 @@ def indicator_standing(
         reason = _("The target (“%(target)s”) has no pass mark.") % {"target": own.text}
         return Standing(Track.NOT_ASSESSABLE, None, own, not_assessed, reason)
 
-    path = path_value(target_path(targets, direction), point)
+    points = target_path(targets, direction)
+    path = path_value(points, point)
     if path is None:
-        return Standing(
-            Track.NOT_ASSESSABLE,
-            None,
-            reference,
-            not_assessed,
-            _("No numeric target to compare with in %(year)s.") % {"year": point.year},
-        )
+        first = next((p.year for p in points if p.year > point.year), None)
+        if first is not None:
+            reason = _("The first numeric target is set for %(year)s.") % {"year": first}
+        else:
+            reason = _("No numeric target to compare with in %(year)s.") % {"year": point.year}
+        return Standing(Track.NOT_ASSESSABLE, None, reference, not_assessed, reason)
     if reference is not None and reference.comparator not in NUMERIC:
         reference = None
     expected = path.aim
