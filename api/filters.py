@@ -7,6 +7,7 @@ matches nothing (a choice filter would answer «not a valid choice» and tell th
 from __future__ import annotations
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 from rest_framework.filters import OrderingFilter
 
@@ -24,7 +25,21 @@ from reporting.models import (
 from reporting.periods import PeriodKind
 from tasks.models import Task, TaskSection, TaskStatus
 
-YEAR = {"min_value": 2000, "max_value": 2100}
+
+class IdFilter(filters.NumberFilter):
+    """An object's id: a whole number in the database's range (a larger one would be a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(IdFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{"min_value": 2000, "max_value": 2100, **kwargs})
 
 
 class CommuneFilter(filters.FilterSet):
@@ -47,9 +62,7 @@ class UnitFilter(filters.FilterSet):
 
 class PlanFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=PlanStatus.choices)
-    year = filters.NumberFilter(
-        method="filter_year", help_text="Plans whose period covers this year.", **YEAR
-    )
+    year = YearFilter(method="filter_year", help_text="Plans whose period covers this year.")
 
     class Meta:
         model = Plan
@@ -60,7 +73,7 @@ class PlanFilter(filters.FilterSet):
 
 
 class IndicatorGroupFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan_id")
+    plan = IdFilter(field_name="plan_id")
 
     class Meta:
         model = IndicatorGroup
@@ -68,13 +81,13 @@ class IndicatorGroupFilter(filters.FilterSet):
 
 
 class AssignedUnitFilterMixin(filters.FilterSet):
-    lead_unit = filters.NumberFilter(field_name="lead_units", distinct=True)
-    support_unit = filters.NumberFilter(field_name="support_units", distinct=True)
+    lead_unit = IdFilter(field_name="lead_units", distinct=True)
+    support_unit = IdFilter(field_name="support_units", distinct=True)
 
 
 class IndicatorFilter(AssignedUnitFilterMixin):
-    plan = filters.NumberFilter(field_name="plan_id")
-    group = filters.NumberFilter(field_name="group_id")
+    plan = IdFilter(field_name="plan_id")
+    group = IdFilter(field_name="group_id")
     code = filters.CharFilter()
     measure_kind = filters.ChoiceFilter(choices=MeasureKind.choices)
     is_heading = filters.BooleanFilter()
@@ -93,9 +106,9 @@ class IndicatorFilter(AssignedUnitFilterMixin):
 
 
 class TargetFilter(filters.FilterSet):
-    indicator = filters.NumberFilter(field_name="indicator_id")
-    plan = filters.NumberFilter(field_name="indicator__plan_id")
-    year = filters.NumberFilter(**YEAR)
+    indicator = IdFilter(field_name="indicator_id")
+    plan = IdFilter(field_name="indicator__plan_id")
+    year = YearFilter()
 
     class Meta:
         model = Target
@@ -103,7 +116,7 @@ class TargetFilter(filters.FilterSet):
 
 
 class TaskSectionFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan_id")
+    plan = IdFilter(field_name="plan_id")
 
     class Meta:
         model = TaskSection
@@ -111,8 +124,8 @@ class TaskSectionFilter(filters.FilterSet):
 
 
 class TaskFilter(AssignedUnitFilterMixin):
-    plan = filters.NumberFilter(field_name="plan_id")
-    section = filters.NumberFilter(field_name="section_id")
+    plan = IdFilter(field_name="plan_id")
+    section = IdFilter(field_name="section_id")
     status = filters.ChoiceFilter(choices=TaskStatus.choices)
     due_after = filters.DateFilter(field_name="due_date", lookup_expr="gte")
     due_before = filters.DateFilter(field_name="due_date", lookup_expr="lte")
@@ -134,7 +147,7 @@ class TaskFilter(AssignedUnitFilterMixin):
 
 class PeriodFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=PeriodKind.choices)
-    year = filters.NumberFilter(field_name="window_end__year", **YEAR)
+    year = YearFilter(field_name="window_end__year")
     is_closed = filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -144,7 +157,7 @@ class PeriodFilter(filters.FilterSet):
 
 class SubmissionFilter(filters.FilterSet):
     period = filters.CharFilter(field_name="period__code", help_text="A period code, e.g. 2025Q2.")
-    unit = filters.NumberFilter(field_name="unit_id")
+    unit = IdFilter(field_name="unit_id")
     status = filters.ChoiceFilter(choices=SubmissionStatus.choices)
     is_late = filters.BooleanFilter()
 
@@ -155,8 +168,8 @@ class SubmissionFilter(filters.FilterSet):
 
 class IndicatorValueFilter(filters.FilterSet):
     period = filters.CharFilter(field_name="submission__period__code")
-    unit = filters.NumberFilter(field_name="submission__unit_id")
-    indicator = filters.NumberFilter(field_name="indicator_id")
+    unit = IdFilter(field_name="submission__unit_id")
+    indicator = IdFilter(field_name="indicator_id")
     submission_status = filters.ChoiceFilter(
         field_name="submission__status", choices=SubmissionStatus.choices
     )
@@ -168,8 +181,8 @@ class IndicatorValueFilter(filters.FilterSet):
 
 class TaskProgressFilter(filters.FilterSet):
     period = filters.CharFilter(field_name="submission__period__code")
-    unit = filters.NumberFilter(field_name="submission__unit_id")
-    task = filters.NumberFilter(field_name="task_id")
+    unit = IdFilter(field_name="submission__unit_id")
+    task = IdFilter(field_name="task_id")
     status = filters.ChoiceFilter(choices=TaskStatus.choices)
 
     class Meta:

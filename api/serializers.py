@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -269,7 +268,7 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
             "outlier_confirmed",
         ]
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(serializers.DecimalField(max_digits=30, decimal_places=4, allow_null=True))
     def get_figure(self, value: IndicatorValue) -> str | None:
         figure = indicator_figure(value)
         return None if figure is None else str(figure.quantize(Decimal("0.0001")))
@@ -343,6 +342,7 @@ class SubmissionDetailSerializer(SubmissionSerializer):
 # ---- writes to a unit's report
 
 FIGURE = {"max_digits": 20, "decimal_places": 4, "min_value": Decimal(0)}
+ID = {"min_value": 1, "max_value": 2**63 - 1}  # the database's range: a larger id would be a 500
 
 
 class ValueInputSerializer(serializers.Serializer):
@@ -350,7 +350,7 @@ class ValueInputSerializer(serializers.Serializer):
     `is_done` for a milestone, `text` for a report, else `value`. A field left out keeps its value;
     null clears it."""
 
-    indicator = serializers.IntegerField()
+    indicator = serializers.IntegerField(**ID)
     value = serializers.DecimalField(required=False, allow_null=True, **FIGURE)
     numerator = serializers.DecimalField(required=False, allow_null=True, **FIGURE)
     denominator = serializers.DecimalField(required=False, allow_null=True, **FIGURE)
@@ -360,7 +360,7 @@ class ValueInputSerializer(serializers.Serializer):
 
 
 class ProgressInputSerializer(serializers.Serializer):
-    task = serializers.IntegerField()
+    task = serializers.IntegerField(**ID)
     status = serializers.ChoiceField(
         choices=[("", "—"), *TaskStatus.choices], required=False, allow_blank=True
     )
@@ -374,6 +374,7 @@ class VersionInputMixin(serializers.Serializer):
     version = serializers.IntegerField(
         required=False,
         min_value=1,
+        max_value=2**31 - 1,
         help_text=_(
             "The version you read (or send If-Match with the ETag): a save on an older version "
             "is refused with 409."
@@ -393,7 +394,7 @@ class SubmissionCreateSerializer(serializers.Serializer):
     period = serializers.CharField(
         max_length=20, help_text="A period code: 202506, 2025Q2, 2025S1, 2025 or an ad-hoc code."
     )
-    unit = serializers.IntegerField()
+    unit = serializers.IntegerField(**ID)
 
 
 class SubmissionSubmitSerializer(VersionInputMixin):
@@ -453,7 +454,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class NotificationReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(**ID),
         required=False,
         max_length=1000,
         help_text="The notifications to mark read; leave out to mark all of yours read.",
