@@ -12,17 +12,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import QuerySet
+from django.db.models.base import ModelState
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import Commune
+from communes.models import Commune, Unit
 from indicators.assessment import Verdict, target_assess
-from indicators.models import Indicator, Target
-from plans.models import PlanStatus
+from indicators.models import Indicator, IndicatorGroup, ProvinceIndicator, Target
+from plans.models import Plan, PlanStatus
 from reporting.models import ReportingPeriod, SubmissionStatus, TaskProgress
 from reporting.selectors import Figure, figures_for_periods
 from tasks.deadlines import DeadlineKind, deadline_occurrences, deadline_parse
-from tasks.models import Task, TaskStatus
+from tasks.models import Task, TaskSection, TaskStatus
 
 # Deadlines that come back every year: only that year's progress counts towards them.
 RECURRING = {DeadlineKind.YEARLY, DeadlineKind.SPAN, DeadlineKind.OPEN_START}
@@ -92,21 +93,103 @@ def _in_force(year: int) -> dict:
     }
 
 
-def indicators_in_force(commune_ids, year: int):
+def indicators_in_force(commune_ids, year: int) -> list[Indicator]:
     """The indicators (not heading rows) of the communes' plans in force in `year`, in plan order,
-    with what reports print about them fetched."""
-    return (
-        Indicator.objects.filter(commune_id__in=commune_ids, is_heading=False, **_in_force(year))
-        .select_related("group", "plan", "province_indicator")
-        .prefetch_related(
-            "lead_units", Prefetch("targets", queryset=Target.objects.order_by("year"))
-        )
-        .order_by("commune_id", "plan__period_start", "plan_id", "order")
+    with what reports print about them fetched: group, plan, province indicator, lead units and
+    targets (by year). Related rows are read once and attached, not joined per indicator: the
+    province consolidation reads thousands of indicators."""
+    chosen = Indicator.objects.filter(
+        commune_id__in=commune_ids, is_heading=False, **_in_force(year)
     )
+    indicators = _rows_as_instances(
+        chosen.order_by("commune_id", "plan__period_start", "plan_id", "order")
+    )
+    _related_attach(indicators, "group", IndicatorGroup)
+    _related_attach(indicators, "plan", Plan)
+    _related_attach(indicators, "province_indicator", ProvinceIndicator)
+    _lead_units_attach(indicators, chosen, commune_ids)
+    targets: dict[int, list[Target]] = defaultdict(list)
+    for target in _rows_as_instances(
+        Target.objects.filter(indicator__in=chosen.values("pk")).order_by("year")
+    ):
+        targets[target.indicator_id].append(target)
+    for indicator in indicators:
+        _prefetched_set(indicator, "targets", Target, targets.get(indicator.pk, []))
+    return indicators
+
+
+_EMPTY_QUERIES: dict = {}
+
+
+def _rows_as_instances(queryset: QuerySet) -> list:
+    """The queryset's rows as model instances, built from values_list without Model.__init__
+    (a fifth of its cost): the consolidation of 160 communes builds tens of thousands of them.
+    Only for plain querysets of concrete fields (no select_related, no deferred fields)."""
+    model = queryset.model
+    names = [field.attname for field in model._meta.concrete_fields]
+    instances, database = [], queryset.db
+    for row in queryset.values_list(*names):
+        instance = model.__new__(model)
+        instance.__dict__.update(zip(names, row, strict=True))
+        instance._state = ModelState()
+        instance._state.adding = False
+        instance._state.db = database
+        instances.append(instance)
+    return instances
+
+
+def _prefetched(instance, name: str) -> list:
+    """`instance.<name>.all()` as a list, read from the prefetch cache when it is there (a
+    related manager costs more to build than the list it returns)."""
+    cache = getattr(instance, "_prefetched_objects_cache", {})
+    if name in cache:
+        return cache[name]._result_cache
+    return list(getattr(instance, name).all())
+
+
+def _prefetched_set(instance, name: str, model, items: list) -> None:
+    """Make `instance.<name>.all()` answer `items` without a query, as prefetch_related would.
+
+    The querysets share one never-run Query: building a Query per instance cost more than the
+    rest of the province consolidation."""
+    query = _EMPTY_QUERIES.get(model)
+    if query is None:
+        # An empty query: a filter chained on these querysets finds nothing rather than every row.
+        query = _EMPTY_QUERIES[model] = model._base_manager.none().query
+    queryset = QuerySet(model=model, query=query)
+    queryset._result_cache = items
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset
+
+
+def _related_attach(instances: list, field: str, model) -> None:
+    """Set each instance's foreign key `field` from one query over the distinct ids."""
+    ids = {getattr(instance, f"{field}_id") for instance in instances} - {None}
+    # Queried even without ids: the number of queries stays fixed.
+    objects = {obj.pk: obj for obj in model._base_manager.filter(pk__in=ids)}
+    for instance in instances:
+        related_id = getattr(instance, f"{field}_id")
+        instance._state.fields_cache[field] = objects.get(related_id) if related_id else None
+
+
+def _lead_units_attach(instances: list, chosen: QuerySet, commune_ids) -> None:
+    """Each instance's lead units (`chosen` selects the instances, read as a subquery)."""
+    model = chosen.model
+    units = Unit.objects.filter(commune_id__in=commune_ids).in_bulk()
+    through = model.lead_units.through
+    owner = f"{model._meta.model_name}_id"
+    leads: dict[int, list] = defaultdict(list)
+    rows = through.objects.filter(**{f"{owner}__in": chosen.values("pk")})
+    for owner_id, unit_id in rows.values_list(owner, "unit_id").order_by("pk"):
+        leads[owner_id].append(units[unit_id])
+    for instance in instances:
+        _prefetched_set(instance, "lead_units", Unit, leads.get(instance.pk, []))
 
 
 def indicator_result(indicator: Indicator, figure: Figure | None, year: int) -> IndicatorResult:
-    targets = list(indicator.targets.all())
+    targets = _prefetched(indicator, "targets")
     target = next((t for t in targets if t.year == year), None)
     milestone = None if target else next((t for t in targets if t.year > year), None)
     verdict = target_assess(
@@ -146,17 +229,24 @@ def task_results(
 ) -> dict[int, list[TaskResult]]:
     """Per commune id, its tasks (leaves) in force in `year`, each with its state at the end of
     the commune's period: the latest approved progress reported up to the period's cut-off."""
-    tasks = list(
-        Task.objects.filter(commune_id__in=list(periods), children__isnull=True, **_in_force(year))
-        .select_related("section", "plan")
-        .prefetch_related("lead_units")
-        .order_by("commune_id", "plan__period_start", "plan_id", "section__order", "order")
+    chosen = Task.objects.filter(
+        commune_id__in=list(periods), children__isnull=True, **_in_force(year)
     )
+    tasks = _rows_as_instances(
+        chosen.order_by("commune_id", "plan__period_start", "plan_id", "section__order", "order")
+    )
+    _related_attach(tasks, "section", TaskSection)
+    _related_attach(tasks, "plan", Plan)
+    _lead_units_attach(tasks, chosen, list(periods))
     latest = _latest_progress(tasks, periods)
     results: dict[int, list[TaskResult]] = defaultdict(list)
+    due_dates: dict[tuple, date | None] = {}  # communes share the same printed deadlines
     for task in tasks:
         period = periods[task.commune_id]
-        due = task_due_date(task, year)
+        key = (task.deadline_kind, task.due_date, task.deadline_text)
+        if key not in due_dates:
+            due_dates[key] = task_due_date(task, year)
+        due = due_dates[key]
         progress = latest.get(task.pk)
         if progress and task.deadline_kind in RECURRING and progress.submission.period.year != year:
             progress = None  # last year's "done" does not do this year's round
@@ -185,10 +275,12 @@ def _latest_progress(tasks: list[Task], periods) -> dict[int, TaskProgress]:
             submission__period__window_end__lte=max(cutoffs.values()),
         )
         .exclude(status="")
-        .select_related("submission__period")
+        .select_related("submission")
         .order_by("submission__period__window_end", "submission__reviewed_at", "pk")
     )
-    leads = {task.pk: {unit.pk for unit in task.lead_units.all()} for task in tasks}
+    rows = list(rows)
+    _related_attach([row.submission for row in rows], "period", ReportingPeriod)
+    leads = {task.pk: {unit.pk for unit in _prefetched(task, "lead_units")} for task in tasks}
     latest: dict[int, TaskProgress] = {}
     for row in rows:
         if row.task_id not in leads or row.submission.period.window_end > cutoffs[row.commune_id]:

@@ -201,22 +201,36 @@ class Figure:
     units: int = 0  # units whose approved values make it
 
 
-def _figure_from_values(indicator: Indicator, rows: list[IndicatorValue]) -> Figure | None:
+@dataclass(frozen=True, slots=True)
+class _ValueRow:
+    """The columns of an approved IndicatorValue that a figure needs (no model instances: the
+    province consolidation reads thousands of them)."""
+
+    unit_id: int
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    is_done: bool | None
+    text: str
+
+
+def _figure_from_values(
+    measure_kind: str, lead_ids: set[int], rows: list[_ValueRow]
+) -> Figure | None:
     """The lead unit's value; for ratios, the numerators and denominators of every contributing
     unit summed (never an average of percentages); counts of several lead units summed."""
-    lead_ids = {unit.pk for unit in indicator.lead_units.all()}
-    lead_rows = [row for row in rows if row.submission.unit_id in lead_ids] or rows
+    lead_rows = [row for row in rows if row.unit_id in lead_ids] or rows
     ratio_rows = [row for row in rows if row.numerator is not None and row.denominator]
     if ratio_rows:
         a = sum(row.numerator for row in ratio_rows)
         b = sum(row.denominator for row in ratio_rows)
         return Figure(
-            value=a * ratio_scale(indicator.measure_kind) / b,
+            value=a * ratio_scale(measure_kind) / b,
             numerator=a,
             denominator=b,
             units=len(ratio_rows),
         )
-    if indicator.measure_kind == MeasureKind.COUNT:
+    if measure_kind == MeasureKind.COUNT:
         numbers = [row.value for row in lead_rows if row.value is not None]
         return Figure(value=sum(numbers), units=len(numbers)) if numbers else None
     row = lead_rows[0]
@@ -228,21 +242,36 @@ def figures_for_periods(
 ) -> dict[int, dict[int, Figure]]:
     """Each period's commune figures by indicator, in two queries whatever the number of periods;
     `indicators` (ids) narrows them, e.g. to one indicator's history."""
-    values = (
-        IndicatorValue.objects.filter(
-            submission__period__in=periods, submission__status=SubmissionStatus.APPROVED
-        )
-        .select_related("indicator", "submission")
-        .prefetch_related("indicator__lead_units")
+    values = IndicatorValue.objects.filter(
+        submission__period__in=periods, submission__status=SubmissionStatus.APPROVED
     )
     if indicators is not None:
         values = values.filter(indicator_id__in=indicators)
-    grouped: dict[tuple[int, int], list[IndicatorValue]] = defaultdict(list)
-    for value in values:
-        grouped[(value.submission.period_id, value.indicator_id)].append(value)
+    grouped: dict[tuple[int, int], list[_ValueRow]] = defaultdict(list)
+    kinds: dict[int, str] = {}
+    for period_id, indicator_id, kind, *columns in values.values_list(
+        "submission__period_id",
+        "indicator_id",
+        "indicator__measure_kind",
+        "submission__unit_id",
+        "value",
+        "numerator",
+        "denominator",
+        "is_done",
+        "text",
+    ):
+        kinds[indicator_id] = kind
+        grouped[(period_id, indicator_id)].append(_ValueRow(*columns))
+    leads: dict[int, set[int]] = defaultdict(set)
+    # Always run (a fixed number of queries, even with no value yet).
+    through = Indicator.lead_units.through.objects.filter(
+        indicator__in=values.values("indicator_id")
+    )
+    for indicator_id, unit_id in through.values_list("indicator_id", "unit_id"):
+        leads[indicator_id].add(unit_id)
     figures: dict[int, dict[int, Figure]] = {period.pk: {} for period in periods}
     for (period_id, indicator_id), rows in grouped.items():
-        figure = _figure_from_values(rows[0].indicator, rows)
+        figure = _figure_from_values(kinds[indicator_id], leads[indicator_id], rows)
         if figure is not None:
             figures[period_id][indicator_id] = figure
     return figures

@@ -217,3 +217,20 @@ def test_unit_staff_of_the_commune_may_read_reports(client, seeds):
     )
     client.force_login(staff)
     assert client.get(reverse("reports:commune_reports", args=[commune.code])).status_code == 200
+
+
+def test_user_text_is_escaped_in_the_document(people, dien_quang):
+    from datetime import date
+
+    from reports.rendering import commune_report_document, commune_report_html
+    from reports.services import commune_report_text_save
+
+    _commune, period = dien_quang
+    commune_report_text_save(
+        actor=people["standing_office"],
+        period=period,
+        data={"proposals": '<img src="http://example.invalid/x.png"> & <b>đề nghị</b>'},
+    )
+    html = commune_report_html(commune_report_document(period, today=date(2025, 12, 20)))
+    assert "<img" not in html and "<b>đề nghị" not in html
+    assert "&lt;img src=&quot;http://example.invalid/x.png&quot;&gt; &amp; &lt;b&gt;đề nghị" in html
