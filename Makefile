@@ -11,10 +11,10 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run setup test lint format check migrate seed demo worker beat clean
+.PHONY: run setup test lint format check migrate seed demo remind worker beat clean
 
 run: export DEBUG ?= 1
-run: setup migrate seed demo
+run: setup migrate seed demo remind
 	@echo "Portal: http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
@@ -38,6 +38,13 @@ seed: setup
 demo: setup
 	@$(MANAGE) demo_figures
 	@$(MANAGE) demo_accounts
+
+# Today's deadline reminders, in process (mail on the console unless EMAIL_URL says otherwise);
+# each is sent once, so running it again only lists them. DATE=YYYY-MM-DD for another day,
+# DRY_RUN=1 to list without sending. With Redis, `make beat` and `make worker` do it every day.
+remind: export DEBUG ?= 1
+remind: setup
+	$(MANAGE) send_reminders $(if $(DATE),--date $(DATE)) $(if $(DRY_RUN),--dry-run)
 
 # The README's test command: SQLite by default; DATABASE_URL / REDIS_URL select PostgreSQL / Redis.
 test: setup

@@ -570,14 +570,11 @@ def _task_reminders(
         deadline_text=task["deadline_text"],
         lead_units=lead_names,
     )
+    # One reminder per person and step; whoever is several things gets the first of: lead unit,
+    # standing office, leader, support unit.
     lead_people = [r for pk in lead_ids for r in people.get((Role.UNIT_STAFF, pk), [])]
     for recipient in lead_people:
         add(DueReminder(recipient=recipient, audience=ReminderAudience.UNIT, **common))
-    late_steps = [s for s in policy.steps if s > 0]
-    if late_steps and step == min(late_steps):  # support units are told once, when it is late
-        for pk in support_ids:
-            for recipient in people.get((Role.UNIT_STAFF, pk), []):
-                add(DueReminder(recipient=recipient, audience=ReminderAudience.SUPPORT, **common))
     # Nobody in the portal leads it (UBND xã, an outside organisation): the office chases it.
     office_from = policy.office_from_step if lead_people else min(policy.steps)
     for role, audience, from_step in (
@@ -587,6 +584,11 @@ def _task_reminders(
         if step >= from_step:
             for recipient in people.get((role, commune.pk), []):
                 add(DueReminder(recipient=recipient, audience=audience, **common))
+    late_steps = [s for s in policy.steps if s > 0]
+    if late_steps and step == min(late_steps):  # support units are told once, when it is late
+        for pk in support_ids:
+            for recipient in people.get((Role.UNIT_STAFF, pk), []):
+                add(DueReminder(recipient=recipient, audience=ReminderAudience.SUPPORT, **common))
 
 
 def reminders_recent(commune: Commune, *, since: date, limit: int = 200) -> QuerySet[Reminder]:
