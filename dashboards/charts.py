@@ -171,13 +171,13 @@ def line_chart(
         labelled = [i for i, v in enumerate(line.values) if v is not None]
         if line.style != "actual":
             labelled = [i for i in labelled if i < len(line.marks) and line.marks[i]]
-        # Label every point when they fit, else every other one and the last.
-        sparse = band < 34
+        # Label every point when they fit, else every k-th one and the last.
+        step = max(1, math.ceil(34 / band)) if line.style == "actual" else 1
         for position, index in enumerate(labelled):
             value = line.values[index]
             x, y = x_at(index), y_at(float(value))
             parts.append(_marker(line.style, x, y, style["colour"]))
-            if sparse and position % 2 and index != labelled[-1]:
+            if position % step and index != labelled[-1]:
                 continue
             dy = -9 if line.style == "actual" else 18
             parts.append(
@@ -209,6 +209,24 @@ class Category:
     colour: str
     pattern: str = ""  # "", "hatch", "cross" or "dots": printable without colour
     ink: str = "#fff"  # text colour on the fill
+
+
+def _wrap(text: str, width: int, lines: int = 2) -> list[str]:
+    """Split `text` into at most `lines` lines of about `width` characters, "…" if cut."""
+    words, result, current = text.split(), [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            result.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current:
+        result.append(current)
+    if len(result) > lines:
+        kept = result[: lines - 1]
+        rest = " ".join(result[lines - 1 :])
+        result = [*kept, rest[: max(1, width - 1)].rstrip() + "…"]
+    return result or [""]
 
 
 def _pattern_defs(chart_id: str, categories: Sequence[Category]) -> str:
@@ -263,8 +281,11 @@ def stacked_bars(
         legend_items.append((category, x, 16 + (legend_rows - 1) * 20))
         x += item_w
     top = legend_h + (legend_rows - 1) * 20
-    height = top + row_h * max(len(rows), 1) + 8
     plot_w = width - left - right
+    # Long names (group titles run to 120 letters) wrap onto two lines, then end with "…".
+    labels = [_wrap(label, int((width - left) / 8)) for label, _counts in rows]
+    heights = [row_h + 17 * (len(lines) - 1) for lines in labels]
+    height = top + sum(heights) + 8 if rows else top + row_h
     parts = _svg_open(chart_id, title, description, width, height)
     parts.append(_pattern_defs(chart_id, categories))
     parts.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>')
@@ -277,14 +298,20 @@ def stacked_bars(
             f'<text x="{_fmt(item_x + 24)}" y="{item_y}" font-size="13" fill="{INK}">'
             f"{escape(category.label)}</text>"
         )
-    for row_index, (label, counts) in enumerate(rows):
-        y = top + row_index * row_h
+    y = top
+    for (label, counts), lines, row_height in zip(rows, labels, heights, strict=True):
         total = sum(counts)
         parts.append(
             f'<text x="{left}" y="{y + 16}" font-size="13" font-weight="600" fill="{INK}">'
-            f"{escape(label)}</text>"
+            + (f"<title>{escape(label)}</title>" if lines[-1].endswith("…") else "")
+            + "".join(
+                f'<tspan x="{left}" dy="{0 if i == 0 else 17}">{escape(line)}</tspan>'
+                for i, line in enumerate(lines)
+            )
+            + "</text>"
         )
-        bar_y = y + 22
+        bar_y = y + 22 + 17 * (len(lines) - 1)
+        y += row_height
         parts.append(
             f'<rect x="{left}" y="{bar_y}" width="{plot_w}" height="{bar_h}" fill="#f3f5f8" '
             f'stroke="{GRID}"/>'

@@ -636,9 +636,9 @@ class ProvinceDashboard:
             for heat in line.cells:
                 if heat.standing is not None:
                     counts.setdefault(heat.row.indicator.group, Counter())[heat.standing.track] += 1
+        names = dict.fromkeys(name for name, _span in self.column_groups)
         return [
-            (name, [counts.get(name, Counter())[track] for track in TRACK_ORDER])
-            for name, _span in self.column_groups
+            (name, [counts.get(name, Counter())[track] for track in TRACK_ORDER]) for name in names
         ]
 
 
@@ -673,7 +673,8 @@ def province_dashboard(
 ) -> ProvinceDashboard:
     consolidation = province_consolidation(province, period_code)
     point = point_of(consolidation.period_code)
-    groups = [name for name, _rows in consolidation.groups()]
+    # A catalogue may list a group in two places ("Các chỉ tiêu khác"): one name, one choice.
+    groups = list(dict.fromkeys(row.indicator.group for row in consolidation.rows))
     if group not in groups:
         group = None
     columns = [row for row in consolidation.rows if group is None or row.indicator.group == group]

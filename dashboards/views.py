@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -32,6 +34,7 @@ from dashboards.tables import Table, workbook_response
 from indicators.models import Indicator, MeasureKind
 from reporting.models import ReportingPeriod
 from reporting.periods import PeriodKind, period_parse
+from reporting.results import TaskState
 
 
 def _int(raw) -> int | None:
@@ -56,6 +59,16 @@ def _excel(request, tables: list[Table], filename: str):
         if not tables:
             raise Http404
     return workbook_response(tables, filename=filename)
+
+
+def _for_screens(draw, *, chart_id: str, **kwargs) -> SafeString:
+    """The chart twice: drawn for a wide screen (and print) and for a phone, where a wide
+    drawing shrunk to 375 px would make its labels too small to read; CSS shows one."""
+    wide = draw(chart_id=chart_id, **kwargs)
+    narrow = draw(chart_id=f"{chart_id}-phone", width=360, **kwargs)
+    return format_html(
+        '<div class="chart-wide">{}</div><div class="chart-narrow">{}</div>', wide, narrow
+    )
 
 
 def _rules_context() -> dict:
@@ -117,7 +130,8 @@ class CommuneDashboardView(CommuneMixin, TemplateView):
             groups=dashboard.all_groups,
             units=dashboard.units,
         )
-        group_chart = stacked_bars(
+        group_chart = _for_screens(
+            stacked_bars,
             chart_id="chart-groups",
             title=_("Indicators by group and standing"),
             description=_(
@@ -141,6 +155,11 @@ class CommuneDashboardView(CommuneMixin, TemplateView):
                 (t, TRACK_SYMBOLS[t], dashboard.track_counts()[t.value]) for t in TRACK_ORDER
             ],
             task_states=TASK_STATE_ORDER,
+            # What needs doing stays open; what is done folds away.
+            open_task_states=[TaskState.OVERDUE, TaskState.IN_PROGRESS, TaskState.NOT_STARTED],
+            empty_task_states=[
+                str(state.label) for state, results in dashboard.task_columns() if not results
+            ],
             filter_query=_query_without(query, ("format", "table", "track")),
             **_rules_context(),
         )
@@ -192,7 +211,8 @@ class ProvinceDashboardView(LoginRequiredMixin, TemplateView):
             periods=[o for o in options if o.year == option.year],
             groups=dashboard.groups,
         )
-        chart = stacked_bars(
+        chart = _for_screens(
+            stacked_bars,
             chart_id="chart-province-groups",
             title=_("The communes' indicators by group and standing"),
             description=_(
@@ -238,7 +258,8 @@ def indicator_progress_context(request, *, indicator: Indicator, commune: Commun
     )
     chart = None
     if indicator.measure_kind not in (MeasureKind.MILESTONE, MeasureKind.TEXT):
-        chart = line_chart(
+        chart = _for_screens(
+            line_chart,
             chart_id=f"chart-indicator-{indicator.pk}",
             title=_("%(code)s. Result against the target path") % {"code": indicator.code},
             description=_(

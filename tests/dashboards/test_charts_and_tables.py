@@ -81,6 +81,24 @@ def test_stacked_bars_label_counts_and_use_patterns():
     assert "url(#g-off_track)" in fills
 
 
+def test_long_bar_names_wrap_on_two_lines_and_end_with_an_ellipsis():
+    name = "Chỉ tiêu về Khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số " * 3
+    root = parse(
+        stacked_bars(
+            chart_id="w",
+            title="T",
+            description="D",
+            categories=[Category("a", "A", "#000")],
+            rows=[(name, [1])],
+            width=360,
+        )
+    )
+    label = next(t for t in root.iter(f"{SVG}text") if t.find(f"{SVG}tspan") is not None)
+    lines = [span.text for span in label.iter(f"{SVG}tspan")]
+    assert len(lines) == 2 and lines[1].endswith("…")
+    assert label.find(f"{SVG}title").text == name  # the whole name on hover
+
+
 def test_cells_that_would_run_as_formulas_are_neutralised():
     assert cell_neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert cell_neutralise("+1") == "'+1"
