@@ -23,6 +23,7 @@ from reporting.models import (
     TaskProgress,
 )
 from reporting.periods import PeriodKind
+from reports.models import Report, ReportFormat, ReportStatus
 from tasks.models import Task, TaskSection, TaskStatus
 
 
@@ -211,3 +212,13 @@ class StableOrderingFilter(OrderingFilter):
         if not any(field.lstrip("-") in ("id", "pk") for field in ordering):
             ordering.append("pk")
         return ordering
+
+
+class ReportFilter(filters.FilterSet):
+    period = filters.CharFilter(field_name="period_code", help_text="A period code, e.g. 2025Q2.")
+    format = filters.ChoiceFilter(choices=ReportFormat.choices)
+    status = filters.ChoiceFilter(choices=ReportStatus.choices)
+
+    class Meta:
+        model = Report
+        fields = ["period", "format", "status"]

@@ -10,7 +10,8 @@ from rest_framework import serializers
 
 from accounts.models import Notification
 from communes.models import Commune, Province, Unit
-from indicators.models import Indicator, IndicatorGroup, Target
+from indicators.assessment import Assessment
+from indicators.models import Indicator, IndicatorGroup, MeasureKind, Target
 from plans.models import Plan
 from reporting.models import (
     IndicatorValue,
@@ -20,6 +21,7 @@ from reporting.models import (
     TaskProgress,
 )
 from reporting.selectors import indicator_figure
+from reports.models import Report, ReportFormat, ReportStatus
 from tasks.models import Task, TaskSection, TaskStatus
 
 # ---- places
@@ -463,3 +465,139 @@ class NotificationReadSerializer(serializers.Serializer):
 
 class NotificationReadResultSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
+
+
+# ---- reports
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    commune = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    period = serializers.CharField(source="period_code", read_only=True)
+    download_url = serializers.SerializerMethodField(
+        help_text="Where to download the file once `status` is done; null before."
+    )
+    is_stale = serializers.SerializerMethodField(
+        help_text="The data changed since the file was made (given on a single report; null in lists)."
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "kind",
+            "commune",
+            "province",
+            "period",
+            "format",
+            "status",
+            "progress",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "download_url",
+            "is_stale",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_download_url(self, report: Report) -> str | None:
+        if report.status != ReportStatus.DONE:
+            return None
+        request = self.context.get("request")
+        url = self.context["download_url"](report)
+        return request.build_absolute_uri(url) if request else url
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_is_stale(self, report: Report) -> bool | None:
+        return self.context.get("stale")
+
+
+class ReportRequestSerializer(serializers.Serializer):
+    period = serializers.CharField(
+        max_length=20, help_text="A period code: 202506, 2025Q2, 2025S1, 2025."
+    )
+    format = serializers.ChoiceField(choices=ReportFormat.choices)
+
+
+# ---- the province's consolidation
+
+BIG = {"max_digits": 40, "decimal_places": 4, "allow_null": True}
+
+
+class ConsolidationCellSerializer(serializers.Serializer):
+    """One commune's own figure for the catalogue's indicator, against its own target."""
+
+    commune = serializers.CharField(source="commune.code")
+    indicator = serializers.IntegerField(source="indicator.pk")
+    indicator_code = serializers.CharField(source="indicator.code")
+    value = serializers.DecimalField(source="figure.value", **BIG)
+    numerator = serializers.DecimalField(source="figure.numerator", **BIG)
+    denominator = serializers.DecimalField(source="figure.denominator", **BIG)
+    is_done = serializers.BooleanField(source="figure.is_done", allow_null=True)
+    units = serializers.IntegerField(source="figure.units", allow_null=True)
+    target = serializers.CharField(source="target.text", allow_null=True)
+    assessment = serializers.ChoiceField(source="verdict.assessment", choices=Assessment.choices)
+    percent_of_target = serializers.DecimalField(source="verdict.percent_of_target", **BIG)
+
+
+class ConsolidatedIndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField(source="indicator.code")
+    name = serializers.CharField(source="indicator.name")
+    group = serializers.CharField(source="indicator.group")
+    unit_of_measure = serializers.CharField(source="indicator.unit_of_measure")
+    measure_kind = serializers.ChoiceField(
+        source="indicator.measure_kind", choices=MeasureKind.choices
+    )
+    direction = serializers.CharField(source="indicator.direction")
+    value = serializers.DecimalField(
+        help_text="Σa/Σb × 100 (× 10,000 per 10,000 people), the summed count, or the number "
+        "of communes that achieved a milestone.",
+        **BIG,
+    )
+    numerator = serializers.DecimalField(**BIG)
+    denominator = serializers.DecimalField(**BIG)
+    communes_reporting = serializers.IntegerField()
+    communes_assessed = serializers.IntegerField()
+    communes_achieved = serializers.IntegerField()
+    communes_without_ab = serializers.IntegerField(
+        help_text="Communes that gave a percentage without a and b: left out of Σa/Σb."
+    )
+    communes = serializers.SerializerMethodField()
+
+    @extend_schema_field(ConsolidationCellSerializer(many=True))
+    def get_communes(self, row) -> list:
+        cells = sorted(row.cells.values(), key=lambda cell: cell.commune.name)
+        return ConsolidationCellSerializer(cells, many=True).data
+
+
+class CommuneStandingSerializer(serializers.Serializer):
+    commune = serializers.CharField(source="commune.code")
+    name = serializers.CharField(source="commune.name")
+    rank = serializers.IntegerField()
+    period_opened = serializers.SerializerMethodField()
+    units_expected = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    indicators_total = serializers.IntegerField()
+    indicators_assessed = serializers.IntegerField()
+    indicators_achieved = serializers.IntegerField()
+    achieved_share = serializers.DecimalField(max_digits=40, decimal_places=4)
+    tasks_total = serializers.IntegerField()
+    tasks_done_on_time = serializers.IntegerField()
+    tasks_overdue = serializers.IntegerField()
+    on_time_share = serializers.DecimalField(max_digits=40, decimal_places=4)
+
+    def get_period_opened(self, standing) -> bool:
+        return standing.period is not None
+
+
+class ConsolidationSerializer(serializers.Serializer):
+    province = ProvinceBriefSerializer()
+    period = serializers.CharField(source="period_code")
+    kind = serializers.CharField()
+    year = serializers.IntegerField()
+    label = serializers.CharField()
+    communes = CommuneStandingSerializer(source="standings", many=True)
+    indicators = ConsolidatedIndicatorSerializer(source="rows", many=True)

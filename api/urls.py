@@ -1,11 +1,12 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import notifications, places, plans, reporting, tokens
+from api.views import notifications, places, plans, reporting, reports, tokens
 from api.views.base import NotFoundView
 
 app_name = "api"
 
+province = "v1/provinces/<slug:province_code>/"
 commune = "v1/communes/<slug:commune_code>/"
 submission = commune + "submissions/<int:pk>/"
 
@@ -15,6 +16,22 @@ v1 = [
         "v1/provinces/<slug:province_code>/",
         places.ProvinceDetailView.as_view(),
         name="province",
+    ),
+    path(
+        "v1/provinces/<slug:province_code>/figures/",
+        reports.ProvinceFiguresView.as_view(),
+        name="province_figures",
+    ),
+    path(province + "reports/", reports.ProvinceReportListView.as_view(), name="province_reports"),
+    path(
+        province + "reports/<int:pk>/",
+        reports.ProvinceReportDetailView.as_view(),
+        name="province_report",
+    ),
+    path(
+        province + "reports/<int:pk>/download/",
+        reports.ProvinceReportDownloadView.as_view(),
+        name="province_report_download",
     ),
     path("v1/communes/", places.CommuneListView.as_view(), name="communes"),
     path(commune, places.CommuneDetailView.as_view(), name="commune"),
@@ -55,6 +72,17 @@ v1 = [
     ),
     path(
         submission + "reopen/", reporting.SubmissionReopenView.as_view(), name="submission_reopen"
+    ),
+    path(commune + "reports/", reports.CommuneReportListView.as_view(), name="commune_reports"),
+    path(
+        commune + "reports/<int:pk>/",
+        reports.CommuneReportDetailView.as_view(),
+        name="commune_report",
+    ),
+    path(
+        commune + "reports/<int:pk>/download/",
+        reports.CommuneReportDownloadView.as_view(),
+        name="commune_report_download",
     ),
     path(commune + "values/", reporting.IndicatorValueListView.as_view(), name="values"),
     path(
