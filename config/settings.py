@@ -138,6 +138,17 @@ STORAGES = {
         )
     },
 }
+# Report files (reports app) in a storage of their own, never served as media: downloads go
+# through the access rules. REPORTS_STORAGE_BACKEND may name another backend (e.g. S3's).
+STORAGES["reports"] = {
+    "BACKEND": env(
+        "REPORTS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+    ),
+    "OPTIONS": {"location": str(MEDIA_ROOT / "reports")}
+    if "REPORTS_STORAGE_BACKEND" not in env.ENVIRON
+    else {},
+}
+REPORTS_RENDER_TIME_LIMIT = env.int("REPORTS_RENDER_TIME_LIMIT", default=10 * 60)
 
 # Redis serves Celery and the cache when REDIS_URL is set; otherwise both stay in process.
 REDIS_URL = env("REDIS_URL", default="")

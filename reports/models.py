@@ -65,7 +65,7 @@ class Report(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
     error = models.TextField(_("error"), blank=True)
     file = models.FileField(
-        _("file"), storage=reports_storage, upload_to="reports/%Y/%m/", blank=True, max_length=200
+        _("file"), storage=reports_storage, upload_to="%Y/%m/", blank=True, max_length=200
     )
     data_fingerprint = models.CharField(_("data fingerprint"), max_length=64, blank=True)
     requested_by = models.ForeignKey(
