@@ -183,3 +183,29 @@ def test_the_throttle_limits_token_clients_but_not_browser_sessions(people, sett
     browser = APIClient()
     browser.force_login(people["thanh_hoa"])
     assert all(browser.get(COMMUNES).status_code == 200 for _ in range(5))
+
+
+def test_a_browser_session_must_send_the_csrf_token_to_write(people):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(people["kinh_te"])
+    assert client.get(COMMUNES).status_code == 200
+    response = client.post("/api/v1/notifications/read/", {}, format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["error"]["message"]
+
+
+def test_operators_revoke_tokens_in_the_admin_without_seeing_a_secret(client, people):
+    from accounts.models import User
+
+    row, secret = token_for(people["thanh_hoa"])
+    admin_user = User.objects.create_superuser("ops", "ops@example.invalid", "pass-for-tests-1")
+    client.force_login(admin_user)
+    page = client.get(f"/admin/api/apitoken/{row.pk}/change/").content.decode()
+    assert row.prefix in page and secret not in page
+    response = client.post(
+        "/admin/api/apitoken/", {"action": "revoke", "_selected_action": [row.pk]}
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.revoked_at is not None
+    assert bearer(secret).get(COMMUNES).status_code == 401
