@@ -589,6 +589,11 @@ class CommuneLine:
         return Decimal(self.achieved * 100) / self.assessed if self.assessed else None
 
     @property
+    def has_plan(self) -> bool:
+        """A plan in force in the period's year: something to report on."""
+        return bool(self.standing.indicators_total or self.standing.tasks_total)
+
+    @property
     def reporting_percent(self) -> Decimal | None:
         expected = self.standing.units_expected
         return Decimal(self.standing.on_time * 100) / expected if expected else None
@@ -617,17 +622,16 @@ class ProvinceDashboard:
 
     @property
     def communes_with_plan(self) -> int:
-        return sum(
-            1 for line in self.lines if line.standing.indicators_total or line.standing.tasks_total
-        )
+        return sum(1 for line in self.lines if line.has_plan)
 
     @property
     def units_expected(self) -> int:
-        return sum(line.standing.units_expected for line in self.lines)
+        """Over the communes with a plan in force: the others owe no report that year."""
+        return sum(line.standing.units_expected for line in self.lines if line.has_plan)
 
     @property
     def units_on_time(self) -> int:
-        return sum(line.standing.on_time for line in self.lines)
+        return sum(line.standing.on_time for line in self.lines if line.has_plan)
 
     def group_counts(self) -> list[tuple[str, list[int]]]:
         """Per catalogue group, how many commune cells fall in each class (for the chart)."""
