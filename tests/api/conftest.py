@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -13,14 +11,6 @@ from rest_framework.test import APIClient
 
 from api.models import TokenScope
 from api.services import api_token_create
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    """The throttle counts in the cache; ids of rolled-back tokens come back, so start clean."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def token_for(user, scope: str = TokenScope.READ, days: int = 90, name: str = "IOC"):
