@@ -114,11 +114,29 @@ def indicators_in_force(commune_ids, year: int) -> list[Indicator]:
     ):
         targets[target.indicator_id].append(target)
     for indicator in indicators:
-        _prefetched_set(indicator, "targets", Target, targets.get(indicator.pk, []))
+        _prefetched_set(indicator, "targets", targets.get(indicator.pk, []))
     return indicators
 
 
-_EMPTY_QUERIES: dict = {}
+class _Prefetched(list):
+    """What prefetch_related leaves behind, without building a QuerySet per instance (that cost
+    more than the rest of the consolidation): `instance.lead_units.all()` answers this list.
+    Only reads are meant; a filter on it would need a real queryset, so it refuses."""
+
+    def all(self):
+        return self
+
+    def count(self, *args):
+        return len(self) if not args else super().count(*args)
+
+    def exists(self) -> bool:
+        return bool(self)
+
+    def first(self):
+        return self[0] if self else None
+
+    def __getattr__(self, name):
+        raise AttributeError(f"prefetched rows offer all(), count(), exists(), first(): not {name}")
 
 
 def _rows_as_instances(queryset: QuerySet) -> list:
@@ -143,25 +161,15 @@ def _prefetched(instance, name: str) -> list:
     related manager costs more to build than the list it returns)."""
     cache = getattr(instance, "_prefetched_objects_cache", {})
     if name in cache:
-        return cache[name]._result_cache
+        return cache[name]
     return list(getattr(instance, name).all())
 
 
-def _prefetched_set(instance, name: str, model, items: list) -> None:
-    """Make `instance.<name>.all()` answer `items` without a query, as prefetch_related would.
-
-    The querysets share one never-run Query: building a Query per instance cost more than the
-    rest of the province consolidation."""
-    query = _EMPTY_QUERIES.get(model)
-    if query is None:
-        # An empty query: a filter chained on these querysets finds nothing rather than every row.
-        query = _EMPTY_QUERIES[model] = model._base_manager.none().query
-    queryset = QuerySet(model=model, query=query)
-    queryset._result_cache = items
-    queryset._prefetch_done = True
+def _prefetched_set(instance, name: str, items: list) -> None:
+    """Make `instance.<name>.all()` answer `items` without a query, as prefetch_related would."""
     if not hasattr(instance, "_prefetched_objects_cache"):
         instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[name] = queryset
+    instance._prefetched_objects_cache[name] = _Prefetched(items)
 
 
 def _related_attach(instances: list, field: str, model) -> None:
@@ -185,7 +193,7 @@ def _lead_units_attach(instances: list, chosen: QuerySet, commune_ids) -> None:
     for owner_id, unit_id in rows.values_list(owner, "unit_id").order_by("pk"):
         leads[owner_id].append(units[unit_id])
     for instance in instances:
-        _prefetched_set(instance, "lead_units", Unit, leads.get(instance.pk, []))
+        _prefetched_set(instance, "lead_units", leads.get(instance.pk, []))
 
 
 def indicator_result(indicator: Indicator, figure: Figure | None, year: int) -> IndicatorResult:
@@ -248,7 +256,7 @@ def task_results(
             due_dates[key] = task_due_date(task, year)
         due = due_dates[key]
         progress = latest.get(task.pk)
-        if progress and task.deadline_kind in RECURRING and progress.submission.period.year != year:
+        if progress and task.deadline_kind in RECURRING and progress.period.year != year:
             progress = None  # last year's "done" does not do this year's round
         results[task.commune_id].append(
             TaskResult(
@@ -262,7 +270,20 @@ def task_results(
     return results
 
 
-def _latest_progress(tasks: list[Task], periods) -> dict[int, TaskProgress]:
+@dataclass(frozen=True, slots=True)
+class _Progress:
+    """The columns of an approved TaskProgress a task's state needs, with its period."""
+
+    task_id: int
+    commune_id: int
+    unit_id: int
+    status: str
+    percent: int | None
+    result: str
+    period: ReportingPeriod
+
+
+def _latest_progress(tasks: list[Task], periods) -> dict[int, _Progress]:
     """The latest approved progress of each task up to its commune's period, the lead units'
     reports before the support units'."""
     cutoffs = {commune_id: p.window_end for commune_id, p in periods.items() if p is not None}
@@ -275,34 +296,44 @@ def _latest_progress(tasks: list[Task], periods) -> dict[int, TaskProgress]:
             submission__period__window_end__lte=max(cutoffs.values()),
         )
         .exclude(status="")
-        .select_related("submission")
         .order_by("submission__period__window_end", "submission__reviewed_at", "pk")
+        .values_list(
+            "task_id",
+            "commune_id",
+            "submission__unit_id",
+            "status",
+            "percent",
+            "result",
+            "submission__period_id",
+        )
     )
     rows = list(rows)
-    _related_attach([row.submission for row in rows], "period", ReportingPeriod)
+    # Queried even when empty: the number of queries stays fixed.
+    reporting_periods = ReportingPeriod.objects.in_bulk({row[-1] for row in rows} or [0])
     leads = {task.pk: {unit.pk for unit in _prefetched(task, "lead_units")} for task in tasks}
-    latest: dict[int, TaskProgress] = {}
-    for row in rows:
-        if row.task_id not in leads or row.submission.period.window_end > cutoffs[row.commune_id]:
+    latest: dict[int, _Progress] = {}
+    for *columns, period_id in rows:
+        row = _Progress(*columns, period=reporting_periods[period_id])
+        if row.task_id not in leads or row.period.window_end > cutoffs[row.commune_id]:
             continue
         kept = latest.get(row.task_id)
         if (
             kept is None
-            or row.submission.unit_id in leads[row.task_id]
-            or kept.submission.unit_id not in leads[row.task_id]
+            or row.unit_id in leads[row.task_id]
+            or kept.unit_id not in leads[row.task_id]
         ):
             latest[row.task_id] = row
     return latest
 
 
-def _task_state(progress: TaskProgress | None, due: date | None, as_of: date | None) -> TaskState:
+def _task_state(progress: _Progress | None, due: date | None, as_of: date | None) -> TaskState:
     status = progress.status if progress else TaskStatus.NOT_STARTED
     if status == TaskStatus.CANCELLED:
         return TaskState.CANCELLED
     if status == TaskStatus.DONE_LATE:
         return TaskState.DONE_LATE
     if status == TaskStatus.DONE:
-        reported_from = progress.submission.period.window_start
+        reported_from = progress.period.window_start
         return TaskState.DONE_LATE if due and reported_from > due else TaskState.DONE
     if due and as_of and due < as_of:
         return TaskState.OVERDUE

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from itertools import groupby
 
 from communes.models import Commune, Province
@@ -435,9 +436,14 @@ class ProvinceDocument:
     attached_to: str
     standings: list[StandingRow]
     values: list[tuple[str, list[ConsolidatedValue]]]  # by indicator group
-    matrices: list[MatrixTable]
+    consolidation: ProvinceConsolidation
     groups: list[tuple[str, list[ConsolidatedRow]]] = field(default_factory=list)
     communes: list[Commune] = field(default_factory=list)
+
+    @cached_property
+    def matrices(self) -> list[MatrixTable]:
+        """Only the PDF prints them (the Excel writes the figures as numbers): built on demand."""
+        return province_matrices(self.consolidation)
 
 
 def _cell_text(cell, measure_kind: str) -> MatrixCell:
@@ -640,7 +646,7 @@ def province_document(consolidation: ProvinceConsolidation, *, today: date) -> P
         attached_to=f"(Kèm theo Báo cáo số {number} ngày {date_short(today)})",
         standings=province_standings(consolidation),
         values=province_values(consolidation),
-        matrices=province_matrices(consolidation),
+        consolidation=consolidation,
         groups=consolidation.groups(),
         communes=consolidation.communes,
     )
