@@ -24,6 +24,7 @@ class CommuneReportTextForm(forms.ModelForm):
             "signer_title",
             "signer_name",
         ]
+        labels = {"document_number": _("Number of the report")}
         widgets = {
             "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 2}),

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -128,7 +129,7 @@ def _province_file(request, province_code, pk) -> Report:
 def _status(report: Report, download_url: str) -> dict:
     return {
         "status": report.status,
-        "status_label": report.get_status_display(),
+        "status_label": capfirst(report.get_status_display()),
         "progress": report.progress,
         "finished": report.is_finished,
         "error": report.error if report.status == ReportStatus.FAILED else "",
@@ -148,6 +149,9 @@ def _file_page(request, report: Report, *, back_url: str, download_url: str, sta
             "download_url": download_url,
             "status_url": status_url,
             "stale": report_is_stale(report),
+            "base_template": "communes/commune_base.html" if report.commune_id else "base.html",
+            "can_manage": report.commune_id is not None
+            and scope_for(request.user).can_manage_commune(report.commune),
         },
     )
 
