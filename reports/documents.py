@@ -377,6 +377,7 @@ class MatrixCell:
     mark: str
     value: Decimal | None
     achieved: bool | None
+    target: str = ""  # the commune's own target, when the communes' targets differ
 
 
 @dataclass
@@ -494,12 +495,20 @@ def province_matrices(consolidation: ProvinceConsolidation) -> list[MatrixTable]
     for group, rows in consolidation.groups():
         for start in range(0, len(rows), MATRIX_COLUMNS):
             chunk = rows[start : start + MATRIX_COLUMNS]
+            # A target common to every commune goes in the header; otherwise in each cell.
+            shared = []
+            for row in chunk:
+                texts = {nfc(c.target.text) for c in row.cells.values() if c.target is not None}
+                shared.append(texts.pop() if len(texts) == 1 else None)
             table_rows = []
             for commune in communes:
-                cells = [
-                    _cell_text(row.cells.get(commune.pk), row.indicator.measure_kind)
-                    for row in chunk
-                ]
+                cells = []
+                for row, common in zip(chunk, shared, strict=True):
+                    cell = row.cells.get(commune.pk)
+                    shown = _cell_text(cell, row.indicator.measure_kind)
+                    if common is None and cell is not None and cell.target is not None:
+                        shown.target = nfc(cell.target.text)
+                    cells.append(shown)
                 table_rows.append((nfc(commune.name), cells))
             tables.append(
                 MatrixTable(
@@ -512,7 +521,8 @@ def province_matrices(consolidation: ProvinceConsolidation) -> list[MatrixTable]
                             if row.indicator.unit_of_measure
                             else ""
                         )
-                        for row in chunk
+                        + (f" – KH: {common}" if common else "")
+                        for row, common in zip(chunk, shared, strict=True)
                     ],
                     rows=table_rows,
                     totals=[_total_text(row) for row in chunk],

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from indicators.targets import Comparator
 from reports.documents import CommuneDocument, ProvinceDocument
 from reports.wording import nfc
 
@@ -152,7 +153,10 @@ def _document_head(doc, width: int) -> tuple[list, list[str]]:
     return rows, merges
 
 
-def _appendix_sheet(doc, *, title, label, heading, widths, header, body_rows) -> Sheet:
+def _appendix_sheet(doc, *, title, label, heading, widths, header, body_rows, spans=None) -> Sheet:
+    """A sheet with the document's header rows, then the table: `header` over a row of column
+    numbers, or, with `spans` (first column, number of columns) for the cells of `header`, a
+    row of grouped titles over `header`'s second row of column titles."""
     width = len(widths)
     rows, merges = _document_head(doc, width)
     for text, style in ((label, "title"), (heading, "title"), (doc.attached_to, "doc-italic")):
@@ -160,8 +164,21 @@ def _appendix_sheet(doc, *, title, label, heading, widths, header, body_rows) ->
         merges.append(f"A{len(rows)}:{_column_letter(width - 1)}{len(rows)}")
     rows.append([("", "doc-plain")] * width)
     header_start = len(rows) + 1
-    rows.append([(text, "th") for text in header])
-    rows.append([(f"({index})", "th") for index in range(1, width + 1)])
+    if spans is None:
+        rows.append([(text, "th") for text in header])
+        rows.append([(f"({index})", "th") for index in range(1, width + 1)])
+    else:
+        titles, columns = header
+        top = [("", "th")] * width
+        for text, (first, count) in zip(titles, spans, strict=True):
+            top[first] = (text, "th")
+            if count > 1:
+                line = len(rows) + 1
+                merges.append(
+                    f"{_column_letter(first)}{line}:{_column_letter(first + count - 1)}{line}"
+                )
+        rows.append(top)
+        rows.append([(text, "th") for text in columns])
     rows += body_rows
     return Sheet(
         title=title,
@@ -171,6 +188,31 @@ def _appendix_sheet(doc, *, title, label, heading, widths, header, body_rows) ->
         header_start=header_start,
         merges=merges,
     )
+
+
+def _commune_cells(cell) -> list[tuple[object, str]]:
+    """A commune's target, actual, a, b and assessment for one indicator of the province."""
+    if cell is None:
+        return [("", "text")] * 5
+    target, figure = cell.target, cell.figure
+    if target is not None and target.value is not None and target.comparator in NUMERIC:
+        planned = (target.value, "dec2")
+    else:
+        planned = (target.text if target is not None else "", "text-centre")
+    mark = ""
+    if cell.verdict.is_assessed:
+        mark = "Đạt" if cell.verdict.is_achieved else "Chưa đạt"
+    return [
+        planned,
+        _number_cell(figure.value if figure else None, "dec2"),
+        _number_cell(figure.numerator if figure else None, "dec2"),
+        _number_cell(figure.denominator if figure else None, "dec2"),
+        (mark, "text-centre"),
+    ]
+
+
+# Targets that are a number (or a range's lower bound) are written as numbers.
+NUMERIC = {Comparator.AT_LEAST, Comparator.AT_MOST, Comparator.EQUAL, Comparator.RANGE}
 
 
 def _number_cell(value, style: str):
@@ -343,25 +385,33 @@ def province_sheets(doc: ProvinceDocument) -> list[Sheet]:
         )
     )
     communes = doc.communes
+    per_indicator = ["Kế hoạch", "Thực hiện", "Tử số (a)", "Mẫu số (b)", "Đánh giá"]
     for index, (group, rows) in enumerate(doc.groups, start=1):
-        header = ["Xã, phường"]
+        titles, spans, columns = ["Xã, phường"], [(0, 1)], ["Xã, phường"]
         for row in rows:
-            header += [f"{row.indicator.code}. {row.indicator.name}", "Đạt"]
+            titles.append(f"{row.indicator.code}. {row.indicator.name}")
+            spans.append((len(columns), len(per_indicator)))
+            columns += per_indicator
         body = []
         for commune in communes:
             line = [(nfc(commune.name), "text")]
             for row in rows:
-                cell = row.cells.get(commune.pk)
-                figure = cell.figure if cell else None
-                line.append(_number_cell(figure.value if figure else None, "dec2"))
-                mark = ""
-                if cell is not None and cell.verdict.is_assessed:
-                    mark = "Đạt" if cell.verdict.is_achieved else "Chưa đạt"
-                line.append((mark, "text-centre"))
+                line += _commune_cells(row.cells.get(commune.pk))
             body.append(line)
         total = [("Toàn tỉnh", "group")]
         for row in rows:
-            total += [_number_cell(row.value, "dec2"), (f"{row.communes_achieved}", "text-centre")]
+            achieved = (
+                f"{row.communes_achieved}/{row.communes_assessed} xã đạt"
+                if row.communes_assessed
+                else ""
+            )
+            total += [
+                ("", "group"),
+                _number_cell(row.value, "dec2"),
+                _number_cell(row.numerator, "dec2"),
+                _number_cell(row.denominator, "dec2"),
+                (achieved, "text-centre"),
+            ]
         body.append(total)
         sheets.append(
             _appendix_sheet(
@@ -369,8 +419,9 @@ def province_sheets(doc: ProvinceDocument) -> list[Sheet]:
                 title=f"Nhóm {index}",
                 label="Phụ lục III",
                 heading=f"{group.upper()}",
-                widths=[26] + [16, 9] * len(rows),
-                header=header,
+                widths=[26] + [12, 12, 11, 11, 10] * len(rows),
+                header=(titles, columns),
+                spans=spans,
                 body_rows=body,
             )
         )

@@ -3,7 +3,9 @@ the benchmark share. Reads only; storing the file is `reports.services.report_re
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import date
 
 from django.template.loader import render_to_string
@@ -34,6 +36,20 @@ def _quiet(_percent: int) -> None:
     pass
 
 
+@contextmanager
+def _collector_paused():
+    """Reading a province builds tens of thousands of objects that live until the document is
+    made; the cyclic garbage collector's passes over them cost a third of the reading time.
+    Reference counting still frees everything; the collector resumes right after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def commune_report_document(period: ReportingPeriod, *, today: date) -> CommuneDocument:
     commune = period.commune
     results = commune_results(commune, period)
@@ -43,7 +59,8 @@ def commune_report_document(period: ReportingPeriod, *, today: date) -> CommuneD
 
 
 def province_report_document(province: Province, period_code: str, *, today: date):
-    return province_document(province_consolidation(province, period_code), today=today)
+    with _collector_paused():
+        return province_document(province_consolidation(province, period_code), today=today)
 
 
 def commune_report_html(doc: CommuneDocument) -> str:

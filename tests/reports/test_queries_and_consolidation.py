@@ -125,6 +125,7 @@ def test_province_ratio_is_the_sum_of_numerators_over_the_sum_of_denominators():
     doc = province_document(consolidation, today=TODAY)
     html = province_report_html(doc)
     assert "83,3" in html and "100/120" in html
+    assert "KH: ≥ 70%" in html
     assert "70</td>" not in html
     workbook = load_workbook(BytesIO(workbook_write(province_sheets(doc))))
     values = workbook["Chỉ tiêu toàn tỉnh"]
@@ -133,4 +134,8 @@ def test_province_ratio_is_the_sum_of_numerators_over_the_sum_of_denominators():
     assert (row_cells[4].value, row_cells[5].value) == (100, 120)
     matrix = workbook["Nhóm 1"]
     totals = next(r for r in matrix.iter_rows() if r[0].value == "Toàn tỉnh")
-    assert totals[1].value == pytest.approx(100 * 100 / 120)
+    assert totals[2].value == pytest.approx(100 * 100 / 120)
+    assert (totals[3].value, totals[4].value) == (100, 120)
+    # Each commune's target, actual, a and b, so that the officer can check Σa/Σb.
+    small = next(r for r in matrix.iter_rows() if r[0].value == "Nhỏ")
+    assert [c.value for c in small[1:6]] == [70, 50, 10, 20, "Chưa đạt"]
