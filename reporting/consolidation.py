@@ -188,7 +188,9 @@ def _compliance_fill(standings: list[CommuneStanding], year: int) -> None:
     )
     expected = set(
         reporting.filter(
-            Q(pk__in=reporting.filter(involved).values("pk")) | Q(kind=UnitKind.STANDING_OFFICE)
+            Q(pk__in=reporting.filter(involved).values("pk"))
+            # A commune without a plan in force that year owes no report.
+            | Q(kind=UnitKind.STANDING_OFFICE, commune__in=plans.values("commune"))
         ).values_list("commune_id", "pk")
     )
     submitted = {

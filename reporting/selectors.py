@@ -302,6 +302,8 @@ def units_expected(commune: Commune, period: ReportingPeriod) -> list[Unit]:
     if period.kind == PeriodKind.AD_HOC and period.requested_units.exists():
         return list(period.requested_units.order_by("order"))
     plans = plans_for_year(commune, period.year)
+    if not plans.exists():
+        return []  # no plan in force that year: nobody owes a report
     involved = (
         Q(led_indicators__plan__in=plans)
         | Q(supported_indicators__plan__in=plans)

@@ -13,6 +13,7 @@ from indicators.models import MeasureKind, ProvinceIndicator
 from reporting.consolidation import province_consolidation
 from reporting.models import IndicatorValue, Submission, SubmissionStatus, TaskProgress
 from reporting.results import TaskState, commune_results
+from reporting.selectors import units_expected
 from reporting.services import period_ensure
 from tasks.deadlines import deadline_parse
 from tasks.models import TaskStatus
@@ -273,3 +274,17 @@ def test_seed_commune_results_cover_the_plan_in_force(seeds):
     # 1.1 (enterprises) is first set for 2035, 2.5 ("X") for 2045.
     milestones = {result.indicator.code: result.milestone.year for result in results.indicators}
     assert (milestones["1.2"], milestones["1.1"], milestones["2.5"]) == (2030, 2035, 2045)
+
+
+def test_a_commune_without_a_plan_in_force_owes_no_report(province):
+    row = catalogue_row(province)
+    commune, unit, indicator = commune_with(province, row, "Xã Kế Hoạch Sau")
+    indicator.plan.period_start = indicator.plan.period_end = 2026
+    indicator.plan.save()
+    period = period_ensure(commune, "2025")
+
+    (standing,) = province_consolidation(province, "2025").standings
+
+    assert (standing.units_expected, standing.missing) == (0, 0)
+    assert units_expected(commune, period) == []
+    assert units_expected(commune, period_ensure(commune, "2026")) == [unit]
