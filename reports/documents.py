@@ -392,6 +392,11 @@ class MatrixTable:
     def span(self) -> int:
         return 1 + len(self.headers)
 
+    @property
+    def is_long(self) -> bool:
+        """Too long to keep on one page with others: it starts a page of its own."""
+        return len(self.rows) > 25
+
 
 @dataclass
 class ConsolidatedValue:
