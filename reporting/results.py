@@ -174,11 +174,12 @@ def _prefetched_set(instance, name: str, items: list) -> None:
 
 def _related_attach(instances: list, field: str, model) -> None:
     """Set each instance's foreign key `field` from one query over the distinct ids."""
-    ids = {getattr(instance, f"{field}_id") for instance in instances} - {None}
+    attname = f"{field}_id"  # read from __dict__: the foreign key's descriptor costs more
+    ids = {instance.__dict__[attname] for instance in instances} - {None}
     # Queried even without ids: the number of queries stays fixed.
     objects = {obj.pk: obj for obj in model._base_manager.filter(pk__in=ids)}
     for instance in instances:
-        related_id = getattr(instance, f"{field}_id")
+        related_id = instance.__dict__[attname]
         instance._state.fields_cache[field] = objects.get(related_id) if related_id else None
 
 
