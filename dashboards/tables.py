@@ -20,9 +20,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from reports.excel import text_runs_as_formula
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A cell beginning with one of these is read as a formula by spreadsheets (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 Cell = str | int | Decimal | date | datetime | None
@@ -40,7 +40,7 @@ class Table:
 def cell_neutralise(value: Cell) -> Cell:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe; a lone dash
     ("-", a target not yet set) cannot run and stays as printed."""
-    if isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_STARTS):
+    if text_runs_as_formula(value):
         return "'" + value
     return value
 

@@ -3,7 +3,8 @@
 The documents become `Sheet`s (plain rows of values and style names) first; `workbook_write`
 then only writes them, so the benchmark can time openpyxl alone on the very same cells.
 Numbers stay numeric with standard formats; user text that Excel could read as a formula
-(=, +, -, @) is written as a string cell with Excel's quote prefix, never as a formula.
+(=, +, -, @, tab, carriage return) is written as a string cell with Excel's quote prefix, never as
+a formula (`text_runs_as_formula`, shared with the dashboards' tables).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from reports.wording import nfc
 
 FONT_NAME = "Times New Roman"
 MM_PER_INCH = Decimal("25.4")
-FORMULA_STARTS = ("=", "+", "-", "@")
+# What a spreadsheet reads as the start of a formula (tab and carriage return too: OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Decree 30 margins (mm) as Excel page margins (inches).
 MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 20}
 
@@ -69,6 +71,13 @@ def _styles() -> list[NamedStyle]:
         style("dec1", border=box, size=11, fmt="#,##0.0"),
         style("dec2", border=box, size=11, fmt="#,##0.00"),
     ]
+
+
+def text_runs_as_formula(value: object) -> bool:
+    """Would a spreadsheet run this cell as a formula? Text starting with =, +, -, @, a tab or a
+    carriage return would; a lone dash ("-", a target not set yet) cannot run and stays as printed.
+    The one rule for every workbook the portal writes (reports and dashboards' tables)."""
+    return isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_STARTS)
 
 
 def cell_text(value: str) -> str:
@@ -118,7 +127,7 @@ def _cell(worksheet, value, style: str) -> WriteOnlyCell:
         value = cell_text(value)
     cell = WriteOnlyCell(worksheet, value=value)
     cell.style = style
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if text_runs_as_formula(value):
         cell.data_type = "s"  # text, never a formula
         cell.quotePrefix = True
     return cell
