@@ -41,6 +41,11 @@ class Verdict:
         return self.assessment in (Assessment.ACHIEVED, Assessment.NOT_ACHIEVED)
 
 
+# Verdicts without a percentage are immutable and shared (a province judges thousands of cells).
+_NOT_ASSESSED = Verdict(Assessment.NOT_ASSESSED)
+_NO_DATA = Verdict(Assessment.NO_DATA)
+
+
 def target_assess(
     target: Target | None,
     *,
@@ -56,17 +61,17 @@ def target_assess(
     land inside a range or on the number.
     """
     if target is None or target.comparator in NOT_ASSESSABLE:
-        return Verdict(Assessment.NOT_ASSESSED)
+        return _NOT_ASSESSED
     if target.comparator == Comparator.DONE:
         if is_done is None:
             if value is None:
-                return Verdict(Assessment.NO_DATA)
+                return _NO_DATA
             is_done = value > 0
         return Verdict(Assessment.ACHIEVED if is_done else Assessment.NOT_ACHIEVED)
     if value is None:
-        return Verdict(Assessment.NO_DATA)
+        return _NO_DATA
     if target.value is None:
-        return Verdict(Assessment.NOT_ASSESSED)
+        return _NOT_ASSESSED
     low, high = target.value, target.value_max if target.value_max is not None else target.value
     comparator = target.comparator
     if comparator in (Comparator.EQUAL, Comparator.RANGE):

@@ -22,6 +22,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -142,7 +143,10 @@ def period_for(kind: str, year: int, index: int = 1) -> Period:
     return Period(kind.value, code, year, index, first_month, _add_months(first_month, span - 1))
 
 
+@lru_cache(maxsize=1024)
 def period_parse(code: str) -> Period:
+    """The period a code names (memoised: a Period is immutable, and the province consolidation
+    asks for the year of the same few codes hundreds of times)."""
     match = _CODE.fullmatch(code)
     if match is None:
         raise ValueError(

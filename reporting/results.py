@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.db import models
 from django.db.models import QuerySet
@@ -271,8 +272,7 @@ def task_results(
     return results
 
 
-@dataclass(frozen=True, slots=True)
-class _Progress:
+class _Progress(NamedTuple):
     """The columns of an approved TaskProgress a task's state needs, with its period."""
 
     task_id: int

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -201,10 +202,10 @@ class Figure:
     units: int = 0  # units whose approved values make it
 
 
-@dataclass(frozen=True, slots=True)
-class _ValueRow:
+class _ValueRow(NamedTuple):
     """The columns of an approved IndicatorValue that a figure needs (no model instances: the
-    province consolidation reads thousands of them)."""
+    province consolidation reads thousands of them; a named tuple builds faster than a frozen
+    dataclass)."""
 
     unit_id: int
     value: Decimal | None

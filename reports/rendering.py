@@ -80,7 +80,9 @@ def _file(doc, fmt: str, html: Callable, sheets: Callable, on_progress: Progress
         markup = html(doc)
         on_progress(40)
         return pdf_render(markup, on_progress=lambda p: on_progress(40 + p * 55 // 100))
-    content = workbook_write(sheets(doc))
+    with _collector_paused():  # tens of thousands of cells: no passes over the document
+        cells = sheets(doc)
+    content = workbook_write(cells)
     on_progress(95)
     return content
 
