@@ -146,13 +146,15 @@ def _rows_as_instances(queryset: QuerySet) -> list:
     Only for plain querysets of concrete fields (no select_related, no deferred fields)."""
     model = queryset.model
     names = [field.attname for field in model._meta.concrete_fields]
-    instances, database = [], queryset.db
+    instances, database, new = [], queryset.db, model.__new__
     for row in queryset.values_list(*names):
-        instance = model.__new__(model)
-        instance.__dict__.update(zip(names, row, strict=True))
-        instance._state = ModelState()
-        instance._state.adding = False
-        instance._state.db = database
+        state = ModelState()
+        state.adding = False
+        state.db = database
+        values = dict(zip(names, row, strict=True))
+        values["_state"] = state
+        instance = new(model)
+        instance.__dict__ = values
         instances.append(instance)
     return instances
 
@@ -178,7 +180,7 @@ def _related_attach(instances: list, field: str, model) -> None:
     attname = f"{field}_id"  # read from __dict__: the foreign key's descriptor costs more
     ids = {instance.__dict__[attname] for instance in instances} - {None}
     # Queried even without ids: the number of queries stays fixed.
-    objects = {obj.pk: obj for obj in model._base_manager.filter(pk__in=ids)}
+    objects = {obj.pk: obj for obj in _rows_as_instances(model._base_manager.filter(pk__in=ids))}
     for instance in instances:
         related_id = instance.__dict__[attname]
         instance._state.fields_cache[field] = objects.get(related_id) if related_id else None
@@ -187,7 +189,10 @@ def _related_attach(instances: list, field: str, model) -> None:
 def _lead_units_attach(instances: list, chosen: QuerySet, commune_ids) -> None:
     """Each instance's lead units (`chosen` selects the instances, read as a subquery)."""
     model = chosen.model
-    units = Unit.objects.filter(commune_id__in=commune_ids).in_bulk()
+    units = {
+        unit.pk: unit
+        for unit in _rows_as_instances(Unit.objects.filter(commune_id__in=commune_ids))
+    }
     through = model.lead_units.through
     owner = f"{model._meta.model_name}_id"
     leads: dict[int, list] = defaultdict(list)
