@@ -13,17 +13,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Q
-
-from communes.models import Commune, Province, Unit, UnitKind
+from communes.models import Commune, Province, Unit
 from indicators.assessment import Verdict
 from indicators.models import Indicator, MeasureKind, ProvinceIndicator, Target
 from plans.models import Plan, PlanStatus
 from reporting.models import ReportingPeriod, Submission
 from reporting.periods import PeriodKind, period_parse
 from reporting.results import IndicatorResult, TaskState, indicator_results, task_results
-from reporting.selectors import Figure, ratio_scale
-from tasks.models import Task
+from reporting.selectors import Figure, ratio_scale, reporting_units
 
 
 @dataclass
@@ -175,23 +172,10 @@ def _compliance_fill(standings: list[CommuneStanding], year: int) -> None:
         period_start__lte=year,
         period_end__gte=year,
     )
-    # The same units as reporting.selectors.units_expected, for every commune at once; as four
-    # subqueries rather than four joins, whose product took a second on PostgreSQL (166 communes).
-    involved = (
-        Q(pk__in=_unit_ids(Indicator.lead_units.through, indicator__plan__in=plans))
-        | Q(pk__in=_unit_ids(Indicator.support_units.through, indicator__plan__in=plans))
-        | Q(pk__in=_unit_ids(Task.lead_units.through, task__plan__in=plans))
-        | Q(pk__in=_unit_ids(Task.support_units.through, task__plan__in=plans))
-    )
-    reporting = Unit.objects.filter(commune__in=communes, is_active=True).exclude(
-        kind__in=[UnitKind.EXTERNAL, UnitKind.COMMITTEE]
-    )
     expected = set(
-        reporting.filter(
-            Q(pk__in=reporting.filter(involved).values("pk"))
-            # A commune without a plan in force that year owes no report.
-            | Q(kind=UnitKind.STANDING_OFFICE, commune__in=plans.values("commune"))
-        ).values_list("commune_id", "pk")
+        reporting_units(Unit.objects.filter(commune__in=communes), plans).values_list(
+            "commune_id", "pk"
+        )
     )
     submitted = {
         (commune_id, unit_id): is_late
@@ -211,10 +195,6 @@ def _compliance_fill(standings: list[CommuneStanding], year: int) -> None:
         standing.on_time = states.count(False)
         standing.late = states.count(True)
         standing.missing = states.count(None)
-
-
-def _unit_ids(through, **plan_filter):
-    return through.objects.filter(**plan_filter).values("unit_id")
 
 
 def _rank(standings: list[CommuneStanding]) -> None:

@@ -297,27 +297,32 @@ class ReviewRow:
         return "late" if submission.is_late else "on_time"
 
 
+def reporting_units(units: QuerySet[Unit], plans: QuerySet[Plan]) -> QuerySet[Unit]:
+    """Of `units`, those that report on `plans` (plans in force in one year): every active unit
+    that leads or supports one of their indicators or tasks, and the standing office, which
+    compiles; a commune without any of `plans` asks nobody. Four subqueries rather than four
+    joins, whose product took a second on PostgreSQL for a province of 166 communes."""
+    involved = Q()
+    for model in (Indicator, Task):
+        owner = {f"{model._meta.model_name}__plan__in": plans}
+        for relation in (model.lead_units, model.support_units):
+            involved |= Q(pk__in=relation.through.objects.filter(**owner).values("unit_id"))
+    reporting = units.filter(is_active=True).exclude(
+        kind__in=[UnitKind.EXTERNAL, UnitKind.COMMITTEE]
+    )
+    return reporting.filter(
+        Q(pk__in=reporting.filter(involved).values("pk"))
+        | Q(kind=UnitKind.STANDING_OFFICE, commune__in=plans.values("commune"))
+    )
+
+
 def units_expected(commune: Commune, period: ReportingPeriod) -> list[Unit]:
-    """The units that report for a period: those asked by an ad-hoc request, else every unit that
-    leads or supports an indicator or a task of the plans in force that year."""
+    """The units that report for a period: those asked by an ad-hoc request, else the reporting
+    units of the plans in force that year (`reporting_units`)."""
     if period.kind == PeriodKind.AD_HOC and period.requested_units.exists():
         return list(period.requested_units.order_by("order"))
     plans = plans_for_year(commune, period.year)
-    if not plans.exists():
-        return []  # no plan in force that year: nobody owes a report
-    involved = (
-        Q(led_indicators__plan__in=plans)
-        | Q(supported_indicators__plan__in=plans)
-        | Q(led_tasks__plan__in=plans)
-        | Q(supported_tasks__plan__in=plans)
-    )
-    reporting = Unit.objects.filter(commune=commune, is_active=True).exclude(
-        kind__in=[UnitKind.EXTERNAL, UnitKind.COMMITTEE]
-    )
-    ids = reporting.filter(involved).values("pk")
-    return list(
-        reporting.filter(Q(pk__in=ids) | Q(kind=UnitKind.STANDING_OFFICE)).order_by("order")
-    )
+    return list(reporting_units(Unit.objects.filter(commune=commune), plans).order_by("order"))
 
 
 def review_rows(commune: Commune, period: ReportingPeriod) -> list[ReviewRow]:
