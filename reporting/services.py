@@ -44,22 +44,34 @@ class WorkflowError(Exception):
     """An action the submission's current state does not allow; the message is for the user."""
 
 
+CALENDAR_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
+
+
 def schedule_for(commune: Commune, kind: str) -> ReportingSchedule:
     schedule = ReportingSchedule.objects.filter(commune=commune, kind=kind).first()
     return schedule or ReportingSchedule.default_for(commune, kind)
 
 
-def period_ensure(commune: Commune, code: str) -> ReportingPeriod:
-    """The commune's period with this code, created from its schedule on first use."""
-    existing = ReportingPeriod.objects.filter(commune=commune, code=code).first()
-    if existing:
-        return existing
-    period = period_parse(code)
-    schedule = schedule_for(commune, period.kind)
+def schedules_for(commune: Commune) -> dict[str, ReportingSchedule]:
+    """The commune's schedule of each calendar kind, its own or the default, in one query."""
+    saved = {s.kind: s for s in ReportingSchedule.objects.filter(commune=commune)}
+    return {
+        kind: saved.get(kind) or ReportingSchedule.default_for(commune, kind)
+        for kind in CALENDAR_KINDS
+    }
+
+
+def reporting_start(commune: Commune) -> date:
+    """The first day of the earliest plan's period: the commune's reporting periods start there."""
+    years = list(commune.plans.values_list("period_start", flat=True))
+    return date(min(years), 1, 1) if years else timezone.localdate().replace(month=1, day=1)
+
+
+def _period_create(commune: Commune, period, schedule: ReportingSchedule) -> ReportingPeriod:
     start, end = period_window(period, schedule.cutoff_rule)
     reporting_period, _created = ReportingPeriod.objects.get_or_create(
         commune=commune,
-        code=code,
+        code=period.code,
         defaults={
             "kind": period.kind,
             "window_start": start,
@@ -70,19 +82,37 @@ def period_ensure(commune: Commune, code: str) -> ReportingPeriod:
     return reporting_period
 
 
+def period_ensure(commune: Commune, code: str) -> ReportingPeriod:
+    """The commune's period with this code, created from its schedule on first use."""
+    existing = ReportingPeriod.objects.filter(commune=commune, code=code).first()
+    if existing:
+        return existing
+    period = period_parse(code)
+    return _period_create(commune, period, schedule_for(commune, period.kind))
+
+
 def periods_ensure_until(commune: Commune, today: date, *, since: date) -> list[ReportingPeriod]:
-    """Every period of the kinds the commune uses, from `since` up to the one containing `today`."""
-    periods = []
-    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR):
-        schedule = schedule_for(commune, kind)
+    """Every period of the kinds the commune uses, from `since` up to the one containing `today`;
+    two queries once they all exist, one more for each period created."""
+    wanted = []
+    for kind, schedule in schedules_for(commune).items():
         if not schedule.is_used:
             continue
         current = period_containing(kind, today, schedule.cutoff_rule)
         period = period_containing(kind, since, schedule.cutoff_rule)
         while period.first_month <= current.first_month:
-            periods.append(period_ensure(commune, period.code))
+            wanted.append((period, schedule))
             period = period.next()
-    return periods
+    existing = {
+        saved.code: saved
+        for saved in ReportingPeriod.objects.filter(
+            commune=commune, code__in=[period.code for period, _schedule in wanted]
+        )
+    }
+    return [
+        existing.get(period.code) or _period_create(commune, period, schedule)
+        for period, schedule in wanted
+    ]
 
 
 def adhoc_request_create(

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,6 +38,7 @@ from reporting.services import (
     notification_mark_read,
     period_close,
     periods_ensure_until,
+    reporting_start,
     submission_approve,
     submission_for,
     submission_reopen,
@@ -47,11 +46,6 @@ from reporting.services import (
     submission_save,
     submission_submit,
 )
-
-
-def _reporting_start(commune) -> date:
-    years = list(commune.plans.values_list("period_start", flat=True))
-    return date(min(years), 1, 1) if years else timezone.localdate().replace(month=1, day=1)
 
 
 class ReportingMixin(CommuneMixin):
@@ -76,7 +70,7 @@ class PeriodListView(ReportingMixin, TemplateView):
         self.check_member()
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        periods_ensure_until(self.commune, today, since=_reporting_start(self.commune))
+        periods_ensure_until(self.commune, today, since=reporting_start(self.commune))
         periods = ReportingPeriod.objects.filter(commune=self.commune).order_by("-deadline")
         my_units = Unit.objects.filter(pk__in=self.scope.unit_ids, commune=self.commune)
         submissions = {

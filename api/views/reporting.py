@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -55,14 +54,16 @@ from reporting.models import (
     Submission,
     TaskProgress,
 )
-from reporting.periods import PeriodKind, period_containing, period_parse
+from reporting.periods import period_parse
 from reporting.selectors import UnitReport, commune_figures, indicator_figure, unit_report
 from reporting.services import (
     SubmissionConflict,
     WorkflowError,
     period_ensure,
     periods_ensure_until,
+    reporting_start,
     schedule_for,
+    schedules_for,
     submission_approve,
     submission_for,
     submission_reopen,
@@ -73,45 +74,18 @@ from reporting.services import (
 from tasks.models import TaskStatus
 
 OUTLIER_QUANTUM = Decimal("0.01")
-CALENDAR_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
 
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text or "").strip()
 
 
-def _reporting_start(commune) -> date:
-    """The first day of the earliest plan's period: reporting periods start there (as in the browser)."""
-    years = list(commune.plans.values_list("period_start", flat=True))
-    return date(min(years), 1, 1) if years else timezone.localdate().replace(month=1, day=1)
-
-
 # ---- periods and schedule
 
 
 def periods_ensure(commune) -> None:
-    """The periods the browser's period list creates (`periods_ensure_until`: from the plans'
-    start to today, for the kinds the commune uses), in three queries once they exist — that
-    function asks for each period in turn, some thirty queries for a commune since 2025."""
-    today, since = timezone.localdate(), _reporting_start(commune)
-    saved = {s.kind: s for s in ReportingSchedule.objects.filter(commune=commune)}
-    expected = []
-    for kind in CALENDAR_KINDS:
-        schedule = saved.get(kind) or ReportingSchedule.default_for(commune, kind)
-        if not schedule.is_used:
-            continue
-        current = period_containing(kind, today, schedule.cutoff_rule)
-        period = period_containing(kind, since, schedule.cutoff_rule)
-        while period.first_month <= current.first_month:
-            expected.append(period.code)
-            period = period.next()
-    present = set(
-        ReportingPeriod.objects.filter(commune=commune, code__in=expected).values_list(
-            "code", flat=True
-        )
-    )
-    if len(present) < len(set(expected)):
-        periods_ensure_until(commune, today, since=since)
+    """The periods the browser's period list creates."""
+    periods_ensure_until(commune, timezone.localdate(), since=reporting_start(commune))
 
 
 class PeriodQueryset:
@@ -154,11 +128,7 @@ class ScheduleView(CommuneApiMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        saved = {s.kind: s for s in ReportingSchedule.objects.filter(commune=self.commune)}
-        return [
-            saved.get(kind) or ReportingSchedule.default_for(self.commune, kind)
-            for kind in CALENDAR_KINDS
-        ]
+        return list(schedules_for(self.commune).values())
 
 
 # ---- submissions
