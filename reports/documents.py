@@ -84,7 +84,9 @@ class TaskSectionRows:
 
 
 @dataclass
-class CommuneDocument:
+class OfficialDocument:
+    """What every report of the portal prints in the Decree 30/2020 layout."""
+
     title: str
     issuer_superior: list[str]
     issuer: list[str]
@@ -99,6 +101,10 @@ class CommuneDocument:
     period_phrase: str
     year: int
     attached_to: str
+
+
+@dataclass
+class CommuneDocument(OfficialDocument):
     indicator_groups: list[IndicatorGroupRows]
     task_sections: list[TaskSectionRows]
 
@@ -425,21 +431,7 @@ class StandingRow:
 
 
 @dataclass
-class ProvinceDocument:
-    title: str
-    issuer_superior: list[str]
-    issuer: list[str]
-    number: str
-    place_date: str
-    summary: str
-    addressee: str
-    body: list[Block]
-    recipients: list[str]
-    signature_lines: list[str]
-    signer_name: str
-    period_phrase: str
-    year: int
-    attached_to: str
+class ProvinceDocument(OfficialDocument):
     standings: list[StandingRow]
     values: list[tuple[str, list[ConsolidatedValue]]]  # by indicator group
     consolidation: ProvinceConsolidation
