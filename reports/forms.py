@@ -4,26 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import CommuneReportText, ReportFormat
+from reports.services import TEXT_FIELDS
 
 
 class CommuneReportTextForm(forms.ModelForm):
     class Meta:
         model = CommuneReportText
-        fields = [
-            "document_number",
-            "issued_on",
-            "summary",
-            "addressee",
-            "results",
-            "difficulties",
-            "causes",
-            "next_tasks",
-            "proposals",
-            "recipients",
-            "signing_authority",
-            "signer_title",
-            "signer_name",
-        ]
+        fields = list(TEXT_FIELDS)
         labels = {"document_number": _("Number of the report")}
         widgets = {
             "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
