@@ -112,13 +112,13 @@ def province_consolidation(province: Province, period_code: str) -> ProvinceCons
         ).exclude(kind=PeriodKind.AD_HOC)
     }
     periods = {commune.pk: periods_found.get(commune.pk) for commune in communes}
-    indicators = indicator_results(periods, year=year)
-    tasks = task_results(periods, year=year)
+    indicators = indicator_results(periods, year=year, detail=False)
+    tasks = task_results(periods, year=year, detail=False)
     standings = [
         _standing(commune, periods[commune.pk], indicators[commune.pk], tasks[commune.pk])
         for commune in communes
     ]
-    _compliance_fill(standings, year)
+    _compliance_fill(standings, province, year)
     _rank(standings)
     by_id = {commune.pk: commune for commune in communes}
     rows = {
@@ -160,23 +160,19 @@ def _standing(commune, period, indicators: list[IndicatorResult], tasks) -> Comm
     )
 
 
-def _compliance_fill(standings: list[CommuneStanding], year: int) -> None:
+def _compliance_fill(standings: list[CommuneStanding], province: Province, year: int) -> None:
     """Units expected, on time, late and missing per commune, in two queries."""
     opened = [s.period for s in standings if s.period is not None]
     if not opened:
         return
-    communes = [s.commune for s in standings]
     plans = Plan.objects.filter(
-        commune__in=communes,
+        commune__province=province,
         status=PlanStatus.IN_FORCE,
         period_start__lte=year,
         period_end__gte=year,
     )
-    expected = set(
-        reporting_units(Unit.objects.filter(commune__in=communes), plans).values_list(
-            "commune_id", "pk"
-        )
-    )
+    units = Unit.objects.filter(commune__province=province)
+    expected = set(reporting_units(units, plans).order_by().values_list("commune_id", "pk"))
     submitted = {
         (commune_id, unit_id): is_late
         for commune_id, unit_id, is_late in Submission.objects.filter(

@@ -94,28 +94,50 @@ def _in_force(year: int) -> dict:
     }
 
 
-def indicators_in_force(commune_ids, year: int) -> list[Indicator]:
+# What the province's consolidation reads of each commune indicator and target: the matrix prints
+# the code and the target's text, the verdict needs the rest.
+INDICATOR_SUMMARY = (
+    "id",
+    "commune_id",
+    "province_indicator_id",
+    "code",
+    "measure_kind",
+    "direction",
+)
+TARGET_SUMMARY = ("id", "indicator_id", "year", "text", "comparator", "value", "value_max")
+# And of each task: what its state needs.
+TASK_SUMMARY = ("id", "commune_id", "deadline_kind", "due_date", "deadline_text")
+
+
+def indicators_in_force(commune_ids, year: int, *, detail: bool = True) -> list[Indicator]:
     """The indicators (not heading rows) of the communes' plans in force in `year`, in plan order,
-    with what reports print about them fetched: group, plan, province indicator, lead units and
-    targets (by year). Related rows are read once and attached, not joined per indicator: the
-    province consolidation reads thousands of indicators."""
+    with their targets (by year) and, with `detail`, what a commune's own report prints about them:
+    group, plan, province indicator and lead units. Related rows are read once and attached, not
+    joined per indicator: the province consolidation reads thousands of indicators, and leaves
+    out the detail it does not print."""
     chosen = Indicator.objects.filter(
         commune_id__in=commune_ids, is_heading=False, **_in_force(year)
     )
     indicators = _rows_as_instances(
-        chosen.order_by("commune_id", "plan__period_start", "plan_id", "order")
+        chosen.order_by("commune_id", "plan__period_start", "plan_id", "order"),
+        None if detail else INDICATOR_SUMMARY,
     )
-    _related_attach(indicators, "group", IndicatorGroup)
-    _related_attach(indicators, "plan", Plan)
-    _related_attach(indicators, "province_indicator", ProvinceIndicator)
-    _lead_units_attach(indicators, chosen, commune_ids)
-    targets: dict[int, list[Target]] = defaultdict(list)
+    if detail:
+        _related_attach(indicators, "group", IndicatorGroup)
+        _related_attach(indicators, "plan", Plan)
+        _related_attach(indicators, "province_indicator", ProvinceIndicator)
+        _lead_units_attach(indicators, _lead_ids(chosen), commune_ids)
+    # The communes' targets, of other plans too: a plain filter costs less than the indicators'
+    # query as a subquery, and the few others are left out here.
+    targets: dict[int, list[Target]] = {indicator.pk: [] for indicator in indicators}
     for target in _rows_as_instances(
-        Target.objects.filter(indicator__in=chosen.values("pk")).order_by("year")
+        Target.objects.filter(commune_id__in=commune_ids).order_by("year"),
+        None if detail else TARGET_SUMMARY,
     ):
-        targets[target.indicator_id].append(target)
+        if target.indicator_id in targets:
+            targets[target.indicator_id].append(target)
     for indicator in indicators:
-        _prefetched_set(indicator, "targets", targets.get(indicator.pk, []))
+        _prefetched_set(indicator, "targets", targets[indicator.pk])
     return indicators
 
 
@@ -140,12 +162,13 @@ class _Prefetched(list):
         raise AttributeError(f"prefetched rows offer all(), count(), exists(), first(): not {name}")
 
 
-def _rows_as_instances(queryset: QuerySet) -> list:
+def _rows_as_instances(queryset: QuerySet, fields: tuple[str, ...] | None = None) -> list:
     """The queryset's rows as model instances, built from values_list without Model.__init__
     (a fifth of its cost): the consolidation of 160 communes builds tens of thousands of them.
-    Only for plain querysets of concrete fields (no select_related, no deferred fields)."""
+    `fields` (attnames, the primary key first) reads only those; the others are deferred, as
+    with `only()`, and cost a query each if read. Only for plain querysets (no select_related)."""
     model = queryset.model
-    names = [field.attname for field in model._meta.concrete_fields]
+    names = list(fields or (field.attname for field in model._meta.concrete_fields))
     instances, database, new = [], queryset.db, model.__new__
     for row in queryset.values_list(*names):
         state = ModelState()
@@ -186,21 +209,26 @@ def _related_attach(instances: list, field: str, model) -> None:
         instance._state.fields_cache[field] = objects.get(related_id) if related_id else None
 
 
-def _lead_units_attach(instances: list, chosen: QuerySet, commune_ids) -> None:
-    """Each instance's lead units (`chosen` selects the instances, read as a subquery)."""
+def _lead_ids(chosen: QuerySet) -> dict[int, list[int]]:
+    """The lead unit ids of each indicator or task that `chosen` selects (read as a subquery)."""
     model = chosen.model
+    owner = f"{model._meta.model_name}_id"
+    rows = model.lead_units.through.objects.filter(**{f"{owner}__in": chosen.values("pk")})
+    leads: dict[int, list[int]] = defaultdict(list)
+    for owner_id, unit_id in rows.values_list(owner, "unit_id").order_by("pk"):
+        leads[owner_id].append(unit_id)
+    return leads
+
+
+def _lead_units_attach(instances: list, leads: dict[int, list[int]], commune_ids) -> None:
+    """Each instance's lead units, as `instance.lead_units.all()`."""
     units = {
         unit.pk: unit
         for unit in _rows_as_instances(Unit.objects.filter(commune_id__in=commune_ids))
     }
-    through = model.lead_units.through
-    owner = f"{model._meta.model_name}_id"
-    leads: dict[int, list] = defaultdict(list)
-    rows = through.objects.filter(**{f"{owner}__in": chosen.values("pk")})
-    for owner_id, unit_id in rows.values_list(owner, "unit_id").order_by("pk"):
-        leads[owner_id].append(units[unit_id])
     for instance in instances:
-        _prefetched_set(instance, "lead_units", leads.get(instance.pk, []))
+        unit_ids = leads.get(instance.pk, [])
+        _prefetched_set(instance, "lead_units", [units[unit_id] for unit_id in unit_ids])
 
 
 def indicator_result(indicator: Indicator, figure: Figure | None, year: int) -> IndicatorResult:
@@ -217,16 +245,19 @@ def indicator_result(indicator: Indicator, figure: Figure | None, year: int) -> 
 
 
 def indicator_results(
-    periods: dict[int, ReportingPeriod | None], *, year: int
+    periods: dict[int, ReportingPeriod | None], *, year: int, detail: bool = True
 ) -> dict[int, list[IndicatorResult]]:
-    """Per commune id, its indicators in force in `year` judged on its period's figures."""
+    """Per commune id, its indicators in force in `year` judged on its period's figures (`detail`:
+    see `indicators_in_force`)."""
     opened = [period for period in periods.values() if period is not None]
     figures = figures_for_periods(opened)
+    # Each commune's figures by indicator id (none for a commune whose period is not open).
+    commune_figures = {period.commune_id: figures[period.pk] for period in opened}
     results: dict[int, list[IndicatorResult]] = defaultdict(list)
-    for indicator in indicators_in_force(list(periods), year):
-        period = periods[indicator.commune_id]
-        figure = figures[period.pk].get(indicator.pk) if period else None
-        results[indicator.commune_id].append(indicator_result(indicator, figure, year))
+    for indicator in indicators_in_force(list(periods), year, detail=detail):
+        commune_id = indicator.commune_id
+        figure = commune_figures.get(commune_id, {}).get(indicator.id)
+        results[commune_id].append(indicator_result(indicator, figure, year))
     return results
 
 
@@ -240,20 +271,25 @@ def task_due_date(task: Task, year: int) -> date | None:
 
 
 def task_results(
-    periods: dict[int, ReportingPeriod | None], *, year: int
+    periods: dict[int, ReportingPeriod | None], *, year: int, detail: bool = True
 ) -> dict[int, list[TaskResult]]:
     """Per commune id, its tasks (leaves) in force in `year`, each with its state at the end of
-    the commune's period: the latest approved progress reported up to the period's cut-off."""
+    the commune's period: the latest approved progress reported up to the period's cut-off.
+    With `detail`, what a commune's report prints about each task is attached: section, plan
+    and lead units; the province counts states only."""
     chosen = Task.objects.filter(
         commune_id__in=list(periods), children__isnull=True, **_in_force(year)
     )
     tasks = _rows_as_instances(
-        chosen.order_by("commune_id", "plan__period_start", "plan_id", "section__order", "order")
+        chosen.order_by("commune_id", "plan__period_start", "plan_id", "section__order", "order"),
+        None if detail else TASK_SUMMARY,
     )
-    _related_attach(tasks, "section", TaskSection)
-    _related_attach(tasks, "plan", Plan)
-    _lead_units_attach(tasks, chosen, list(periods))
-    latest = _latest_progress(tasks, periods)
+    leads = _lead_ids(chosen)
+    if detail:
+        _related_attach(tasks, "section", TaskSection)
+        _related_attach(tasks, "plan", Plan)
+        _lead_units_attach(tasks, leads, list(periods))
+    latest = _latest_progress({task.pk: set(leads.get(task.pk, ())) for task in tasks}, periods)
     results: dict[int, list[TaskResult]] = defaultdict(list)
     due_dates: dict[tuple, date | None] = {}  # communes share the same printed deadlines
     for task in tasks:
@@ -289,9 +325,9 @@ class _Progress(NamedTuple):
     period: ReportingPeriod
 
 
-def _latest_progress(tasks: list[Task], periods) -> dict[int, _Progress]:
-    """The latest approved progress of each task up to its commune's period, the lead units'
-    reports before the support units'."""
+def _latest_progress(leads: dict[int, set[int]], periods) -> dict[int, _Progress]:
+    """The latest approved progress of each task of `leads` (its lead unit ids by task id) up to
+    its commune's period, the lead units' reports before the support units'."""
     cutoffs = {commune_id: p.window_end for commune_id, p in periods.items() if p is not None}
     if not cutoffs:
         return {}
@@ -316,7 +352,6 @@ def _latest_progress(tasks: list[Task], periods) -> dict[int, _Progress]:
     rows = list(rows)
     # Queried even when empty: the number of queries stays fixed.
     reporting_periods = ReportingPeriod.objects.in_bulk({row[-1] for row in rows} or [0])
-    leads = {task.pk: {unit.pk for unit in _prefetched(task, "lead_units")} for task in tasks}
     latest: dict[int, _Progress] = {}
     for *columns, period_id in rows:
         row = _Progress(*columns, period=reporting_periods[period_id])

@@ -220,17 +220,17 @@ def _figure_from_values(
 ) -> Figure | None:
     """The lead unit's value; for ratios, the numerators and denominators of every contributing
     unit summed (never an average of percentages); counts of several lead units summed."""
-    lead_rows = [row for row in rows if row.unit_id in lead_ids] or rows
     ratio_rows = [row for row in rows if row.numerator is not None and row.denominator]
     if ratio_rows:
-        a = sum(row.numerator for row in ratio_rows)
-        b = sum(row.denominator for row in ratio_rows)
+        a = sum([row.numerator for row in ratio_rows])
+        b = sum([row.denominator for row in ratio_rows])
         return Figure(
             value=a * ratio_scale(measure_kind) / b,
             numerator=a,
             denominator=b,
             units=len(ratio_rows),
         )
+    lead_rows = [row for row in rows if row.unit_id in lead_ids] or rows
     if measure_kind == MeasureKind.COUNT:
         numbers = [row.value for row in lead_rows if row.value is not None]
         return Figure(value=sum(numbers), units=len(numbers)) if numbers else None

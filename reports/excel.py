@@ -1,10 +1,10 @@
 """Reports as Excel workbooks (openpyxl, write-only: rows stream out, memory stays flat).
 
-The documents become `Sheet`s (plain rows of values and style names) first; `workbook_write`
-then only writes them, so the benchmark can time openpyxl alone on the very same cells.
-Numbers stay numeric with standard formats; user text that Excel could read as a formula
-(=, +, -, @, tab, carriage return) is written as a string cell with Excel's quote prefix, never as
-a formula (`text_runs_as_formula`, shared with the dashboards' tables).
+The documents become `Sheet`s (plain rows of values and style names, text already NFC) first;
+`workbook_write` then only writes them, so the benchmark can time openpyxl alone on the very
+same cells. Numbers stay numeric with standard formats; user text that Excel could read as a
+formula (=, +, -, @, tab, carriage return) is written as a string cell with Excel's quote prefix,
+never as a formula (`text_runs_as_formula`, shared with the dashboards' tables).
 """
 
 from __future__ import annotations
@@ -80,12 +80,34 @@ def text_runs_as_formula(value: object) -> bool:
     return isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_STARTS)
 
 
-def cell_text(value: str) -> str:
-    return nfc(value)
+class LiteralText(str):
+    """Text that a spreadsheet would run as a formula: written as a string cell with Excel's
+    quote prefix, never as a formula."""
+
+
+def _finished(rows: list[list[tuple[object, str]]]) -> list[list[tuple[object, str]]]:
+    """The rows as they will be written: every text NFC, and text that would run as a formula
+    marked `LiteralText`. Texts repeat (commune names, marks, targets): each is looked at once."""
+    seen: dict[str, str] = {}
+
+    def text(value: str) -> str:
+        shown = seen.get(value)
+        if shown is None:
+            shown = nfc(value)
+            if text_runs_as_formula(shown):
+                shown = LiteralText(shown)
+            seen[value] = shown
+        return shown
+
+    return [
+        [(text(value), style) if isinstance(value, str) else (value, style) for value, style in row]
+        for row in rows
+    ]
 
 
 def workbook_write(sheets: list[Sheet]) -> bytes:
-    """Write the sheets as an .xlsx: A4, Decree 30 margins, header rows repeated, fonts set."""
+    """Write the sheets as an .xlsx: A4, Decree 30 margins, header rows repeated, fonts set.
+    Only openpyxl's work: the cells arrive finished (`_finished`)."""
     workbook = Workbook(write_only=True)
     for named in _styles():
         workbook.add_named_style(named)
@@ -123,11 +145,9 @@ def _column_letter(index: int) -> str:
 
 
 def _cell(worksheet, value, style: str) -> WriteOnlyCell:
-    if isinstance(value, str):
-        value = cell_text(value)
     cell = WriteOnlyCell(worksheet, value=value)
     cell.style = style
-    if text_runs_as_formula(value):
+    if type(value) is LiteralText:
         cell.data_type = "s"  # text, never a formula
         cell.quotePrefix = True
     return cell
@@ -192,7 +212,7 @@ def _appendix_sheet(doc, *, title, label, heading, widths, header, body_rows, sp
     return Sheet(
         title=title,
         widths=widths,
-        rows=rows,
+        rows=_finished(rows),
         header_rows=2,
         header_start=header_start,
         merges=merges,
@@ -403,7 +423,7 @@ def province_sheets(doc: ProvinceDocument) -> list[Sheet]:
             columns += per_indicator
         body = []
         for commune in communes:
-            line = [(nfc(commune.name), "text")]
+            line = [(commune.name, "text")]
             for row in rows:
                 line += _commune_cells(row.cells.get(commune.pk))
             body.append(line)

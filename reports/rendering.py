@@ -75,13 +75,17 @@ def province_report_html(doc: ProvinceDocument) -> str:
 
 
 def _file(doc, fmt: str, html: Callable, sheets: Callable, on_progress: Progress) -> bytes:
+    """The document as a file. The document is let go as soon as its markup or cells are made:
+    a province's is tens of thousands of objects that the writer has no use for."""
     on_progress(30)
     if fmt == ReportFormat.PDF:
         markup = html(doc)
+        del doc
         on_progress(40)
         return pdf_render(markup, on_progress=lambda p: on_progress(40 + p * 55 // 100))
     with _collector_paused():  # tens of thousands of cells: no passes over the document
         cells = sheets(doc)
+        del doc
     content = workbook_write(cells)
     on_progress(95)
     return content
@@ -95,8 +99,13 @@ def commune_report_file(
     on_progress: Progress = _quiet,
 ) -> bytes:
     on_progress(5)
-    doc = commune_report_document(period, today=today or timezone.localdate())
-    return _file(doc, fmt, commune_report_html, commune_sheets, on_progress)
+    return _file(
+        commune_report_document(period, today=today or timezone.localdate()),
+        fmt,
+        commune_report_html,
+        commune_sheets,
+        on_progress,
+    )
 
 
 def province_report_file(
@@ -108,5 +117,10 @@ def province_report_file(
     on_progress: Progress = _quiet,
 ) -> bytes:
     on_progress(5)
-    doc = province_report_document(province, period_code, today=today or timezone.localdate())
-    return _file(doc, fmt, province_report_html, province_sheets, on_progress)
+    return _file(
+        province_report_document(province, period_code, today=today or timezone.localdate()),
+        fmt,
+        province_report_html,
+        province_sheets,
+        on_progress,
+    )

@@ -28,6 +28,7 @@ from tests.factories import (
 )
 
 NFD_NARRATIVE = unicodedata.normalize("NFD", "Nghị định, Việt Nam, Hạnh phúc, Ủy ban")
+NFD_RESULT = unicodedata.normalize("NFD", "Đã triển khai ở 3 thôn")
 FORMULA = '=HYPERLINK("http://evil.invalid","bấm vào đây")'
 TASKS = 40
 
@@ -118,7 +119,7 @@ def known_commune():
             task=task,
             status=TaskStatus.DONE if number % 2 else TaskStatus.IN_PROGRESS,
             percent=100 if number % 2 else 60,
-            result=FORMULA if number == 0 else "Đã ban hành.",
+            result={0: FORMULA, 1: NFD_RESULT}.get(number, "Đã ban hành."),
         )
     CommuneReportText.objects.create(
         commune=commune,

@@ -12,7 +12,7 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from reports.rendering import commune_report_file
-from tests.reports.conftest import FORMULA, NFD_NARRATIVE, TASKS, known_commune
+from tests.reports.conftest import FORMULA, NFD_NARRATIVE, NFD_RESULT, TASKS, known_commune
 from tests.reports.pdf_tools import (
     MM,
     foreign_fonts,
@@ -199,3 +199,16 @@ def test_excel_never_turns_user_text_into_a_formula(rendered):
         assert cell.data_type == "s"
         assert cell.quotePrefix
     assert not any(cell.data_type == "f" for row in tasks.iter_rows() for cell in row if cell.value)
+
+
+def test_excel_text_arrives_composed(rendered):
+    workbook = load_workbook(BytesIO(rendered["xlsx"]))
+    texts = [
+        cell.value
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
+    assert unicodedata.normalize("NFC", NFD_RESULT) in texts
+    assert all(unicodedata.normalize("NFC", text) == text for text in texts)
