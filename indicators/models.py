@@ -192,3 +192,10 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year}: {self.text}"
+
+    def save(self, *args, **kwargs):
+        # The commune is its indicator's (targets are read by commune; the admin's inline sets
+        # only the indicator).
+        if self.indicator_id is not None:
+            self.commune_id = self.indicator.commune_id
+        super().save(*args, **kwargs)

@@ -499,9 +499,9 @@ def province_matrices(consolidation: ProvinceConsolidation) -> list[MatrixTable]
                 shared.append(texts.pop() if len(texts) == 1 else None)
             table_rows = []
             for commune in communes:
-                cells = []
+                cells, commune_id = [], commune.pk
                 for row, common in zip(chunk, shared, strict=True):
-                    cell = row.cells.get(commune.pk)
+                    cell = row.cells.get(commune_id)
                     shown = _cell_text(cell, row.indicator.measure_kind)
                     if common is None and cell is not None and cell.target is not None:
                         shown.target = nfc(cell.target.text)

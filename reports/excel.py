@@ -423,9 +423,9 @@ def province_sheets(doc: ProvinceDocument) -> list[Sheet]:
             columns += per_indicator
         body = []
         for commune in communes:
-            line = [(commune.name, "text")]
+            line, commune_id = [(commune.name, "text")], commune.pk
             for row in rows:
-                line += _commune_cells(row.cells.get(commune.pk))
+                line += _commune_cells(row.cells.get(commune_id))
             body.append(line)
         total = [("Toàn tỉnh", "group")]
         for row in rows:

@@ -123,3 +123,55 @@ def test_province_indicator_choice_is_the_communes_own_province_catalogue(client
     assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
     indicator.refresh_from_db()
     assert indicator.province_indicator.province.code == "38"
+
+
+def test_a_target_added_in_the_admin_belongs_to_its_indicators_commune(admin_client, people):
+    indicator = Indicator.objects.filter(is_heading=False, commune__code="dien-quang").first()
+    url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and not isinstance(value, list)
+    }
+    data.update(
+        {
+            "lead_units": [unit.pk for unit in indicator.lead_units.all()],
+            "support_units": [unit.pk for unit in indicator.support_units.all()],
+        }
+    )
+    existing = list(indicator.targets.order_by("year"))
+    prefix = "targets"
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": len(existing) + 1,
+            f"{prefix}-INITIAL_FORMS": len(existing),
+            f"{prefix}-MIN_NUM_FORMS": 0,
+            f"{prefix}-MAX_NUM_FORMS": 1000,
+        }
+    )
+    for index, target in enumerate(existing):
+        for field in ("year", "text", "comparator", "note"):
+            data[f"{prefix}-{index}-{field}"] = getattr(target, field)
+        for field in ("value", "value_max"):
+            value = getattr(target, field)
+            data[f"{prefix}-{index}-{field}"] = "" if value is None else value
+        if target.is_percent:
+            data[f"{prefix}-{index}-is_percent"] = "on"
+        data[f"{prefix}-{index}-id"] = target.pk
+        data[f"{prefix}-{index}-indicator"] = indicator.pk
+    new = len(existing)
+    data.update(
+        {
+            f"{prefix}-{new}-year": 2031,
+            f"{prefix}-{new}-text": "≥ 50%",
+            f"{prefix}-{new}-comparator": "gte",
+            f"{prefix}-{new}-value": "50",
+            f"{prefix}-{new}-indicator": indicator.pk,
+        }
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    added = indicator.targets.get(year=2031)
+    assert added.commune_id == indicator.commune_id
