@@ -12,7 +12,7 @@ from accounts.models import Notification
 from communes.models import Commune, Province, Unit
 from indicators.assessment import Assessment
 from indicators.models import Indicator, IndicatorGroup, MeasureKind, Target
-from plans.models import Plan
+from plans.models import PLAN_DOCUMENT_FIELDS, Plan
 from reporting.models import (
     IndicatorValue,
     ReportingPeriod,
@@ -71,27 +71,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Plan
-        fields = [
-            "id",
-            "key",
-            "document_number",
-            "document_type",
-            "issue_date",
-            "issue_date_text",
-            "title",
-            "issuing_body",
-            "signing_authority",
-            "signer_title",
-            "signer_name",
-            "implements",
-            "period_start",
-            "period_end",
-            "vision_year",
-            "status",
-            "reporting_duty",
-            "note",
-            "updated_at",
-        ]
+        fields = ["id", "key", *PLAN_DOCUMENT_FIELDS, "updated_at"]
 
 
 class IndicatorGroupSerializer(serializers.ModelSerializer):

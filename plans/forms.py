@@ -2,30 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communes.slugs import slug_vi
-from plans.models import Plan
+from plans.models import PLAN_DOCUMENT_FIELDS, Plan
 
 
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
-        fields = [
-            "document_number",
-            "document_type",
-            "issue_date",
-            "issue_date_text",
-            "title",
-            "issuing_body",
-            "signing_authority",
-            "signer_title",
-            "signer_name",
-            "implements",
-            "period_start",
-            "period_end",
-            "vision_year",
-            "status",
-            "reporting_duty",
-            "note",
-        ]
+        fields = list(PLAN_DOCUMENT_FIELDS)
         widgets = {
             "issue_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "title": forms.Textarea(attrs={"rows": 2}),

@@ -16,6 +16,27 @@ class SigningAuthority(models.TextChoices):
     DEPUTY = "KT. CHỦ TỊCH", "KT. CHỦ TỊCH"
 
 
+# What describes the issued plan document: the office's form edits these, the API shows them.
+PLAN_DOCUMENT_FIELDS = (
+    "document_number",
+    "document_type",
+    "issue_date",
+    "issue_date_text",
+    "title",
+    "issuing_body",
+    "signing_authority",
+    "signer_title",
+    "signer_name",
+    "implements",
+    "period_start",
+    "period_end",
+    "vision_year",
+    "status",
+    "reporting_duty",
+    "note",
+)
+
+
 class Plan(models.Model):
     commune = models.ForeignKey(
         "communes.Commune",
