@@ -9,27 +9,23 @@ The number of queries is fixed, whatever the number of communes (the largest pro
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
 from communes.models import Commune, Province, Unit
-from indicators.assessment import Verdict
-from indicators.models import Indicator, MeasureKind, ProvinceIndicator, Target
+from indicators.assessment import Assessment
+from indicators.models import MeasureKind, ProvinceIndicator
 from plans.models import Plan, PlanStatus
 from reporting.models import ReportingPeriod, Submission
 from reporting.periods import PeriodKind, period_parse
 from reporting.results import IndicatorResult, TaskState, indicator_results, task_results
-from reporting.selectors import Figure, ratio_scale, reporting_units
+from reporting.selectors import ratio_scale, reporting_units
 
-
-@dataclass
-class CommuneCell:
-    commune: Commune
-    indicator: Indicator  # the commune's own indicator, linked to the province's
-    target: Target | None
-    figure: Figure | None
-    verdict: Verdict
+# A commune's own indicator, linked to the province's, judged on its own figure and target; its
+# `commune` is set.
+CommuneCell = IndicatorResult
 
 
 @dataclass
@@ -129,7 +125,8 @@ def province_consolidation(province: Province, period_code: str) -> ProvinceCons
         for result in results:
             row = rows.get(result.indicator.province_indicator_id)
             if row is not None:
-                row.cells[commune_id] = _cell(by_id[commune_id], result)
+                result.commune = by_id[commune_id]
+                row.cells[commune_id] = result
     for row in rows.values():
         _consolidate(row)
     return ProvinceConsolidation(
@@ -143,20 +140,19 @@ def province_consolidation(province: Province, period_code: str) -> ProvinceCons
     )
 
 
-def _cell(commune: Commune, result: IndicatorResult) -> CommuneCell:
-    return CommuneCell(commune, result.indicator, result.target, result.figure, result.verdict)
-
-
 def _standing(commune, period, indicators: list[IndicatorResult], tasks) -> CommuneStanding:
+    verdicts = Counter([result.verdict.assessment for result in indicators])
+    states = Counter([result.state for result in tasks])
+    achieved = verdicts[Assessment.ACHIEVED]
     return CommuneStanding(
         commune=commune,
         period=period,
         indicators_total=len(indicators),
-        indicators_assessed=sum(result.verdict.is_assessed for result in indicators),
-        indicators_achieved=sum(result.verdict.is_achieved for result in indicators),
+        indicators_assessed=achieved + verdicts[Assessment.NOT_ACHIEVED],
+        indicators_achieved=achieved,
         tasks_total=len(tasks),
-        tasks_done_on_time=sum(result.state == TaskState.DONE for result in tasks),
-        tasks_overdue=sum(result.state == TaskState.OVERDUE for result in tasks),
+        tasks_done_on_time=states[TaskState.DONE],
+        tasks_overdue=states[TaskState.OVERDUE],
     )
 
 

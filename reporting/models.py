@@ -123,9 +123,12 @@ class ReportingPeriod(models.Model):
 
     @property
     def year(self) -> int:
-        return (
-            self.window_end.year if self.kind == PeriodKind.AD_HOC else period_parse(self.code).year
-        )
+        return self.year_of(self.kind, self.code, self.window_end)
+
+    @staticmethod
+    def year_of(kind: str, code: str, window_end: date) -> int:
+        """The year a period reports on: its code's, or an ad-hoc request's last day's."""
+        return window_end.year if kind == PeriodKind.AD_HOC else period_parse(code).year
 
     @property
     def is_closed(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import models
@@ -41,18 +42,21 @@ class TaskState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorResult:
-    indicator: Indicator
-    target: Target | None  # the target of the period's year
-    milestone: Target | None  # without a target that year: the next one set (e.g. 2030)
+    indicator: Indicator | IndicatorSummary  # a summary in the province's consolidation
+    target: Target | TargetSummary | None  # the target of the period's year
+    # Without a target that year: the next one set (e.g. 2030).
+    milestone: Target | TargetSummary | None
     figure: Figure | None
     verdict: Verdict
+    # Set where the results of several communes mix (the province's consolidation).
+    commune: Commune | None = None
 
 
 @dataclass
 class TaskResult:
-    task: Task
+    task: Task | TaskSummary  # a summary in the province's consolidation
     due_date: date | None  # the due date that matters in the period's year
     state: TaskState
     percent: int | None  # the latest approved percent complete up to the period
@@ -94,55 +98,6 @@ def _in_force(year: int) -> dict:
     }
 
 
-# What the province's consolidation reads of each commune indicator and target: the matrix prints
-# the code and the target's text, the verdict needs the rest.
-INDICATOR_SUMMARY = (
-    "id",
-    "commune_id",
-    "province_indicator_id",
-    "code",
-    "measure_kind",
-    "direction",
-)
-TARGET_SUMMARY = ("id", "indicator_id", "year", "text", "comparator", "value", "value_max")
-# And of each task: what its state needs.
-TASK_SUMMARY = ("id", "commune_id", "deadline_kind", "due_date", "deadline_text")
-
-
-def indicators_in_force(commune_ids, year: int, *, detail: bool = True) -> list[Indicator]:
-    """The indicators (not heading rows) of the communes' plans in force in `year`, in plan order,
-    with their targets (by year) and, with `detail`, what a commune's own report prints about them:
-    group, plan, province indicator and lead units. Related rows are read once and attached, not
-    joined per indicator: the province consolidation reads thousands of indicators, and leaves
-    out the detail it does not print."""
-    chosen = Indicator.objects.filter(
-        commune_id__in=commune_ids, is_heading=False, **_in_force(year)
-    )
-    indicators = _rows_as_instances(
-        chosen.order_by("commune_id", "plan__period_start", "plan_id", "order"),
-        None if detail else INDICATOR_SUMMARY,
-    )
-    if detail:
-        _related_attach(indicators, "group", IndicatorGroup)
-        _related_attach(indicators, "plan", Plan)
-        _related_attach(indicators, "province_indicator", ProvinceIndicator)
-        _lead_units_attach(indicators, _lead_ids(chosen), commune_ids)
-    # The communes' targets, of other plans too: a plain filter costs less than the indicators'
-    # query as a subquery, and the few others are left out here.
-    targets: dict[int, list[Target]] = {}
-    for indicator in indicators:  # `.id`, not `.pk`: no property call in loops of thousands
-        targets[indicator.id] = _Prefetched()
-        _prefetched_set(indicator, "targets", targets[indicator.id])
-    for target in _rows_as_instances(
-        Target.objects.filter(commune_id__in=commune_ids).order_by("year"),
-        None if detail else TARGET_SUMMARY,
-    ):
-        bucket = targets.get(target.indicator_id)
-        if bucket is not None:
-            bucket.append(target)
-    return indicators
-
-
 class _Prefetched(list):
     """What prefetch_related leaves behind, without building a QuerySet per instance (that cost
     more than the rest of the consolidation): `instance.lead_units.all()` answers this list.
@@ -164,13 +119,101 @@ class _Prefetched(list):
         raise AttributeError(f"prefetched rows offer all(), count(), exists(), first(): not {name}")
 
 
-def _rows_as_instances(queryset: QuerySet, fields: tuple[str, ...] | None = None) -> list:
+class TargetSummary(NamedTuple):
+    """What the province's consolidation reads of a target: the matrix prints the text, the
+    verdict and the dashboards' trajectories need the rest."""
+
+    id: int
+    indicator_id: int
+    year: int
+    text: str
+    comparator: str
+    value: Decimal | None
+    value_max: Decimal | None
+
+
+class IndicatorSummary(NamedTuple):
+    """What the province's consolidation reads of a commune indicator, with its targets by year
+    (`targets.all()`, as a prefetched relation answers). A tuple, not a model instance: a
+    province reads thousands of them."""
+
+    id: int
+    commune_id: int
+    province_indicator_id: int | None
+    code: str
+    unit_of_measure: str  # the dashboards print "87,5%" for percentages
+    measure_kind: str
+    direction: str
+    targets: _Prefetched
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+class TaskSummary(NamedTuple):
+    """What the province's consolidation reads of a task: what its state needs."""
+
+    id: int
+    commune_id: int
+    deadline_kind: str
+    due_date: date | None
+    deadline_text: str
+
+
+def _summary_fields(summary: type[NamedTuple]) -> list[str]:
+    return [name for name in summary._fields if name != "targets"]
+
+
+def indicators_in_force(
+    commune_ids, year: int, *, detail: bool = True
+) -> list[Indicator] | list[IndicatorSummary]:
+    """The indicators (not heading rows) of the communes' plans in force in `year`, in plan order,
+    with their targets (by year). With `detail`, model instances with what a commune's own report
+    prints about them: group, plan, province indicator and lead units. Without, summaries
+    (`IndicatorSummary`, `TargetSummary`): the province consolidation reads thousands of them
+    and prints none of that detail. Related rows are read once and attached, not joined per
+    indicator."""
+    chosen = Indicator.objects.filter(
+        commune_id__in=commune_ids, is_heading=False, **_in_force(year)
+    ).order_by("commune_id", "plan__period_start", "plan_id", "order")
+    # The communes' targets, of other plans too: a plain filter costs less than the indicators'
+    # query as a subquery, and the few others are left out below.
+    all_targets = Target.objects.filter(commune_id__in=commune_ids).order_by("year")
+    if not detail:
+        indicators = [
+            IndicatorSummary(*row, _Prefetched())
+            for row in chosen.values_list(*_summary_fields(IndicatorSummary))
+        ]
+        buckets = {indicator.id: indicator.targets for indicator in indicators}
+        for row in all_targets.values_list(*TargetSummary._fields):
+            target = TargetSummary(*row)
+            bucket = buckets.get(target.indicator_id)
+            if bucket is not None:
+                bucket.append(target)
+        return indicators
+    indicators = _rows_as_instances(chosen)
+    _related_attach(indicators, "group", IndicatorGroup)
+    _related_attach(indicators, "plan", Plan)
+    _related_attach(indicators, "province_indicator", ProvinceIndicator)
+    _lead_units_attach(indicators, _lead_ids(chosen), commune_ids)
+    targets: dict[int, list[Target]] = {}
+    for indicator in indicators:  # `.id`, not `.pk`: no property call in loops of thousands
+        targets[indicator.id] = _Prefetched()
+        _prefetched_set(indicator, "targets", targets[indicator.id])
+    for target in _rows_as_instances(all_targets):
+        bucket = targets.get(target.indicator_id)
+        if bucket is not None:
+            bucket.append(target)
+    return indicators
+
+
+def _rows_as_instances(queryset: QuerySet) -> list:
     """The queryset's rows as model instances, built from values_list without Model.__init__
-    (a fifth of its cost): the consolidation of 160 communes builds tens of thousands of them.
-    `fields` (attnames, the primary key first) reads only those; the others are deferred, as
-    with `only()`, and cost a query each if read. Only for plain querysets (no select_related)."""
+    (a fifth of its cost): a commune's report reads hundreds of them. Only for plain querysets
+    (no select_related)."""
     model = queryset.model
-    names = list(fields or (field.attname for field in model._meta.concrete_fields))
+    names = [field.attname for field in model._meta.concrete_fields]
     instances, database, new = [], queryset.db, model.__new__
     for row in queryset.values_list(*names):
         state = ModelState()
@@ -186,7 +229,9 @@ def _rows_as_instances(queryset: QuerySet, fields: tuple[str, ...] | None = None
 
 def _prefetched(instance, name: str) -> list:
     """`instance.<name>.all()` as a list, read from the prefetch cache when it is there (a
-    related manager costs more to build than the list it returns)."""
+    related manager costs more to build than the list it returns); a summary carries it."""
+    if isinstance(instance, tuple):
+        return getattr(instance, name)
     cache = getattr(instance, "_prefetched_objects_cache", {})
     if name in cache:
         return cache[name]
@@ -236,9 +281,14 @@ def _lead_units_attach(instances: list, leads: dict[int, list[int]], commune_ids
 
 
 def indicator_result(indicator: Indicator, figure: Figure | None, year: int) -> IndicatorResult:
-    targets = _prefetched(indicator, "targets")
-    target = next((t for t in targets if t.year == year), None)
-    milestone = None if target else next((t for t in targets if t.year > year), None)
+    target = milestone = None
+    for candidate in _prefetched(indicator, "targets"):  # by year
+        if candidate.year == year:
+            target = candidate
+            break
+        if candidate.year > year:
+            milestone = candidate  # no target this year: the next one set
+            break
     verdict = target_assess(
         target,
         value=figure.value if figure else None,
@@ -258,10 +308,12 @@ def indicator_results(
     # Each commune's figures by indicator id (none for a commune whose period is not open).
     commune_figures = {period.commune_id: figures[period.pk] for period in opened}
     results: dict[int, list[IndicatorResult]] = defaultdict(list)
-    for indicator in indicators_in_force(list(periods), year, detail=detail):
-        commune_id = indicator.commune_id
-        figure = commune_figures.get(commune_id, {}).get(indicator.id)
-        results[commune_id].append(indicator_result(indicator, figure, year))
+    commune_id = None
+    for indicator in indicators_in_force(list(periods), year, detail=detail):  # by commune
+        if indicator.commune_id != commune_id:
+            commune_id = indicator.commune_id
+            figures_of, judged = commune_figures.get(commune_id, {}), results[commune_id]
+        judged.append(indicator_result(indicator, figures_of.get(indicator.id), year))
     return results
 
 
@@ -279,15 +331,18 @@ def task_results(
 ) -> dict[int, list[TaskResult]]:
     """Per commune id, its tasks (leaves) in force in `year`, each with its state at the end of
     the commune's period: the latest approved progress reported up to the period's cut-off.
-    With `detail`, what a commune's report prints about each task is attached: section, plan
-    and lead units; the province counts states only."""
+    With `detail`, model instances with what a commune's report prints about each task: section,
+    plan and lead units. Without, summaries (`TaskSummary`): the province counts states only."""
     chosen = Task.objects.filter(
         commune_id__in=list(periods), children__isnull=True, **_in_force(year)
     )
-    tasks = _rows_as_instances(
-        chosen.order_by("commune_id", "plan__period_start", "plan_id", "section__order", "order"),
-        None if detail else TASK_SUMMARY,
+    ordered = chosen.order_by(
+        "commune_id", "plan__period_start", "plan_id", "section__order", "order"
     )
+    if detail:
+        tasks = _rows_as_instances(ordered)
+    else:
+        tasks = [TaskSummary(*row) for row in ordered.values_list(*TaskSummary._fields)]
     leads = _lead_ids(chosen)
     if detail:
         _related_attach(tasks, "section", TaskSection)
@@ -303,7 +358,7 @@ def task_results(
             due_dates[key] = task_due_date(task, year)
         due = due_dates[key]
         progress = latest.get(task.id)
-        if progress and task.deadline_kind in RECURRING and progress.period.year != year:
+        if progress and task.deadline_kind in RECURRING and progress.year != year:
             progress = None  # last year's "done" does not do this year's round
         results[task.commune_id].append(
             TaskResult(
@@ -318,7 +373,7 @@ def task_results(
 
 
 class _Progress(NamedTuple):
-    """The columns of an approved TaskProgress a task's state needs, with its period."""
+    """The columns of an approved TaskProgress a task's state needs, with its period's."""
 
     task_id: int
     commune_id: int
@@ -326,7 +381,9 @@ class _Progress(NamedTuple):
     status: str
     percent: int | None
     result: str
-    period: ReportingPeriod
+    window_start: date  # of the period it was reported in
+    window_end: date
+    year: int
 
 
 def _latest_progress(leads: dict[int, set[int]], periods) -> dict[int, _Progress]:
@@ -350,24 +407,26 @@ def _latest_progress(leads: dict[int, set[int]], periods) -> dict[int, _Progress
             "status",
             "percent",
             "result",
-            "submission__period_id",
+            "submission__period__window_start",
+            "submission__period__window_end",
+            "submission__period__kind",
+            "submission__period__code",
         )
     )
-    rows = list(rows)
-    # Queried even when empty: the number of queries stays fixed.
-    reporting_periods = ReportingPeriod.objects.in_bulk({row[-1] for row in rows} or [0])
+    years: dict[tuple, int] = {}  # a period's year, parsed once
     latest: dict[int, _Progress] = {}
-    for *columns, period_id in rows:
-        row = _Progress(*columns, period=reporting_periods[period_id])
-        if row.task_id not in leads or row.period.window_end > cutoffs[row.commune_id]:
+    for *columns, window_end, kind, code in rows:
+        task_id, commune_id, unit_id = columns[0], columns[1], columns[2]
+        if task_id not in leads or window_end > cutoffs[commune_id]:
             continue
-        kept = latest.get(row.task_id)
-        if (
-            kept is None
-            or row.unit_id in leads[row.task_id]
-            or kept.unit_id not in leads[row.task_id]
-        ):
-            latest[row.task_id] = row
+        kept = latest.get(task_id)
+        if kept is None or unit_id in leads[task_id] or kept.unit_id not in leads[task_id]:
+            year = years.get((kind, code, window_end))
+            if year is None:
+                year = years[kind, code, window_end] = ReportingPeriod.year_of(
+                    kind, code, window_end
+                )
+            latest[task_id] = _Progress(*columns, window_end, year)
     return latest
 
 
@@ -378,7 +437,7 @@ def _task_state(progress: _Progress | None, due: date | None, as_of: date | None
     if status == TaskStatus.DONE_LATE:
         return TaskState.DONE_LATE
     if status == TaskStatus.DONE:
-        reported_from = progress.period.window_start
+        reported_from = progress.window_start
         return TaskState.DONE_LATE if due and reported_from > due else TaskState.DONE
     if due and as_of and due < as_of:
         return TaskState.OVERDUE

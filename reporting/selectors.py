@@ -190,7 +190,7 @@ def _target_for(indicator: Indicator, year: int) -> tuple[Target | None, bool]:
     return (later[0], True) if later else (None, False)
 
 
-@dataclass
+@dataclass(slots=True)
 class Figure:
     """A commune's figure for one indicator in one period, from approved unit values only."""
 
@@ -238,6 +238,18 @@ def _figure_from_values(
     return Figure(value=row.value, is_done=row.is_done, text=row.text, units=1)
 
 
+def _figure_from_value(measure_kind: str, row: _ValueRow) -> Figure | None:
+    """The figure of a single unit's value: what `_figure_from_values` gives for one row, without
+    its lists (most figures come from one unit, and a province has thousands)."""
+    numerator, denominator = row.numerator, row.denominator
+    if numerator is not None and denominator:
+        value = numerator * ratio_scale(measure_kind) / denominator
+        return Figure(value, numerator, denominator, None, "", 1)
+    if measure_kind == MeasureKind.COUNT:
+        return Figure(row.value, None, None, None, "", 1) if row.value is not None else None
+    return Figure(row.value, None, None, row.is_done, row.text, 1)
+
+
 def figures_for_periods(
     periods: list[ReportingPeriod], *, indicators: list[int] | None = None
 ) -> dict[int, dict[int, Figure]]:
@@ -248,7 +260,8 @@ def figures_for_periods(
     )
     if indicators is not None:
         values = values.filter(indicator_id__in=indicators)
-    grouped: dict[tuple[int, int], list[_ValueRow]] = defaultdict(list)
+    # One row per period and indicator, or a list of them when several units reported.
+    grouped: dict[tuple[int, int], _ValueRow | list[_ValueRow]] = {}
     kinds: dict[int, str] = {}
     for period_id, indicator_id, kind, *columns in values.values_list(
         "submission__period_id",
@@ -262,17 +275,27 @@ def figures_for_periods(
         "text",
     ):
         kinds[indicator_id] = kind
-        grouped[(period_id, indicator_id)].append(_ValueRow(*columns))
+        key, row = (period_id, indicator_id), _ValueRow(*columns)
+        earlier = grouped.get(key)
+        if earlier is None:
+            grouped[key] = row
+        elif type(earlier) is list:
+            earlier.append(row)
+        else:
+            grouped[key] = [earlier, row]
+    # The lead units matter only where several units reported (queried even when none did: the
+    # number of queries stays fixed).
+    shared = {indicator_id for (_, indicator_id), rows in grouped.items() if type(rows) is list}
+    through = Indicator.lead_units.through.objects.filter(indicator_id__in=shared or [0])
     leads: dict[int, set[int]] = defaultdict(set)
-    # Always run (a fixed number of queries, even with no value yet).
-    through = Indicator.lead_units.through.objects.filter(
-        indicator__in=values.values("indicator_id")
-    )
     for indicator_id, unit_id in through.values_list("indicator_id", "unit_id"):
         leads[indicator_id].add(unit_id)
     figures: dict[int, dict[int, Figure]] = {period.pk: {} for period in periods}
     for (period_id, indicator_id), rows in grouped.items():
-        figure = _figure_from_values(kinds[indicator_id], leads[indicator_id], rows)
+        if type(rows) is list:
+            figure = _figure_from_values(kinds[indicator_id], leads[indicator_id], rows)
+        else:
+            figure = _figure_from_value(kinds[indicator_id], rows)
         if figure is not None:
             figures[period_id][indicator_id] = figure
     return figures

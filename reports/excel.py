@@ -99,10 +99,14 @@ def _finished(rows: list[list[tuple[object, str]]]) -> list[list[tuple[object, s
             seen[value] = shown
         return shown
 
-    return [
-        [(text(value), style) if isinstance(value, str) else (value, style) for value, style in row]
-        for row in rows
-    ]
+    def finished(cell: tuple[object, str]) -> tuple[object, str]:
+        value = cell[0]
+        if not isinstance(value, str):
+            return cell
+        shown = text(value)
+        return cell if shown is value else (shown, cell[1])
+
+    return [[finished(cell) for cell in row] for row in rows]
 
 
 def workbook_write(sheets: list[Sheet]) -> bytes:

@@ -50,6 +50,23 @@ def _collector_paused():
             gc.enable()
 
 
+@contextmanager
+def _kept_out_of_collection():
+    """Run with every object alive now out of the cyclic collector's passes (`gc.freeze`), and
+    the collector running again. The cells just made live until the file is written and hold no
+    cycles: a first pass over tens of thousands of them would cost more than openpyxl spends on
+    a sheet. What the writer makes meanwhile is collected as usual."""
+    gc.freeze()
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was_enabled:
+            gc.disable()
+        gc.unfreeze()
+
+
 def commune_report_document(period: ReportingPeriod, *, today: date) -> CommuneDocument:
     commune = period.commune
     results = commune_results(commune, period)
@@ -74,19 +91,23 @@ def province_report_html(doc: ProvinceDocument) -> str:
     )
 
 
-def _file(doc, fmt: str, html: Callable, sheets: Callable, on_progress: Progress) -> bytes:
-    """The document as a file. The document is let go as soon as its markup or cells are made:
-    a province's is tens of thousands of objects that the writer has no use for."""
-    on_progress(30)
-    if fmt == ReportFormat.PDF:
-        markup = html(doc)
+def _file(
+    document: Callable, fmt: str, html: Callable, sheets: Callable, on_progress: Progress
+) -> bytes:
+    """The document (`document()` makes it) as a file. Reading the data and making the markup or
+    cells run with the cyclic collector paused: tens of thousands of objects without cycles. The
+    document is let go as soon as its markup or cells are made; the writer then runs with the
+    collector on and what was made kept out of its passes."""
+    with _collector_paused():
+        doc = document()
+        on_progress(30)
+        made = html(doc) if fmt == ReportFormat.PDF else sheets(doc)
         del doc
         on_progress(40)
-        return pdf_render(markup, on_progress=lambda p: on_progress(40 + p * 55 // 100))
-    with _collector_paused():  # tens of thousands of cells: no passes over the document
-        cells = sheets(doc)
-        del doc
-    content = workbook_write(cells)
+        with _kept_out_of_collection():
+            if fmt == ReportFormat.PDF:
+                return pdf_render(made, on_progress=lambda p: on_progress(40 + p * 55 // 100))
+            content = workbook_write(made)
     on_progress(95)
     return content
 
@@ -100,7 +121,7 @@ def commune_report_file(
 ) -> bytes:
     on_progress(5)
     return _file(
-        commune_report_document(period, today=today or timezone.localdate()),
+        lambda: commune_report_document(period, today=today or timezone.localdate()),
         fmt,
         commune_report_html,
         commune_sheets,
@@ -118,7 +139,9 @@ def province_report_file(
 ) -> bytes:
     on_progress(5)
     return _file(
-        province_report_document(province, period_code, today=today or timezone.localdate()),
+        lambda: province_report_document(
+            province, period_code, today=today or timezone.localdate()
+        ),
         fmt,
         province_report_html,
         province_sheets,
