@@ -258,11 +258,13 @@ def _related_attach(instances: list, field: str, model) -> None:
         instance._state.fields_cache[field] = objects.get(related_id) if related_id else None
 
 
-def _lead_ids(chosen: QuerySet) -> dict[int, list[int]]:
-    """The lead unit ids of each indicator or task that `chosen` selects (read as a subquery)."""
+def _lead_ids(chosen: QuerySet, ids=None) -> dict[int, list[int]]:
+    """The lead unit ids of each indicator or task that `chosen` selects (read as a subquery),
+    or of those of its model with these `ids`."""
     model = chosen.model
     owner = f"{model._meta.model_name}_id"
-    rows = model.lead_units.through.objects.filter(**{f"{owner}__in": chosen.values("pk")})
+    owners = chosen.values("pk") if ids is None else ids
+    rows = model.lead_units.through.objects.filter(**{f"{owner}__in": owners})
     leads: dict[int, list[int]] = defaultdict(list)
     for owner_id, unit_id in rows.values_list(owner, "unit_id").order_by("pk"):
         leads[owner_id].append(unit_id)
@@ -336,19 +338,20 @@ def task_results(
     chosen = Task.objects.filter(
         commune_id__in=list(periods), children__isnull=True, **_in_force(year)
     )
-    ordered = chosen.order_by(
-        "commune_id", "plan__period_start", "plan_id", "section__order", "order"
-    )
     if detail:
-        tasks = _rows_as_instances(ordered)
-    else:
-        tasks = [TaskSummary(*row) for row in ordered.values_list(*TaskSummary._fields)]
-    leads = _lead_ids(chosen)
-    if detail:
+        tasks = _rows_as_instances(
+            chosen.order_by(
+                "commune_id", "plan__period_start", "plan_id", "section__order", "order"
+            )
+        )
+        leads = _lead_ids(chosen)
         _related_attach(tasks, "section", TaskSection)
         _related_attach(tasks, "plan", Plan)
         _lead_units_attach(tasks, leads, list(periods))
-    latest = _latest_progress({task.id: set(leads.get(task.id, ())) for task in tasks}, periods)
+    else:  # counted, not printed: in any order; lead units read where they decide
+        tasks = [TaskSummary(*row) for row in chosen.order_by().values_list(*TaskSummary._fields)]
+        leads = None
+    latest = _latest_progress(chosen, {task.id for task in tasks}, periods, leads)
     results: dict[int, list[TaskResult]] = defaultdict(list)
     due_dates: dict[tuple, date | None] = {}  # communes share the same printed deadlines
     for task in tasks:
@@ -386,9 +389,12 @@ class _Progress(NamedTuple):
     year: int
 
 
-def _latest_progress(leads: dict[int, set[int]], periods) -> dict[int, _Progress]:
-    """The latest approved progress of each task of `leads` (its lead unit ids by task id) up to
-    its commune's period, the lead units' reports before the support units'."""
+def _latest_progress(
+    chosen: QuerySet, task_ids: set[int], periods, leads: dict[int, list[int]] | None
+) -> dict[int, _Progress]:
+    """The latest approved progress of each task (of `task_ids`, which `chosen` selects) up to its
+    commune's period, the lead units' reports before the support units'. `leads` (lead unit ids
+    by task id) None: read here, only for the tasks that several units reported on."""
     cutoffs = {commune_id: p.window_end for commune_id, p in periods.items() if p is not None}
     if not cutoffs:
         return {}
@@ -413,20 +419,25 @@ def _latest_progress(leads: dict[int, set[int]], periods) -> dict[int, _Progress
             "submission__period__code",
         )
     )
+    reports: dict[int, list[tuple]] = defaultdict(list)  # by task, oldest first
+    for row in rows:
+        if row[0] in task_ids and row[7] <= cutoffs[row[1]]:
+            reports[row[0]].append(row)
+    if leads is None:
+        shared = [task_id for task_id, rows in reports.items() if len({r[2] for r in rows}) > 1]
+        leads = _lead_ids(chosen, shared or [0])  # queried even when empty: a fixed number
     years: dict[tuple, int] = {}  # a period's year, parsed once
     latest: dict[int, _Progress] = {}
-    for *columns, window_end, kind, code in rows:
-        task_id, commune_id, unit_id = columns[0], columns[1], columns[2]
-        if task_id not in leads or window_end > cutoffs[commune_id]:
-            continue
-        kept = latest.get(task_id)
-        if kept is None or unit_id in leads[task_id] or kept.unit_id not in leads[task_id]:
-            year = years.get((kind, code, window_end))
-            if year is None:
-                year = years[kind, code, window_end] = ReportingPeriod.year_of(
-                    kind, code, window_end
-                )
-            latest[task_id] = _Progress(*columns, window_end, year)
+    for task_id, rows in reports.items():
+        lead, kept = leads.get(task_id, ()), None
+        for row in rows:
+            if kept is None or row[2] in lead or kept[2] not in lead:
+                kept = row
+        *columns, window_end, kind, code = kept
+        year = years.get((kind, code, window_end))
+        if year is None:
+            year = years[kind, code, window_end] = ReportingPeriod.year_of(kind, code, window_end)
+        latest[task_id] = _Progress(*columns, window_end, year)
     return latest
 
 

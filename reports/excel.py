@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from indicators.assessment import Assessment
 from indicators.targets import Comparator
 from reports.documents import CommuneDocument, ProvinceDocument
 from reports.wording import nfc
@@ -223,24 +224,35 @@ def _appendix_sheet(doc, *, title, label, heading, widths, header, body_rows, sp
     )
 
 
+_EMPTY = ("", "text")
+_NO_CELL = [_EMPTY] * 5
+_NO_TARGET = _NO_MARK = ("", "text-centre")
+_MARKS = {
+    Assessment.ACHIEVED: ("Đạt", "text-centre"),
+    Assessment.NOT_ACHIEVED: ("Chưa đạt", "text-centre"),
+}
+
+
 def _commune_cells(cell) -> list[tuple[object, str]]:
     """A commune's target, actual, a, b and assessment for one indicator of the province."""
     if cell is None:
-        return [("", "text")] * 5
+        return _NO_CELL
     target, figure = cell.target, cell.figure
-    if target is not None and target.value is not None and target.comparator in NUMERIC:
+    if target is None:
+        planned = _NO_TARGET
+    elif target.value is not None and target.comparator in NUMERIC:
         planned = (target.value, "dec2")
     else:
-        planned = (target.text if target is not None else "", "text-centre")
-    mark = ""
-    if cell.verdict.is_assessed:
-        mark = "Đạt" if cell.verdict.is_achieved else "Chưa đạt"
+        planned = (target.text, "text-centre")
+    mark = _MARKS.get(cell.verdict.assessment, _NO_MARK)
+    if figure is None:
+        return [planned, _EMPTY, _EMPTY, _EMPTY, mark]
     return [
         planned,
-        _number_cell(figure.value if figure else None, "dec2"),
-        _number_cell(figure.numerator if figure else None, "dec2"),
-        _number_cell(figure.denominator if figure else None, "dec2"),
-        (mark, "text-centre"),
+        _number_cell(figure.value, "dec2"),
+        _number_cell(figure.numerator, "dec2"),
+        _number_cell(figure.denominator, "dec2"),
+        mark,
     ]
 
 
@@ -249,7 +261,7 @@ NUMERIC = {Comparator.AT_LEAST, Comparator.AT_MOST, Comparator.EQUAL, Comparator
 
 
 def _number_cell(value, style: str):
-    return (value, style) if value is not None else ("", "text")
+    return (value, style) if value is not None else _EMPTY
 
 
 def commune_sheets(doc: CommuneDocument) -> list[Sheet]:

@@ -51,7 +51,7 @@ def _collector_paused():
 
 
 @contextmanager
-def _kept_out_of_collection():
+def kept_out_of_collection():
     """Run with every object alive now out of the cyclic collector's passes (`gc.freeze`), and
     the collector running again. The cells just made live until the file is written and hold no
     cycles: a first pass over tens of thousands of them would cost more than openpyxl spends on
@@ -104,7 +104,7 @@ def _file(
         made = html(doc) if fmt == ReportFormat.PDF else sheets(doc)
         del doc
         on_progress(40)
-        with _kept_out_of_collection():
+        with kept_out_of_collection():
             if fmt == ReportFormat.PDF:
                 return pdf_render(made, on_progress=lambda p: on_progress(40 + p * 55 // 100))
             content = workbook_write(made)

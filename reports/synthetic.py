@@ -42,6 +42,28 @@ GROUPS = [
 DEADLINES = ["Tháng 7/2025", "Quý IV/2025", "Tháng 9/2025", "Năm 2025", "Hàng năm"]
 
 
+# The tables a synthetic province fills (the benchmark vacuums them between runs).
+SYNTHETIC_MODELS = (
+    Province,
+    ProvinceIndicator,
+    Commune,
+    Unit,
+    Plan,
+    IndicatorGroup,
+    Indicator,
+    Indicator.lead_units.through,
+    Target,
+    TaskSection,
+    Task,
+    Task.lead_units.through,
+    ReportingPeriod,
+    Submission,
+    IndicatorValue,
+    TaskProgress,
+)
+SYNTHETIC_TABLES = [model._meta.db_table for model in SYNTHETIC_MODELS]
+
+
 @dataclass
 class SyntheticProvince:
     province: Province

@@ -261,6 +261,35 @@ def test_task_states_at_the_end_of_the_period(db):
     assert results.task_counts()[TaskState.OVERDUE] == 1
 
 
+def test_the_lead_units_progress_decides_over_a_support_units_later_report(province):
+    row = catalogue_row(province)
+    commune, lead, indicator = commune_with(province, row, "Xã Có Phối Hợp")
+    support = UnitFactory(commune=commune, short_name="Công an xã")
+    shared, supported_only = TaskFactory(plan=indicator.plan), TaskFactory(plan=indicator.plan)
+    for task in (shared, supported_only):
+        task.deadline_apply(deadline_parse("Quý IV/2025"))
+        task.save()
+        task.lead_units.add(lead)
+        task.support_units.add(support)
+    june = approved(period_ensure(commune, "202506"), lead)
+    TaskProgress.objects.create(
+        submission=june, commune=commune, task=shared, status=TaskStatus.IN_PROGRESS, percent=50
+    )
+    # Later, the support unit calls both tasks done: only the one the lead never reported on is.
+    november = approved(period_ensure(commune, "202511"), support)
+    for task in (shared, supported_only):
+        TaskProgress.objects.create(
+            submission=november, commune=commune, task=task, status=TaskStatus.DONE, percent=100
+        )
+
+    results = commune_results(commune, period_ensure(commune, "2025"))
+    states = {result.task.pk: (result.state, result.percent) for result in results.tasks}
+    assert states[shared.pk] == (TaskState.IN_PROGRESS, 50)
+    assert states[supported_only.pk] == (TaskState.DONE, 100)
+    (standing,) = province_consolidation(province, "2025").standings
+    assert (standing.tasks_total, standing.tasks_done_on_time) == (2, 1)
+
+
 def test_seed_commune_results_cover_the_plan_in_force(seeds):
     dien_quang = Commune.objects.get(code="dien-quang")
     results = commune_results(dien_quang, period_ensure(dien_quang, "2025"))
