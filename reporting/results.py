@@ -389,6 +389,22 @@ class _Progress(NamedTuple):
     year: int
 
 
+class _Report(NamedTuple):
+    """An approved TaskProgress row as `_latest_progress` reads it: `_Progress`'s columns, then
+    its period's kind and code (for the year)."""
+
+    task_id: int
+    commune_id: int
+    unit_id: int
+    status: str
+    percent: int | None
+    result: str
+    window_start: date
+    window_end: date
+    kind: str
+    code: str
+
+
 def _latest_progress(
     chosen: QuerySet, task_ids: set[int], periods, leads: dict[int, list[int]] | None
 ) -> dict[int, _Progress]:
@@ -419,25 +435,27 @@ def _latest_progress(
             "submission__period__code",
         )
     )
-    reports: dict[int, list[tuple]] = defaultdict(list)  # by task, oldest first
-    for row in rows:
-        if row[0] in task_ids and row[7] <= cutoffs[row[1]]:
-            reports[row[0]].append(row)
+    reports: dict[int, list[_Report]] = defaultdict(list)  # by task, oldest first
+    for report in map(_Report._make, rows):
+        if report.task_id in task_ids and report.window_end <= cutoffs[report.commune_id]:
+            reports[report.task_id].append(report)
     if leads is None:
-        shared = [task_id for task_id, rows in reports.items() if len({r[2] for r in rows}) > 1]
+        shared = [
+            task_id for task_id, told in reports.items() if len({r.unit_id for r in told}) > 1
+        ]
         leads = _lead_ids(chosen, shared or [0])  # queried even when empty: a fixed number
     years: dict[tuple, int] = {}  # a period's year, parsed once
     latest: dict[int, _Progress] = {}
-    for task_id, rows in reports.items():
+    for task_id, told in reports.items():
         lead, kept = leads.get(task_id, ()), None
-        for row in rows:
-            if kept is None or row[2] in lead or kept[2] not in lead:
-                kept = row
-        *columns, window_end, kind, code = kept
-        year = years.get((kind, code, window_end))
+        for report in told:
+            if kept is None or report.unit_id in lead or kept.unit_id not in lead:
+                kept = report
+        period = (kept.kind, kept.code, kept.window_end)
+        year = years.get(period)
         if year is None:
-            year = years[kind, code, window_end] = ReportingPeriod.year_of(kind, code, window_end)
-        latest[task_id] = _Progress(*columns, window_end, year)
+            year = years[period] = ReportingPeriod.year_of(*period)
+        latest[task_id] = _Progress(*kept[: len(_Progress._fields) - 1], year)
     return latest
 
 
