@@ -70,3 +70,30 @@ def test_unknown_commune_or_period_is_an_error(seeds, tmp_path):
         )
     with pytest.raises(CommandError):
         call_command("render_report", "--province", "38", "--period", "20XX", "-o", "x")
+
+
+def test_the_benchmark_weighs_the_portal_against_the_library_and_the_database_alone():
+    from communes.models import Province
+    from reports.management.commands.bench_reports import _interleaved
+
+    out = StringIO()
+    call_command(
+        "bench_reports", "--communes", "2", "--indicators", "3", "--tasks", "2", stdout=out
+    )
+    lines = out.getvalue().splitlines()
+    xlsx = next(line for line in lines if line.startswith("XLSX"))
+    pdf = next(line for line in lines if line.startswith("PDF"))
+    assert "openpyxl alone on the same cells" in xlsx
+    assert "WeasyPrint alone on the same HTML" in pdf
+    # The queries a file's run sent, replayed alone: the same for both formats.
+    replayed = {line.split("the database alone on the same ")[1].split()[0] for line in (xlsx, pdf)}
+    assert len(replayed) == 1 and int(replayed.pop()) > 5
+    for line in (xlsx, pdf):
+        assert line.split("(limit ")[1].split(")")[0] in ("30", "50")
+        assert line.rstrip().split("|")[0].split()[-1] in ("OK", "OVER")
+    # The synthetic province was rolled back.
+    assert not Province.objects.filter(code="bench-57").exists()
+    # Rounds turn the order, so that no work always runs first.
+    order = []
+    _interleaved(3, a=lambda: order.append("a"), b=lambda: order.append("b"))
+    assert order == ["a", "b", "b", "a", "a", "b"]
