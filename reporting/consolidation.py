@@ -204,11 +204,12 @@ def _rank(standings: list[CommuneStanding]) -> None:
 
 
 def _consolidate(row: ConsolidatedRow) -> None:
-    cells = list(row.cells.values())
+    cells = row.cells.values()
     reported = [cell for cell in cells if cell.figure is not None]
+    verdicts = Counter([cell.verdict.assessment for cell in cells])
     row.communes_reporting = len(reported)
-    row.communes_assessed = sum(cell.verdict.is_assessed for cell in cells)
-    row.communes_achieved = sum(cell.verdict.is_achieved for cell in cells)
+    row.communes_achieved = verdicts[Assessment.ACHIEVED]
+    row.communes_assessed = row.communes_achieved + verdicts[Assessment.NOT_ACHIEVED]
     kind = row.indicator.measure_kind
     if kind == MeasureKind.COUNT:
         numbers = [cell.figure.value for cell in reported if cell.figure.value is not None]

@@ -100,14 +100,12 @@ def _finished(rows: list[list[tuple[object, str]]]) -> list[list[tuple[object, s
             seen[value] = shown
         return shown
 
-    def finished(cell: tuple[object, str]) -> tuple[object, str]:
-        value = cell[0]
-        if not isinstance(value, str):
-            return cell
-        shown = text(value)
-        return cell if shown is value else (shown, cell[1])
+    def finished(cell: tuple[str, str]) -> tuple[object, str]:
+        shown = text(cell[0])
+        return cell if shown is cell[0] else (shown, cell[1])
 
-    return [[finished(cell) for cell in row] for row in rows]
+    # Numbers pass as they are, without a call each.
+    return [[finished(cell) if isinstance(cell[0], str) else cell for cell in row] for row in rows]
 
 
 def workbook_write(sheets: list[Sheet]) -> bytes:
