@@ -376,7 +376,8 @@ def task_results(
 
 
 class _Progress(NamedTuple):
-    """The columns of an approved TaskProgress a task's state needs, with its period's."""
+    """An approved TaskProgress row as a task's state needs it, with its period's dates, kind and
+    code; `year` (the period's) is set on the one kept for each task."""
 
     task_id: int
     commune_id: int
@@ -386,23 +387,9 @@ class _Progress(NamedTuple):
     result: str
     window_start: date  # of the period it was reported in
     window_end: date
-    year: int
-
-
-class _Report(NamedTuple):
-    """An approved TaskProgress row as `_latest_progress` reads it: `_Progress`'s columns, then
-    its period's kind and code (for the year)."""
-
-    task_id: int
-    commune_id: int
-    unit_id: int
-    status: str
-    percent: int | None
-    result: str
-    window_start: date
-    window_end: date
     kind: str
     code: str
+    year: int = 0
 
 
 def _latest_progress(
@@ -435,8 +422,9 @@ def _latest_progress(
             "submission__period__code",
         )
     )
-    reports: dict[int, list[_Report]] = defaultdict(list)  # by task, oldest first
-    for report in map(_Report._make, rows):
+    reports: dict[int, list[_Progress]] = defaultdict(list)  # by task, oldest first
+    for row in rows:
+        report = _Progress(*row)
         if report.task_id in task_ids and report.window_end <= cutoffs[report.commune_id]:
             reports[report.task_id].append(report)
     if leads is None:
@@ -455,7 +443,7 @@ def _latest_progress(
         year = years.get(period)
         if year is None:
             year = years[period] = ReportingPeriod.year_of(*period)
-        latest[task_id] = _Progress(*kept[: len(_Progress._fields) - 1], year)
+        latest[task_id] = kept._replace(year=year)
     return latest
 
 
