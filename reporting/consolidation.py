@@ -141,19 +141,26 @@ def province_consolidation(province: Province, period_code: str) -> ProvinceCons
 
 
 def _standing(commune, period, indicators: list[IndicatorResult], tasks) -> CommuneStanding:
-    verdicts = Counter([result.verdict.assessment for result in indicators])
+    achieved, assessed = _achieved_and_assessed(indicators)
     states = Counter([result.state for result in tasks])
-    achieved = verdicts[Assessment.ACHIEVED]
     return CommuneStanding(
         commune=commune,
         period=period,
         indicators_total=len(indicators),
-        indicators_assessed=achieved + verdicts[Assessment.NOT_ACHIEVED],
+        indicators_assessed=assessed,
         indicators_achieved=achieved,
         tasks_total=len(tasks),
         tasks_done_on_time=states[TaskState.DONE],
         tasks_overdue=states[TaskState.OVERDUE],
     )
+
+
+def _achieved_and_assessed(results) -> tuple[int, int]:
+    """How many of the results are achieved, and how many assessed (achieved or not), counted in
+    one pass."""
+    verdicts = Counter([result.verdict.assessment for result in results])
+    achieved = verdicts[Assessment.ACHIEVED]
+    return achieved, achieved + verdicts[Assessment.NOT_ACHIEVED]
 
 
 def _compliance_fill(standings: list[CommuneStanding], province: Province, year: int) -> None:
@@ -206,10 +213,8 @@ def _rank(standings: list[CommuneStanding]) -> None:
 def _consolidate(row: ConsolidatedRow) -> None:
     cells = row.cells.values()
     reported = [cell for cell in cells if cell.figure is not None]
-    verdicts = Counter([cell.verdict.assessment for cell in cells])
     row.communes_reporting = len(reported)
-    row.communes_achieved = verdicts[Assessment.ACHIEVED]
-    row.communes_assessed = row.communes_achieved + verdicts[Assessment.NOT_ACHIEVED]
+    row.communes_achieved, row.communes_assessed = _achieved_and_assessed(cells)
     kind = row.indicator.measure_kind
     if kind == MeasureKind.COUNT:
         numbers = [cell.figure.value for cell in reported if cell.figure.value is not None]

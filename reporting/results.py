@@ -180,29 +180,25 @@ def indicators_in_force(
     # The communes' targets, of other plans too: a plain filter costs less than the indicators'
     # query as a subquery, and the few others are left out below.
     all_targets = Target.objects.filter(commune_id__in=commune_ids).order_by("year")
-    if not detail:
+    if detail:
+        indicators = _rows_as_instances(chosen)
+        _related_attach(indicators, "group", IndicatorGroup)
+        _related_attach(indicators, "plan", Plan)
+        _related_attach(indicators, "province_indicator", ProvinceIndicator)
+        _lead_units_attach(indicators, _lead_ids(chosen), commune_ids)
+        for indicator in indicators:
+            _prefetched_set(indicator, "targets", _Prefetched())
+        targets = _rows_as_instances(all_targets)
+    else:
         indicators = [
             IndicatorSummary(*row, _Prefetched())
             for row in chosen.values_list(*_summary_fields(IndicatorSummary))
         ]
-        buckets = {indicator.id: indicator.targets for indicator in indicators}
-        for row in all_targets.values_list(*TargetSummary._fields):
-            target = TargetSummary(*row)
-            bucket = buckets.get(target.indicator_id)
-            if bucket is not None:
-                bucket.append(target)
-        return indicators
-    indicators = _rows_as_instances(chosen)
-    _related_attach(indicators, "group", IndicatorGroup)
-    _related_attach(indicators, "plan", Plan)
-    _related_attach(indicators, "province_indicator", ProvinceIndicator)
-    _lead_units_attach(indicators, _lead_ids(chosen), commune_ids)
-    targets: dict[int, list[Target]] = {}
-    for indicator in indicators:  # `.id`, not `.pk`: no property call in loops of thousands
-        targets[indicator.id] = _Prefetched()
-        _prefetched_set(indicator, "targets", targets[indicator.id])
-    for target in _rows_as_instances(all_targets):
-        bucket = targets.get(target.indicator_id)
+        targets = map(TargetSummary._make, all_targets.values_list(*TargetSummary._fields))
+    # `.id`, not `.pk`: no property call in loops of thousands.
+    buckets = {indicator.id: _prefetched(indicator, "targets") for indicator in indicators}
+    for target in targets:
+        bucket = buckets.get(target.indicator_id)
         if bucket is not None:
             bucket.append(target)
     return indicators

@@ -9,6 +9,7 @@ never as a formula (`text_runs_as_formula`, shared with the dashboards' tables).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
@@ -223,7 +224,7 @@ def _appendix_sheet(doc, *, title, label, heading, widths, header, body_rows, sp
 
 
 _EMPTY = ("", "text")
-_NO_CELL = [_EMPTY] * 5
+_NO_CELL = (_EMPTY,) * 5  # a tuple: shared by every empty cell, never changed
 _NO_TARGET = _NO_MARK = ("", "text-centre")
 _MARKS = {
     Assessment.ACHIEVED: ("Đạt", "text-centre"),
@@ -231,7 +232,7 @@ _MARKS = {
 }
 
 
-def _commune_cells(cell) -> list[tuple[object, str]]:
+def _commune_cells(cell) -> Sequence[tuple[object, str]]:
     """A commune's target, actual, a, b and assessment for one indicator of the province."""
     if cell is None:
         return _NO_CELL
