@@ -13,8 +13,12 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: run setup test lint format check migrate seed demo remind worker beat clean
 
+# Demo logins (one published password) and demo figures only on the embedded SQLite demo: never
+# when DATABASE_URL names a real database (and the commands themselves refuse a database that holds
+# communes other than the seeds).
 run: export DEBUG ?= 1
-run: setup migrate seed demo remind
+run: setup migrate seed $(if $(DATABASE_URL),,demo) remind
+	@$(if $(DATABASE_URL),echo "No demo accounts on DATABASE_URL: create yours with .venv/bin/python manage.py createsuperuser")
 	@echo "Portal: http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
@@ -36,8 +40,8 @@ seed: setup
 	$(MANAGE) load_seeds
 
 demo: setup
-	@$(MANAGE) demo_figures
-	@$(MANAGE) demo_accounts
+	@$(MANAGE) demo_figures --demo
+	@$(MANAGE) demo_accounts --demo
 
 # Today's deadline reminders, in process (mail on the console unless EMAIL_URL says otherwise);
 # each is sent once, so running it again only lists them. DATE=YYYY-MM-DD for another day,
@@ -61,12 +65,15 @@ format: setup
 check: setup
 	DEBUG=1 $(MANAGE) check
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
-	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9') ALLOWED_HOSTS=portal.example.vn \
+	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9') ALLOWED_HOSTS=portal.example.vn EMAIL_URL=smtp+tls://user:password@smtp.example.vn:587 \
 		$(MANAGE) check --deploy --fail-level WARNING
 
+# Local development: DEBUG on unless set (production runs celery from the image, see docker-compose.yml).
+worker: export DEBUG ?= 1
 worker: setup
 	$(VENV)/bin/celery -A config worker --loglevel=INFO
 
+beat: export DEBUG ?= 1
 beat: setup
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
 

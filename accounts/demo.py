@@ -1,18 +1,17 @@
 """Demo accounts for local use: every role in every seed commune, one officer per province.
 
-All share one documented password, so they are refused unless settings.DEMO_DATA_ALLOWED
-(on only with DEBUG).
+All share one documented password, so they are refused unless asked for with --demo on a
+database that holds only the seed communes (communes.demo.demo_data_guard).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from accounts.models import Membership, Role, User
+from communes.demo import demo_data_guard
 from communes.models import Commune, Province, Unit, UnitKind
 from communes.slugs import slug_vi
 
@@ -48,11 +47,8 @@ def _account(username: str, full_name: str, memberships: list[dict]) -> User:
 
 
 @transaction.atomic
-def demo_accounts_create() -> list[DemoAccount]:
-    if not settings.DEMO_DATA_ALLOWED:
-        raise ImproperlyConfigured(
-            "Demo accounts are for local use only: they are refused when DEBUG is off."
-        )
+def demo_accounts_create(*, demo: bool) -> list[DemoAccount]:
+    demo_data_guard(demo=demo, what="Demo accounts")
     accounts: list[DemoAccount] = []
     admin = _account("admin", "Quản trị hệ thống", [{"role": Role.ADMINISTRATOR}])
     admin.is_staff = admin.is_superuser = True

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reminders",
     "dashboards",
     "api",
+    "config.apps.PortalConfig",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# An installation without mail says so explicitly: nothing is sent and reminders are recorded as
+# not sent. Without it, `check --deploy` refuses a console or file backend (config/checks.py).
+NO_MAIL = env.bool("NO_MAIL", default=False)
+if NO_MAIL:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cổng chỉ tiêu xã <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

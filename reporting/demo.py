@@ -1,7 +1,8 @@
 """Demo figures for the seed communes: past periods with approved, late, returned and missing reports.
 
 Every demo submission says so in its narrative ("[DEMO]"), and creating them is refused unless
-settings.DEMO_DATA_ALLOWED (on only with DEBUG): production never holds them.
+asked for with --demo on a database that holds only the seed communes
+(communes.demo.demo_data_guard): production never holds them.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from communes.demo import demo_data_guard, seed_commune_codes
 from communes.models import Commune
 from indicators.models import MeasureKind
 from reporting.models import (
@@ -65,14 +65,11 @@ def _figure(rng: random.Random, item, progress: float) -> dict:
 
 
 @transaction.atomic
-def demo_figures_create(today: date | None = None) -> dict[str, int]:
-    if not settings.DEMO_DATA_ALLOWED:
-        raise ImproperlyConfigured(
-            "Demo figures are for local use only: they are refused when DEBUG is off."
-        )
+def demo_figures_create(*, demo: bool, today: date | None = None) -> dict[str, int]:
+    demo_data_guard(demo=demo, what="Demo figures")
     today = today or timezone.localdate()
     counts = {"submissions": 0, "missing": 0}
-    for commune in Commune.objects.filter(code__in=["dien-quang", "truong-giang", "an-nong"]):
+    for commune in Commune.objects.filter(code__in=seed_commune_codes()):
         periods_ensure_until(commune, today, since=date(2025, 1, 1))
         past = ReportingPeriod.objects.filter(commune=commune, deadline__lt=_at(today, 0)).exclude(
             kind=PeriodKind.AD_HOC

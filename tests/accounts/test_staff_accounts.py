@@ -79,12 +79,12 @@ def test_staff_of_another_commune_cannot_be_touched(client, people):
 def test_demo_accounts_are_refused_when_debug_is_off(settings, seeds):
     settings.DEMO_DATA_ALLOWED = False
     with pytest.raises(ImproperlyConfigured):
-        demo_accounts_create()
+        demo_accounts_create(demo=True)
 
 
 def test_demo_accounts_cover_every_role_in_every_seed_commune(settings, seeds):
     settings.DEMO_DATA_ALLOWED = True
-    demo_accounts_create()
+    demo_accounts_create(demo=True)
     for code in ("dien-quang", "truong-giang", "an-nong"):
         roles = set(Membership.objects.filter(commune__code=code).values_list("role", flat=True))
         assert {Role.UNIT_STAFF, Role.STANDING_OFFICE, Role.COMMUNE_LEADER} <= roles

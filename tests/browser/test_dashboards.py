@@ -27,7 +27,7 @@ PERIODS = {"dien-quang": "2025", "truong-giang": "202610", "an-nong": "202610"}
 @pytest.fixture
 def demo(seeds, settings):
     settings.DEMO_DATA_ALLOWED = True
-    demo_figures_create(today=TODAY)
+    demo_figures_create(demo=True, today=TODAY)
     return seeds
 
 

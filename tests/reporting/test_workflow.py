@@ -442,7 +442,7 @@ def test_demo_figures_are_refused_when_debug_is_off(settings, seeds):
 
     settings.DEMO_DATA_ALLOWED = False
     with pytest.raises(ImproperlyConfigured):
-        demo_figures_create()
+        demo_figures_create(demo=True)
 
 
 def test_demo_figures_mix_on_time_late_returned_and_missing(settings, seeds):
@@ -452,7 +452,7 @@ def test_demo_figures_mix_on_time_late_returned_and_missing(settings, seeds):
     from reporting.selectors import review_rows
 
     settings.DEMO_DATA_ALLOWED = True
-    counts = demo_figures_create(today=date(2025, 12, 20))
+    counts = demo_figures_create(demo=True, today=date(2025, 12, 20))
     assert counts["submissions"] > 50 and counts["missing"] > 0
     statuses = set(Submission.objects.values_list("status", flat=True))
     assert statuses == {"approved", "returned"}

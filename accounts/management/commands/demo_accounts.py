@@ -7,9 +7,16 @@ from accounts.demo import DEMO_PASSWORD, demo_accounts_create
 class Command(BaseCommand):
     help = "Create demo accounts for every role in every seed commune (local use only; refused when DEBUG is off)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Required: say that this database is a demo holding only the seed communes.",
+        )
+
     def handle(self, *args, **options):
         try:
-            accounts = demo_accounts_create()
+            accounts = demo_accounts_create(demo=options["demo"])
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,43 @@
+"""The one rule for demo data: asked for explicitly, on a database that holds only the seeds.
+
+Demo accounts share a published password and demo figures are invented, so both are refused
+unless the operator says `--demo` (settings.DEMO_DATA_ALLOWED, on only with DEBUG, must also
+allow it) and the database holds no commune but the seed communes of `fixtures/seeds/`. A real
+installation therefore never receives them, whatever command is typed by mistake.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from communes.models import Commune
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+
+
+def seed_commune_codes() -> set[str]:
+    return {
+        tomllib.loads(path.read_text(encoding="utf-8"))["commune"]["code"]
+        for path in SEEDS_DIR.glob("*/commune.toml")
+    }
+
+
+def demo_data_guard(*, demo: bool, what: str) -> None:
+    """Raise ImproperlyConfigured naming why `what` (demo accounts, demo figures) is refused."""
+    if not demo:
+        raise ImproperlyConfigured(f"{what} are created only when asked for explicitly (--demo).")
+    if not settings.DEMO_DATA_ALLOWED:
+        raise ImproperlyConfigured(
+            f"{what} are for local use only: they are refused when DEBUG is off."
+        )
+    others = Commune.objects.exclude(code__in=seed_commune_codes())
+    if others.exists():
+        names = ", ".join(others.order_by("name").values_list("name", flat=True)[:5])
+        raise ImproperlyConfigured(
+            f"{what} are refused: this database holds communes other than the seed communes "
+            f"({names}), so it is not a demo database."
+        )
