@@ -152,16 +152,24 @@ STORAGES["reports"] = {
 REPORTS_RENDER_TIME_LIMIT = env.int("REPORTS_RENDER_TIME_LIMIT", default=10 * 60)
 
 # Redis serves Celery and the cache when REDIS_URL is set; otherwise both stay in process.
+# Production gives the broker, the results and the cache a Redis database each
+# (CELERY_BROKER_URL, CELERY_RESULT_BACKEND, CACHE_URL), so that flushing the cache never drops
+# a queued job; each defaults to REDIS_URL.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+if CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
+# Mail and report rendering on queues of their own (docker-compose.yml runs a worker for each);
+# a worker started without -Q (make worker, the tests) consumes every queue listed here.
+CELERY_TASK_QUEUES = {"celery": {}, "mail": {}, "reports": {}}
+CELERY_TASK_ROUTES = {"reminders.*": {"queue": "mail"}, "reports.*": {"queue": "reports"}}
 # Tests run tasks in process even with Redis; the integration tests start a real worker.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL or TESTING
 CELERY_TASK_EAGER_PROPAGATES = True
