@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -262,13 +263,54 @@ if PRODUCTION:
             "security.W021"
         )  # preload is an opt-in decision of the operator
 
+# Every line with its time, level, logger, request id, user and commune (config/log.py); one
+# access line per request (logger portal.access). LOG_FORMAT=json for a log collector.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOG_FIELDS = "%(asctime)s %(levelname)s %(name)s %(request_id)s %(user)s %(commune)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "config.log.RequestContextFilter"}},
+    "formatters": {
+        "text": {
+            "format": LOG_FIELDS.replace(" %(request_id)s", " [%(request_id)s") + "] %(message)s"
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": LOG_FIELDS + " %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # runserver's own access line would repeat portal.access's.
+        "django.server": {"level": "WARNING"},
+    },
 }
+# Workers log through the same handlers and format as the web.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reporting: every unhandled exception of the web and the workers, when SENTRY_DSN is set.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=None),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,  # people's names and e-mails stay out of the error reports
+    )
 
 # Demo data (accounts with a documented password, demo figures) is refused unless this is on.
 DEMO_DATA_ALLOWED = DEBUG
