@@ -3,10 +3,12 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     UV_PROJECT_ENVIRONMENT=/app/.venv UV_PYTHON_DOWNLOADS=never UV_COMPILE_BYTECODE=1
-# Pango for WeasyPrint; Tinos and Liberation Serif 2 carry every Vietnamese letter; gettext compiles the catalogue.
+# Pango for WeasyPrint; Tinos and Liberation Serif 2 carry every Vietnamese letter; gettext compiles the
+# catalogue; postgresql-client (15, as the server) gives `manage.py backup` its pg_dump.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-croscore fonts-liberation2 gettext \
+      postgresql-client \
  && rm -rf /var/lib/apt/lists/* \
  && pip install --no-cache-dir "uv==0.13.8" \
  && groupadd --system --gid 10001 portal \
@@ -19,7 +21,7 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 RUN DEBUG=1 .venv/bin/python manage.py compilemessages --ignore=.venv \
  && SECRET_KEY=collectstatic-only .venv/bin/python manage.py collectstatic --noinput -v0 \
- && mkdir -p /data/media /data/beat \
+ && mkdir -p /data/media /data/beat /data/backups \
  && chown -R portal:portal /data
 
 ENV PATH="/app/.venv/bin:$PATH" XDG_CACHE_HOME=/tmp/cache

@@ -150,6 +150,15 @@ STORAGES["reports"] = {
     if "REPORTS_STORAGE_BACKEND" not in env.ENVIRON
     else {},
 }
+# Backups (`manage.py backup`, config/backup.py): a folder by default; an S3-compatible bucket with
+# BACKUP_STORAGE_BACKEND=storages.backends.s3.S3Storage and django-storages' AWS_* variables.
+BACKUP_ROOT = Path(env("BACKUP_ROOT", default=str(BASE_DIR / "backups")))
+STORAGES["backups"] = {
+    "BACKEND": env("BACKUP_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": {"location": str(BACKUP_ROOT)}
+    if "BACKUP_STORAGE_BACKEND" not in env.ENVIRON
+    else {},
+}
 REPORTS_RENDER_TIME_LIMIT = env.int("REPORTS_RENDER_TIME_LIMIT", default=10 * 60)
 
 # Redis serves Celery and the cache when REDIS_URL is set; otherwise both stay in process.
