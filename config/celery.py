@@ -20,4 +20,9 @@ app.conf.beat_schedule = {
         # Worker down at 07:00: still run when it is back that day, not the next morning too.
         "options": {"expires": 12 * 3600},
     },
+    "maintenance-prune": {
+        "task": "maintenance.prune",
+        "schedule": crontab(hour=2, minute=30),  # a quiet hour
+        "options": {"expires": 12 * 3600},
+    },
 }

@@ -159,6 +159,9 @@ STORAGES["backups"] = {
     if "BACKUP_STORAGE_BACKEND" not in env.ENVIRON
     else {},
 }
+# Retention (`manage.py prune`, nightly from beat): rendered report files, the record of reminders.
+REPORT_FILE_RETENTION_DAYS = env.int("REPORT_FILE_RETENTION_DAYS", default=90)
+REMINDER_RETENTION_DAYS = env.int("REMINDER_RETENTION_DAYS", default=400)
 REPORTS_RENDER_TIME_LIMIT = env.int("REPORTS_RENDER_TIME_LIMIT", default=10 * 60)
 
 # Redis serves Celery and the cache when REDIS_URL is set; otherwise both stay in process.

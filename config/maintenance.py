@@ -1,0 +1,19 @@
+"""The nightly clean-up: each app's retention rule, and Django's expired sessions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from reminders.retention import reminders_prune
+from reports.retention import report_files_prune
+
+
+def prune_all() -> dict[str, int]:
+    expired_sessions = Session.objects.filter(expire_date__lt=timezone.now())
+    return {
+        "report files": report_files_prune(older_than_days=settings.REPORT_FILE_RETENTION_DAYS),
+        "reminders": reminders_prune(older_than_days=settings.REMINDER_RETENTION_DAYS),
+        "sessions": expired_sessions.delete()[0],
+    }
