@@ -67,6 +67,25 @@ class Scope:
     def is_province_reader_of(self, commune: Commune) -> bool:
         return commune.province_id in self.province_ids and commune.pk not in self.commune_ids
 
+    def is_member_of(self, commune: Commune) -> bool:
+        """Members do the commune's internal work (unit reports and their review); a province
+        officer reads the commune's figures from approved reports only."""
+        return self.is_admin or commune.pk in self.commune_ids
+
+    def reads_every_unit_report_of(self, commune: Commune) -> bool:
+        return self.can_manage_commune(commune) or commune.pk in self.led_commune_ids
+
+    def can_read_unit_report(self, commune: Commune, unit_id: int) -> bool:
+        """A unit's report (its figures, progress and evidence): the unit's staff, the standing
+        office and the commune's leaders."""
+        return self.reads_every_unit_report_of(commune) or self.can_write_for_unit(unit_id)
+
+    def unit_reports_filter(self, commune: Commune, prefix: str = "") -> Q:
+        """The rows of the commune's unit reports this caller may read (by their unit)."""
+        if self.reads_every_unit_report_of(commune):
+            return Q()
+        return Q(**{f"{prefix}unit_id__in": self.unit_ids})
+
 
 ANONYMOUS = Scope()
 

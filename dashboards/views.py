@@ -293,8 +293,7 @@ def indicator_progress_context(request, *, indicator: Indicator, commune: Commun
 
 def _shows_people(request, commune: Commune) -> bool:
     # Who typed a figure is the commune's internal business; the province sees the unit.
-    scope = scope_for(request.user)
-    return scope.is_admin or commune.pk in scope.commune_ids
+    return scope_for(request.user).is_member_of(commune)
 
 
 class IndicatorFiguresExcelView(CommuneMixin, TemplateView):

@@ -51,7 +51,7 @@ from reporting.services import (
 class ReportingMixin(CommuneMixin):
     def check_member(self):
         """Submissions are the commune's internal work: province officers read approved figures only."""
-        if not (self.scope.is_admin or self.commune.pk in self.scope.commune_ids):
+        if not self.scope.is_member_of(self.commune):
             raise PermissionDenied
 
     def get_period(self) -> ReportingPeriod:
@@ -127,10 +127,7 @@ class SubmissionView(ReportingMixin, TemplateView):
         self.unit = get_object_or_404(Unit, commune=self.commune, pk=self.kwargs["unit_pk"])
         self.can_write = self.scope.can_write_for_unit(self.unit.pk)
         self.can_review = self.scope.can_manage_commune(self.commune)
-        can_read = (
-            self.can_write or self.can_review or self.commune.pk in self.scope.led_commune_ids
-        )
-        if not can_read:
+        if not self.scope.can_read_unit_report(self.commune, self.unit.pk):
             raise PermissionDenied
         self.submission = submission_for(self.period, self.unit)
         self.report = unit_report(self.submission)
@@ -420,13 +417,7 @@ def evidence_download(request, commune_code, pk):
     progress = get_object_or_404(
         TaskProgress.objects.select_related("submission"), commune=commune, pk=pk
     )
-    scope = scope_for(request.user)
-    may_read = (
-        scope.can_manage_commune(commune)
-        or scope.can_write_for_unit(progress.submission.unit_id)
-        or commune.pk in scope.led_commune_ids
-    )
-    if not may_read:
+    if not scope_for(request.user).can_read_unit_report(commune, progress.submission.unit_id):
         raise PermissionDenied
     if not progress.evidence_file:
         raise Http404

@@ -53,7 +53,7 @@ class CommuneApiMixin(ApiMixin):
 
     @property
     def is_member(self) -> bool:
-        return self.scope.is_admin or self.commune.pk in self.scope.commune_ids
+        return self.scope.is_member_of(self.commune)
 
     @property
     def can_manage(self) -> bool:

@@ -144,11 +144,9 @@ class SubmissionMixin(CommuneApiMixin):
 
     def submissions_readable(self):
         """Every report of the commune for its reviewers and leaders; a unit's own for its staff."""
-        submissions = Submission.objects.filter(commune=self.commune)
-        scope = self.scope
-        if not (self.can_manage or self.commune.pk in scope.led_commune_ids):
-            submissions = submissions.filter(unit_id__in=scope.unit_ids)
-        return submissions
+        return Submission.objects.filter(
+            self.scope.unit_reports_filter(self.commune), commune=self.commune
+        )
 
     def submission_get(self, *, lock: bool = False) -> Submission:
         submissions = self.submissions_readable().select_related("period", "unit", "commune")
