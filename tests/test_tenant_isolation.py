@@ -11,6 +11,8 @@ A new route is covered without being listed here (tests/routes.py reads them all
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.routes import (
@@ -91,3 +93,16 @@ def test_every_route_answers_for_another_tenant_as_for_a_missing_object(
             f"\ntenant isolation: {len(every_route)} routes, {requests} requests, {len(leaks)} leaks"
         )
     assert leaks == [], "\n".join(leaks)
+
+
+def test_every_path_of_the_api_schema_is_among_the_routes_tried(db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    tried = {
+        "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route.pattern).replace("{pk}", "{id}")
+        for route in routes()
+    }
+    with_ids = [path for path in schema["paths"] if "{" in path]
+    assert len(with_ids) > 20
+    assert [path for path in with_ids if path not in tried] == []
