@@ -137,14 +137,17 @@ class ProvinceDetailView(ProvinceMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["communes"] = (
+        communes = (
             communes_readable(self.request.user)
             .filter(province=self.province)
             .annotate(
                 plan_count=Count("plans", distinct=True),
                 unit_count=Count("units", distinct=True),
             )
-            .order_by("name")
+        )
+        # In the order of the Vietnamese alphabet: "Điền Quang" among the D, not after "Quảng Phú".
+        context["communes"] = sorted(
+            communes, key=lambda commune: (slug_vi(commune.name), commune.name)
         )
         return context
 
@@ -176,7 +179,10 @@ class CommuneImportView(ProvinceMixin, FormView):
         except CommunesInvalid as exc:
             return self.render_to_response(
                 self.get_context_data(
-                    form=form, errors=exc.errors, file_name=form.cleaned_data["file"].name
+                    form=form,
+                    errors=exc.errors,
+                    by_row=any(error.row for error in exc.errors),
+                    file_name=form.cleaned_data["file"].name,
                 )
             )
         _created_message(self.request, communes)

@@ -404,3 +404,30 @@ def test_the_import_page_explains_the_steps(client, people):
     html = client.get(import_url()).content.decode()
     assert "Nhập danh sách xã từ Excel" in html
     assert template_url() in html
+
+
+def test_a_new_commune_opens_everywhere_the_province_reads_it(
+    client, people, django_capture_on_commit_callbacks
+):
+    client.force_login(people["thanh_hoa"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(province_url(), form_data())
+    for url in (
+        reverse("communes:detail", args=["quang-phu"]),
+        reverse("dashboards:commune", args=["quang-phu"]),
+        reverse("dashboards:province", args=[THANH_HOA]),
+        reverse("reports:province_report", args=[THANH_HOA]),
+    ):
+        assert client.get(url).status_code == 200, url
+    # And its standing office, once it has followed the invitation, finds its commune to manage.
+    office = Membership.objects.get(commune__code="quang-phu").user
+    client.force_login(office)
+    assert client.get("/")["Location"] == reverse("communes:detail", args=["quang-phu"])
+    for url in (
+        reverse("communes:units", args=["quang-phu"]),
+        reverse("accounts:staff", args=["quang-phu"]),
+        reverse("plans:create", args=["quang-phu"]),
+        reverse("reporting:periods", args=["quang-phu"]),
+        reverse("reporting:schedule", args=["quang-phu"]),
+    ):
+        assert client.get(url).status_code == 200, url
