@@ -405,7 +405,7 @@ def commune_create(
 
 def communes_import_excel(*, actor, province: Province, upload) -> list[Commune]:
     """The communes of an uploaded Excel list (the portal's template): all of them, or none."""
-    from communes.excel import commune_list_read
+    from communes.excel import commune_list_read  # it reads into this module's drafts
 
     drafts = commune_list_read(upload)
     return communes_create(actor=actor, province=province, drafts=drafts, source=upload.name)

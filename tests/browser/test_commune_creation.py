@@ -58,6 +58,7 @@ def test_the_import_page_on_a_phone(new_page, seeds):
     officer = person(Role.PROVINCE_OFFICER, province=thanh_hoa)
     page = new_page(PHONE)
     log_in(page, officer.username)
+    screenshot(page, "province-communes-phone")
     page.get_by_role("link", name="Nhập từ Excel").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Nhập danh sách xã từ Excel"

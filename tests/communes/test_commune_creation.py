@@ -360,6 +360,14 @@ def test_a_file_that_is_not_the_excel_list_is_refused(client, people, name, cont
     assert not new_communes().exists()
 
 
+def test_a_file_of_20_mb_is_refused_before_it_is_read(client, people):
+    client.force_login(people["thanh_hoa"])
+    upload = SimpleUploadedFile("lon.xlsx", b"PK" + b"\0" * (20 * 1024 * 1024))
+    html = client.post(import_url(), {"file": upload}).content.decode()
+    assert "«lon.xlsx» lớn hơn 5 MB; một danh sách xã nhỏ hơn thế rất nhiều." in html
+    assert "Chưa tạo xã nào." in html and not new_communes().exists()
+
+
 def test_a_workbook_without_the_header_or_without_rows_is_refused(client, people):
     client.force_login(people["thanh_hoa"])
     workbook = Workbook()
