@@ -439,3 +439,31 @@ def test_a_new_commune_opens_everywhere_the_province_reads_it(
         reverse("reporting:schedule", args=["quang-phu"]),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_failure_while_writing_the_third_commune_keeps_none_of_the_list(
+    client, people, monkeypatch, django_capture_on_commit_callbacks
+):
+    """All or nothing holds past the checks: a clash in the database undoes the whole list."""
+    from django.db import IntegrityError
+
+    from communes import services
+
+    real_invite, calls = services.staff_invite, []
+
+    def invite_failing_third(**kwargs):
+        calls.append(kwargs["email"])
+        if len(calls) == 3:
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return real_invite(**kwargs)
+
+    monkeypatch.setattr(services, "staff_invite", invite_failing_third)
+    client.force_login(people["thanh_hoa"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(import_url(), {"file": filled_list(VALID_ROWS)})
+    assert len(calls) == 3
+    html = response.content.decode()
+    assert "Trong lúc đó, một xã của danh sách đã được người khác tạo; chưa có gì được lưu." in html
+    assert not new_communes().exists()
+    assert not Membership.objects.filter(user__email__in=calls).exists()
+    assert mail.outbox == []
