@@ -5,7 +5,8 @@ Every view, selector and API resolves the caller's `Scope` once per request and 
 - unit staff read their commune and write only for their unit;
 - the standing office (Phòng VH-XH) manages its commune;
 - commune leaders read their commune;
-- province officers read every commune of their province and nothing else;
+- province officers read every commune of their province and nothing else, and create its
+  new communes;
 - administrators read and manage everything.
 
 A commune (or any object of a commune) the caller may not read is answered with 404,
@@ -60,6 +61,10 @@ class Scope:
 
     def can_manage_commune(self, commune: Commune) -> bool:
         return self.is_admin or commune.pk in self.managed_commune_ids
+
+    def can_manage_province(self, province: Province) -> bool:
+        """Creating the province's communes: its officers and administrators."""
+        return self.is_admin or province.pk in self.province_ids
 
     def can_write_for_unit(self, unit_id: int) -> bool:
         return unit_id in self.unit_ids
@@ -151,8 +156,15 @@ def access_commune_by_code(user, code: str, *, manage: bool = False) -> Commune:
     return commune
 
 
-def access_province_by_code(user, code: str) -> Province:
-    return get_object_or_404(provinces_readable(user), code=code)
+def access_province_by_code(user, code: str, *, manage: bool = False) -> Province:
+    """The province with this code if the caller may read it (404 otherwise, like a missing one).
+
+    With `manage=True` the caller must also manage it (403 for a reader of the province).
+    """
+    province = get_object_or_404(provinces_readable(user), code=code)
+    if manage and not scope_for(user).can_manage_province(province):
+        raise PermissionDenied
+    return province
 
 
 def access_in_commune(queryset: QuerySet, commune: Commune, pk) -> Model:

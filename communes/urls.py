@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from communes import views
@@ -17,7 +16,17 @@ urlpatterns = [
     ),
     path(
         "provinces/<slug:province_code>/",
-        login_required(views.ProvinceDetailView.as_view()),
+        views.ProvinceDetailView.as_view(),
         name="province",
+    ),
+    path(
+        "provinces/<slug:province_code>/communes/template.xlsx",
+        views.CommuneTemplateView.as_view(),
+        name="commune_template",
+    ),
+    path(
+        "provinces/<slug:province_code>/communes/import/",
+        views.CommuneImportView.as_view(),
+        name="commune_import",
     ),
 ]

@@ -1,9 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views import View
+from django.views.generic import FormView, TemplateView
 
 from communes.access import (
     access_province_by_code,
@@ -11,9 +18,12 @@ from communes.access import (
     provinces_readable,
     scope_for,
 )
-from communes.forms import UnitForm
+from communes.excel import XLSX, commune_template_workbook
+from communes.forms import CommuneCreateForm, CommuneImportForm, UnitForm
 from communes.mixins import CommuneMixin, CommuneObjectFormView
 from communes.models import Commune, Unit
+from communes.services import CommunesInvalid, commune_create, communes_import_excel
+from communes.slugs import slug_vi
 from plans.selectors import plans_of_commune
 
 
@@ -50,23 +60,133 @@ class CommuneDetailView(CommuneMixin, TemplateView):
         return context
 
 
-class ProvinceDetailView(TemplateView):
-    template_name = "communes/province_detail.html"
+class ProvinceMixin(LoginRequiredMixin):
+    """Sets `self.province` from the URL: 404 for a province the caller cannot read.
+
+    With `manage = True` every method needs the right to create the province's communes.
+    """
+
+    manage = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.scope = scope_for(request.user)
+        self.province = access_province_by_code(
+            request.user, kwargs["province_code"], manage=self.manage
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def province_url(self) -> str:
+        return reverse("communes:province", args=[self.province.code])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        province = access_province_by_code(self.request.user, self.kwargs["province_code"])
-        context["province"] = province
-        context["communes"] = (
+        context["province"] = self.province
+        context["can_manage"] = self.scope.can_manage_province(self.province)
+        return context
+
+
+def _created_message(request, communes: list[Commune], *, email: str = "") -> None:
+    if email:
+        (commune,) = communes
+        text = gettext(
+            "%(commune)s was created (code %(code)s) with its Phòng Văn hóa - Xã hội; the "
+            "invitation was sent to %(email)s."
+        ) % {
+            "commune": commune,
+            "code": commune.code,
+            "email": email,
+        }
+    else:
+        text = ngettext(
+            "%(count)s commune was created, each with its Phòng Văn hóa - Xã hội; each "
+            "standing office was sent its invitation.",
+            "%(count)s communes were created, each with its Phòng Văn hóa - Xã hội; each "
+            "standing office was sent its invitation.",
+            len(communes),
+        ) % {"count": len(communes)}
+    messages.success(request, text)
+
+
+class ProvinceDetailView(ProvinceMixin, FormView):
+    """The province's communes; its officers add one with the form below the list."""
+
+    template_name = "communes/province_detail.html"
+    form_class = CommuneCreateForm
+
+    def post(self, request, *args, **kwargs):
+        if not self.scope.can_manage_province(self.province):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            commune = commune_create(
+                actor=self.request.user, province=self.province, **form.cleaned_data
+            )
+        except CommunesInvalid as exc:
+            for error in exc.errors:
+                field = error.field if error.field in form.fields else None
+                form.add_error(field, capfirst(error.message))
+            return self.form_invalid(form)
+        _created_message(
+            self.request, [commune], email=form.cleaned_data["office_email"].strip().lower()
+        )
+        return HttpResponseRedirect(f"{self.province_url()}#commune-{commune.code}")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        communes = (
             communes_readable(self.request.user)
-            .filter(province=province)
+            .filter(province=self.province)
             .annotate(
                 plan_count=Count("plans", distinct=True),
                 unit_count=Count("units", distinct=True),
             )
-            .order_by("name")
+        )
+        # In the order of the Vietnamese alphabet: "Điền Quang" among the D, not after "Quảng Phú".
+        context["communes"] = sorted(
+            communes, key=lambda commune: (slug_vi(commune.name), commune.name)
         )
         return context
+
+
+class CommuneTemplateView(ProvinceMixin, View):
+    """The Excel template of the list of new communes."""
+
+    manage = True
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(commune_template_workbook(self.province), content_type=XLSX)
+        name = f"mau-danh-sach-xa-{slug_vi(self.province.name)}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class CommuneImportView(ProvinceMixin, FormView):
+    """Upload the filled template: every commune is created, or none and the errors by row."""
+
+    manage = True
+    template_name = "communes/commune_import.html"
+    form_class = CommuneImportForm
+
+    def form_valid(self, form):
+        try:
+            communes = communes_import_excel(
+                actor=self.request.user, province=self.province, upload=form.cleaned_data["file"]
+            )
+        except CommunesInvalid as exc:
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form,
+                    errors=exc.errors,
+                    by_row=any(error.row for error in exc.errors),
+                    file_name=form.cleaned_data["file"].name,
+                )
+            )
+        _created_message(self.request, communes)
+        return HttpResponseRedirect(self.province_url())
 
 
 class UnitListView(CommuneMixin, TemplateView):

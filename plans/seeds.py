@@ -37,6 +37,7 @@ class SeedLoadResult:
     indicators: int = 0
     tasks: int = 0
     units: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 def _nfc(value):
@@ -52,7 +53,173 @@ def _nfc(value):
 
 def _read(path: Path) -> dict:
     with path.open("rb") as handle:
-        return _nfc(tomllib.load(handle))
+        try:
+            return _nfc(tomllib.load(handle))
+        except tomllib.TOMLDecodeError as exc:
+            # TOML itself refuses a key repeated within one table ("Cannot overwrite a value").
+            raise SeedError(f"{_file_name(path)}: not valid TOML: {exc}") from None
+
+
+def _file_name(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+# What each file may hold: per table, the keys the loader reads (plus "note", a transcriber's
+# remark kept or ignored), the keys a row must have, and the natural key that must not repeat.
+# A key outside these is refused: a misspelt "trget" would otherwise be dropped without a word.
+@dataclass(frozen=True)
+class _Table:
+    keys: frozenset[str]
+    required: tuple[str, ...] = ()
+    natural_key: tuple[str, ...] = ()
+    rows: bool = True  # an array of tables ([[units]]), else a single table ([commune])
+
+
+def _table(keys: str, required: str = "", natural_key: str = "", rows: bool = True) -> _Table:
+    return _Table(
+        frozenset(keys.split()), tuple(required.split()), tuple(natural_key.split()), rows
+    )
+
+
+COMMUNE_FILE = {
+    "province": _table("code name", "code name", rows=False),
+    "commune": _table("code name kind source", "code name", rows=False),
+    "units": _table("short_name name kind aliases note", "short_name name kind", "short_name"),
+    "schedules": _table(
+        "kind is_used deadline_day deadline_month_offset cutoff_day note",
+        "kind deadline_day deadline_month_offset",
+        "kind",
+    ),
+}
+PLAN_FILE = {
+    "plan": _table(
+        "key document_number document_type issue_date issue_date_text title issuing_body "
+        "signing_authority signer_title signer_name implements period_start period_end "
+        "vision_year status reporting_duty note",
+        "key document_number title issuing_body period_start period_end",
+        rows=False,
+    ),
+    "indicator_groups": _table("numeral title note", "numeral title", "numeral"),
+    "indicators": _table(
+        "group code parent name heading unit kind direction targets lead lead_text support "
+        "support_text numerator denominator formula data_source guidance legal_basis note",
+        "group code name",
+        "code",
+    ),
+    "task_sections": _table("numeral title note", "numeral title", "numeral"),
+    "tasks": _table(
+        "section code parent name lead lead_text support support_text result budget deadline note",
+        "code name",
+        "section code",
+    ),
+}
+PROVINCE_FILE = {
+    "province": _table("code name", "code name", rows=False),
+    "indicators": _table(
+        "code name group unit kind direction links note", "code name group", "code"
+    ),
+}
+
+
+def _row_label(table: str, number: int, row: dict, natural_key: tuple[str, ...]) -> str:
+    key = ", ".join(f"{name} = {row.get(name, '')!r}" for name in natural_key if name in row)
+    return f"[[{table}]] row {number}" + (f" ({key})" if key else "")
+
+
+def seed_file_check(data: dict, *, path: Path, layout: dict[str, _Table]) -> list[str]:
+    """Refuse (SeedError) what the loader would silently get wrong; return notes on what it skips.
+
+    Refused: a table or key the layout does not know, a row without a required key, two rows
+    with the same natural key (the second would replace the first). Skipped with a note: an
+    empty target (the year is left without a target).
+    """
+    name = _file_name(path)
+    notes: list[str] = []
+    for table in data:
+        if table not in layout:
+            raise SeedError(f"{name}: unknown table [{table}] (known: {', '.join(sorted(layout))})")
+    for table, spec in layout.items():
+        if table not in data:
+            if not spec.rows:
+                raise SeedError(f"{name}: the table [{table}] is missing")
+            continue
+        value = data[table]
+        if spec.rows != isinstance(value, list):
+            form = f"[[{table}]] rows" if spec.rows else f"one [{table}] table"
+            raise SeedError(f"{name}: {table} must be written as {form}")
+        rows = value if spec.rows else [value]
+        seen: dict[tuple, int] = {}
+        for number, row in enumerate(rows, start=1):
+            where = _row_label(table, number, row, spec.natural_key) if spec.rows else f"[{table}]"
+            unknown = sorted(set(row) - spec.keys)
+            if unknown:
+                raise SeedError(
+                    f"{name}: {where}: unknown key {unknown[0]!r} "
+                    f"(known: {', '.join(sorted(spec.keys))})"
+                )
+            missing = [key for key in spec.required if key not in row]
+            if missing:
+                raise SeedError(f"{name}: {where}: the key {missing[0]!r} is missing")
+            if spec.natural_key:
+                key = tuple(str(row.get(part, "")).casefold() for part in spec.natural_key)
+                if key in seen:
+                    raise SeedError(
+                        f"{name}: {where}: {' and '.join(spec.natural_key)} already used by "
+                        f"row {seen[key]}; each row needs its own"
+                    )
+                seen[key] = number
+            if table == "indicators":
+                notes += _targets_check(row, where=f"{name}: {where}")
+    if layout is COMMUNE_FILE:
+        _unit_names_check(data.get("units", []), name=name)
+    if layout is PROVINCE_FILE:
+        _links_check(data.get("indicators", []), name=name)
+    return notes
+
+
+def _targets_check(row: dict, *, where: str) -> list[str]:
+    targets = row.get("targets", {})
+    if not isinstance(targets, dict):
+        raise SeedError(f'{where}: targets must be a table such as {{ 2025 = "50%" }}')
+    notes = []
+    for year, text in list(targets.items()):
+        if not (year.isdigit() and len(year) == 4):
+            raise SeedError(f"{where}: target year {year!r} is not a year")
+        if not isinstance(text, str):
+            raise SeedError(f'{where}: target {year} must be text as printed, e.g. "{text}"')
+        if not text:
+            del targets[year]
+            notes.append(f"{where}: the target for {year} is empty; skipped")
+    return notes
+
+
+def _unit_names_check(units: list[dict], *, name: str) -> None:
+    """Leads and supports resolve by short name, full name and aliases: each must mean one unit."""
+    owners: dict[str, int] = {}
+    for number, row in enumerate(units, start=1):
+        names = {
+            text.casefold() for text in [row["short_name"], row["name"], *row.get("aliases", [])]
+        }
+        for text in names:
+            if text in owners and owners[text] != number:
+                where = _row_label("units", number, row, ("short_name",))
+                raise SeedError(
+                    f"{name}: {where}: the name {text!r} also names unit row {owners[text]}"
+                )
+            owners[text] = number
+
+
+def _links_check(indicators: list[dict], *, name: str) -> None:
+    """A commune indicator linked twice would end up with the second link only."""
+    linked: dict[str, int] = {}
+    for number, row in enumerate(indicators, start=1):
+        for link in row.get("links", []):
+            if link in linked:
+                where = _row_label("indicators", number, row, ("code",))
+                raise SeedError(
+                    f"{name}: {where}: the link {link!r} is already in row {linked[link]}"
+                )
+            linked[link] = number
 
 
 def seed_folders(root: Path = SEEDS_DIR) -> list[Path]:
@@ -62,6 +229,10 @@ def seed_folders(root: Path = SEEDS_DIR) -> list[Path]:
 @transaction.atomic
 def seed_folder_load(folder: Path) -> SeedLoadResult:
     data = _read(folder / "commune.toml")
+    plan_files = {
+        path: _read(path) for path in sorted(folder.glob("*.toml")) if path.name != "commune.toml"
+    }
+    notes = seed_folder_check(folder, data, plan_files)
     province, _ = Province.objects.update_or_create(
         code=data["province"]["code"], defaults={"name": data["province"]["name"]}
     )
@@ -74,7 +245,7 @@ def seed_folder_load(folder: Path) -> SeedLoadResult:
             "kind": commune_data.get("kind", "xã"),
         },
     )
-    result = SeedLoadResult(commune=commune)
+    result = SeedLoadResult(commune=commune, notes=notes)
     units_by_name: dict[str, Unit] = {}
     for order, row in enumerate(data.get("units", []), start=1):
         unit, _ = Unit.objects.update_or_create(
@@ -106,12 +277,26 @@ def seed_folder_load(folder: Path) -> SeedLoadResult:
         except KeyError as exc:
             raise SeedError(f"{folder.name}: {where} names unknown unit {exc.args[0]!r}") from None
 
-    for path in sorted(folder.glob("*.toml")):
-        if path.name == "commune.toml":
-            continue
-        plan = _plan_load(_read(path), commune, units, result)
+    for plan_data in plan_files.values():
+        plan = _plan_load(plan_data, commune, units, result)
         result.plans.append(plan)
     return result
+
+
+def seed_folder_check(folder: Path, commune_data: dict, plan_files: dict[Path, dict]) -> list[str]:
+    """Check a seed folder's files before anything is written; the notes of what is skipped."""
+    notes = seed_file_check(commune_data, path=folder / "commune.toml", layout=COMMUNE_FILE)
+    plan_keys: dict[str, Path] = {}
+    for path, data in plan_files.items():
+        notes += seed_file_check(data, path=path, layout=PLAN_FILE)
+        key = data["plan"]["key"]
+        if key in plan_keys:
+            raise SeedError(
+                f"{_file_name(path)}: [plan] key = {key!r} is already the key of "
+                f"{plan_keys[key].name}; each plan needs its own"
+            )
+        plan_keys[key] = path
+    return notes
 
 
 def _plan_load(data: dict, commune: Commune, units, result: SeedLoadResult) -> Plan:
@@ -251,6 +436,7 @@ class CatalogueLoadResult:
     province: Province
     indicators: int = 0
     links: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -260,10 +446,11 @@ def province_catalogue_load(path: Path) -> CatalogueLoadResult:
     Run after the communes: each link names "<commune code>/<plan key>/<indicator code>".
     """
     data = _read(path)
+    notes = seed_file_check(data, path=path, layout=PROVINCE_FILE)
     province, _ = Province.objects.update_or_create(
         code=data["province"]["code"], defaults={"name": data["province"]["name"]}
     )
-    result = CatalogueLoadResult(province=province)
+    result = CatalogueLoadResult(province=province, notes=notes)
     for order, row in enumerate(data.get("indicators", []), start=1):
         catalogued, _ = ProvinceIndicator.objects.update_or_create(
             province=province,

@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from plans.seeds import seeds_load_all
+from plans.seeds import SeedError, seeds_load_all
 
 
 class Command(BaseCommand):
@@ -10,7 +10,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        communes, catalogues = seeds_load_all()
+        try:
+            communes, catalogues = seeds_load_all()
+        except SeedError as exc:
+            raise CommandError(str(exc)) from None
         for result in communes:
             self.stdout.write(
                 f"{result.commune} ({result.commune.province}): {len(result.plans)} plan(s), "
@@ -21,3 +24,6 @@ class Command(BaseCommand):
                 f"{catalogue.province}: {catalogue.indicators} province indicators, "
                 f"{catalogue.links} commune indicators linked"
             )
+        for result in [*communes, *catalogues]:
+            for note in result.notes:
+                self.stdout.write(self.style.WARNING(f"note: {note}"))
