@@ -5,6 +5,7 @@ standing office approves; the figure shows on the plan page as the commune's."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from communes.models import Commune
@@ -104,9 +105,8 @@ def test_autosave_keeps_typed_figures_across_a_reload(new_page, seeds):
     page.goto(f"/communes/an-nong/reporting/{period.code}/units/{centre.pk}/")
     page.locator(f'input[name="ind_{eight.pk}_a"]').fill("1.250")
     page.locator(f'input[name="ind_{eight.pk}_b"]').fill("2.500")
-    page.wait_for_function(
-        "document.getElementById('autosave-status').textContent.includes('Đã lưu nháp')"
-    )
+    # expect() polls without evaluating a string in the page (the portal's CSP forbids eval).
+    expect(page.locator("#autosave-status")).to_contain_text("Đã lưu nháp")
     page.reload()
     assert page.locator(f'input[name="ind_{eight.pk}_a"]').input_value() == "1.250"
     assert page.get_by_test_id("ratio-8").inner_text().startswith("50%")
@@ -125,14 +125,10 @@ def test_lost_connection_keeps_input_on_the_computer(new_page, seeds):
     page.goto(url)
     page.context.set_offline(True)
     page.locator(f'input[name="ind_{eight.pk}_a"]').fill("777")
-    page.wait_for_function(
-        "document.getElementById('autosave-status').textContent.includes('Mất kết nối')"
-    )
+    expect(page.locator("#autosave-status")).to_contain_text("Mất kết nối")
     page.context.clear_cookies()  # and the session expires meanwhile
     page.context.set_offline(False)
-    page.wait_for_function(
-        "document.getElementById('autosave-status').textContent.includes('hết hạn')"
-    )
+    expect(page.locator("#autosave-status")).to_contain_text("hết hạn")
     log_in(page, clerk.username)
     page.goto(url)
     assert page.locator(f'input[name="ind_{eight.pk}_a"]').input_value() == "777"
