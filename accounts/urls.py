@@ -15,4 +15,15 @@ urlpatterns = [
         views.StaffActionView.as_view(),
         name="staff_action",
     ),
+    path(
+        "communes/<slug:commune_code>/staff/invitations/<int:pk>/withdraw/",
+        views.InvitationRevokeView.as_view(),
+        name="invitation_revoke",
+    ),
+    path(
+        "invitations/accept/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+    path("invitations/<str:token>/", views.InvitationLinkView.as_view(), name="invitation"),
 ]

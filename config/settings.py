@@ -112,7 +112,9 @@ if TESTING:  # hashing strength is not what tests check; speed is
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # an invitation link stays valid for three days
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # a password link stays valid for three days
+# An invitation to a commune role (accounts.Invitation) expires after this many seconds.
+ACCOUNTS_INVITATION_TIMEOUT = env.int("ACCOUNTS_INVITATION_TIMEOUT", default=7 * 24 * 3600)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
