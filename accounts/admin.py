@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation, Membership, User
-from accounts.services import user_reactivate
+from accounts.services import login_unlock, user_reactivate
 from communes.audit import audit_record
 
 
@@ -19,7 +19,13 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "email", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
     inlines = [MembershipInline]
-    actions = ["reactivate"]
+    actions = ["reactivate", "unlock_login"]
+
+    @admin.action(description=_("Unlock the login of the selected accounts"))
+    def unlock_login(self, request, queryset):
+        for user in queryset:
+            login_unlock(actor=request.user, user=user)
+        self.message_user(request, _("Logins unlocked."), messages.SUCCESS)
 
     @admin.action(description=_("Reactivate the selected accounts"))
     def reactivate(self, request, queryset):

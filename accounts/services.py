@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,8 +24,11 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Invitation, Membership, Role, User
+from accounts.security import second_factor_required_by_role
 from communes.access import scope_for
 from communes.audit import audit_record
 from communes.models import AuditAction, Commune, Unit, UnitKind
@@ -266,3 +270,78 @@ def commune_staff(commune: Commune):
         .select_related("user", "unit")
         .order_by("-is_active", "role", "unit__order", "user__username")
     )
+
+
+# ---- sign-in security
+
+RECOVERY_CODE_COUNT = 10
+
+
+def login_unlock(*, actor, user: User, commune: Commune | None = None) -> int:
+    """Lift a login lock-out of `user`: an administrator anywhere, a standing office for the
+    staff of its commune (`commune` given). Audited; returns the failed attempts removed."""
+    scope = scope_for(actor)
+    if not scope.is_admin:
+        if commune is None or not scope.can_manage_commune(commune):
+            raise PermissionDenied
+        if not user.memberships.filter(commune=commune, role__in=COMMUNE_ROLES).exists():
+            raise PermissionDenied
+    with transaction.atomic():
+        removed = axes_reset(username=user.username)
+        audit_record(
+            actor=actor, commune=commune, obj=user, field="login lock-out", new=_("unlocked")
+        )
+    return removed
+
+
+def _recovery_codes_make(user: User) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="recovery", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def second_factor_device_new(*, user: User) -> TOTPDevice:
+    """An unconfirmed authenticator device to scan; confirmed by its first code."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+@transaction.atomic
+def second_factor_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
+    """The first code from the app confirms the device (replacing any older one) and makes a
+    fresh set of recovery codes, returned once. None if the code is wrong."""
+    if device.user_id != user.pk or not device.verify_token(token.strip().replace(" ", "")):
+        return None
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _recovery_codes_make(user)
+    audit_record(actor=user, commune=None, obj=user, field="second factor", new=_("turned on"))
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    codes = _recovery_codes_make(user)
+    audit_record(
+        actor=user, commune=None, obj=user, field="recovery codes", new=_("new codes made")
+    )
+    return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+@transaction.atomic
+def second_factor_disable(*, actor, user: User) -> None:
+    """Turn off one's own second factor; not for those whose role requires it."""
+    if actor.pk != user.pk or second_factor_required_by_role(user):
+        raise PermissionDenied
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, commune=None, obj=user, field="second factor", new=_("turned off"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import second_factor, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -26,4 +26,19 @@ urlpatterns = [
         name="invitation_accept",
     ),
     path("invitations/<str:token>/", views.InvitationLinkView.as_view(), name="invitation"),
+    path(
+        "accounts/second-factor/",
+        second_factor.SecondFactorView.as_view(),
+        name="second_factor",
+    ),
+    path(
+        "accounts/second-factor/setup/",
+        second_factor.SecondFactorSetupView.as_view(),
+        name="second_factor_setup",
+    ),
+    path(
+        "accounts/second-factor/verify/",
+        second_factor.SecondFactorVerifyView.as_view(),
+        name="second_factor_verify",
+    ),
 ]

@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView
 
 from accounts.forms import InvitationPasswordForm, StaffInviteForm
 from accounts.models import Invitation, Membership
+from accounts.security import login_locked_usernames
 from accounts.services import (
     COMMUNE_ROLES,
     commune_invitations_pending,
@@ -19,6 +20,7 @@ from accounts.services import (
     invitation_accounts,
     invitation_by_token,
     invitation_revoke,
+    login_unlock,
     membership_deactivate,
     staff_invite,
     staff_password_reset_send,
@@ -33,7 +35,11 @@ class StaffListView(CommuneMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["memberships"] = commune_staff(self.commune)
+        memberships = list(commune_staff(self.commune))
+        locked = login_locked_usernames({m.user.username for m in memberships})
+        for membership in memberships:
+            membership.login_locked = membership.user.username in locked
+        context["memberships"] = memberships
         context["invitations"] = commune_invitations_pending(self.commune)
         return context
 
@@ -69,13 +75,14 @@ class StaffInviteView(CommuneMixin, FormView):
 
 
 class StaffActionView(CommuneMixin, View):
-    """POST-only actions on one membership of the commune: send a reset link, deactivate."""
+    """POST-only actions on one membership of the commune: send a reset link, unlock the
+    login, deactivate."""
 
     manage = True
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        if kwargs["action"] not in ("reset", "deactivate"):
+        if kwargs["action"] not in ("reset", "unlock", "deactivate"):
             raise Http404
         queryset = Membership.objects.filter(role__in=COMMUNE_ROLES).select_related("user")
         membership = access_in_commune(queryset, self.commune, kwargs["pk"])
@@ -87,6 +94,12 @@ class StaffActionView(CommuneMixin, View):
                 request,
                 _("A password reset link was sent to %(email)s.")
                 % {"email": membership.user.email},
+            )
+        elif kwargs["action"] == "unlock":
+            login_unlock(actor=request.user, user=membership.user, commune=self.commune)
+            messages.success(
+                request,
+                _("%(user)s can log in again.") % {"user": membership.user},
             )
         else:
             membership_deactivate(actor=request.user, commune=self.commune, membership=membership)

@@ -6,6 +6,7 @@ ALLOWED_HOSTS and EMAIL_URL, and leaves DEBUG off.
 """
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,6 +45,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our static files, not a CDN
+    "axes",  # failed logins counted and locked out (accounts/security.py)
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # the authenticator app's codes
+    "django_otp.plugins.otp_static",  # recovery codes
     "accounts",
     "communes",
     "plans",
@@ -64,8 +69,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -101,6 +109,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock-out after AXES_FAILURE_LIMIT wrong passwords, for the account (whatever the address) and
+# for the address (whatever the account), until the cool-off ends or the standing office (its
+# commune's staff) or an administrator unlocks it (accounts.services.login_unlock).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+LOGIN_CLIENT_IP_FROM_PROXY = False
+AXES_VERBOSE = False
+# A second factor (TOTP, recovery codes) for province officers and administrators.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Cổng chỉ tiêu xã")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -232,7 +258,8 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-SESSION_COOKIE_AGE = 8 * 3600  # a working day
+# A session ends after this much inactivity (each request starts the count again).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=120) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 
 if PRODUCTION:
@@ -244,6 +271,8 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     if env.bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # The login lock-out counts the client's address, appended by the proxy (accounts.security).
+        LOGIN_CLIENT_IP_FROM_PROXY = True
     SILENCED_SYSTEM_CHECKS += env.list("SILENCED_SYSTEM_CHECKS", default=[])
     if env.bool("SECURE_HSTS_PRELOAD", default=False) is False:
         SILENCED_SYSTEM_CHECKS.append(
@@ -255,7 +284,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # each failed login is kept in its tables, not the log
+    },
 }
 
 # Demo data (accounts with a documented password, demo figures) is refused unless this is on.
