@@ -177,6 +177,9 @@ STORAGES["reports"] = {
     else {},
 }
 REPORTS_RENDER_TIME_LIMIT = env.int("REPORTS_RENDER_TIME_LIMIT", default=10 * 60)
+# At most REPORTS_RENDER_LIMIT report files asked for per person per REPORTS_RENDER_WINDOW s.
+REPORTS_RENDER_LIMIT = env.int("REPORTS_RENDER_LIMIT", default=10)
+REPORTS_RENDER_WINDOW = env.int("REPORTS_RENDER_WINDOW", default=5 * 60)
 
 # Redis serves Celery and the cache when REDIS_URL is set; otherwise both stay in process.
 REDIS_URL = env("REDIS_URL", default="")
