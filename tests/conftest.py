@@ -1,4 +1,6 @@
 import pytest
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -26,9 +28,10 @@ def second_factor_test_device(user) -> StaticDevice:
 
 @pytest.fixture(autouse=True)
 def _second_factor_verified_on_force_login(monkeypatch):
-    """`client.force_login(officer)` gives a session whose second factor is verified, as if the
-    officer had typed the code: tests of other things need not go through it. The tests of the
-    second factor itself log in through the login form, which this leaves alone."""
+    """`client.force_login(officer)` and `client.login(...)` give a session whose second factor
+    is verified, as if the officer had typed the code: tests of other things need not go
+    through it. The tests of the second factor itself log in through the login form, which
+    this leaves alone."""
     original = Client._login
 
     def _login(self, user, backend=None):
@@ -39,7 +42,18 @@ def _second_factor_verified_on_force_login(monkeypatch):
             session[DEVICE_ID_SESSION_KEY] = second_factor_test_device(fresh).persistent_id
             session.save()
 
+    def login(self, **credentials):
+        # As Django's Client.login, with the request django-axes needs to count the attempt.
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        user = authenticate(request, **credentials)
+        if user is None:
+            return False
+        self._login(user)
+        return True
+
     monkeypatch.setattr(Client, "_login", _login)
+    monkeypatch.setattr(Client, "login", login)
 
 
 SEED_CODES = {"dien-quang", "truong-giang", "an-nong"}

@@ -185,3 +185,29 @@ def test_a_session_ends_after_the_idle_time_and_activity_keeps_it(client, people
     with time_machine.travel(start + idle * 2.7, tick=False):
         response = client.get(page)
         assert response.status_code == 302 and reverse("login") in response.url
+
+
+def test_demo_officers_log_in_with_the_demo_code(client, seeds, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.demo import DEMO_PASSWORD, demo_accounts_create
+
+    settings.DEMO_DATA_ALLOWED = True
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    demo_accounts_create()
+    _log_in(client, "thanh-hoa.so-khcn", DEMO_PASSWORD)
+    output = StringIO()
+    call_command("demo_otp_code", "thanh-hoa.so-khcn", stdout=output)
+    response = client.post(
+        reverse("accounts:second_factor_verify"), {"token": output.getvalue().strip()}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("communes:detail", args=["an-nong"])).status_code == 200
+
+
+def test_the_test_clients_login_goes_through_the_lock_out_too(client, people):
+    assert not client.login(username=people["thanh_hoa"].username, password="sai")
+    assert client.login(username=people["thanh_hoa"].username, password="pass-for-tests-1")
+    assert client.get(reverse("communes:detail", args=["an-nong"])).status_code == 200
