@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation, Membership, User
-from accounts.services import login_unlock, user_reactivate
+from accounts.services import login_unlock, second_factor_reset, user_reactivate
 from communes.audit import audit_record
 
 
@@ -19,7 +19,17 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "email", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
     inlines = [MembershipInline]
-    actions = ["reactivate", "unlock_login"]
+    actions = ["reactivate", "unlock_login", "reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor of the selected accounts"))
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            second_factor_reset(actor=request.user, user=user)
+        self.message_user(
+            request,
+            _("Second factor reset: the next login sets up a new one."),
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Unlock the login of the selected accounts"))
     def unlock_login(self, request, queryset):

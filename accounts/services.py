@@ -345,3 +345,14 @@ def second_factor_disable(*, actor, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit_record(actor=actor, commune=None, obj=user, field="second factor", new=_("turned off"))
+
+
+@transaction.atomic
+def second_factor_reset(*, actor, user: User) -> None:
+    """An administrator removes a person's devices (a lost phone and lost recovery codes): the
+    next login sets up a new one. Audited."""
+    if not scope_for(actor).is_admin:
+        raise PermissionDenied
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, commune=None, obj=user, field="second factor", new=_("reset"))

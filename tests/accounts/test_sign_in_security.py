@@ -211,3 +211,20 @@ def test_the_test_clients_login_goes_through_the_lock_out_too(client, people):
     assert not client.login(username=people["thanh_hoa"].username, password="sai")
     assert client.login(username=people["thanh_hoa"].username, password="pass-for-tests-1")
     assert client.get(reverse("communes:detail", args=["an-nong"])).status_code == 200
+
+
+def test_an_administrator_resets_a_lost_second_factor_from_the_admin(client, people):
+    from accounts.models import User
+
+    officer = people["thanh_hoa"]
+    TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    admin = User.objects.create_superuser("root", "root@example.vn", "pass-for-tests-1")
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_second_factor", "_selected_action": [officer.pk]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    entry = AuditEntry.objects.get(object_id=officer.pk, field="second factor")
+    assert entry.actor == admin
