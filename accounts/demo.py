@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role, User
 from communes.demo import demo_data_guard
@@ -16,6 +17,12 @@ from communes.models import Commune, Province, Unit, UnitKind
 from communes.slugs import slug_vi
 
 DEMO_PASSWORD = "demo-57NQ-2025"
+# The demo officers' and administrator's authenticator key (their role needs a second factor):
+# documented like the password, for local use only. `manage.py demo_otp_code LOGIN` prints the
+# current code for those without an authenticator app at hand.
+DEMO_TOTP_KEY = (
+    "44454d4f2d35374e512d323032352d78612d3537"  # hex of "DEMO-57NQ-2025-xa-57" (20 bytes)
+)
 # Units whose staff report figures; the committee and outside organisations do not log in.
 REPORTING_KINDS = {
     UnitKind.STANDING_OFFICE,
@@ -43,6 +50,10 @@ def _account(username: str, full_name: str, memberships: list[dict]) -> User:
         user.save()
     for membership in memberships:
         Membership.objects.get_or_create(user=user, **membership)
+    if any(m["role"] in (Role.PROVINCE_OFFICER, Role.ADMINISTRATOR) for m in memberships):
+        TOTPDevice.objects.update_or_create(
+            user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+        )
     return user
 
 

@@ -8,11 +8,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.signals import got_request_exception
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger("django.request")
 
 
 class Conflict(exceptions.APIException):
@@ -96,6 +102,28 @@ def error_body(exc: exceptions.APIException) -> dict:
     return {"code": code or exc.default_code, "message": _first_message(exc.detail) or ""}
 
 
+class ServerError(exceptions.APIException):
+    status_code = 500
+    default_code = "server_error"
+    default_detail = _(
+        "The portal met an unexpected error and has recorded it: try again later. If it goes on, "
+        "tell the administrator the time of the request."
+    )
+
+
+def _server_error_report(exc, context) -> None:
+    """A bug answers in the error shape, but is reported as Django reports one: the traceback
+    logged on `django.request` and `got_request_exception` sent (error reporting listens)."""
+    request = getattr(context.get("request"), "_request", None)
+    logger.error(
+        "Internal Server Error: %s",
+        request.path if request is not None else "?",
+        exc_info=(type(exc), exc, exc.__traceback__),
+        extra={"status_code": 500, "request": request},
+    )
+    got_request_exception.send(sender=None, request=request)
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found: it does not exist, or you may not see it."))
@@ -103,6 +131,8 @@ def api_exception_handler(exc, context):
         exc = exceptions.PermissionDenied(_("Your role does not allow this action."))
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None  # a bug: let Django report it
+        _server_error_report(exc, context)
+        exc = ServerError()
+        response = Response(status=exc.status_code)
     response.data = {"error": error_body(exc)}
     return response

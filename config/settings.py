@@ -6,6 +6,7 @@ ALLOWED_HOSTS and EMAIL_URL, and leaves DEBUG off.
 """
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,6 +45,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our static files, not a CDN
+    "axes",  # failed logins counted and locked out (accounts/security.py)
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # the authenticator app's codes
+    "django_otp.plugins.otp_static",  # recovery codes
     "accounts",
     "communes",
     "plans",
@@ -66,9 +71,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,6 +112,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock-out after AXES_FAILURE_LIMIT wrong passwords, for the account (whatever the address) and
+# for the address (whatever the account), until the cool-off ends or the standing office (its
+# commune's staff) or an administrator unlocks it (accounts.services.login_unlock).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+LOGIN_CLIENT_IP_FROM_PROXY = False
+AXES_VERBOSE = False
+# A second factor (TOTP, recovery codes) for province officers and administrators.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Cổng chỉ tiêu xã")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -115,7 +141,9 @@ if TESTING:  # hashing strength is not what tests check; speed is
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # an invitation link stays valid for three days
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # a password link stays valid for three days
+# An invitation to a commune role (accounts.Invitation) expires after this many seconds.
+ACCOUNTS_INVITATION_TIMEOUT = env.int("ACCOUNTS_INVITATION_TIMEOUT", default=7 * 24 * 3600)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -164,6 +192,9 @@ STORAGES["backups"] = {
 REPORT_FILE_RETENTION_DAYS = env.int("REPORT_FILE_RETENTION_DAYS", default=90)
 REMINDER_RETENTION_DAYS = env.int("REMINDER_RETENTION_DAYS", default=400)
 REPORTS_RENDER_TIME_LIMIT = env.int("REPORTS_RENDER_TIME_LIMIT", default=10 * 60)
+# At most REPORTS_RENDER_LIMIT report files asked for per person per REPORTS_RENDER_WINDOW s.
+REPORTS_RENDER_LIMIT = env.int("REPORTS_RENDER_LIMIT", default=10)
+REPORTS_RENDER_WINDOW = env.int("REPORTS_RENDER_WINDOW", default=5 * 60)
 
 # Redis serves Celery and the cache when REDIS_URL is set; otherwise both stay in process.
 # Production gives the broker, the results and the cache a Redis database each
@@ -275,7 +306,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-SESSION_COOKIE_AGE = 8 * 3600  # a working day
+# A session ends after this much inactivity (each request starts the count again).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=120) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 
 if PRODUCTION:
@@ -287,6 +319,8 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     if env.bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # The login lock-out counts the client's address, appended by the proxy (accounts.security).
+        LOGIN_CLIENT_IP_FROM_PROXY = True
     SILENCED_SYSTEM_CHECKS += env.list("SILENCED_SYSTEM_CHECKS", default=[])
     if env.bool("SECURE_HSTS_PRELOAD", default=False) is False:
         SILENCED_SYSTEM_CHECKS.append(
@@ -324,6 +358,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # runserver's own access line would repeat portal.access's.
         "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # each failed login is kept in its tables, not the log
     },
 }
 # Workers log through the same handlers and format as the web.

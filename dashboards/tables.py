@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.excel import text_runs_as_formula
+from reports.excel import cell_text_guard
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -37,12 +37,12 @@ class Table:
     note: str = ""  # printed under the title in the sheet (e.g. the filters applied)
 
 
-def cell_neutralise(value: Cell) -> Cell:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; a lone dash
-    ("-", a target not yet set) cannot run and stays as printed."""
-    if text_runs_as_formula(value):
-        return "'" + value
-    return value
+def _row_append(sheet, values) -> None:
+    """One row, its text exactly as on the page; text that would run as a formula is kept as
+    text by the portal's one rule (`cell_text_guard`)."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        cell_text_guard(cell)
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
@@ -63,18 +63,18 @@ def workbook_build(tables: Sequence[Table]) -> Workbook:
     header_fill = PatternFill("solid", fgColor="EEF1F5")
     for table in tables:
         sheet = workbook.create_sheet(_sheet_title(table.title, used))
-        sheet.append([cell_neutralise(table.title)])
+        _row_append(sheet, [table.title])
         sheet["A1"].font = Font(bold=True, size=13)
         first = 2
         if table.note:
-            sheet.append([cell_neutralise(table.note)])
+            _row_append(sheet, [table.note])
             first = 3
-        sheet.append([cell_neutralise(column) for column in table.columns])
+        _row_append(sheet, list(table.columns))
         for cell in sheet[first]:
             cell.font, cell.fill = bold, header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.rows:
-            sheet.append([cell_neutralise(value) for value in row])
+            _row_append(sheet, list(row))
         sheet.freeze_panes = sheet.cell(row=first + 1, column=1)
         for index, column in enumerate(table.columns, start=1):
             longest = max(

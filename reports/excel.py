@@ -4,7 +4,8 @@ The documents become `Sheet`s (plain rows of values and style names, text alread
 `workbook_write` then only writes them, so the benchmark can time openpyxl alone on the very
 same cells. Numbers stay numeric with standard formats; user text that Excel could read as a
 formula (=, +, -, @, tab, carriage return) is written as a string cell with Excel's quote prefix,
-never as a formula (`text_runs_as_formula`, shared with the dashboards' tables).
+never as a formula (`cell_text_guard`, the one rule of every workbook the portal writes: the
+dashboards' tables call it too).
 """
 
 from __future__ import annotations
@@ -82,6 +83,16 @@ def text_runs_as_formula(value: object) -> bool:
     return isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_STARTS)
 
 
+def cell_text_guard(cell) -> None:
+    """The one rule of every workbook the portal writes (reports, dashboards' tables): a text
+    cell that a spreadsheet would run as a formula is stored as text with Excel's quote prefix.
+    Excel shows it exactly as typed, never runs it, and does not turn it into a formula when
+    the cell is edited. For openpyxl's cells, write-only or not, after their value is set."""
+    if text_runs_as_formula(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 class LiteralText(str):
     """Text that a spreadsheet would run as a formula: written as a string cell with Excel's
     quote prefix, never as a formula."""
@@ -151,9 +162,8 @@ def _column_letter(index: int) -> str:
 def _cell(worksheet, value, style: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(worksheet, value=value)
     cell.style = style
-    if type(value) is LiteralText:
-        cell.data_type = "s"  # text, never a formula
-        cell.quotePrefix = True
+    if type(value) is LiteralText:  # marked once per distinct text by `_finished`
+        cell_text_guard(cell)
     return cell
 
 

@@ -8,11 +8,16 @@ fingerprint of the data it read (taken before reading: a change made meanwhile m
 from __future__ import annotations
 
 import logging
+import math
 import unicodedata
+from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communes.audit import audit_record
 from communes.models import AuditAction, Commune, Province
@@ -79,6 +84,52 @@ def commune_report_text_reset(*, actor, period: ReportingPeriod) -> None:
             text.delete()
 
 
+class ReportRequestLimit(Exception):
+    """Too many report files asked for by one person in a short time (`report_request_limit`)."""
+
+    def __init__(self, *, limit: int, window_minutes: int, retry_after: int):
+        self.limit, self.window_minutes, self.retry_after = limit, window_minutes, retry_after
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return _(
+            "You asked for %(limit)s report files in the last %(minutes)s minutes, the most "
+            "allowed: wait %(seconds)s seconds, then ask again. The files already asked for are "
+            "still being made."
+        ) % {
+            "limit": self.limit,
+            "minutes": self.window_minutes,
+            "seconds": self.retry_after,
+        }
+
+
+def report_request_limit(actor) -> None:
+    """The one rule on how many files a person may ask for: REPORTS_RENDER_LIMIT per
+    REPORTS_RENDER_WINDOW seconds (browser, API and "make it again" alike). Raises
+    `ReportRequestLimit`; call inside the request's transaction."""
+    if not getattr(actor, "pk", None):
+        return
+    # One request at a time per person (PostgreSQL locks the row; SQLite has one writer anyway).
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).exists()
+    window = settings.REPORTS_RENDER_WINDOW
+    since = timezone.now() - timedelta(seconds=window)
+    recent = list(
+        Report.objects.filter(requested_by=actor, created_at__gte=since)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[: settings.REPORTS_RENDER_LIMIT]
+    )
+    if len(recent) >= settings.REPORTS_RENDER_LIMIT:
+        oldest = recent[-1]
+        left = (oldest + timedelta(seconds=window) - timezone.now()).total_seconds()
+        retry_after = max(1, math.ceil(left))
+        raise ReportRequestLimit(
+            limit=settings.REPORTS_RENDER_LIMIT,
+            window_minutes=max(1, window // 60),
+            retry_after=retry_after,
+        )
+
+
 def report_request(
     *,
     actor,
@@ -109,6 +160,7 @@ def report_request(
         )
     report.full_clean()
     with transaction.atomic():
+        report_request_limit(actor)
         report.save()
         transaction.on_commit(lambda: _queue(report.pk))
     return report
@@ -162,6 +214,23 @@ def report_render(*, report_id: int) -> Report | None:
     )
     report.refresh_from_db()
     return report
+
+
+class ReportFileMissing(Exception):
+    """A finished report whose file is no longer in storage (removed, or lost with a volume)."""
+
+
+def report_file_open(report: Report):
+    """The finished report's file, opened for reading, or `ReportFileMissing` if storage no
+    longer has it: the pages answer 404 with a way to make it again, never 500."""
+    name = report.file.name if report.file else ""
+    try:
+        if not name or not report.file.storage.exists(name):
+            raise FileNotFoundError(name)
+        return report.file.open("rb")
+    except OSError as error:
+        logger.warning("Report %s: its file %r is missing from storage", report.pk, name)
+        raise ReportFileMissing(report.pk) from error
 
 
 def report_fail(*, report_id: int, error: str) -> None:

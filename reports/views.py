@@ -26,7 +26,24 @@ from reports.selectors import (
     province_reports,
     report_is_stale,
 )
-from reports.services import commune_report_text_reset, commune_report_text_save, report_request
+from reports.services import (
+    ReportFileMissing,
+    ReportRequestLimit,
+    commune_report_text_reset,
+    commune_report_text_save,
+    report_file_open,
+    report_request,
+)
+
+
+def _requested(request, *, back_url: str, file_url, **kwargs) -> HttpResponseRedirect:
+    """Ask for a file and go to its page; over the per-person limit, back with the reason."""
+    try:
+        report = report_request(actor=request.user, **kwargs)
+    except ReportRequestLimit as refused:
+        messages.error(request, refused.message)
+        return HttpResponseRedirect(back_url)
+    return HttpResponseRedirect(file_url(report))
 
 
 def _files(reports) -> list[dict]:
@@ -77,11 +94,14 @@ def commune_report(request, commune_code, period_code):
             request_form = ReportRequestForm(request.POST)
             if not request_form.is_valid():
                 raise Http404
-            report = report_request(
-                actor=request.user, fmt=request_form.cleaned_data["format"], period=period
-            )
-            return HttpResponseRedirect(
-                reverse("reports:commune_file", args=[commune.code, report.pk])
+            return _requested(
+                request,
+                back_url=request.path,
+                file_url=lambda report: reverse(
+                    "reports:commune_file", args=[commune.code, report.pk]
+                ),
+                fmt=request_form.cleaned_data["format"],
+                period=period,
             )
         else:
             raise Http404
@@ -156,10 +176,26 @@ def _file_page(request, report: Report, *, back_url: str, download_url: str, sta
     )
 
 
-def _download(report: Report):
+def _download(request, report: Report, *, regenerate_url: str, back_url: str):
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
-    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename)
+    try:
+        handle = report_file_open(report)
+    except ReportFileMissing:
+        return render(
+            request,
+            "reports/file_missing.html",
+            {
+                "report": report,
+                "commune": report.commune,
+                "province": report.province,
+                "regenerate_url": regenerate_url,
+                "back_url": back_url,
+                "base_template": "communes/commune_base.html" if report.commune_id else "base.html",
+            },
+            status=404,
+        )
+    return FileResponse(handle, as_attachment=True, filename=report.filename)
 
 
 @login_required
@@ -185,7 +221,13 @@ def commune_status(request, commune_code, pk):
 
 @login_required
 def commune_download(request, commune_code, pk):
-    return _download(_commune_file(request, commune_code, pk))
+    report = _commune_file(request, commune_code, pk)
+    return _download(
+        request,
+        report,
+        regenerate_url=reverse("reports:commune_regenerate", args=[commune_code, report.pk]),
+        back_url=reverse("reports:commune_report", args=[commune_code, report.period_code]),
+    )
 
 
 @login_required
@@ -202,14 +244,15 @@ def province_report(request, province_code):
         request_form = ReportRequestForm(request.POST)
         if not period_code or not request_form.is_valid():
             raise Http404
-        report = report_request(
-            actor=request.user,
+        return _requested(
+            request,
+            back_url=request.path + f"?period={period_code}",
+            file_url=lambda report: reverse(
+                "reports:province_file", args=[province.code, report.pk]
+            ),
             fmt=request_form.cleaned_data["format"],
             province=province,
             period_code=period_code,
-        )
-        return HttpResponseRedirect(
-            reverse("reports:province_file", args=[province.code, report.pk])
         )
     return render(
         request,
@@ -248,25 +291,38 @@ def province_status(request, province_code, pk):
 
 @login_required
 def province_download(request, province_code, pk):
-    return _download(_province_file(request, province_code, pk))
+    report = _province_file(request, province_code, pk)
+    return _download(
+        request,
+        report,
+        regenerate_url=reverse("reports:province_regenerate", args=[province_code, report.pk]),
+        back_url=reverse("reports:province_report", args=[province_code])
+        + f"?period={report.period_code}",
+    )
 
 
 @login_required
 @require_POST
 def commune_file_regenerate(request, commune_code, pk):
     report = _commune_file(request, commune_code, pk)
-    again = report_request(actor=request.user, fmt=report.format, period=report.period)
-    return HttpResponseRedirect(reverse("reports:commune_file", args=[commune_code, again.pk]))
+    return _requested(
+        request,
+        back_url=reverse("reports:commune_file", args=[commune_code, report.pk]),
+        file_url=lambda again: reverse("reports:commune_file", args=[commune_code, again.pk]),
+        fmt=report.format,
+        period=report.period,
+    )
 
 
 @login_required
 @require_POST
 def province_file_regenerate(request, province_code, pk):
     report = _province_file(request, province_code, pk)
-    again = report_request(
-        actor=request.user,
+    return _requested(
+        request,
+        back_url=reverse("reports:province_file", args=[province_code, report.pk]),
+        file_url=lambda again: reverse("reports:province_file", args=[province_code, again.pk]),
         fmt=report.format,
         province=report.province,
         period_code=report.period_code,
     )
-    return HttpResponseRedirect(reverse("reports:province_file", args=[province_code, again.pk]))

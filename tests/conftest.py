@@ -1,6 +1,12 @@
 import pytest
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, Role, User
+from accounts.security import second_factor_required_by_role
 from communes.models import Commune, Unit
 from plans.seeds import seeds_load_all
 from tests.factories import UserFactory
@@ -10,6 +16,44 @@ from tests.factories import UserFactory
 def _vietnamese(settings):
     """Tests read the UI the way its users do: in Vietnamese, the default language."""
     settings.LANGUAGE_CODE = "vi"
+
+
+def second_factor_test_device(user) -> StaticDevice:
+    """A confirmed device for tests that log in someone whose role needs a second factor."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="tests", defaults={"confirmed": True}
+    )
+    return device
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_verified_on_force_login(monkeypatch):
+    """`client.force_login(officer)` and `client.login(...)` give a session whose second factor
+    is verified, as if the officer had typed the code: tests of other things need not go
+    through it. The tests of the second factor itself log in through the login form, which
+    this leaves alone."""
+    original = Client._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        fresh = User.objects.get(pk=user.pk)  # the role as it stands, not a cached scope
+        if second_factor_required_by_role(fresh):
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = second_factor_test_device(fresh).persistent_id
+            session.save()
+
+    def login(self, **credentials):
+        # As Django's Client.login, with the request django-axes needs to count the attempt.
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        user = authenticate(request, **credentials)
+        if user is None:
+            return False
+        self._login(user)
+        return True
+
+    monkeypatch.setattr(Client, "_login", _login)
+    monkeypatch.setattr(Client, "login", login)
 
 
 SEED_CODES = {"dien-quang", "truong-giang", "an-nong"}

@@ -16,7 +16,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from accounts.models import Membership, Notification, Role, User
+from accounts.models import Invitation, Membership, Notification, Role, User
+from accounts.services import staff_invite
 from api.models import ApiToken, TokenScope
 from api.services import api_token_create
 from communes.models import Commune, Unit
@@ -27,8 +28,12 @@ from reporting.services import period_ensure, submission_for
 from reports.models import Report, ReportKind
 from tasks.models import Task, TaskSection
 
-# Routes with no tenant object in them.
-SKIPPED = (re.compile(r"^admin/"), re.compile(r"^accounts/reset/<uidb64>/<token>/$"))
+# Routes with no tenant object in them: the admin, and links whose secret token is the key.
+SKIPPED = (
+    re.compile(r"^admin/"),
+    re.compile(r"^accounts/reset/<uidb64>/<token>/$"),
+    re.compile(r"invitations/<str:token>/$"),
+)
 # The object a `pk` names, by the path segment just before it.
 OBJECT_SEGMENTS = {
     "staff": Membership,
@@ -44,6 +49,7 @@ OBJECT_SEGMENTS = {
     "submissions": Submission,
     "notifications": Notification,
     "tokens": ApiToken,
+    "invitations": Invitation,
 }
 BROWSER_METHODS = ("get", "post")
 API_METHODS = ("get", "post", "put", "patch", "delete")
@@ -128,6 +134,13 @@ class World:
                 user=user, commune=commune, kind="t", title="t"
             ),
             ApiToken: token,
+            Invitation: staff_invite(
+                actor=None,
+                commune=commune,
+                email=f"moi@{commune.code}.example.vn",
+                full_name="Người được mời",
+                role=Role.STANDING_OFFICE,
+            ),
         }
         self.commune_report = Report.objects.create(
             kind=ReportKind.COMMUNE,

@@ -31,7 +31,12 @@ from reporting.models import ReportingPeriod
 from reporting.periods import period_parse
 from reports.models import Report, ReportKind, ReportStatus
 from reports.selectors import report_is_stale
-from reports.services import report_request
+from reports.services import (
+    ReportFileMissing,
+    ReportRequestLimit,
+    report_file_open,
+    report_request,
+)
 
 PERIOD = OpenApiParameter(
     "period",
@@ -119,6 +124,9 @@ class CommuneReportMixin(ReportQueryMixin, CommuneApiMixin):
     def download_url(self, report: Report) -> str:
         return reverse("api:commune_report_download", args=[report.commune.code, report.pk])
 
+    def list_url(self, report: Report) -> str:
+        return reverse("api:commune_reports", args=[report.commune.code])
+
 
 class ProvinceReportMixin(ReportQueryMixin, ProvinceApiMixin):
     def reports(self):
@@ -135,6 +143,14 @@ class ProvinceReportMixin(ReportQueryMixin, ProvinceApiMixin):
     def download_url(self, report: Report) -> str:
         return reverse("api:province_report_download", args=[report.province.code, report.pk])
 
+    def list_url(self, report: Report) -> str:
+        return reverse("api:province_reports", args=[report.province.code])
+
+
+class ReportRequestRefused(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "report_limit"
+
 
 class ReportListMixin:
     def get_queryset(self):
@@ -149,7 +165,12 @@ class ReportListMixin:
     def post(self, request, *args, **kwargs):
         data = ReportRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = self.request_report(data.validated_data)
+        try:
+            report = self.request_report(data.validated_data)
+        except ReportRequestLimit as refused:
+            error = ReportRequestRefused(refused.message)
+            error.wait = refused.retry_after
+            raise error from None
         return self.report_response(report, status_code=status.HTTP_202_ACCEPTED)
 
 
@@ -226,7 +247,18 @@ class ReportDownloadMixin:
         report = self.report_get()
         if report.status != ReportStatus.DONE or not report.file:
             raise exceptions.NotFound(_("The file is not ready: poll the report until it is done."))
-        return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename)
+        try:
+            handle = report_file_open(report)
+        except ReportFileMissing:
+            raise exceptions.NotFound(
+                _(
+                    "The file of this report is no longer stored: request it again with POST "
+                    "%(url)s (the same period and format)."
+                )
+                % {"url": self.list_url(report)},
+                code="file_missing",
+            ) from None
+        return FileResponse(handle, as_attachment=True, filename=report.filename)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -12,38 +12,6 @@ from communes.models import Commune
 pytestmark = pytest.mark.django_db
 
 
-def test_invite_sends_a_link_and_the_invitee_sets_a_password_and_sees_the_commune(
-    client, people, django_capture_on_commit_callbacks
-):
-    commune = Commune.objects.get(code="dien-quang")
-    unit = commune.units.get(short_name="Phòng Kinh tế")
-    client.force_login(people["standing_office"])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("accounts:staff_invite", args=["dien-quang"]),
-            {
-                "email": "Nguyen.Van.B@Example.vn",
-                "full_name": "Nguyễn Văn B",
-                "role": Role.UNIT_STAFF,
-                "unit": unit.pk,
-            },
-        )
-    assert response.status_code == 302
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["nguyen.van.b@example.vn"] and "Điền Quang" in message.subject
-    link = next(line for line in message.body.splitlines() if "/accounts/reset/" in line).strip()
-    path = link.split("127.0.0.1:8000", 1)[1]
-    client.logout()
-    form_url = client.get(path).url  # Django swaps the token for a session and redirects
-    response = client.post(
-        form_url, {"new_password1": "Mat-khau-moi-2025", "new_password2": "Mat-khau-moi-2025"}
-    )
-    assert response.status_code == 302
-    assert client.login(username="nguyen.van.b@example.vn", password="Mat-khau-moi-2025")
-    assert client.get(reverse("communes:detail", args=["dien-quang"])).status_code == 200
-
-
 def test_invite_of_unit_staff_without_unit_is_refused(client, people):
     client.force_login(people["standing_office"])
     response = client.post(

@@ -65,8 +65,32 @@ def screenshot(page, name: str) -> Path:
 
 
 def log_in(page, username: str, password: str = "pass-for-tests-1") -> None:
+    """Log in through the form; someone whose role needs a second factor then types a
+    recovery code of their own (made here), as a person would on the verify page."""
+    code = _recovery_code_for(username)
     page.goto("/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
+    if code and "/second-factor/verify/" in page.url:
+        page.locator("input[name=token]").fill(code)
+        page.get_by_role("button", name="Xác thực").click()
+        page.wait_for_load_state()
+
+
+def _recovery_code_for(username: str) -> str | None:
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+    from accounts.security import second_factor_required_by_role
+    from tests.conftest import second_factor_test_device
+
+    user = User.objects.filter(username=username).first()
+    if user is None or not second_factor_required_by_role(user):
+        return None
+    TOTPDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+    token = StaticToken.random_token()
+    second_factor_test_device(user).token_set.create(token=token)
+    return token

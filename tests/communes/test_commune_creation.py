@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from accounts.models import Membership, Role, User
+from accounts.models import Invitation, Membership, Role, User
+from accounts.services import invitation_accept_with_new_account
 from communes.audit import audit_trail_for
 from communes.excel import SHEET_TITLE, commune_template_workbook
 from communes.models import AuditAction, AuditEntry, Commune, Province, Unit, UnitKind
@@ -99,14 +100,16 @@ def test_an_officer_creates_a_commune_with_its_office_and_invitation(
         "Phòng VH-XH",
         "Phòng Văn hóa - Xã hội",
     )
-    membership = Membership.objects.get(commune=commune)
-    assert membership.role == Role.STANDING_OFFICE
-    assert membership.user.email == "vhxh.quangphu@example.vn"
-    assert membership.user.full_name == "Lê Thị Hoa"
+    # The office is invited: no account exists until the person accepts the invitation.
+    invitation = Invitation.objects.get(commune=commune)
+    assert invitation.role == Role.STANDING_OFFICE
+    assert (invitation.email, invitation.full_name) == ("vhxh.quangphu@example.vn", "Lê Thị Hoa")
+    assert not Membership.objects.filter(commune=commune).exists()
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["vhxh.quangphu@example.vn"]
-    assert "/accounts/reset/" in mail.outbox[0].body
+    assert "/invitations/" in mail.outbox[0].body
+    assert "mời tham gia" in mail.outbox[0].body and "Xã Quảng Phú" in mail.outbox[0].body
 
     assert set(audit_trail_for(commune).values_list("action", "actor", "reason")) == {
         (AuditAction.CREATE, officer.pk, "Do tỉnh tạo.")
@@ -428,7 +431,9 @@ def test_a_new_commune_opens_everywhere_the_province_reads_it(
     ):
         assert client.get(url).status_code == 200, url
     # And its standing office, once it has followed the invitation, finds its commune to manage.
-    office = Membership.objects.get(commune__code="quang-phu").user
+    office = invitation_accept_with_new_account(
+        invitation=Invitation.objects.get(commune__code="quang-phu"), password="Mat-khau-2026!"
+    )
     client.force_login(office)
     assert client.get("/")["Location"] == reverse("communes:detail", args=["quang-phu"])
     for url in (

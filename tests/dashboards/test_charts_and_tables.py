@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 from openpyxl import load_workbook
 
 from dashboards.charts import Category, Series, line_chart, number_label, stacked_bars
-from dashboards.tables import Table, cell_neutralise, workbook_response
+from dashboards.tables import Table, workbook_response
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -99,16 +99,6 @@ def test_long_bar_names_wrap_on_two_lines_and_end_with_an_ellipsis():
     assert label.find(f"{SVG}title").text == name  # the whole name on hover
 
 
-def test_cells_that_would_run_as_formulas_are_neutralised():
-    assert cell_neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert cell_neutralise("+1") == "'+1"
-    assert cell_neutralise("-2+3") == "'-2+3"
-    assert cell_neutralise("@SUM(A1)") == "'@SUM(A1)"
-    assert cell_neutralise("-") == "-"  # a target not set yet
-    assert cell_neutralise("Đạt") == "Đạt"
-    assert cell_neutralise(Decimal("-3")) == Decimal("-3")  # numbers stay numbers
-
-
 def test_workbook_has_one_sheet_per_table():
     tables = [
         Table("a", "Chỉ tiêu: theo nhóm", ["Nhóm", "Số"], [["=1+1", Decimal("2.5")]]),
@@ -122,7 +112,7 @@ def test_workbook_has_one_sheet_per_table():
     assert len(workbook.sheetnames) == 2
     first = workbook.worksheets[0]
     assert first["A2"].value == "Nhóm"
-    assert first["A3"].value == "'=1+1"
-    assert first["A3"].data_type == "s"
+    assert first["A3"].value == "=1+1"  # as on the page, kept as text (tests/reports)
+    assert first["A3"].data_type == "s" and first["A3"].quotePrefix
     assert first["B3"].value == 2.5
     assert workbook.worksheets[1]["A2"].value == "Năm 2025"

@@ -22,3 +22,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             self.stdout.write(f"  {account.username:<40} {account.description}")
+        self.stdout.write(
+            "Province officers and admin also need a second-factor code: "
+            "`manage.py demo_otp_code <login>` prints the current one."
+        )
