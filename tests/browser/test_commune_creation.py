@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from openpyxl import load_workbook
 
-from accounts.models import Membership, Role
+from accounts.models import Invitation, Role
 from communes.models import Commune
 from tests.browser.conftest import PHONE, log_in, screenshot
 from tests.conftest import person
@@ -38,7 +38,7 @@ def test_province_officer_creates_a_commune_and_sees_it_listed(new_page, seeds):
 
     commune = Commune.objects.get(code="quang-phu")
     assert commune.units.get().short_name == "Phòng VH-XH"
-    assert Membership.objects.get(commune=commune).role == Role.STANDING_OFFICE
+    assert Invitation.objects.get(commune=commune).role == Role.STANDING_OFFICE
     assert [message.to for message in mail.outbox] == [["vhxh.quangphu@example.vn"]]
 
     # The same name again: refused beside the field, what was typed kept.
