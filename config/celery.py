@@ -20,4 +20,16 @@ app.conf.beat_schedule = {
         # Worker down at 07:00: still run when it is back that day, not the next morning too.
         "options": {"expires": 12 * 3600},
     },
+    # The outbox sweeps: what the broker lost or a dead worker left is queued again (a stale
+    # sweep message is dropped: the next one comes five minutes later).
+    "reminders-sweep": {
+        "task": "reminders.sweep",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
+    "reports-sweep": {
+        "task": "reports.sweep",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
 }
