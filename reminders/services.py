@@ -210,15 +210,21 @@ def _deliveries_queue(rows: list[dict]) -> int:
     return len(queued)
 
 
-def _waiting(rows, *, now):
-    """Rows due to be queued: pending, or claimed longer ago than the timeout (the worker died),
-    and not handed to the broker or a retry lately."""
+def _claimable(rows, *, now):
+    """Rows a delivery may claim: pending, or claimed longer ago than the timeout (the worker
+    that claimed them died: killed, out of memory, its machine gone)."""
     stuck_since = now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
     return rows.filter(
         Q(status=ReminderStatus.PENDING)
         | Q(status=ReminderStatus.SENDING)
-        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=stuck_since)),
-        Q(requeue_after__isnull=True) | Q(requeue_after__lte=now),
+        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=stuck_since))
+    )
+
+
+def _waiting(rows, *, now):
+    """Rows due to be queued: claimable, and not handed to the broker or a retry lately."""
+    return _claimable(rows, now=now).filter(
+        Q(requeue_after__isnull=True) | Q(requeue_after__lte=now)
     )
 
 
@@ -287,16 +293,9 @@ def _mail(*, subject: str, text: str, to: str, message_id: str) -> None:
 
 
 def _claim(rows) -> uuid.UUID | None:
-    """Claim the rows waiting (pending), and those whose claim is older than the timeout: the
-    worker that claimed them died (killed, out of memory, its machine gone)."""
     claim = uuid.uuid4()
     now = timezone.now()
-    stuck_since = now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
-    claimed = rows.filter(
-        Q(status=ReminderStatus.PENDING)
-        | Q(status=ReminderStatus.SENDING)
-        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=stuck_since))
-    ).update(
+    claimed = _claimable(rows, now=now).update(
         status=ReminderStatus.SENDING,
         claim=claim,
         claimed_at=now,
