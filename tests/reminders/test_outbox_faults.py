@@ -7,7 +7,8 @@ portal side (the daily run, the sweep, a browser request) runs in this process, 
 the throwaway Redis.
 
 1. Redis stops during the daily reminder run, starts again, the sweep runs: every due reminder
-   is delivered, none twice.
+   is delivered, none twice. And Redis restarting empty while the mails wait in its queue: the
+   sweep takes them for lost after the requeue delay and queues them again.
 2. The worker is killed (SIGKILL) while it sends (its mail server never answers): another
    worker (kept from consuming meanwhile by Celery's remote control) takes what was pending,
    the sweep re-queues the row left "sending" once its claim is older than the timeout; none
@@ -180,10 +181,18 @@ class Worker:
             time.sleep(0.2)
 
     def consume(self, on: bool) -> None:
-        """Stop or resume taking messages (Celery's remote control), without a restart."""
+        """Stop or resume taking messages (Celery's remote control), without a restart; a
+        worker reconnecting to a restarted Redis answers once it is connected."""
         command = app.control.add_consumer if on else app.control.cancel_consumer
-        replies = command("celery", destination=[self.hostname], reply=True, timeout=10)
-        assert replies, f"{self.hostname} did not answer the remote control"
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            try:
+                if command("celery", destination=[self.hostname], reply=True, timeout=2):
+                    return
+            except Exception:  # a connection of this process to the Redis before its restart
+                _producer_pools_reset()
+            if time.monotonic() > deadline:
+                pytest.fail(f"{self.hostname} did not answer:\n{self.log.read_text()[-3000:]}")
 
     def kill(self) -> None:
         """SIGKILL: no warm shutdown, nothing recorded, nothing acknowledged."""
@@ -358,6 +367,34 @@ def test_redis_stopped_during_the_daily_run_every_reminder_delivered_once(rig, c
     _figures(
         capsys,
         "Redis stopped during the run",
+        due=len(due),
+        ids=ids,
+        seconds=time.monotonic() - started,
+    )
+    assert len(ids) == len(due) and len(set(ids)) == len(due)
+
+
+def test_mails_queued_in_a_redis_that_restarts_empty_are_queued_again(rig, capsys, settings):
+    started = time.monotonic()
+    settings.OUTBOX_REQUEUE_SECONDS = 2  # 15 minutes in production
+    worker = rig["worker"]()
+    worker.consume(False)  # the mails wait in Redis
+    commune, due = _due_setup()
+    _send_reminders(commune)
+    assert _statuses() == {"pending": len(due)}
+    assert not Reminder.objects.filter(requeue_after__isnull=True).exists()  # handed over
+    rig["redis"].stop()
+    rig["redis"].start()  # without persistence: the queued mails are gone
+    worker.consume(True)
+    # Not taken for lost before the requeue delay (tests/reminders/test_outbox.py checks it).
+    latest = max(Reminder.objects.values_list("requeue_after", flat=True))
+    time.sleep(max(0, (latest - timezone.now()).total_seconds() + 0.2))
+    assert reminders_sweep().queued == len(due)
+    _wait_until(lambda: _statuses() == {"sent": len(due)}, "every reminder sent", [worker.log])
+    ids = _message_ids(rig["mail_dir"])
+    _figures(
+        capsys,
+        "Redis restarted empty with the mails queued",
         due=len(due),
         ids=ids,
         seconds=time.monotonic() - started,
