@@ -9,7 +9,11 @@ from api.models import ApiToken
 
 
 class TokenRateThrottle(SimpleRateThrottle):
-    """`settings.API_TOKEN_RATE` requests per token, counted in the cache (Redis in production)."""
+    """`settings.API_TOKEN_RATE` requests per token, counted in the cache (Redis in production).
+
+    Redis down, the cache (`config.cache.DegradingRedisCache`) reads as empty and drops writes:
+    the throttle cannot count and lets the request through, with a warning in the log.
+    """
 
     scope = "api_token"
 

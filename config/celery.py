@@ -25,4 +25,16 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=30),  # a quiet hour
         "options": {"expires": 12 * 3600},
     },
+    # The outbox sweeps: what the broker lost or a dead worker left is queued again (a stale
+    # sweep message is dropped: the next one comes five minutes later).
+    "reminders-sweep": {
+        "task": "reminders.sweep",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
+    "reports-sweep": {
+        "task": "reports.sweep",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
 }

@@ -203,8 +203,13 @@ REPORTS_RENDER_WINDOW = env.int("REPORTS_RENDER_WINDOW", default=5 * 60)
 REDIS_URL = env("REDIS_URL", default="")
 CACHE_URL = env("CACHE_URL", default=REDIS_URL)
 if CACHE_URL:
+    # Redis down, the cache answers "nothing cached" and the web keeps serving (config/cache.py).
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "config.cache.DegradingRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -223,6 +228,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# Broker down, a publish fails within about a second (the outbox row waits for the sweep)
+# instead of holding a web request or the daily run.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+# The outbox (reminders, report requests): the row is written first and queued after commit; a
+# sweep (beat every 5 minutes, and `send_reminders`) queues again a row the broker never took
+# or lost (still waiting OUTBOX_REQUEUE_SECONDS after it was handed over), and a row a dead
+# worker left "sending" for OUTBOX_SENDING_TIMEOUT (longer than a delivery's time limit).
+OUTBOX_REQUEUE_SECONDS = env.int("OUTBOX_REQUEUE_SECONDS", default=15 * 60)
+OUTBOX_SENDING_TIMEOUT = env.int("OUTBOX_SENDING_TIMEOUT", default=10 * 60)
+OUTBOX_SWEEP_DAYS = 7  # older reminders still waiting are left, listed as such under Nhắc hạn
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -312,6 +333,7 @@ SESSION_SAVE_EVERY_REQUEST = True
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes speak plain HTTP to gunicorn
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)

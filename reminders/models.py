@@ -172,6 +172,11 @@ class Reminder(models.Model):
     # the delivery that claimed it: how each run finds exactly the rows that are its to send.
     inserted_by = models.UUIDField(editable=False)
     claim = models.UUIDField(null=True, blank=True, editable=False)
+    # The outbox's clocks: when the row was claimed (a "sending" row older than the timeout
+    # belongs to a worker that died), and after when a row handed to the broker and still
+    # waiting is taken for lost and queued again (null: never handed, e.g. the broker was down).
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    requeue_after = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("reminder")
@@ -186,6 +191,11 @@ class Reminder(models.Model):
             models.Index(fields=["commune", "run_date"]),
             models.Index(fields=["inserted_by"]),
             models.Index(fields=["user", "channel", "status"]),
+            models.Index(
+                fields=["run_date"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="reminder_outbox_waiting",
+            ),
         ]
 
     def __str__(self) -> str:

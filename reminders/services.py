@@ -6,20 +6,29 @@ inserted, found by the run's token. Two runs at once (a second beat, a retried t
 command run by hand) both try to insert; the database keeps one row per key, and only the run
 that inserted it sends it. Delivery claims a row (pending → sending) before mailing, so a
 retried delivery never mails twice either.
+
+The rows are an outbox: they are committed before anything is queued, and queued after commit.
+A broker that cannot take them (Redis down) is logged, not raised; `reminders_sweep` (beat
+every few minutes, and `send_reminders` at its start and end) queues again every row still
+waiting, and every row left "sending" by a worker that died (its claim older than
+`OUTBOX_SENDING_TIMEOUT` may be claimed again). A worker that dies after the mail server took
+the mail and before the row says "sent" costs one duplicate mail, with the same Message-ID.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import smtplib
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import get_connection, send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +51,9 @@ logger = logging.getLogger(__name__)
 
 NOTIFICATION_KIND = "deadline_reminder"
 MAIL_TIMEOUT_SECONDS = 30
+# Celery's backoff between retries of a mail the server could not take (reminders/tasks.py):
+# a row waiting for its retry is not taken for lost before the longest wait has passed.
+MAIL_RETRY_BACKOFF_MAX = 3600
 
 
 class TransientDeliveryError(Exception):
@@ -159,17 +171,87 @@ def _periods_create_missing(due: list[DueReminder]) -> None:
     )
 
 
-def _deliveries_queue(inserted: list[dict]) -> None:
+def _deliveries_queue(rows: list[dict]) -> int:
+    """Queue a delivery per mail and a summary per digest reader; return how many rows went.
+
+    The rows are committed already: a broker that refuses (Redis down) is logged and the rest
+    is left to the sweep, so neither the daily run nor a web request fails for it.
+    """
     from reminders.tasks import reminder_deliver_task, reminders_digest_task
 
-    digest_users = set()
-    for row in inserted:
+    mails = [row["pk"] for row in rows if row["channel"] != ReminderChannel.DIGEST]
+    digests: dict[int, list[int]] = {}
+    for row in rows:
         if row["channel"] == ReminderChannel.DIGEST:
-            digest_users.add(row["user_id"])
-        else:
-            reminder_deliver_task.delay(row["pk"])
-    for user_id in sorted(digest_users):
-        reminders_digest_task.delay(user_id)
+            digests.setdefault(row["user_id"], []).append(row["pk"])
+    jobs = [(reminder_deliver_task, pk, [pk]) for pk in mails] + [
+        (reminders_digest_task, user_id, pks) for user_id, pks in sorted(digests.items())
+    ]
+    queued: list[int] = []
+    for task, argument, pks in jobs:
+        try:
+            task.delay(argument)
+        except Exception as error:  # the broker's errors vary by transport and client
+            logger.warning(
+                "Queue unreachable (%s: %s): %s reminders recorded and left for the sweep",
+                type(error).__name__,
+                error,
+                len(rows) - len(queued),
+            )
+            break
+        queued.extend(pks)
+    if queued:
+        now = timezone.now()
+        # Only rows still waiting: not one a worker has claimed meanwhile, nor over the later
+        # time a failed attempt set (its retry is on its way).
+        _waiting(Reminder.objects.filter(pk__in=queued), now=now).update(
+            requeue_after=now + timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
+        )
+    return len(queued)
+
+
+def _claimable(rows, *, now):
+    """Rows a delivery may claim: pending, or claimed longer ago than the timeout (the worker
+    that claimed them died: killed, out of memory, its machine gone)."""
+    stuck_since = now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
+    return rows.filter(
+        Q(status=ReminderStatus.PENDING)
+        | Q(status=ReminderStatus.SENDING)
+        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=stuck_since))
+    )
+
+
+def _waiting(rows, *, now):
+    """Rows due to be queued: claimable, and not handed to the broker or a retry lately."""
+    return _claimable(rows, now=now).filter(
+        Q(requeue_after__isnull=True) | Q(requeue_after__lte=now)
+    )
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    waiting: int  # rows pending or stuck in sending that were due to be queued again
+    queued: int  # of them, how many the broker took
+
+    @property
+    def left(self) -> int:
+        return self.waiting - self.queued
+
+
+def reminders_sweep() -> SweepResult:
+    """Queue again the recent reminders the broker never took or lost, and those a dead worker
+    left "sending"; deliveries claim their rows, so a row queued twice is still mailed once."""
+    since = timezone.localdate() - timedelta(days=settings.OUTBOX_SWEEP_DAYS)
+    rows = list(
+        _waiting(Reminder.objects.filter(run_date__gte=since), now=timezone.now())
+        .order_by("pk")
+        .values("pk", "user_id", "channel")
+    )
+    if not rows:
+        return SweepResult(waiting=0, queued=0)
+    queued = _deliveries_queue(rows)
+    logger.info("Reminder sweep: %s waiting, %s queued again", len(rows), queued)
+    return SweepResult(waiting=len(rows), queued=queued)
 
 
 def _is_transient(error: Exception) -> bool:
@@ -184,22 +266,48 @@ def _is_transient(error: Exception) -> bool:
     return isinstance(error, OSError)  # refused, reset, timed out, DNS failure
 
 
-def _mail(*, subject: str, text: str, to: str) -> None:
+def reminder_message_id(keys: list[str]) -> str:
+    """The Message-ID of the mail of these reminder keys: the same for a mail sent again after a
+    worker died between sending and recording, so that mail programs can show it once."""
+    digest = hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()[:40]
+    domain = urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
+    return f"<reminder.{digest}@{domain}>"
+
+
+def _reminder_key(reminder: Reminder) -> str:
+    return f"{reminder.user_id}:{reminder.subject_key}:{reminder.step}"
+
+
+def _mail(*, subject: str, text: str, to: str, message_id: str) -> None:
     connection = get_connection(
         timeout=getattr(settings, "EMAIL_TIMEOUT", None) or MAIL_TIMEOUT_SECONDS
     )
-    send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [to], connection=connection)
+    EmailMessage(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [to],
+        connection=connection,
+        headers={"Message-ID": message_id},
+    ).send()
 
 
 def _claim(rows) -> uuid.UUID | None:
     claim = uuid.uuid4()
-    claimed = rows.filter(status=ReminderStatus.PENDING).update(
-        status=ReminderStatus.SENDING, claim=claim, attempts=F("attempts") + 1
+    now = timezone.now()
+    claimed = _claimable(rows, now=now).update(
+        status=ReminderStatus.SENDING,
+        claim=claim,
+        claimed_at=now,
+        requeue_after=None,  # the message arrived; from now on the claim's age tells
+        attempts=F("attempts") + 1,
     )
     return claim if claimed else None
 
 
-def _deliver(claimed, *, subject: str, text: str, to: str, final_attempt: bool) -> str:
+def _deliver(
+    claimed, *, subject: str, text: str, to: str, message_id: str, final_attempt: bool
+) -> str:
     """Mail the claimed rows; record the outcome on them."""
     if not to:
         claimed.update(
@@ -207,11 +315,17 @@ def _deliver(claimed, *, subject: str, text: str, to: str, final_attempt: bool) 
         )
         return ReminderStatus.FAILED
     try:
-        _mail(subject=subject, text=text, to=to)
+        _mail(subject=subject, text=text, to=to, message_id=message_id)
     except Exception as error:
         message = f"{type(error).__name__}: {error}"[:2000]
         if _is_transient(error) and not final_attempt:
-            claimed.update(status=ReminderStatus.PENDING, claim=None, error=message)
+            # Celery retries it within the backoff; the sweep leaves it alone until then.
+            retry_by = timezone.now() + timedelta(
+                seconds=MAIL_RETRY_BACKOFF_MAX + settings.OUTBOX_REQUEUE_SECONDS
+            )
+            claimed.update(
+                status=ReminderStatus.PENDING, claim=None, error=message, requeue_after=retry_by
+            )
             raise TransientDeliveryError(message) from error
         logger.warning("Reminder mail to %s failed for good: %s", to, message)
         claimed.update(status=ReminderStatus.FAILED, error=message)
@@ -238,6 +352,7 @@ def reminder_deliver(*, reminder_id: int, final_attempt: bool = False) -> str:
         subject=reminder.title,
         text=mail_text(name=str(user), body=reminder.body, url=reminder.url),
         to=user.email,
+        message_id=reminder_message_id([_reminder_key(reminder)]),
         final_attempt=final_attempt,
     )
 
@@ -260,6 +375,7 @@ def reminders_digest_deliver(*, user_id: int, final_attempt: bool = False) -> st
         subject=digest_subject(len(reminders), max(r.run_date for r in reminders)),
         text=digest_text(name=str(user), items=[(r.title, r.body, r.url) for r in reminders]),
         to=user.email,
+        message_id=reminder_message_id(["digest"] + [_reminder_key(r) for r in reminders]),
         final_attempt=final_attempt,
     )
 

@@ -4,11 +4,15 @@ Beat sends `reminders.daily` at 07:00 Asia/Ho_Chi_Minh (`config/celery.py`). It 
 `reminders.communes` task per batch of communes; each records its reminders (once: the unique
 key) and queues one `reminders.deliver` per mail and one `reminders.digest` per person who
 asked for a daily summary. A second beat, a redelivered message or a rerun finds the rows
-already there and sends nothing again.
+already there and sends nothing again. `reminders.sweep` (beat, every 5 minutes) queues again
+what the broker lost or a dead worker left (`reminders.services.reminders_sweep`).
+
+No task's result is read: none is stored, so a result store that is down cannot stop a queueing.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from celery import shared_task
@@ -17,11 +21,15 @@ from django.utils import timezone
 
 from communes.models import Commune
 from reminders.services import (
+    MAIL_RETRY_BACKOFF_MAX,
     TransientDeliveryError,
     reminder_deliver,
     reminders_digest_deliver,
     reminders_send,
+    reminders_sweep,
 )
+
+logger = logging.getLogger(__name__)
 
 COMMUNES_PER_TASK = getattr(settings, "REMINDERS_COMMUNES_PER_TASK", 300)
 # Retries of a mail the server could not take: after about 1, 2, 4, 8, 16 and 32 minutes
@@ -31,32 +39,56 @@ _mail_retry = dict(
     bind=True,
     autoretry_for=(TransientDeliveryError,),
     retry_backoff=60,
-    retry_backoff_max=3600,
+    retry_backoff_max=MAIL_RETRY_BACKOFF_MAX,
     retry_jitter=True,
     max_retries=MAIL_RETRIES,
     soft_time_limit=60,
-    time_limit=90,
+    time_limit=90,  # well below settings.OUTBOX_SENDING_TIMEOUT: a live claim is never taken
+    ignore_result=True,
 )
 
 
-@shared_task(name="reminders.daily", soft_time_limit=5 * 60, time_limit=6 * 60)
+@shared_task(
+    name="reminders.daily", soft_time_limit=10 * 60, time_limit=11 * 60, ignore_result=True
+)
 def reminders_daily_task(on: str | None = None) -> int:
-    """The day's reminders for every commune, in batches; returns the number of batches."""
+    """The day's reminders for every commune, in batches; returns the number of batches.
+
+    A batch the broker cannot take (it went down during the run) is recorded here instead: its
+    mails then wait in the database for the sweep, rather than the day being lost.
+    """
     day = date.fromisoformat(on) if on else timezone.localdate()
     ids = list(Commune.objects.order_by("pk").values_list("pk", flat=True))
     batches = [
         ids[start : start + COMMUNES_PER_TASK] for start in range(0, len(ids), COMMUNES_PER_TASK)
     ]
     for batch in batches:
-        reminders_communes_task.delay(day.isoformat(), batch)
+        try:
+            reminders_communes_task.delay(day.isoformat(), batch)
+        except Exception as error:  # the broker's errors vary by transport and client
+            logger.warning(
+                "Queue unreachable (%s: %s): recording %s communes' reminders in this task",
+                type(error).__name__,
+                error,
+                len(batch),
+            )
+            reminders_send(on=day, commune_ids=batch)
     return len(batches)
 
 
-@shared_task(name="reminders.communes", soft_time_limit=10 * 60, time_limit=11 * 60)
+@shared_task(
+    name="reminders.communes", soft_time_limit=10 * 60, time_limit=11 * 60, ignore_result=True
+)
 def reminders_communes_task(on: str, commune_ids: list[int]) -> int:
     """Record and queue the reminders of some communes for a day; returns how many were new."""
     result = reminders_send(on=date.fromisoformat(on), commune_ids=commune_ids)
     return len(result.inserted)
+
+
+@shared_task(name="reminders.sweep", soft_time_limit=2 * 60, time_limit=3 * 60, ignore_result=True)
+def reminders_sweep_task() -> int:
+    """Queue again the reminders left waiting or stuck; returns how many were queued."""
+    return reminders_sweep().queued
 
 
 def _attempts(task, deliver) -> str:

@@ -78,6 +78,10 @@ class Report(models.Model):
     )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # The outbox: when the render was handed to the broker (null: not yet, e.g. the broker was
+    # down; the sweep queues it), and how many times a worker took it up.
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -102,6 +106,11 @@ class Report(models.Model):
     def __str__(self) -> str:
         scope = self.commune or self.province
         return f"{scope} · {self.period_code} · {self.get_format_display()}"
+
+    @property
+    def awaits_queue(self) -> bool:
+        """Recorded, but not yet handed to the workers (the queue was unreachable)."""
+        return self.status == ReportStatus.QUEUED and self.queued_at is None
 
     @property
     def is_finished(self) -> bool:

@@ -3,6 +3,11 @@
 A request creates a `Report` row and queues `reports.render` after commit; the task calls
 `report_render`, which writes progress on the row as it goes, stores the file and records the
 fingerprint of the data it read (taken before reading: a change made meanwhile marks it stale).
+
+The row is the outbox: a broker that cannot take the request (Redis down) is logged, the row
+stays queued (the page says it will be made later), and `reports_sweep` (beat, every 5 minutes)
+queues it again, as it does a request the broker lost and a rendering a dead worker left
+running. A rendering claims its row (queued → running), so a request queued twice renders once.
 """
 
 from __future__ import annotations
@@ -10,12 +15,14 @@ from __future__ import annotations
 import logging
 import math
 import unicodedata
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -166,10 +173,72 @@ def report_request(
     return report
 
 
-def _queue(report_id: int) -> None:
+def _queue(report_id: int) -> bool:
+    """Hand the request to the workers; a broker that refuses is logged (the row waits for the
+    sweep), never raised: the request is recorded already."""
     from reports.tasks import render
 
-    render.delay(report_id)
+    try:
+        render.delay(report_id)
+    except Exception as error:  # the broker's errors vary by transport and client
+        logger.warning(
+            "Queue unreachable (%s: %s): report %s recorded and left for the sweep",
+            type(error).__name__,
+            error,
+            report_id,
+        )
+        return False
+    Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(queued_at=timezone.now())
+    return True
+
+
+# A rendering a worker took up this many times without finishing (killed each time) is failed.
+RENDER_MAX_ATTEMPTS = 3
+
+
+def _render_stuck_since():
+    """Running for longer than the task's hard time limit and a margin: its worker died."""
+    limit = getattr(settings, "REPORTS_RENDER_TIME_LIMIT", 10 * 60) + 30
+    return timezone.now() - timedelta(seconds=limit + 60)
+
+
+@dataclass(frozen=True)
+class ReportSweepResult:
+    waiting: int
+    queued: int
+    failed: int
+
+
+def reports_sweep() -> ReportSweepResult:
+    """Queue again the requests the broker never took or lost, and the renderings a dead worker
+    left running; one taken up `RENDER_MAX_ATTEMPTS` times is recorded as failed."""
+    now = timezone.now()
+    lost_before = now - timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
+    stuck = Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=_render_stuck_since())
+    failed = stuck.filter(attempts__gte=RENDER_MAX_ATTEMPTS).update(
+        status=ReportStatus.FAILED,
+        error="Máy chủ dừng giữa chừng nhiều lần khi tạo báo cáo; hãy tạo lại.",
+        finished_at=now,
+    )
+    ids = list(
+        Report.objects.filter(
+            Q(status=ReportStatus.QUEUED)
+            & (Q(queued_at__isnull=True) | Q(queued_at__lt=lost_before))
+            | Q(pk__in=stuck.values("pk"))
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    queued = 0
+    for report_id in ids:
+        if not _queue(report_id):
+            break
+        queued += 1
+    if ids or failed:
+        logger.info(
+            "Report sweep: %s waiting, %s queued again, %s failed", len(ids), queued, failed
+        )
+    return ReportSweepResult(waiting=len(ids), queued=queued, failed=failed)
 
 
 def _progress(report_id: int, percent: int) -> None:
@@ -183,11 +252,26 @@ def report_render(*, report_id: int) -> Report | None:
         .filter(pk=report_id)
         .first()
     )
-    if report is None or report.status == ReportStatus.DONE:
-        return report  # deleted meanwhile, or a duplicate delivery of the task
-    Report.objects.filter(pk=report.pk).update(
-        status=ReportStatus.RUNNING, started_at=timezone.now(), progress=1, error=""
+    if report is None:
+        return report  # deleted meanwhile
+    # The claim: a queued row, or one a dead worker left running; a duplicate delivery of the
+    # task (queued again by the sweep, redelivered by the broker) finds it taken or done.
+    claimed = (
+        Report.objects.filter(pk=report.pk)
+        .filter(
+            Q(status=ReportStatus.QUEUED)
+            | Q(status=ReportStatus.RUNNING, started_at__lt=_render_stuck_since())
+        )
+        .update(
+            status=ReportStatus.RUNNING,
+            started_at=timezone.now(),
+            progress=1,
+            error="",
+            attempts=F("attempts") + 1,
+        )
     )
+    if not claimed:
+        return report
     try:
         fingerprint = report_fingerprint(report)
         on_progress = lambda percent: _progress(report.pk, percent)  # noqa: E731

@@ -82,3 +82,25 @@ def run_daily(day: date, capture) -> None:
 
 def mails_to(user) -> list:
     return [message for message in mail.outbox if user.email in message.to]
+
+
+@pytest.fixture
+def broker_down():
+    """Every `.delay()` fails as it does with Redis unreachable (kombu's error), until undone."""
+    from unittest import mock
+
+    from celery.app.task import Task
+    from kombu.exceptions import OperationalError
+
+    error = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    patcher = mock.patch.object(Task, "delay", autospec=True, side_effect=error)
+    patcher.start()
+    state = {"down": True}
+
+    def back():
+        if state["down"]:
+            patcher.stop()
+            state["down"] = False
+
+    yield back
+    back()

@@ -14,6 +14,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
+import reminders.services
 from accounts.models import Notification, Role
 from communes.models import UnitKind
 from reminders.models import Reminder, ReminderPreference, ReminderStatus
@@ -169,17 +170,16 @@ def test_a_digest_reader_gets_one_summary_mail_a_day(
 def test_transient_mail_errors_are_retried_then_sent(
     dien_quang, django_capture_on_commit_callbacks
 ):
-    from django.core.mail import send_mail as real_send_mail
-
+    real_mail = reminders.services._mail
     calls = []
 
-    def flaky(*args, **kwargs):
+    def flaky(**kwargs):
         calls.append(1)
         if len(calls) <= 2:
             raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        return real_send_mail(*args, **kwargs)
+        return real_mail(**kwargs)
 
-    with mock.patch("reminders.services.send_mail", side_effect=flaky):
+    with mock.patch("reminders.services._mail", side_effect=flaky):
         run_daily(date(2025, 8, 1), django_capture_on_commit_callbacks)  # 3 reminders
     assert len(mail.outbox) == 3
     rows = Reminder.objects.all()
@@ -196,14 +196,14 @@ def test_permanent_mail_errors_and_missing_addresses_are_recorded(
     refused = smtplib.SMTPRecipientsRefused(
         {dien_quang["vhxh"].email: (550, b"5.1.1 User unknown")}
     )
-    from django.core.mail import send_mail as real_send_mail
+    real_mail = reminders.services._mail
 
-    def refuse_vhxh(subject, text, sender, to, **kwargs):
-        if to == [dien_quang["vhxh"].email]:
+    def refuse_vhxh(*, to, **kwargs):
+        if to == dien_quang["vhxh"].email:
             raise refused
-        return real_send_mail(subject, text, sender, to, **kwargs)
+        return real_mail(to=to, **kwargs)
 
-    with mock.patch("reminders.services.send_mail", side_effect=refuse_vhxh):
+    with mock.patch("reminders.services._mail", side_effect=refuse_vhxh):
         run_daily(date(2025, 8, 1), django_capture_on_commit_callbacks)
     vhxh = Reminder.objects.get(user=dien_quang["vhxh"])
     assert (vhxh.status, vhxh.attempts) == ("failed", 1)  # not retried
@@ -219,7 +219,7 @@ def test_a_mail_server_down_for_good_is_recorded_after_the_last_retry(
     dien_quang, django_capture_on_commit_callbacks
 ):
     with mock.patch(
-        "reminders.services.send_mail", side_effect=ConnectionRefusedError("connection refused")
+        "reminders.services._mail", side_effect=ConnectionRefusedError("connection refused")
     ):
         run_daily(date(2025, 8, 1), django_capture_on_commit_callbacks)
     row = Reminder.objects.get(user=dien_quang["vhxh"])

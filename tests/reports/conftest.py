@@ -26,6 +26,7 @@ from tests.factories import (
     TaskSectionFactory,
     UnitFactory,
 )
+from tests.reminders.conftest import broker_down  # noqa: F401 (a fixture: the outbox tests)
 
 NFD_NARRATIVE = unicodedata.normalize("NFD", "Nghị định, Việt Nam, Hạnh phúc, Ủy ban")
 NFD_RESULT = unicodedata.normalize("NFD", "Đã triển khai ở 3 thôn")

@@ -9,15 +9,16 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune
 from reminders.messages import day_text, when_text
-from reminders.models import ReminderAudience, ReminderSubject
-from reminders.services import reminders_send
+from reminders.models import Reminder, ReminderAudience, ReminderStatus, ReminderSubject
+from reminders.services import reminders_send, reminders_sweep
 from reporting.periods import PeriodKind
 
 
 class Command(BaseCommand):
     help = (
         "Record and send the deadline reminders due on a day (default: today), and list them. "
-        "Reminders already sent are not sent again."
+        "Reminders already sent are not sent again; reminders of the last days left waiting "
+        "(the queue was down, a worker died) are queued again."
     )
 
     def add_arguments(self, parser):
@@ -38,14 +39,19 @@ class Command(BaseCommand):
             if commune is None:
                 raise CommandError(f"No commune with the code {options['commune']!r}")
         dry_run = options["dry_run"]
+        # The outbox's sweep before and after: what earlier runs left waiting goes first, and
+        # what this run could not queue (the broker down) is tried once more at the end.
+        swept = reminders_sweep() if not dry_run else None
         result = reminders_send(on=on, commune=commune, dry_run=dry_run)
+        swept_after = reminders_sweep() if not dry_run else None
         with translation.override(settings.LANGUAGE_CODE):
             heading = _("Deadline reminders of %(day)s") % {"day": day_text(on)}
             if dry_run:
                 heading += " " + _("(preview: nothing is recorded or sent)")
             self.stdout.write(heading)
+            statuses = self._statuses(result) if not dry_run else {}
             for item in result.due:
-                self.stdout.write(self._line(item, result, dry_run))
+                self.stdout.write(self._line(item, result, dry_run, statuses))
             if dry_run:
                 summary = _("%(count)s reminders due.") % {"count": len(result.due)}
             else:
@@ -54,9 +60,35 @@ class Command(BaseCommand):
                     "new": len(result.inserted),
                 }
             self.stdout.write(summary)
+            if swept is not None and swept.waiting:
+                self.stdout.write(
+                    _("%(count)s reminders left waiting by earlier runs were queued again.")
+                    % {"count": swept.queued}
+                )
+            if swept_after is not None and swept_after.left:
+                self.stdout.write(
+                    _(
+                        "The queue is unreachable: %(count)s reminders are recorded and wait; "
+                        "they will be sent when it is back (the sweep runs every 5 minutes, "
+                        "and again with this command)."
+                    )
+                    % {"count": swept_after.left}
+                )
 
     @staticmethod
-    def _line(item, result, dry_run) -> str:
+    def _statuses(result) -> dict[tuple[int, str, int], str]:
+        """Where the reminders an earlier run recorded stand: sent, still waiting, failed."""
+        earlier = [item for item in result.due if not result.is_new(item)]
+        if not earlier:
+            return {}
+        rows = Reminder.objects.filter(
+            user_id__in={item.recipient.user_id for item in earlier},
+            subject_key__in={item.subject_key for item in earlier},
+        ).values_list("user_id", "subject_key", "step", "status")
+        return {(user_id, key, step): status for user_id, key, step, status in rows}
+
+    @staticmethod
+    def _line(item, result, dry_run, statuses) -> str:
         if item.subject == ReminderSubject.REPORT:
             kind = (
                 _("ad-hoc report")
@@ -93,5 +125,11 @@ class Command(BaseCommand):
             + f" | {recipient}, {audience}"
         )
         if not dry_run and not result.is_new(item):
-            line += " | " + _("already sent")
+            status = statuses.get((item.recipient.user_id, item.subject_key, item.step))
+            if status in (ReminderStatus.PENDING, ReminderStatus.SENDING):
+                line += " | " + _("recorded earlier, waiting to be sent")
+            elif status == ReminderStatus.FAILED:
+                line += " | " + _("recorded earlier, not delivered (see Nhắc hạn)")
+            else:
+                line += " | " + _("already sent")
         return line
