@@ -323,7 +323,9 @@ class SubmissionDetailSerializer(SubmissionSerializer):
 
 # ---- writes to a unit's report
 
-FIGURE = {"max_digits": 20, "decimal_places": 4, "min_value": Decimal(0)}
+# Any decimal string: its bounds and precision are the rules of `reporting.rules`, which every
+# client's figures go through (a 400 naming the field).
+FIGURE = {"max_digits": None, "decimal_places": None}
 ID = {"min_value": 1, "max_value": 2**63 - 1}  # the database's range: a larger id would be a 500
 
 

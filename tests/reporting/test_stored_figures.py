@@ -1,0 +1,124 @@
+"""A malformed figure already in the database never breaks a page: it is shown as invalid.
+
+SQLite (the embedded default) does not enforce the column's precision, so a 25-digit or a
+5,000-digit number can sit in it; PostgreSQL refuses those, but keeps what the column can
+hold and the rules still refuse (a negative count, a share above 100, a > b, b = 0).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Role
+from communes.models import Commune
+from indicators.models import Indicator
+from reporting.models import IndicatorValue, Submission, SubmissionStatus
+from reporting.services import period_ensure
+from tests.conftest import person
+
+pytestmark = pytest.mark.django_db
+
+SQLITE_ONLY = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL refuses a number its column cannot hold"
+)
+LARGEST_COLUMN_VALUE = Decimal("9999999999999999.9999")  # numeric(20, 4)
+
+# (indicator code, stored fields): An Nông's Phòng VH-XH leads 4 and 7 (counts), 1 and 2 (a/b %).
+PLANTED = [
+    pytest.param("4", {"value": Decimal("1" * 25)}, id="25-digit-count", marks=SQLITE_ONLY),
+    pytest.param("4", {"value": Decimal("9" * 5000)}, id="5000-digit-count", marks=SQLITE_ONLY),
+    pytest.param(
+        "1",
+        {"numerator": Decimal("1" * 25), "denominator": Decimal(10)},
+        id="25-digit-numerator",
+        marks=SQLITE_ONLY,
+    ),
+    pytest.param("4", {"value": LARGEST_COLUMN_VALUE}, id="largest-column-value-fractional-count"),
+    pytest.param("7", {"value": Decimal(-5)}, id="negative-count"),
+    pytest.param(
+        "1", {"numerator": LARGEST_COLUMN_VALUE, "denominator": Decimal(3)}, id="a-above-b"
+    ),
+    pytest.param("2", {"numerator": Decimal(5), "denominator": Decimal(0)}, id="b-is-zero"),
+    pytest.param("2", {"numerator": Decimal(-5), "denominator": Decimal(10)}, id="negative-a"),
+]
+
+
+@pytest.fixture
+def an_nong(seeds):
+    commune = Commune.objects.get(code="an-nong")
+    unit = commune.units.get(short_name="Phòng VH-XH")
+    period = period_ensure(commune, "202606")
+    return {
+        "commune": commune,
+        "unit": unit,
+        "period": period,
+        "office": person(Role.STANDING_OFFICE, commune=commune),
+        "clerk": person(Role.UNIT_STAFF, commune=commune, unit=unit),
+        "province": person(Role.PROVINCE_OFFICER, province=commune.province),
+    }
+
+
+def plant(ctx, code: str, fields: dict, status=SubmissionStatus.APPROVED) -> IndicatorValue:
+    period = ctx["period"]
+    submission = Submission.objects.create(
+        commune=ctx["commune"],
+        period=period,
+        unit=ctx["unit"],
+        status=status,
+        submitted_at=period.deadline,
+        reviewed_at=period.deadline,
+    )
+    indicator = Indicator.objects.get(commune=ctx["commune"], code=code)
+    return IndicatorValue.objects.create(
+        submission=submission, commune=ctx["commune"], indicator=indicator, **fields
+    )
+
+
+def reader(user) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("code,fields", PLANTED)
+def test_a_malformed_stored_figure_breaks_no_page(an_nong, code, fields):
+    value = plant(an_nong, code, fields)
+    commune, period, unit = an_nong["commune"], an_nong["period"], an_nong["unit"]
+    office, province = reader(an_nong["office"]), reader(an_nong["province"])
+    plan_id = value.indicator.plan_id
+    pages = [
+        (office, reverse("reporting:submission", args=[commune.code, period.code, unit.pk])),
+        (office, reverse("reporting:period", args=[commune.code, period.code])),
+        (office, reverse("plans:detail", args=[commune.code, plan_id])),
+        (office, reverse("dashboards:commune", args=[commune.code]) + "?year=2026&period=202606"),
+        (
+            province,
+            reverse("dashboards:province", args=[commune.province.code])
+            + "?year=2026&period=202606",
+        ),
+        (office, reverse("reports:commune_report", args=[commune.code, period.code])),
+        (office, f"/api/v1/communes/{commune.code}/figures/?period=202606"),
+        (office, f"/api/v1/communes/{commune.code}/submissions/{value.submission_id}/"),
+        (office, f"/api/v1/communes/{commune.code}/values/?period=202606"),
+    ]
+    for client, url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+
+@pytest.mark.parametrize("code,fields", PLANTED)
+def test_the_report_form_shows_a_malformed_stored_figure_as_invalid(an_nong, code, fields):
+    value = plant(an_nong, code, fields, status=SubmissionStatus.RETURNED)
+    commune, period, unit = an_nong["commune"], an_nong["period"], an_nong["unit"]
+    html = (
+        reader(an_nong["clerk"])
+        .get(reverse("reporting:submission", args=[commune.code, period.code, unit.pk]))
+        .content.decode()
+    )
+    entry = html[html.find(f'id="entry-ind-{value.indicator_id}"') :][:6000]
+    assert "giá trị đã lưu không hợp lệ" in entry.lower(), entry
