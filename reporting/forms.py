@@ -312,19 +312,7 @@ class SubmissionForm(forms.Form):
                 self.add_error(f"task_{task_pk}_status", message)
 
 
-FIELD_SUFFIXES = {
-    "value": "value",
-    "numerator": "a",
-    "denominator": "b",
-    "is_done": "done",
-    "text": "text",
-    "outlier_confirmed": "confirm",
-}
-
-
-def field_name(indicator_pk: int, field: str) -> str:
-    """The form's input for a figure's field ("numerator" → "ind_8_a")."""
-    return f"ind_{indicator_pk}_{FIELD_SUFFIXES[field]}"
+field_name = rules.input_name
 
 
 def _stored_initial(value, name: str):

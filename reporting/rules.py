@@ -176,9 +176,9 @@ def raw_figure_text(raw: str) -> str:
     return decimal_format_vi(number) if number.is_finite() else raw
 
 
-def stored_problems(indicator: Indicator, row: IndicatorValue | None) -> dict[str, list[str]]:
-    """The rules a stored figure breaks (read with `selectors.values_read` to see the numbers
-    the column could not hold), each message saying that it is the stored value."""
+def stored_rule_problems(indicator: Indicator, row: IndicatorValue | None) -> dict[str, list[str]]:
+    """The rules a stored figure breaks (read with `selectors.values_read`, so that a number the
+    column could not hold is seen too)."""
     if row is None:
         return {}
     problems: dict[str, list[str]] = {}
@@ -188,16 +188,47 @@ def stored_problems(indicator: Indicator, row: IndicatorValue | None) -> dict[st
                 _("Too long: a figure has at most %(digits)s digits before the decimal comma.")
                 % {"digits": MAX_WHOLE_DIGITS}
             ]
-    if not problems:
-        fields = {name: getattr(row, name) for name in (*NUMBER_FIELDS, "is_done", "text")}
-        problems = value_problems(indicator, fields)
+    if problems:
+        return problems
+    fields = {name: getattr(row, name) for name in (*NUMBER_FIELDS, "is_done", "text")}
+    return value_problems(indicator, fields)
+
+
+def stored_problems(indicator: Indicator, row: IndicatorValue | None) -> dict[str, list[str]]:
+    """`stored_rule_problems`, each message saying that it is the stored value."""
     return {
         name: [
             _("The stored value is invalid: %(problem)s Enter it again.") % {"problem": message}
             for message in messages
         ]
-        for name, messages in problems.items()
+        for name, messages in stored_rule_problems(indicator, row).items()
     }
+
+
+def stored_text(row: IndicatorValue, name: str) -> str:
+    """A stored number written as someone would type it (its raw text if the column could not
+    hold it), for the form's kept input."""
+    raw = raw_figure(row, name)
+    if raw is not None:
+        return raw_figure_text(raw)
+    number = getattr(row, name)
+    return "" if number is None else decimal_format_vi(number)
+
+
+INPUT_SUFFIXES = {
+    "value": "value",
+    "numerator": "a",
+    "denominator": "b",
+    "is_done": "done",
+    "text": "text",
+    "outlier_confirmed": "confirm",
+}
+
+
+def input_name(indicator_pk: int, field: str) -> str:
+    """The browser's input for a figure's field, as the kept input (`pending_inputs`) names it
+    ("numerator" → "ind_8_a")."""
+    return f"ind_{indicator_pk}_{INPUT_SUFFIXES[field]}"
 
 
 def outlier_warning(figure: Decimal | None, history: list[Decimal]) -> str | None:

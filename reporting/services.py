@@ -277,6 +277,45 @@ def _figures_check(
 
 
 @transaction.atomic
+def indicator_value_invalid_clear(*, actor, value: IndicatorValue, reason: str) -> dict[str, str]:
+    """Take a stored figure that breaks the rules out of the figures and into the report's kept
+    input (`pending_inputs`, as it would be typed), so the unit corrects it in its form; one audit
+    row per field cleared. Returns the inputs kept. Needs `value` read with `values_read`."""
+    problems = rules.stored_rule_problems(value.indicator, value)
+    if not problems:
+        return {}
+    # A ratio's a and b go together: one of them alone is not a figure.
+    names = (
+        ["numerator", "denominator"]
+        if value.indicator.is_ratio and problems.keys() & {"numerator", "denominator"}
+        else [name for name in problems if name in rules.NUMBER_FIELDS]
+    )
+    submission = Submission.objects.select_for_update().get(pk=value.submission_id)
+    kept = {}
+    for name in names:
+        text = rules.stored_text(value, name)
+        if not text:
+            continue
+        kept[rules.input_name(value.indicator_id, name)] = text
+        setattr(value, name, None)
+        audit_record(
+            actor=actor,
+            commune=submission.commune,
+            obj=submission,
+            field=f"{submission.period.code} · {submission.unit} · {value.indicator.code} · {name}",
+            old=text,
+            new=None,
+            reason=reason
+            or "; ".join(message for messages in problems.values() for message in messages),
+        )
+    value.save(update_fields=list(rules.NUMBER_FIELDS))
+    submission.pending_inputs = {**(submission.pending_inputs or {}), **kept}
+    submission.version += 1  # a form opened before this must not save over the kept input
+    submission.save(update_fields=["pending_inputs", "version"])
+    return kept
+
+
+@transaction.atomic
 def submission_submit(*, actor, submission: Submission, version: int) -> Submission:
     """Send the report to the standing office; `SubmitRefused` lists what it still needs."""
     if submission.period.is_closed:

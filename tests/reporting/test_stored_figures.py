@@ -122,3 +122,75 @@ def test_the_report_form_shows_a_malformed_stored_figure_as_invalid(an_nong, cod
     )
     entry = html[html.find(f'id="entry-ind-{value.indicator_id}"') :][:6000]
     assert "giá trị đã lưu không hợp lệ" in entry.lower(), entry
+
+
+def test_check_figures_lists_what_breaks_the_rules_and_fix_keeps_it_as_typed(an_nong):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from communes.models import AuditEntry
+
+    negative = plant(an_nong, "7", {"value": Decimal(-5)}, status=SubmissionStatus.RETURNED)
+    submission = negative.submission
+    commune = an_nong["commune"]
+    ratio = IndicatorValue.objects.create(
+        submission=submission,
+        commune=commune,
+        indicator=Indicator.objects.get(commune=commune, code="1"),
+        numerator=Decimal(500),
+        denominator=Decimal(400),
+    )
+    good = IndicatorValue.objects.create(
+        submission=submission,
+        commune=commune,
+        indicator=Indicator.objects.get(commune=commune, code="4"),
+        value=Decimal(12),
+    )
+    expected = 2
+    if connection.vendor == "sqlite":  # PostgreSQL refuses to store it at all
+        IndicatorValue.objects.create(
+            submission=submission,
+            commune=commune,
+            indicator=Indicator.objects.get(commune=commune, code="2"),
+            numerator=Decimal("1" * 25),
+            denominator=Decimal(10),
+        )
+        expected = 3
+
+    out = StringIO()
+    call_command("check_figures", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[-1].startswith(f"{expected} ")
+    listed = "\n".join(lines)
+    assert "an-nong\t202606\tPhòng VH-XH\t7\tvalue=-5\tGiá trị phải từ 0 trở lên" in listed
+    assert "numerator=500 / denominator=400" in listed and "lớn hơn mẫu số" in listed
+    assert "\t4\t" not in listed  # a valid figure is not listed
+
+    version = Submission.objects.get(pk=submission.pk).version
+    call_command("check_figures", "--fix", stdout=StringIO())
+    negative.refresh_from_db()
+    ratio.refresh_from_db()
+    good.refresh_from_db()
+    assert negative.value is None and (ratio.numerator, ratio.denominator) == (None, None)
+    assert good.value == Decimal(12)
+    saved = Submission.objects.get(pk=submission.pk)
+    assert saved.version == version + expected  # a form opened before cannot save over it
+    kept = saved.pending_inputs
+    assert kept[f"ind_{negative.indicator_id}_value"] == "-5"
+    assert (kept[f"ind_{ratio.indicator_id}_a"], kept[f"ind_{ratio.indicator_id}_b"]) == (
+        "500",
+        "400",
+    )
+    audits = AuditEntry.objects.filter(object_id=submission.pk, reason__startswith="check_figures")
+    assert audits.count() == 2 * expected - 1  # a ratio's a and b, each
+    # The unit finds what was stored, as typed, with the rule's message, in its form.
+    html = (
+        reader(an_nong["clerk"])
+        .get(reverse("reporting:submission", args=[commune.code, "202606", an_nong["unit"].pk]))
+        .content.decode()
+    )
+    assert f'name="ind_{negative.indicator_id}_value" value="-5"' in html
+    again = StringIO()
+    call_command("check_figures", stdout=again)
+    assert again.getvalue().startswith("0 ")
