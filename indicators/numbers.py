@@ -109,3 +109,14 @@ def decimal_format_vi(value: Decimal | int | None, *, places: int | None = None)
     sign = "-" if number < 0 else ""
     grouped = f"{int(whole):,}".replace(",", ".")
     return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def decimal_digits(number: Decimal) -> tuple[int, int]:
+    """(digits before the decimal mark, significant digits after it), exactly, at any size:
+    what a column's max_digits and decimal_places are checked against."""
+    _sign, digits, exponent = number.as_tuple()
+    whole = max(number.adjusted() + 1, 0) if any(digits) else 0
+    if not isinstance(exponent, int) or exponent >= 0:
+        return whole, 0
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return whole, max(-exponent - trailing, 0)

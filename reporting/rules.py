@@ -21,7 +21,13 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, MeasureKind
-from indicators.numbers import NumberParseError, decimal_format_vi, decimal_parse_vi
+from indicators.numbers import (
+    NumberParseError,
+    decimal_digits,
+    decimal_format_vi,
+    decimal_parse_vi,
+)
+from indicators.targets import SHARE_KINDS
 from reporting.models import IndicatorValue
 from reporting.selectors import UnitReport, indicator_figure
 
@@ -29,8 +35,7 @@ _COLUMN = IndicatorValue._meta.get_field("value")
 MAX_DECIMALS = _COLUMN.decimal_places
 MAX_WHOLE_DIGITS = _COLUMN.max_digits - _COLUMN.decimal_places
 
-# Shares that cannot exceed the whole (a percentage of people, of the budget, of GRDP).
-BOUNDED_KINDS = frozenset({MeasureKind.PERCENT, MeasureKind.SHARE_BUDGET, MeasureKind.SHARE_GRDP})
+BOUNDED_KINDS = SHARE_KINDS
 WHOLE_KINDS = frozenset({MeasureKind.COUNT})
 NUMBER_FIELDS = ("value", "numerator", "denominator")
 # A value outside [min / OUTLIER_FACTOR, max × OUTLIER_FACTOR] of the unit's own approved history is
@@ -75,21 +80,11 @@ def accepted_fields(indicator: Indicator) -> tuple[str, ...]:
     return ("value",)
 
 
-def _digits(number: Decimal) -> tuple[int, int]:
-    """(digits before the decimal mark, significant digits after it), exactly, for any size."""
-    _sign, digits, exponent = number.as_tuple()
-    whole = max(number.adjusted() + 1, 0) if any(digits) else 0
-    if exponent >= 0:
-        return whole, 0
-    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-    return whole, max(-exponent - trailing, 0)
-
-
 def number_problems(indicator: Indicator, name: str, number: Decimal) -> list[str]:
     """The rules one number breaks on its own: precision, sign, whole counts, shares ≤ 100."""
     if not isinstance(number, Decimal) or not number.is_finite():
         return [_("Enter a number.")]
-    whole, decimals = _digits(number)
+    whole, decimals = decimal_digits(number)
     problems = []
     if whole > MAX_WHOLE_DIGITS:
         problems.append(
