@@ -153,3 +153,13 @@ def test_format(value, places, expected):
 def test_format_refuses_float():
     with pytest.raises(TypeError):
         decimal_format_vi(1.5)
+
+
+def test_format_never_fails_on_a_number_it_meets():
+    """One tolerant formatter: a number too long for the default context, or not finite, is
+    written out or shown as invalid, never a 500."""
+    assert decimal_format_vi(Decimal("1" * 30), places=2) == ".".join(["111"] * 10) + ",00"
+    long = decimal_format_vi(Decimal("9" * 5000))
+    assert long.startswith("99.999.") and long.count(".") == 1666  # 5,000 = 2 + 1,666 × 3
+    assert decimal_format_vi(Decimal("Infinity")) == "giá trị không hợp lệ"
+    assert decimal_format_vi(Decimal("NaN"), places=1) == "giá trị không hợp lệ"
