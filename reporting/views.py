@@ -30,7 +30,7 @@ from reporting.models import (
     TaskProgress,
 )
 from reporting.periods import PeriodKind
-from reporting.rules import FiguresRefused, SubmitRefused
+from reporting.rules import BOUNDED_KINDS, FiguresRefused, SubmitRefused
 from reporting.selectors import plans_for_year, review_rows, unit_report
 from reporting.services import (
     SubmissionConflict,
@@ -276,6 +276,7 @@ class SubmissionView(ReportingMixin, TemplateView):
             can_review=self.can_review,
             audit_entries=audit_trail_for(self.submission)[:50],
             statuses=SubmissionStatus,
+            bounded_kinds=BOUNDED_KINDS,
         )
         return context
 
