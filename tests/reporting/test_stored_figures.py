@@ -109,6 +109,10 @@ def test_a_malformed_stored_figure_breaks_no_page(an_nong, code, fields):
     for client, url in pages:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
+    # The office reviewing the approved report sees which figure is invalid, to reopen it.
+    form = office.get(pages[0][1]).content.decode()
+    assert "Giá trị đã lưu không hợp lệ" in form
+    assert "Một số số liệu đã lưu trước đây không hợp lệ" in form
 
 
 @pytest.mark.parametrize("code,fields", PLANTED)
