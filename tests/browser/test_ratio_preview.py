@@ -7,13 +7,13 @@ from accounts.models import Role
 from communes.models import Commune
 from indicators.models import Indicator
 from reporting.services import period_ensure
-from tests.browser.conftest import browser, log_in, new_page  # noqa: F401 (fixtures)
+from tests.browser.conftest import log_in
 from tests.conftest import person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_ratio_preview_is_red_beside_an_a_above_b_error(new_page, seeds):  # noqa: F811
+def test_the_ratio_preview_is_red_beside_an_a_above_b_error(new_page, seeds):
     commune = Commune.objects.get(code="an-nong")
     centre = commune.units.get(short_name="Trung tâm phục vụ hành chính công")
     clerk = person(Role.UNIT_STAFF, commune=commune, unit=centre)
