@@ -65,6 +65,12 @@ class FigureField(models.DecimalField):
         # Without the InvalidOperation trap the SQLite reader's quantize gives NaN, not an error.
         return decimal.Context(prec=self.max_digits, traps=[])
 
+    def deconstruct(self):
+        # Stored exactly as a DecimalField (same column): only reading differs, so migrations
+        # record a DecimalField and changing the class needs none.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
     def from_db_value(self, value, expression, connection):
         if isinstance(value, Decimal) and not value.is_finite():
             return None
