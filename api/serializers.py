@@ -323,7 +323,17 @@ class SubmissionDetailSerializer(SubmissionSerializer):
 
 # ---- writes to a unit's report
 
-FIGURE = {"max_digits": 20, "decimal_places": 4, "min_value": Decimal(0)}
+
+class FigureInputField(serializers.DecimalField):
+    """Any decimal string: its bounds and precision are the rules of `reporting.rules`, which
+    every client's figures go through (a 400 naming the field, in the browser's words)."""
+
+    MAX_STRING_LENGTH = 10_000  # DRF's 1,000 would answer a long number before the rules do
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=None, decimal_places=None, **kwargs)
+
+
 ID = {"min_value": 1, "max_value": 2**63 - 1}  # the database's range: a larger id would be a 500
 
 
@@ -333,9 +343,9 @@ class ValueInputSerializer(serializers.Serializer):
     null clears it."""
 
     indicator = serializers.IntegerField(**ID)
-    value = serializers.DecimalField(required=False, allow_null=True, **FIGURE)
-    numerator = serializers.DecimalField(required=False, allow_null=True, **FIGURE)
-    denominator = serializers.DecimalField(required=False, allow_null=True, **FIGURE)
+    value = FigureInputField(required=False, allow_null=True)
+    numerator = FigureInputField(required=False, allow_null=True)
+    denominator = FigureInputField(required=False, allow_null=True)
     is_done = serializers.BooleanField(required=False, allow_null=True)
     text = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     outlier_confirmed = serializers.BooleanField(required=False)

@@ -1,9 +1,12 @@
-"""Form fields for figures typed the Vietnamese way ("1.250,5", "87,5%")."""
+"""Figures typed the Vietnamese way ("1.250,5", "87,5%"), and the column that stores them."""
 
+import decimal
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from indicators.numbers import NumberParseError, decimal_format_vi, decimal_parse_vi
@@ -46,3 +49,29 @@ class VietnameseDecimalField(forms.CharField):
                 params={"minimum": decimal_format_vi(self.min_value)},
             )
         return number
+
+
+class FigureField(models.DecimalField):
+    """A figure's column, whose reads never fail.
+
+    SQLite does not enforce max_digits: a number the column cannot hold (25 digits, or one too
+    long even for a float) stays in it, and Django's SQLite reader then raises on every page that
+    reads it. Here such a number reads as None; `reporting.rules` still finds it from its raw
+    text (`manage.py check_figures`), and the report form shows it as invalid.
+    """
+
+    @cached_property
+    def context(self):
+        # Without the InvalidOperation trap the SQLite reader's quantize gives NaN, not an error.
+        return decimal.Context(prec=self.max_digits, traps=[])
+
+    def deconstruct(self):
+        # Stored exactly as a DecimalField (same column): only reading differs, so migrations
+        # record a DecimalField and changing the class needs none.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        if isinstance(value, Decimal) and not value.is_finite():
+            return None
+        return value

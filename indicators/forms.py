@@ -1,14 +1,22 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Unit
-from indicators.models import TARGET_YEARS, Indicator, IndicatorGroup, ProvinceIndicator
-from indicators.targets import Comparator, target_parse
+from indicators.models import (
+    TARGET_YEARS,
+    Indicator,
+    IndicatorGroup,
+    ProvinceIndicator,
+    Target,
+)
+from indicators.targets import target_problem
 
-# A target that starts like a comparison must carry a number we can read.
-_LOOKS_NUMERIC = re.compile(r"^\s*(≥|≤|>=|<=|=>|=<|[0-9])")
+_VALUE = Target._meta.get_field("value")
+# A target's numbers must fit its column.
+TARGET_COLUMN = {
+    "max_whole_digits": _VALUE.max_digits - _VALUE.decimal_places,
+    "max_decimals": _VALUE.decimal_places,
+}
 
 
 class IndicatorGroupForm(forms.ModelForm):
@@ -80,6 +88,7 @@ class IndicatorForm(forms.ModelForm):
         existing = {}
         if self.instance.pk:
             existing = {target.year: target.text for target in self.instance.targets.all()}
+        self.existing_targets = existing
         last = max(plan.period_end, plan.vision_year or 0)
         years = {y for y in TARGET_YEARS if plan.period_start <= y <= last} | set(existing)
         self.target_years = sorted(years)
@@ -103,6 +112,8 @@ class IndicatorForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        measure_kind = cleaned.get("measure_kind") or self.instance.measure_kind
+        kind_changed = bool(self.instance.pk) and measure_kind != self.initial.get("measure_kind")
         for year in self.target_years:
             name = f"target_{year}"
             text = (cleaned.get(name) or "").strip()
@@ -111,17 +122,10 @@ class IndicatorForm(forms.ModelForm):
             if cleaned.get("is_heading"):
                 self.add_error(name, _("A heading row has no targets of its own."))
                 continue
-            parsed = target_parse(text)
-            if parsed.comparator == Comparator.TEXT and _LOOKS_NUMERIC.match(text):
-                self.add_error(
-                    name,
-                    forms.ValidationError(
-                        _(
-                            "«%(text)s» starts like a number but cannot be read. Write for example ≥ 70, 35,4%%, 2-3, X, - or Khuyến khích."
-                        ),
-                        params={"text": text},
-                    ),
-                )
+            unchanged = self.existing_targets.get(year) == text and not kind_changed
+            problem = None if unchanged else target_problem(text, measure_kind, **TARGET_COLUMN)
+            if problem:
+                self.add_error(name, problem)
         parent = cleaned.get("parent")
         if parent and parent.parent_id and parent.parent_id == self.instance.pk:
             self.add_error("parent", _("An indicator cannot sit under its own sub-indicator."))

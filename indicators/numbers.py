@@ -19,7 +19,7 @@ Messages, English source → Vietnamese for locale/vi/LC_MESSAGES/django.po:
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -92,20 +92,39 @@ def decimal_parse_vi(text: str, *, allow_percent: bool = True) -> Decimal:
 
 
 def decimal_format_vi(value: Decimal | int | None, *, places: int | None = None) -> str:
-    """Decimal("1250.5") → "1.250,5"; places fixes the number of decimals; None → ""."""
+    """Decimal("1250.5") → "1.250,5"; places fixes the number of decimals; None → "".
+
+    It never fails on a Decimal it meets: one of any length is written out in full, one that is
+    not finite (read from a malformed stored value) is shown as invalid."""
     if value is None:
         return ""
     if isinstance(value, float):
         raise TypeError("decimal_format_vi takes a Decimal or an int, never a float")
     number = Decimal(value)
     if not number.is_finite():
-        raise ValueError(f"cannot format {number!r}")
+        return str(_("invalid value"))
     if places is not None:
-        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    whole, _dot, fraction = format(abs(number), "f").partition(".")
+        # Precision enough for every digit: the default context's 28 would raise on longer numbers.
+        exact = Context(prec=max(number.adjusted(), 0) + places + 2, rounding=ROUND_HALF_UP)
+        number = number.quantize(Decimal(1).scaleb(-places), context=exact)
+    whole, _dot, fraction = format(number.copy_abs(), "f").partition(".")
     if places is None:
         fraction = fraction.rstrip("0")
     # Tested after rounding: -0,001 with 2 places is Decimal("-0.00"), which is not < 0.
     sign = "-" if number < 0 else ""
-    grouped = f"{int(whole):,}".replace(",", ".")
+    # Grouped as text: int() refuses more than 4,300 digits.
+    whole = whole.lstrip("0") or "0"
+    head = len(whole) % 3 or 3
+    grouped = ".".join([whole[:head]] + [whole[i : i + 3] for i in range(head, len(whole), 3)])
     return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def decimal_digits(number: Decimal) -> tuple[int, int]:
+    """(digits before the decimal mark, significant digits after it), exactly, at any size:
+    what a column's max_digits and decimal_places are checked against."""
+    _sign, digits, exponent = number.as_tuple()
+    whole = max(number.adjusted() + 1, 0) if any(digits) else 0
+    if not isinstance(exponent, int) or exponent >= 0:
+        return whole, 0
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return whole, max(-exponent - trailing, 0)

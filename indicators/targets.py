@@ -12,7 +12,11 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .numbers import NumberParseError, decimal_parse_vi
+from .numbers import NumberParseError, decimal_digits, decimal_parse_vi
+
+# MeasureKind values of shares that cannot exceed the whole (a percentage of people, of the
+# budget, of GRDP): their figures and their targets are at most 100.
+SHARE_KINDS = frozenset({"percent", "share_budget", "share_grdp"})
 
 
 class Comparator(models.TextChoices):
@@ -100,3 +104,41 @@ def target_parse(text: str) -> ParsedTarget:
     if parsed is None:
         return ParsedTarget(Comparator.TEXT, None, None, False, "")
     return ParsedTarget(parsed.comparator, parsed.value, parsed.value_max, parsed.is_percent, note)
+
+
+def target_problem(
+    text: str, measure_kind: str, *, max_whole_digits: int = 16, max_decimals: int = 4
+) -> str | None:
+    """Why a target cannot be one for an indicator of this kind of measure, or None.
+
+    A target that reads as a number must be one the indicator can reach: not negative, at most
+    100 for a share, within the column's digits. A text that looks like a number (a % sign, a
+    comparator, a leading digit or minus) but cannot be read is refused rather than kept as free
+    text. Words ("Khuyến khích", "X", "-") and free text stay as they are.
+    """
+    clean = " ".join(unicodedata.normalize("NFC", text or "").split())
+    if not clean:
+        return None
+    parsed = target_parse(clean)
+    if parsed.comparator == Comparator.TEXT:
+        if _LOOKS_NUMERIC.match(clean) or clean.endswith("%"):
+            return _(
+                "«%(text)s» is not a number we can read. Write for example ≥ 70, 35,4%%, 2-3, X, - or Khuyến khích."
+            ) % {"text": clean}
+        return None
+    numbers = [n for n in (parsed.value, parsed.value_max) if n is not None]
+    for number in numbers:
+        whole, decimals = decimal_digits(number)
+        if whole > max_whole_digits or decimals > max_decimals:
+            return _(
+                "«%(text)s»: a target has at most %(digits)s digits before the decimal comma and %(places)s after it."
+            ) % {"text": clean, "digits": max_whole_digits, "places": max_decimals}
+    if any(number < 0 for number in numbers):
+        return _("«%(text)s»: a target cannot be negative.") % {"text": clean}
+    if measure_kind in SHARE_KINDS and any(number > 100 for number in numbers):
+        return _("«%(text)s»: a percentage target cannot be above 100%%.") % {"text": clean}
+    return None
+
+
+# A target that starts like a comparison or a number must carry a number we can read.
+_LOOKS_NUMERIC = re.compile(r"^\s*(≥|≤|>=|<=|=>|=<|[-−]?[0-9])")

@@ -6,21 +6,18 @@ import unicodedata
 from decimal import Decimal
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from indicators.fields import VietnameseDecimalField
+from indicators.fields import VietnameseNumberInput
 from indicators.models import MeasureKind
 from indicators.numbers import decimal_format_vi
+from reporting import rules
 from reporting.models import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES
-from reporting.selectors import UnitReport, indicator_figure
+from reporting.selectors import UnitReport, indicator_figure, ratio_scale
 from tasks.models import TaskStatus
 
-# Shares that cannot exceed the whole (a percentage of people, of the budget, of GRDP).
-BOUNDED_KINDS = {MeasureKind.PERCENT, MeasureKind.SHARE_BUDGET, MeasureKind.SHARE_GRDP}
 MILESTONE_CHOICES = [("", "—"), ("done", _("done")), ("not_done", _("not done"))]
-# A value outside [min / OUTLIER_FACTOR, max × OUTLIER_FACTOR] of the unit's own approved history is
-# worth a second look (DHIS2's min-max check); the person confirms it, it is never refused.
-OUTLIER_FACTOR = Decimal(2)
 
 
 def _nfc(text: str) -> str:
@@ -76,27 +73,32 @@ class SubmissionForm(forms.Form):
             self._indicator_fields(item)
         for item in report.tasks:
             self._task_fields(item)
-        if not self.is_bound and submission.pending_inputs:
-            # What was typed but could not be saved comes back exactly as typed.
-            self.initial.update(submission.pending_inputs)
         self.warnings: dict[str, str] = {}
+        self.stored_invalid = False
+        if not self.is_bound:
+            self._stored_errors()
+            if submission.pending_inputs:
+                # What was typed but could not be saved comes back exactly as typed.
+                self.initial.update(submission.pending_inputs)
 
     # ---- building
+    def _number_field(self, label, initial):
+        # Parsed and judged by `reporting.rules` in clean(), like every other client's figures.
+        return forms.CharField(
+            label=label, required=False, strip=True, widget=VietnameseNumberInput, initial=initial
+        )
+
     def _indicator_fields(self, item) -> None:
         indicator, value = item.indicator, item.value
         prefix = f"ind_{indicator.pk}"
         if indicator.is_ratio:
-            self.fields[f"{prefix}_a"] = VietnameseDecimalField(
-                label=_("a: %(definition)s") % {"definition": indicator.numerator_definition},
-                required=False,
-                min_value=Decimal(0),
-                initial=value.numerator if value else None,
+            self.fields[f"{prefix}_a"] = self._number_field(
+                _("a: %(definition)s") % {"definition": indicator.numerator_definition},
+                _stored_initial(value, "numerator"),
             )
-            self.fields[f"{prefix}_b"] = VietnameseDecimalField(
-                label=_("b: %(definition)s") % {"definition": indicator.denominator_definition},
-                required=False,
-                min_value=Decimal(0),
-                initial=value.denominator if value else None,
+            self.fields[f"{prefix}_b"] = self._number_field(
+                _("b: %(definition)s") % {"definition": indicator.denominator_definition},
+                _stored_initial(value, "denominator"),
             )
         elif indicator.measure_kind == MeasureKind.MILESTONE:
             initial = (
@@ -115,18 +117,35 @@ class SubmissionForm(forms.Form):
                 initial=value.text if value else "",
             )
         else:
-            self.fields[f"{prefix}_value"] = VietnameseDecimalField(
-                label=indicator.name,
-                required=False,
-                allow_percent=indicator.measure_kind in BOUNDED_KINDS,
-                min_value=Decimal(0),
-                initial=value.value if value else None,
+            self.fields[f"{prefix}_value"] = self._number_field(
+                indicator.name, _stored_initial(value, "value")
             )
         self.fields[f"{prefix}_confirm"] = forms.BooleanField(
             label=_("I have checked this unusual value: it is correct."),
             required=False,
             initial=bool(value and value.outlier_confirmed),
         )
+
+    def _stored_errors(self) -> None:
+        """A stored figure the rules refuse is shown as invalid beside its field, to correct."""
+        found = {}
+        for item in self.report.indicators:
+            for field, messages in rules.stored_problems(item.indicator, item.value).items():
+                name = field_name(item.indicator.pk, field)
+                if name in self.fields:
+                    found[name] = self.error_class(messages)
+        if found:
+            self._errors = ErrorDict(found)
+            self.stored_invalid = True
+
+    def add_problems(self, indicator_pk: int, problems: dict[str, list[str]]) -> None:
+        """Problems keyed by a figure's field (as `reporting.rules` returns them) → form errors."""
+        for field, messages in problems.items():
+            name = field_name(indicator_pk, field)
+            if name not in self.fields:
+                name = next(n for n in self.fields if n.startswith(f"ind_{indicator_pk}_"))
+            for message in messages:
+                self.add_error(name, message)
 
     def _task_fields(self, item) -> None:
         progress, prefix = item.progress, f"task_{item.task.pk}"
@@ -187,46 +206,34 @@ class SubmissionForm(forms.Form):
 
     def _indicator_clean(self, item, cleaned) -> None:
         indicator, prefix = item.indicator, f"ind_{item.indicator.pk}"
-        figure = None
+        numbers, parsed = {}, True
+        for field in rules.NUMBER_FIELDS:
+            name = field_name(indicator.pk, field)
+            if name not in self.fields:
+                continue
+            number, problems = rules.figure_text_parse(indicator, field, cleaned.get(name) or "")
+            if problems:
+                parsed = False
+                for message in problems:
+                    self.add_error(name, message)
+            else:
+                cleaned[name] = numbers[field] = number
+        if not numbers or not parsed:
+            return
+        problems = rules.value_problems(indicator, numbers)
+        if problems:
+            self.add_problems(indicator.pk, problems)
+            return
+        if cleaned.get(f"{prefix}_confirm"):
+            return
+        a, b = numbers.get("numerator"), numbers.get("denominator")
         if indicator.is_ratio:
-            a, b = cleaned.get(f"{prefix}_a"), cleaned.get(f"{prefix}_b")
-            if b is not None and b == 0:
-                self.add_error(f"{prefix}_b", _("The denominator (b) cannot be 0."))
-            elif (
-                a is not None
-                and b is not None
-                and a > b
-                and indicator.measure_kind in BOUNDED_KINDS
-            ):
-                self.add_error(
-                    f"{prefix}_a",
-                    _(
-                        "The numerator (a = %(a)s) cannot be greater than the denominator (b = %(b)s)."
-                    )
-                    % {"a": decimal_format_vi(a), "b": decimal_format_vi(b)},
-                )
-            elif (a is None) != (b is None) and (
-                f"{prefix}_a" not in self.errors and f"{prefix}_b" not in self.errors
-            ):
-                missing = f"{prefix}_b" if b is None else f"{prefix}_a"
-                self.add_error(missing, _("Enter both a and b: the portal computes the ratio."))
-            elif a is not None and b:
-                figure = a * 100 / b
-        elif f"{prefix}_value" in self.fields:
-            figure = cleaned.get(f"{prefix}_value")
-            if figure is not None and indicator.measure_kind in BOUNDED_KINDS and figure > 100:
-                self.add_error(f"{prefix}_value", _("A percentage cannot be above 100."))
-                figure = None
-        if figure is not None and item.history and not cleaned.get(f"{prefix}_confirm"):
-            low, high = min(item.history), max(item.history)
-            if figure < low / OUTLIER_FACTOR or figure > high * OUTLIER_FACTOR:
-                self.warnings[prefix] = _(
-                    "%(value)s is far from this unit's earlier figures (%(low)s to %(high)s). Check it, and tick the box to confirm it."
-                ) % {
-                    "value": decimal_format_vi(figure.quantize(Decimal("0.01"))),
-                    "low": decimal_format_vi(low.quantize(Decimal("0.01"))),
-                    "high": decimal_format_vi(high.quantize(Decimal("0.01"))),
-                }
+            figure = a * ratio_scale(indicator.measure_kind) / b if a is not None and b else None
+        else:
+            figure = numbers.get("value")
+        warning = rules.outlier_warning(figure, item.history)
+        if warning:
+            self.warnings[prefix] = warning
 
     # ---- results for the service
     def values(self) -> dict[int, dict]:
@@ -296,23 +303,24 @@ class SubmissionForm(forms.Form):
         )
         return {name: self.data.get(name, "") for name in names if not name.endswith("_file")}
 
-    def missing_for_submission(self) -> list[str]:
-        """Field names a submission needs: every figure the unit leads and a status for each task it leads."""
-        missing = []
-        values = self.values()
-        for item in self.report.indicators:
-            if item.role != "lead":
-                continue
-            fields = values.get(item.indicator.pk)
-            if fields is None:
-                continue  # already in error
-            if all(v in (None, "") for k, v in fields.items() if k != "outlier_confirmed"):
-                prefix = f"ind_{item.indicator.pk}"
-                missing.append(next(name for name in self.fields if name.startswith(prefix + "_")))
-        for item in self.report.tasks:
-            if item.role == "lead" and not self.cleaned_data.get(f"task_{item.task.pk}_status"):
-                missing.append(f"task_{item.task.pk}_status")
-        return missing
+    def submit_problems(self, problems: dict) -> None:
+        """A refused submit (`reporting.rules.submit_problems`) → an error beside each field."""
+        for indicator_pk, fields in problems.get("values", {}).items():
+            self.add_problems(indicator_pk, fields)
+        for task_pk, fields in problems.get("progress", {}).items():
+            for message in fields.get("status", []):
+                self.add_error(f"task_{task_pk}_status", message)
+
+
+field_name = rules.input_name
+
+
+def _stored_initial(value, name: str):
+    """What the form shows of a stored number; one the column could not hold, as its text."""
+    if value is None:
+        return None
+    raw = rules.raw_figure(value, name)
+    return rules.raw_figure_text(raw) if raw is not None else getattr(value, name)
 
 
 def ratio_preview(value) -> str:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from indicators.fields import FigureField
 from reporting.periods import DEFAULT_DEADLINES, CutoffRule, DeadlineRule, PeriodKind, period_parse
 from tasks.models import TaskStatus
 
@@ -213,11 +214,11 @@ class IndicatorValue(models.Model):
     indicator = models.ForeignKey(
         "indicators.Indicator", on_delete=models.PROTECT, related_name="values"
     )
-    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)
-    numerator = models.DecimalField(
+    value = FigureField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)
+    numerator = FigureField(
         _("numerator (a)"), max_digits=20, decimal_places=4, null=True, blank=True
     )
-    denominator = models.DecimalField(
+    denominator = FigureField(
         _("denominator (b)"), max_digits=20, decimal_places=4, null=True, blank=True
     )
     is_done = models.BooleanField(_("done"), null=True, blank=True)

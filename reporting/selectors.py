@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from communes.models import Commune, Unit, UnitKind
 from indicators.models import Indicator, MeasureKind, Target
@@ -85,6 +86,16 @@ def indicator_figure(value: IndicatorValue | None) -> Decimal | None:
     return value.value
 
 
+def values_read(values: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:
+    """Indicator values with the stored text of their numbers (`value_raw`…): a number the column
+    cannot hold reads as None (`indicators.fields.FigureField`), its text shows it is there."""
+    return values.annotate(
+        value_raw=Cast("value", TextField()),
+        numerator_raw=Cast("numerator", TextField()),
+        denominator_raw=Cast("denominator", TextField()),
+    )
+
+
 def unit_report(submission: Submission) -> UnitReport:
     period, unit = submission.period, submission.unit
     year = period.year
@@ -101,7 +112,7 @@ def unit_report(submission: Submission) -> UnitReport:
         .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("year")))
         .order_by("plan__period_start", "plan_id", "order")
     )
-    values = {v.indicator_id: v for v in submission.values.all()}
+    values = {v.indicator_id: v for v in values_read(submission.values.all())}
     previous_values, history = _previous_and_history(submission, led_ids | supported_ids)
     items = []
     for indicator in chosen:

@@ -19,6 +19,7 @@ from accounts.models import Membership, Notification, Role
 from communes.audit import audit_record
 from communes.models import AuditAction, Commune, Unit
 from indicators.models import Indicator
+from reporting import rules
 from reporting.models import (
     IndicatorValue,
     ReportingPeriod,
@@ -34,6 +35,7 @@ from reporting.periods import (
     period_parse,
     period_window,
 )
+from reporting.selectors import unit_report
 
 
 class SubmissionConflict(Exception):
@@ -186,14 +188,18 @@ def submission_save(
     pending: dict[str, str],
     reason: str = "",
 ) -> Submission:
-    """Save what is valid; `pending` keeps the raw text of what is not, so nothing typed is lost."""
+    """Save what is valid; `pending` keeps the raw text of what is not, so nothing typed is lost.
+
+    Figures the rules refuse (`reporting.rules`), whatever the client, raise `FiguresRefused`
+    and nothing is saved."""
     if not submission.is_editable and not reason:
         raise WorkflowError(_("This report is locked: it was approved or the period is closed."))
-    _bump_version(submission, version, actor)
     commune = submission.commune
     existing = {v.indicator_id: v for v in submission.values.all()}
     # One query for the indicators the audit rows name, scoped to the submission's commune.
     indicators = Indicator.objects.filter(commune=commune).in_bulk(list(values))
+    _figures_check(values, existing, indicators)
+    _bump_version(submission, version, actor)
     for indicator_id, fields in values.items():
         row = existing.get(indicator_id) or IndicatorValue(
             submission=submission, commune=commune, indicator_id=indicator_id
@@ -248,14 +254,79 @@ def submission_save(
     return submission
 
 
+def _figures_check(
+    values: dict[int, dict], existing: dict[int, IndicatorValue], indicators: dict[int, Indicator]
+) -> None:
+    """Every figure as it will be stored (the fields sent over the stored ones) obeys the rules."""
+    problems = {}
+    for indicator_id, fields in values.items():
+        indicator = indicators.get(indicator_id)
+        if indicator is None:
+            raise WorkflowError(_("This indicator is not in this unit's report."))
+        row = existing.get(indicator_id)
+        final = {
+            name: fields[name] if name in fields else (getattr(row, name) if row else None)
+            for name in VALUE_FIELDS
+            if name != "outlier_confirmed"
+        }
+        found = rules.value_problems(indicator, final)
+        if found:
+            problems[indicator_id] = found
+    if problems:
+        raise rules.FiguresRefused(problems)
+
+
+@transaction.atomic
+def indicator_value_invalid_clear(*, actor, value: IndicatorValue, reason: str) -> dict[str, str]:
+    """Take a stored figure that breaks the rules out of the figures and into the report's kept
+    input (`pending_inputs`, as it would be typed), so the unit corrects it in its form; one audit
+    row per field cleared. Returns the inputs kept. Needs `value` read with `values_read`."""
+    problems = rules.stored_rule_problems(value.indicator, value)
+    if not problems:
+        return {}
+    # A ratio's a and b go together: one of them alone is not a figure.
+    names = (
+        ["numerator", "denominator"]
+        if value.indicator.is_ratio and problems.keys() & {"numerator", "denominator"}
+        else [name for name in problems if name in rules.NUMBER_FIELDS]
+    )
+    submission = Submission.objects.select_for_update().get(pk=value.submission_id)
+    kept = {}
+    for name in names:
+        text = rules.stored_text(value, name)
+        if not text:
+            continue
+        kept[rules.input_name(value.indicator_id, name)] = text
+        setattr(value, name, None)
+        audit_record(
+            actor=actor,
+            commune=submission.commune,
+            obj=submission,
+            field=f"{submission.period.code} · {submission.unit} · {value.indicator.code} · {name}",
+            old=text,
+            new=None,
+            reason=reason
+            or "; ".join(message for messages in problems.values() for message in messages),
+        )
+    value.save(update_fields=list(rules.NUMBER_FIELDS))
+    submission.pending_inputs = {**(submission.pending_inputs or {}), **kept}
+    submission.version += 1  # a form opened before this must not save over the kept input
+    submission.save(update_fields=["pending_inputs", "version"])
+    return kept
+
+
 @transaction.atomic
 def submission_submit(*, actor, submission: Submission, version: int) -> Submission:
+    """Send the report to the standing office; `SubmitRefused` lists what it still needs."""
     if submission.period.is_closed:
         raise WorkflowError(
             _("The standing office has closed this period: it no longer takes reports.")
         )
     if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
         raise WorkflowError(_("This report was already submitted."))
+    problems = rules.submit_problems(unit_report(submission))
+    if problems:
+        raise rules.SubmitRefused(problems)
     _bump_version(submission, version, actor)
     now = timezone.now()
     old = submission.status

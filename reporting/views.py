@@ -30,6 +30,7 @@ from reporting.models import (
     TaskProgress,
 )
 from reporting.periods import PeriodKind
+from reporting.rules import BOUNDED_KINDS, FiguresRefused, SubmitRefused
 from reporting.selectors import plans_for_year, review_rows, unit_report
 from reporting.services import (
     SubmissionConflict,
@@ -174,7 +175,7 @@ class SubmissionView(ReportingMixin, TemplateView):
             form.data = form.data.copy()
             form.data["version"] = str(Submission.objects.get(pk=self.submission.pk).version)
             return self.render_to_response(self.get_context_data(form=form), status=409)
-        except WorkflowError as exc:
+        except (WorkflowError, FiguresRefused) as exc:
             if autosave:
                 return JsonResponse({"ok": False, "message": str(exc)}, status=400)
             messages.error(request, str(exc))
@@ -193,22 +194,17 @@ class SubmissionView(ReportingMixin, TemplateView):
                 }
             )
         if action == "submit" and not form.errors:
-            missing = form.missing_for_submission()
-            unconfirmed = list(form.warnings)
-            for name in missing:
-                form.add_error(name, _("Required before the report can be submitted."))
-            for prefix in unconfirmed:
-                form.add_error(f"{prefix}_confirm", form.warnings[prefix])
-            if not missing and not unconfirmed:
-                try:
-                    submission_submit(
-                        actor=request.user,
-                        submission=self.submission,
-                        version=self.submission.version,
-                    )
-                except WorkflowError as exc:
-                    messages.error(request, str(exc))
-                    return self.redirect()
+            # What a submit requires is the service's rule (`reporting.rules.submit_problems`).
+            try:
+                submission_submit(
+                    actor=request.user, submission=self.submission, version=self.submission.version
+                )
+            except SubmitRefused as exc:
+                form.submit_problems(exc.problems)
+            except WorkflowError as exc:
+                messages.error(request, str(exc))
+                return self.redirect()
+            else:
                 if self.submission.is_late:
                     messages.warning(
                         request, _("Report submitted after the deadline: it is marked late.")
@@ -277,6 +273,7 @@ class SubmissionView(ReportingMixin, TemplateView):
             can_review=self.can_review,
             audit_entries=audit_trail_for(self.submission)[:50],
             statuses=SubmissionStatus,
+            bounded_kinds=BOUNDED_KINDS,
         )
         return context
 

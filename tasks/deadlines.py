@@ -114,6 +114,36 @@ def deadline_parse(text: str) -> ParsedDeadline:
     return replace(parsed, is_continuous=True) if continuous else parsed
 
 
+# Shapes of a dated deadline whose numbers are what is wrong ("Quý 5/2025", "Tháng 13/2025").
+_QUARTER_ANY_RE = re.compile(rf"qu[ýí] ([a-z0-9]+){_SEP}([0-9]{{4}})")
+_MONTH_ANY_RE = re.compile(r"tháng ([0-9]+)\b")
+
+
+def deadline_problem(text: str) -> str | None:
+    """Why a deadline that names a date cannot be one ("Quý 5/2025": there is no quarter 5),
+    or None. Text the parser does not understand otherwise is kept and flagged, not refused."""
+    clean = " ".join(unicodedata.normalize("NFC", text or "").split()).casefold().rstrip(" .;")
+    if match := _CONTINUOUS_SUFFIX_RE.fullmatch(clean):
+        clean = match[1]
+    if deadline_parse(clean).kind != DeadlineKind.UNPARSED:
+        return None
+    if (match := _QUARTER_ANY_RE.fullmatch(clean)) and match[1] not in _QUARTERS:
+        return _("There is no quarter %(quarter)s: write Quý I, II, III or IV (or 1 to 4).") % {
+            "quarter": match[1].upper()
+        }
+    for month in _MONTH_ANY_RE.findall(clean):
+        if not 1 <= int(month) <= 12:
+            return _("There is no month %(month)s: write a month from 1 to 12.") % {
+                "month": int(month)
+            }
+    if (match := _SPAN_RE.fullmatch(clean)) and int(match[1]) > int(match[2]):
+        return _("The span %(start)s-%(end)s ends before it starts.") % {
+            "start": match[1],
+            "end": match[2],
+        }
+    return None
+
+
 def deadline_occurrences(parsed: ParsedDeadline, *, year: int) -> list[date]:
     """The due dates of `parsed` that fall in calendar year `year`."""
     match parsed.kind:

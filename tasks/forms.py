@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Unit
 from indicators.fields import VietnameseDecimalField
-from tasks.deadlines import deadline_parse
+from tasks.deadlines import deadline_parse, deadline_problem
 from tasks.models import Task, TaskSection
 
 
@@ -86,6 +86,9 @@ class TaskForm(forms.ModelForm):
                     _("Another task of this section already has the code %(code)s.")
                     % {"code": code},
                 )
+        problem = deadline_problem(cleaned.get("deadline_text") or "")
+        if problem:
+            self.add_error("deadline_text", problem)
         parent = cleaned.get("parent")
         if parent and parent.section_id != (section.pk if section else None):
             self.add_error(

@@ -9,6 +9,7 @@ figures (from approved reports only) and gets 403 on the reports themselves.
 
 from __future__ import annotations
 
+import decimal
 import re
 import unicodedata
 from decimal import Decimal
@@ -44,9 +45,8 @@ from api.views.base import (
     CommuneScopedRetrieveView,
 )
 from communes.models import Unit
-from indicators.models import Indicator, MeasureKind
-from indicators.numbers import decimal_format_vi
-from reporting.forms import BOUNDED_KINDS, OUTLIER_FACTOR
+from indicators.models import Indicator
+from reporting import rules
 from reporting.models import (
     IndicatorValue,
     ReportingPeriod,
@@ -55,7 +55,8 @@ from reporting.models import (
     TaskProgress,
 )
 from reporting.periods import period_parse
-from reporting.selectors import UnitReport, commune_figures, indicator_figure, unit_report
+from reporting.rules import FiguresRefused, SubmitRefused
+from reporting.selectors import UnitReport, commune_figures, unit_report
 from reporting.services import (
     SubmissionConflict,
     WorkflowError,
@@ -72,8 +73,6 @@ from reporting.services import (
     submission_submit,
 )
 from tasks.models import TaskStatus
-
-OUTLIER_QUANTUM = Decimal("0.01")
 
 
 def _nfc(text: str) -> str:
@@ -333,54 +332,28 @@ class SubmissionDetailView(SubmissionMixin, generics.GenericAPIView):
             )
         except SubmissionConflict:
             raise self.stale(from_header) from None
+        except FiguresRefused as exc:
+            index = {
+                row["indicator"]: str(i)
+                for i, row in enumerate(data.validated_data.get("values", []))
+            }
+            raise exceptions.ValidationError(
+                {"values": {index[pk]: fields for pk, fields in exc.problems.items()}}
+            ) from None
         except WorkflowError as exc:
             raise WorkflowConflict(str(exc)) from None
         return self.detail_response(submission)
 
 
-def _value_problems(indicator: Indicator, fields: dict, row: IndicatorValue | None) -> dict:
-    """The browser form's rules for one figure, on the value as it will be once saved."""
-    problems: dict[str, list[str]] = {}
-
-    def final(name):
-        return fields[name] if name in fields else (getattr(row, name) if row else None)
-
-    if indicator.is_ratio:
-        a, b = final("numerator"), final("denominator")
-        if b is not None and b == 0:
-            problems["denominator"] = [_("The denominator (b) cannot be 0.")]
-        elif a is not None and b is not None and a > b and indicator.measure_kind in BOUNDED_KINDS:
-            problems["numerator"] = [
-                _("The numerator (a = %(a)s) cannot be greater than the denominator (b = %(b)s).")
-                % {"a": decimal_format_vi(a), "b": decimal_format_vi(b)}
-            ]
-        elif (a is None) != (b is None):
-            missing = "denominator" if b is None else "numerator"
-            problems[missing] = [_("Enter both a and b: the portal computes the ratio.")]
-    elif "value" in fields:
-        value = fields["value"]
-        if value is not None and indicator.measure_kind in BOUNDED_KINDS and value > 100:
-            problems["value"] = [_("A percentage cannot be above 100.")]
-    return problems
-
-
 def _plain(number):
-    """350.0000 (DRF pads to the field's decimal places) → 350, as the browser stores and audits it."""
-    if not isinstance(number, Decimal):
+    """350.0000 (as a client may send it) → 350, as the browser stores and audits it; exact at
+    any length, so that the rules judge what was sent."""
+    if not isinstance(number, Decimal) or not number.is_finite():
         return number
-    return (
-        number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
-    )
-
-
-def _accepted_fields(indicator: Indicator) -> tuple[str, ...]:
-    if indicator.is_ratio:
-        return ("numerator", "denominator")
-    if indicator.measure_kind == MeasureKind.MILESTONE:
-        return ("is_done",)
-    if indicator.measure_kind == MeasureKind.TEXT:
-        return ("text",)
-    return ("value",)
+    exact = decimal.Context(prec=max(len(number.as_tuple().digits), 1))
+    if number == number.to_integral_value(context=exact):
+        return Decimal(int(number))
+    return number.normalize(exact)
 
 
 def _values_clean(report: UnitReport, rows: list[dict]) -> dict[int, dict]:
@@ -395,24 +368,26 @@ def _values_clean(report: UnitReport, rows: list[dict]) -> dict[int, dict]:
         elif row["indicator"] in out:
             problems["indicator"] = [_("This indicator is sent twice.")]
         else:
-            indicator = item.indicator
-            accepted = _accepted_fields(indicator)
-            fields = {}
-            for name in ("value", "numerator", "denominator", "is_done", "text"):
-                if name not in row:
-                    continue
-                if name in accepted:
-                    fields[name] = _nfc(row[name]) if name == "text" else _plain(row[name])
-                elif row[name] not in (None, ""):
-                    problems[name] = [
-                        _("This indicator does not take «%(field)s»: send %(expected)s.")
-                        % {"field": name, "expected": " + ".join(accepted)}
-                    ]
+            indicator, stored = item.indicator, item.value
+            fields = {
+                name: _nfc(row[name]) if name == "text" else _plain(row[name])
+                for name in ("value", "numerator", "denominator", "is_done", "text")
+                if name in row
+            }
+            # The rules judge the figure as it will be stored: what is sent over what is kept.
+            final = {
+                name: fields[name] if name in fields else getattr(stored, name, None)
+                for name in rules.accepted_fields(indicator)
+            }
+            problems.update(rules.value_problems(indicator, fields | final))
             if "outlier_confirmed" in row:
                 fields["outlier_confirmed"] = row["outlier_confirmed"]
-            problems.update(_value_problems(indicator, fields, item.value))
             if not problems:
-                out[indicator.pk] = fields
+                out[indicator.pk] = {
+                    name: value
+                    for name, value in fields.items()
+                    if name in rules.accepted_fields(indicator) or name == "outlier_confirmed"
+                }
         if problems:
             errors[index] = problems
     if errors:
@@ -456,43 +431,16 @@ def _progress_clean(report: UnitReport, rows: list[dict]) -> dict[int, dict]:
     return out
 
 
-def submission_problems(report: UnitReport) -> dict:
-    """What stops a report from being submitted, as the browser checks it: every figure and task
-    the unit leads filled in, and every unusual figure confirmed."""
-    values, progress = {}, {}
-    for item in report.indicators:
-        value = item.value
-        if item.role == "lead" and (value is None or value.is_empty):
-            values[str(item.indicator.pk)] = [_("Required before the report can be submitted.")]
-            continue
-        if value is None:
-            continue
-        value.indicator = item.indicator  # already fetched: the figure needs its kind
-        figure = indicator_figure(value)
-        if figure is None or not item.history or value.outlier_confirmed:
-            continue
-        low, high = min(item.history), max(item.history)
-        if figure < low / OUTLIER_FACTOR or figure > high * OUTLIER_FACTOR:
-            values[str(item.indicator.pk)] = [
-                _(
-                    "%(value)s is far from this unit's earlier figures (%(low)s to %(high)s): "
-                    "check it, then save it with outlier_confirmed."
-                )
-                % {
-                    "value": decimal_format_vi(figure.quantize(OUTLIER_QUANTUM)),
-                    "low": decimal_format_vi(low.quantize(OUTLIER_QUANTUM)),
-                    "high": decimal_format_vi(high.quantize(OUTLIER_QUANTUM)),
-                }
-            ]
-    for item in report.tasks:
-        if item.role == "lead" and not (item.progress and item.progress.status):
-            progress[str(item.task.pk)] = [_("Required before the report can be submitted.")]
-    problems = {}
-    if values:
-        problems["values"] = values
-    if progress:
-        problems["progress"] = progress
-    return problems
+def submission_problems(problems: dict) -> dict:
+    """`reporting.rules.submit_problems` in the API's shape: the messages of each indicator or
+    task by its id."""
+    return {
+        part: {
+            str(pk): [message for messages in fields.values() for message in messages]
+            for pk, fields in items.items()
+        }
+        for part, items in problems.items()
+    }
 
 
 class SubmissionActionView(SubmissionMixin, generics.GenericAPIView):
@@ -542,13 +490,12 @@ class SubmissionSubmitView(SubmissionActionView):
     def act(self, submission, data):
         self.writer_check(submission)
         version, from_header = self.version_of_request(submission, data.get("version"))
-        problems = submission_problems(unit_report(submission))
-        if problems:
-            raise exceptions.ValidationError(problems)
         try:
             return submission_submit(
                 actor=self.request.user, submission=submission, version=version
             )
+        except SubmitRefused as exc:
+            raise exceptions.ValidationError(submission_problems(exc.problems)) from None
         except SubmissionConflict:
             raise self.stale(from_header) from None
 

@@ -25,10 +25,27 @@
   function formatVi(number, digits) {
     return number.toLocaleString("vi-VN", { maximumFractionDigits: digits });
   }
+  // The preview turns red (and says so to screen readers) while the entry cannot be saved: what
+  // the rules of reporting/rules.py refuse that can be seen here, or the server's error beside a or b.
+  function ratioInvalid(output, aText, bText, a, b) {
+    const serverError = [output.dataset.ratioA, output.dataset.ratioB].some(function (name) {
+      const p = form.querySelector('[data-error-for="' + name + '"]');
+      return p && !p.hidden;
+    });
+    if (serverError) return true;
+    if ((aText.trim() && a === null) || (bText.trim() && b === null)) return true;
+    if ((a !== null && a < 0) || (b !== null && b <= 0)) return true;
+    return output.dataset.bounded === "on" && a !== null && b !== null && a > b;
+  }
   function updateRatios() {
     form.querySelectorAll("output.ratio").forEach(function (output) {
-      const a = parseVi(form.elements[output.dataset.ratioA].value);
-      const b = parseVi(form.elements[output.dataset.ratioB].value);
+      const aText = form.elements[output.dataset.ratioA].value;
+      const bText = form.elements[output.dataset.ratioB].value;
+      const a = parseVi(aText);
+      const b = parseVi(bText);
+      const invalid = ratioInvalid(output, aText, bText, a, b);
+      output.classList.toggle("invalid", invalid);
+      output.setAttribute("aria-invalid", invalid ? "true" : "false");
       output.textContent = a !== null && b ? formatVi((a * 100) / b, 1) + "% (" + formatVi(a, 4) + "/" + formatVi(b, 4) + ")" : "";
     });
   }
@@ -113,6 +130,7 @@
       if (result.ok) {
         versionInput.value = result.version;
         showErrors(result.errors || {}, result.warnings || {});
+        updateRatios();
         say(status.dataset.saved + " " + result.saved_at, "ok");
         if (!Object.keys(result.errors || {}).length) localStorage.removeItem(key);
       } else if (result.message) {

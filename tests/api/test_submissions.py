@@ -160,7 +160,7 @@ def test_figures_are_saved_as_decimals_with_a_and_b_and_audited(an_nong):
         ({"numerator": "5", "denominator": "0"}, "denominator", "không được bằng 0"),
         ({"numerator": "5"}, "denominator", "Nhập cả a và b"),
         ({"value": "87.5"}, "value", "không nhận «value»"),
-        ({"numerator": "-1", "denominator": "4"}, "numerator", "lớn hơn hoặc bằng 0"),
+        ({"numerator": "-1", "denominator": "4"}, "numerator", "phải từ 0 trở lên"),
         ({"numerator": "1.23456", "denominator": "4"}, "numerator", "4 chữ số thập phân"),
         ({"numerator": "mười", "denominator": "4"}, "numerator", "Cần một số hợp lệ"),
     ],

@@ -153,3 +153,32 @@ def test_format(value, places, expected):
 def test_format_refuses_float():
     with pytest.raises(TypeError):
         decimal_format_vi(1.5)
+
+
+def test_format_never_fails_on_a_number_it_meets():
+    """One tolerant formatter: a number too long for the default context, or not finite, is
+    written out or shown as invalid, never a 500."""
+    assert decimal_format_vi(Decimal("1" * 30), places=2) == ".".join(["111"] * 10) + ",00"
+    long = decimal_format_vi(Decimal("9" * 5000))
+    assert long.startswith("99.999.") and long.count(".") == 1666  # 5,000 = 2 + 1,666 × 3
+    assert decimal_format_vi(Decimal("Infinity")) == "giá trị không hợp lệ"
+    assert decimal_format_vi(Decimal("NaN"), places=1) == "giá trị không hợp lệ"
+
+
+@pytest.mark.parametrize(
+    "number,digits",
+    [
+        (Decimal("1250.5"), (4, 1)),
+        (Decimal("1250.5000"), (4, 1)),  # trailing zeros are not precision
+        (Decimal("1E+3"), (4, 0)),
+        (Decimal("0.00012"), (0, 5)),
+        (Decimal("0"), (0, 0)),
+        (Decimal("-12.34"), (2, 2)),
+        (Decimal("9" * 5000), (5000, 0)),  # exact at any length: no context rounds it
+        (Decimal("9999999999999999.9999"), (16, 4)),
+    ],
+)
+def test_decimal_digits_counts_what_a_column_holds(number, digits):
+    from indicators.numbers import decimal_digits
+
+    assert decimal_digits(number) == digits

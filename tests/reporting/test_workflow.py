@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Notification, Role
 from communes.models import AuditEntry, Commune
-from indicators.models import Indicator
+from indicators.models import Indicator, MeasureKind
 from reporting.models import IndicatorValue, Submission
 from reporting.selectors import commune_figures
 from reporting.services import period_ensure
@@ -421,6 +421,9 @@ def test_each_vietnamese_literal_is_accepted_and_shown_back(client, seeds, typed
     # 1.1 counts enterprises ("Doanh nghiệp"); 1.2 is a percentage: use the kind each literal fits
     code = "1.2" if typed.endswith("%") or typed == "35,4" else "7"
     indicator = Indicator.objects.get(plan__commune=commune, code=code)
+    if typed == "1.250,5":  # a count is a whole number: take a rate per 10,000 people
+        indicator.measure_kind = MeasureKind.RATE_PER_10K
+        indicator.save(update_fields=["measure_kind"])
     u = reverse("reporting:submission", args=["truong-giang", period.code, unit.pk])
     client.force_login(clerk)
     html = client.get(u).content.decode()
