@@ -32,7 +32,13 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indicators.assessment import NOT_ASSESSABLE, Assessment, Verdict, target_assess
+from indicators.assessment import (
+    NOT_ASSESSABLE,
+    Assessment,
+    Verdict,
+    target_assess,
+    target_or_next,
+)
 from indicators.models import Direction, Target
 from indicators.numbers import decimal_format_vi
 from indicators.targets import Comparator
@@ -216,8 +222,7 @@ def indicator_standing(
 ) -> Standing:
     """Classify an indicator's figure at a period (see the module's rules)."""
     targets = sorted(targets, key=lambda t: t.year)
-    own = next((t for t in targets if t.year == point.year), None)
-    later = next((t for t in targets if t.year > point.year), None)
+    own, later = target_or_next(targets, point.year)
     reference = own or later
     has_figure = value is not None or is_done is not None or bool(text)
     not_assessed = Verdict(Assessment.NOT_ASSESSED)

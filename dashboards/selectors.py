@@ -26,7 +26,8 @@ from dashboards.ontrack import (
     target_path,
 )
 from indicators.models import Indicator, IndicatorGroup, Target
-from plans.models import Plan, PlanStatus
+from plans.models import Plan
+from plans.selectors import plan_years_in_force
 from reporting.consolidation import (
     CommuneCell,
     CommuneStanding,
@@ -128,12 +129,7 @@ def period_choose(
 
 
 def plan_years(commune: Commune) -> set[int]:
-    years = set()
-    for start, end in Plan.objects.filter(commune=commune, status=PlanStatus.IN_FORCE).values_list(
-        "period_start", "period_end"
-    ):
-        years.update(range(start, end + 1))
-    return years
+    return plan_years_in_force(Plan.objects.filter(commune=commune))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -538,14 +534,7 @@ def province_periods(province: Province) -> list[PeriodOption]:
 
 
 def province_plan_years(province: Province) -> set[int]:
-    years = set()
-    for start, end in (
-        Plan.objects.filter(commune__province=province, status=PlanStatus.IN_FORCE)
-        .values_list("period_start", "period_end")
-        .distinct()
-    ):
-        years.update(range(start, end + 1))
-    return years
+    return plan_years_in_force(Plan.objects.filter(commune__province=province))
 
 
 def province_period_choose(

@@ -45,7 +45,7 @@ from reporting.periods import (
     period_window,
     periods_between,
 )
-from tasks.deadlines import DeadlineKind, ParsedDeadline, deadline_occurrences
+from tasks.deadlines import DeadlineKind, task_deadline, task_due_dates
 from tasks.models import Task, TaskStatus
 
 PERIODIC_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
@@ -508,6 +508,7 @@ def _tasks_due(steps_by_day, active_ids, first_day, last_day):
             "due_date",
             "recurrence_month",
             "recurrence_for_next_year",
+            "start_year",
             "end_year",
             "plan__period_start",
             "plan__period_end",
@@ -535,18 +536,9 @@ def _tasks_due(steps_by_day, active_ids, first_day, last_day):
 
 
 def _task_occurrences(task: dict, years: set[int]) -> list[date]:
-    kind = task["deadline_kind"]
-    if kind == DeadlineKind.SPAN:
-        return [date(task["end_year"], 12, 31)]
-    parsed = ParsedDeadline(
-        kind=kind, due_date=task["due_date"], recurrence_month=task["recurrence_month"]
-    )
-    if kind == DeadlineKind.YEARLY:  # every year of its plan, not before the plan starts
-        # "Tháng 11 năm trước": due in the November before each year of the plan.
-        shift = 1 if task["recurrence_for_next_year"] else 0
-        first, last = task["plan__period_start"] - shift, task["plan__period_end"] - shift
-        years = {year for year in years if first <= year <= last}
-    return [day for year in years for day in deadline_occurrences(parsed, year=year)]
+    """The task's due dates (`tasks.deadlines.task_due_dates`) in `years`."""
+    plan_years = range(task["plan__period_start"], task["plan__period_end"] + 1)
+    return [day for day in task_due_dates(task_deadline(task), plan_years) if day.year in years]
 
 
 def _task_reminders(

@@ -17,7 +17,7 @@ from itertools import groupby
 from communes.models import Commune, Province, Unit
 from indicators.assessment import Assessment
 from indicators.models import MeasureKind, ProvinceIndicator
-from plans.models import Plan, PlanStatus
+from plans.selectors import plans_in_force
 from reporting.models import ReportingPeriod, Submission
 from reporting.periods import PeriodKind, period_parse
 from reporting.results import IndicatorResult, TaskState, indicator_results, task_results
@@ -168,12 +168,7 @@ def _compliance_fill(standings: list[CommuneStanding], province: Province, year:
     opened = [s.period for s in standings if s.period is not None]
     if not opened:
         return
-    plans = Plan.objects.filter(
-        commune__province=province,
-        status=PlanStatus.IN_FORCE,
-        period_start__lte=year,
-        period_end__gte=year,
-    )
+    plans = plans_in_force(year, province=province)
     units = Unit.objects.filter(commune__province=province)
     expected = set(reporting_units(units, plans).order_by().values_list("commune_id", "pk"))
     submitted = {

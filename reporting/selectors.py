@@ -14,7 +14,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from communes.models import Commune, Unit, UnitKind
 from indicators.models import Indicator, MeasureKind, Target
-from plans.models import Plan, PlanStatus
+from indicators.assessment import target_or_next
+from plans.models import Plan
+from plans.selectors import plans_in_force
 from reporting.models import (
     IndicatorValue,
     ReportingPeriod,
@@ -57,9 +59,7 @@ class UnitReport:
 
 
 def plans_for_year(commune: Commune, year: int) -> QuerySet[Plan]:
-    return Plan.objects.filter(
-        commune=commune, status=PlanStatus.IN_FORCE, period_start__lte=year, period_end__gte=year
-    )
+    return plans_in_force(year, commune=commune)
 
 
 def _unit_filter(unit: Unit) -> tuple[Q, Q]:
@@ -182,12 +182,8 @@ def _previous_and_history(submission: Submission, indicator_ids: set[int]):
 
 
 def _target_for(indicator: Indicator, year: int) -> tuple[Target | None, bool]:
-    targets = list(indicator.targets.all())
-    for target in targets:
-        if target.year == year:
-            return target, False
-    later = [target for target in targets if target.year > year]
-    return (later[0], True) if later else (None, False)
+    own, later = target_or_next(indicator.targets.all(), year)
+    return (own, False) if own is not None else (later, later is not None)
 
 
 @dataclass(slots=True)
