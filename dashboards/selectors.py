@@ -44,7 +44,13 @@ from reporting.models import (
 )
 from reporting.periods import PeriodKind, period_for, period_parse
 from reporting.results import IndicatorResult, TaskResult, TaskState, commune_results
-from reporting.selectors import Figure, figures_for_periods, units_expected
+from reporting.selectors import (
+    Figure,
+    Timeliness,
+    figures_for_periods,
+    submission_timeliness,
+    units_expected,
+)
 
 KIND_ORDER = [PeriodKind.YEAR, PeriodKind.HALF_YEAR, PeriodKind.QUARTER, PeriodKind.MONTH]
 PER_YEAR = {
@@ -139,7 +145,7 @@ def plan_years(commune: Commune) -> set[int]:
 @dataclass
 class ComplianceCell:
     period: ReportingPeriod
-    state: str  # on_time, late, missing, not_due
+    state: str  # a Timeliness value
     submission: Submission | None
 
 
@@ -169,15 +175,12 @@ class ComplianceGrid:
         return total
 
 
-COMPLIANCE_STATES = ["on_time", "late", "missing", "not_due"]
+COMPLIANCE_STATES = list(Timeliness.values)
 
 
 def compliance_state(submission: Submission | None, period: ReportingPeriod, now: datetime) -> str:
-    """As the review page reads it (reporting.selectors.ReviewRow.state), and "not_due" for a
-    report not sent while its deadline is still ahead."""
-    if submission is not None and submission.submitted_at is not None:
-        return "late" if submission.is_late else "on_time"
-    return "not_due" if period.deadline > now else "missing"
+    """`reporting.selectors.submission_timeliness`, the review page's rule."""
+    return submission_timeliness(submission, period, now).value
 
 
 def compliance_grid(
@@ -268,7 +271,7 @@ class CommuneDashboard:
     units: list[Unit]  # the units that report this year, for the filter
     unit: Unit | None  # the unit chosen, if any
     compliance: ComplianceGrid
-    reporting: Counter  # this period's on_time / late / missing / not_due over the units
+    reporting: Counter  # this period's Timeliness values over the units
     group_id: int | None = None  # the group chosen, if any
 
     def track_counts(self) -> dict[str, int]:

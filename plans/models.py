@@ -5,6 +5,7 @@ from datetime import date
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanStatus(models.TextChoices):
@@ -16,11 +17,11 @@ class PlanStatus(models.TextChoices):
 class PlanStanding(models.TextChoices):
     """What a plan is on a given day: its stored status read against the calendar."""
 
-    DRAFT = "draft", _("draft")
-    UPCOMING = "upcoming", _("in force from its first year")
-    IN_FORCE = "in_force", _("in force")
-    EXPIRED = "expired", _("expired")
-    SUPERSEDED = "superseded", _("superseded")
+    DRAFT = "draft", pgettext_lazy("plan status", "draft")
+    UPCOMING = "upcoming", pgettext_lazy("plan status", "not yet in force")
+    IN_FORCE = "in_force", pgettext_lazy("plan status", "in force")
+    EXPIRED = "expired", pgettext_lazy("plan status", "expired")
+    SUPERSEDED = "superseded", pgettext_lazy("plan status", "superseded")
 
 
 def plan_standing(status: str, period_start: int, period_end: int, today: date) -> PlanStanding:

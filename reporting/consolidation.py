@@ -21,7 +21,7 @@ from plans.selectors import plans_in_force
 from reporting.models import ReportingPeriod, Submission
 from reporting.periods import PeriodKind, period_parse
 from reporting.results import IndicatorResult, TaskState, indicator_results, task_results
-from reporting.selectors import ratio_scale, reporting_units
+from reporting.selectors import Timeliness, ratio_scale, report_timeliness, reporting_units
 
 # A commune's own indicator, linked to the province's, judged on its own figure and target; its
 # `commune` is set.
@@ -49,7 +49,8 @@ class CommuneStanding:
     units_expected: int = 0
     on_time: int = 0
     late: int = 0
-    missing: int = 0
+    missing: int = 0  # not submitted, returned ones included
+    returned: int = 0  # returned for correction, not resubmitted yet
     indicators_total: int = 0
     indicators_assessed: int = 0
     indicators_achieved: int = 0
@@ -171,11 +172,11 @@ def _compliance_fill(standings: list[CommuneStanding], province: Province, year:
     plans = plans_in_force(year, province=province)
     units = Unit.objects.filter(commune__province=province)
     expected = set(reporting_units(units, plans).order_by().values_list("commune_id", "pk"))
-    submitted = {
-        (commune_id, unit_id): is_late
-        for commune_id, unit_id, is_late in Submission.objects.filter(
-            period__in=opened, submitted_at__isnull=False
-        ).values_list("commune_id", "unit_id", "is_late")
+    states = {
+        (commune_id, unit_id): report_timeliness(status, is_late, None)
+        for commune_id, unit_id, status, is_late in Submission.objects.filter(
+            period__in=opened
+        ).values_list("commune_id", "unit_id", "status", "is_late")
     }
     by_commune: dict[int, list[tuple[int, int]]] = {}
     for key in expected:
@@ -185,10 +186,12 @@ def _compliance_fill(standings: list[CommuneStanding], province: Province, year:
             continue
         units = by_commune.get(standing.commune.pk, [])
         standing.units_expected = len(units)
-        states = [submitted.get(key) for key in units]
-        standing.on_time = states.count(False)
-        standing.late = states.count(True)
-        standing.missing = states.count(None)
+        counted = Counter(states.get(key, Timeliness.MISSING) for key in units)
+        standing.on_time = counted[Timeliness.ON_TIME]
+        standing.late = counted[Timeliness.LATE]
+        standing.returned = counted[Timeliness.RETURNED]
+        # A returned report is owed until resubmitted.
+        standing.missing = counted[Timeliness.MISSING] + standing.returned
 
 
 def _rank(standings: list[CommuneStanding]) -> None:

@@ -25,7 +25,7 @@ from plans.models import Plan
 from plans.selectors import plan_in_force_q
 from reporting.models import ReportingPeriod, SubmissionStatus, TaskProgress
 from reporting.selectors import Figure, figures_for_periods
-from tasks.deadlines import DeadlineKind, deadline_parse, task_due_in
+from tasks.deadlines import DeadlineKind, ParsedDeadline, deadline_parse, task_due_in
 from tasks.models import Task, TaskSection, TaskStatus
 
 # Deadlines that come back every year: only that year's progress counts towards them.
@@ -314,8 +314,12 @@ def indicator_results(
 
 def task_due_date(task: Task | TaskSummary, year: int, plan_years: range) -> date | None:
     """The due date that counts for a period of `year` (`tasks.deadlines.task_due_in`), read
-    from the deadline as printed (the source of truth)."""
-    return task_due_in(deadline_parse(task.deadline_text), plan_years, year)
+    from the stored date of a dated task, else from the deadline as printed."""
+    if task.deadline_kind == DeadlineKind.DATE:
+        deadline = ParsedDeadline(DeadlineKind.DATE, due_date=task.due_date)
+    else:
+        deadline = deadline_parse(task.deadline_text)
+    return task_due_in(deadline, plan_years, year)
 
 
 def task_results(
@@ -349,7 +353,7 @@ def task_results(
     for task in tasks:
         period = periods[task.commune_id]
         years = _plan_years(task)
-        key = (task.deadline_text, years)
+        key = (task.deadline_kind, task.due_date, task.deadline_text, years)
         if key not in due_dates:
             due_dates[key] = task_due_date(task, year, years)
         due = due_dates[key]
