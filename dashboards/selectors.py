@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Max, Min
+from django.db.models import Max
 
 from communes.models import Commune, Province, Unit, UnitKind
 from dashboards.legend import TASK_STATE_ORDER
@@ -518,7 +518,8 @@ def province_periods(province: Province) -> list[PeriodOption]:
         ReportingPeriod.objects.filter(commune__province=province)
         .exclude(kind=PeriodKind.AD_HOC)
         .values("code", "kind")
-        .annotate(deadline=Min("deadline"), window_end=Max("window_end"))
+        # Due once every commune's deadline has passed: the province reads what all have sent.
+        .annotate(deadline=Max("deadline"), window_end=Max("window_end"))
     )
     options = []
     for row in rows:
@@ -617,6 +618,16 @@ class ProvinceDashboard:
         return sum(1 for line in self.lines if line.has_plan)
 
     @property
+    def ranked_lines(self) -> list[CommuneLine]:
+        """The communes with a plan in force in the period: ranked and compared."""
+        return [line for line in self.lines if line.has_plan]
+
+    @property
+    def lines_without_plan(self) -> list[CommuneLine]:
+        """Communes without a plan in force in the period: listed apart, not ranked."""
+        return [line for line in self.lines if not line.has_plan]
+
+    @property
     def units_expected(self) -> int:
         """Over the communes with a plan in force: the others owe no report that year."""
         return sum(line.standing.units_expected for line in self.lines if line.has_plan)
@@ -639,7 +650,7 @@ class ProvinceDashboard:
 
 
 SORTS = {
-    "rank": lambda line: (line.rank, line.commune.name),
+    "rank": lambda line: (not line.has_plan, line.rank, line.commune.name),
     "name": lambda line: line.commune.name,
     "achieved": lambda line: (-(line.achieved_percent or -1), line.commune.name),
     "reporting": lambda line: (-(line.reporting_percent or -1), line.commune.name),
@@ -658,7 +669,9 @@ def _group_rank(lines: list[CommuneLine]) -> None:
             line.standing.missing,
         )
 
-    ordered = sorted(lines, key=lambda line: (key(line), line.commune.name))
+    ordered = sorted(
+        (line for line in lines if line.has_plan), key=lambda line: (key(line), line.commune.name)
+    )
     for position, line in enumerate(ordered, start=1):
         previous = ordered[position - 2] if position > 1 else None
         line.rank = previous.rank if previous and key(previous) == key(line) else position

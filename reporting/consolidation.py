@@ -75,6 +75,11 @@ class CommuneStanding:
     def submitted(self) -> int:
         return self.on_time + self.late
 
+    @property
+    def has_plan(self) -> bool:
+        """A plan in force in the period's year: something to report on, a place in the ranking."""
+        return bool(self.indicators_total or self.tasks_total)
+
 
 @dataclass
 class ProvinceConsolidation:
@@ -196,16 +201,22 @@ def _compliance_fill(standings: list[CommuneStanding], province: Province, year:
 
 def _rank(standings: list[CommuneStanding]) -> None:
     """Best first: share of assessed indicators achieved, then share of tasks done on time, then
-    fewest missing reports; equal communes share a rank (1, 1, 3)."""
+    fewest missing reports; equal communes share a rank (1, 1, 3). Communes without a plan in
+    force that year are not ranked (rank 0) and come last, by name: they owe nothing, and
+    nothing owed is no achievement."""
 
     def key(standing: CommuneStanding):
         return (-standing.achieved_share, -standing.on_time_share, standing.missing)
 
-    standings.sort(key=lambda s: (key(s), s.commune.name))
-    for position, standing in enumerate(standings, start=1):
-        previous = standings[position - 2] if position > 1 else None
+    ranked = sorted((s for s in standings if s.has_plan), key=lambda s: (key(s), s.commune.name))
+    apart = sorted((s for s in standings if not s.has_plan), key=lambda s: s.commune.name)
+    for position, standing in enumerate(ranked, start=1):
+        previous = ranked[position - 2] if position > 1 else None
         same = previous is not None and key(previous) == key(standing)
         standing.rank = previous.rank if same else position
+    for standing in apart:
+        standing.rank = 0
+    standings[:] = ranked + apart
 
 
 def _consolidate(row: ConsolidatedRow) -> None:
