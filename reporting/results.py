@@ -21,9 +21,17 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import Commune, Unit
 from indicators.assessment import Verdict, target_assess, target_or_next
 from indicators.models import Indicator, IndicatorGroup, ProvinceIndicator, Target
+from indicators.ontrack import (
+    PeriodPoint,
+    Standing,
+    indicator_standing,
+    period_point,
+    standing_verdict,
+)
 from plans.models import Plan
 from plans.selectors import plan_in_force_q
 from reporting.models import ReportingPeriod, SubmissionStatus, TaskProgress
+from reporting.periods import PeriodKind, period_parse
 from reporting.selectors import Figure, figures_for_periods
 from tasks.deadlines import DeadlineKind, ParsedDeadline, deadline_parse, task_due_in
 from tasks.models import Task, TaskSection, TaskStatus
@@ -53,6 +61,14 @@ class IndicatorResult:
     verdict: Verdict
     # Set where the results of several communes mix (the province's consolidation).
     commune: Commune | None = None
+    # Monthly, quarterly and 6-month periods: where the figure stands on the target path at the
+    # period, which the verdict follows (`indicators.ontrack.standing_verdict`); None for a year.
+    standing: Standing | None = None
+
+    @property
+    def on_path(self) -> bool:
+        """Judged against the target path for the period, not the year's target."""
+        return self.standing is not None
 
 
 @dataclass
@@ -282,15 +298,37 @@ def _lead_units_attach(instances: list, leads: dict[int, list[int]], commune_ids
         _prefetched_set(instance, "lead_units", [units[unit_id] for unit_id in unit_ids])
 
 
-def indicator_result(indicator: Indicator, figure: Figure | None, year: int) -> IndicatorResult:
-    target, milestone = target_or_next(_prefetched(indicator, "targets"), year)
-    verdict = target_assess(
-        target,
-        value=figure.value if figure else None,
-        is_done=figure.is_done if figure else None,
-        direction=indicator.direction,
-    )
+def indicator_result(
+    indicator: Indicator, figure: Figure | None, year: int, point: PeriodPoint | None = None
+) -> IndicatorResult:
+    """The indicator judged on its figure: against the target of the year (else the next one)
+    for a year's period, against the target path at `point` for a shorter one (the dashboards'
+    rule: June is not judged on December's number)."""
+    targets = _prefetched(indicator, "targets")
+    target, milestone = target_or_next(targets, year)
+    value = figure.value if figure else None
+    is_done = figure.is_done if figure else None
+    if point is not None and not point.is_final:
+        standing = indicator_standing(
+            targets,
+            point,
+            value=value,
+            is_done=is_done,
+            text=figure.text if figure else "",
+            direction=indicator.direction,
+        )
+        verdict = standing_verdict(standing, value, indicator.direction)
+        return IndicatorResult(indicator, target, milestone, figure, verdict, standing=standing)
+    verdict = target_assess(target, value=value, is_done=is_done, direction=indicator.direction)
     return IndicatorResult(indicator, target, milestone, figure, verdict)
+
+
+def result_point(period: ReportingPeriod | None, year: int) -> PeriodPoint:
+    """Where a period sits in its year (an ad-hoc request, or none, counts as the whole year)."""
+    if period is None or period.kind == PeriodKind.AD_HOC:
+        return PeriodPoint(year, Decimal(1))
+    parsed = period_parse(period.code)
+    return period_point(parsed.kind, parsed.year, parsed.index)
 
 
 def indicator_results(
@@ -302,13 +340,16 @@ def indicator_results(
     figures = figures_for_periods(opened)
     # Each commune's figures by indicator id (none for a commune whose period is not open).
     commune_figures = {period.commune_id: figures[period.pk] for period in opened}
+    # A commune that has not opened the period is judged by the same rule as the others.
+    shared = opened[0] if opened else None
     results: dict[int, list[IndicatorResult]] = defaultdict(list)
     commune_id = None
     for indicator in indicators_in_force(list(periods), year, detail=detail):  # by commune
         if indicator.commune_id != commune_id:
             commune_id = indicator.commune_id
             figures_of, judged = commune_figures.get(commune_id, {}), results[commune_id]
-        judged.append(indicator_result(indicator, figures_of.get(indicator.id), year))
+            point = result_point(periods.get(commune_id) or shared, year)
+        judged.append(indicator_result(indicator, figures_of.get(indicator.id), year, point))
     return results
 
 
