@@ -355,6 +355,10 @@ class ReviewRow:
             return Timeliness.MISSING
         return report_timeliness(self.submission.status, self.submission.is_late, None)
 
+    def is_overdue(self, period: ReportingPeriod, now) -> bool:
+        """Owed (never sent, or returned) past the period's deadline: late now."""
+        return self.state in OWED and period.deadline <= now
+
 
 @dataclass
 class PeriodLine:

@@ -90,6 +90,7 @@ class PeriodReviewView(ReportingMixin, TemplateView):
             period=period,
             rows=rows,
             returned_rows=[row for row in rows if row.state == "returned"],
+            overdue_units={row.unit.pk for row in rows if row.is_overdue(period, timezone.now())},
             counts={
                 state: sum(1 for row in rows if row.state == state)
                 for state in ("on_time", "late", "returned", "missing")

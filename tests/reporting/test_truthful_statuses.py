@@ -33,6 +33,7 @@ def all_in_on_time(commune, period):
     return units
 
 
+@time_machine.travel("2026-12-01 09:00 +0700")
 def test_truong_giang_review_counts_a_returned_report_as_owed(client, seeds):
     commune = Commune.objects.get(code="truong-giang")
     period = period_ensure(commune, "202608")
@@ -56,6 +57,8 @@ def test_truong_giang_review_counts_a_returned_report_as_owed(client, seeds):
     assert (on_time, returned) == (str(len(units) - 1), "1")
     owed = html.split('data-testid="owe-corrected">')[1].split("</p>")[0]
     assert "Phải gửi lại báo cáo đã sửa" in owed and returned_unit.short_name in owed
+    row = html.split(f'data-unit="{returned_unit.short_name}"')[1].split("</tr>")[0]
+    assert "bị trả lại, phải gửi lại" in row and "quá hạn" in row  # owed past 10/09/2026
 
 
 def test_an_nong_dashboard_does_not_read_100_percent_on_time_with_a_returned_report(seeds):
