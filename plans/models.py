@@ -131,6 +131,7 @@ class Plan(models.Model):
         return self.standing_on(timezone.localdate())
 
     def is_in_force_in(self, year: int) -> bool:
+        """`plans.selectors.plan_in_force_q` for one plan already read."""
         return self.status == PlanStatus.IN_FORCE and self.period_start <= year <= self.period_end
 
     @property

@@ -57,7 +57,8 @@ class PlanDetail:
 
 def plan_in_force_q(year: int, *, prefix: str = "") -> Q:
     """The one rule for "plans in force in a year": issued as in force and covering the year.
-    `prefix` reaches a plan through a relation ("plan__" for indicators and tasks)."""
+    `prefix` reaches a plan through a relation ("plan__" for indicators and tasks); a plan
+    already read answers `Plan.is_in_force_in`."""
     return Q(
         **{
             f"{prefix}status": PlanStatus.IN_FORCE,

@@ -333,8 +333,8 @@ def _units_expected(subjects, units, active_ids) -> dict[tuple[int, str], list[i
     ad-hoc request, else the reporting units involved in a plan in force that year, and the
     standing office."""
     plans = list(
-        _scoped(Plan.objects.filter(status=PlanStatus.IN_FORCE), active_ids).values_list(
-            "pk", "commune_id", "period_start", "period_end"
+        _scoped(Plan.objects.filter(status=PlanStatus.IN_FORCE), active_ids).only(
+            "pk", "commune_id", "status", "period_start", "period_end"
         )
     )
     involved: dict[int, set[int]] = defaultdict(set)  # plan → units
@@ -358,9 +358,9 @@ def _units_expected(subjects, units, active_ids) -> dict[tuple[int, str], list[i
         unit = units.get(unit_id)
         return unit is not None and unit["kind"] not in NON_REPORTING_KINDS
 
-    plans_of: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for plan_id, commune_id, start, end in plans:
-        plans_of[commune_id].append((plan_id, start, end))
+    plans_of: dict[int, list[Plan]] = defaultdict(list)
+    for plan in plans:
+        plans_of[plan.commune_id].append(plan)
     offices: dict[int, set[int]] = defaultdict(set)
     for pk, unit in units.items():
         if unit["kind"] == UnitKind.STANDING_OFFICE:
@@ -371,9 +371,9 @@ def _units_expected(subjects, units, active_ids) -> dict[tuple[int, str], list[i
             ids = [pk for pk in subject.requested_unit_ids if pk in units]
         else:
             ids = set()
-            for plan_id, start, end in plans_of[subject.commune_id]:
-                if start <= subject.year <= end:
-                    ids |= {pk for pk in involved[plan_id] if reporting(pk)}
+            for plan in plans_of[subject.commune_id]:
+                if plan.is_in_force_in(subject.year):
+                    ids |= {pk for pk in involved[plan.pk] if reporting(pk)}
             # The standing office compiles, so it reports whenever anyone does; a year without a
             # plan in force asks nobody for anything.
             if ids:
