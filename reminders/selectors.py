@@ -45,12 +45,11 @@ from reporting.periods import (
     period_window,
     periods_between,
 )
+from reporting.selectors import HANDED_IN  # a returned report is the unit's to fix again
 from tasks.deadlines import DeadlineKind, task_deadline, task_due_dates
 from tasks.models import Task, TaskStatus
 
 PERIODIC_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
-# A report counts as handed in once submitted; a returned report is the unit's to fix again.
-HANDED_IN = {SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED}
 TASK_FINISHED = [TaskStatus.DONE, TaskStatus.DONE_LATE, TaskStatus.CANCELLED]
 # Units that do not file reports of their own (outside organisations, the committees).
 NON_REPORTING_KINDS = {UnitKind.EXTERNAL, UnitKind.COMMITTEE}

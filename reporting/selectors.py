@@ -406,7 +406,8 @@ def period_lines(
             mine.append(
                 (unit, submission, submission_timeliness(submission, period, now) if owes else None)
             )
-        lines.append(PeriodLine(period, period.year in planned_years, mine))
+        has_plan = period.year in planned_years or (period.kind == PeriodKind.AD_HOC and asked)
+        lines.append(PeriodLine(period, bool(has_plan), mine))
     return lines
 
 

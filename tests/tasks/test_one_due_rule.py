@@ -5,6 +5,7 @@ ignored its shift)."""
 from datetime import date
 
 import pytest
+import time_machine
 
 from accounts.models import Role
 from communes.models import Commune
@@ -68,3 +69,19 @@ def test_results_and_reminders_name_the_same_day(seeds, text):
         due = result_of(commune, task, str(year)).due_date
         if due is not None and due.year == year:
             assert reminded_on(commune, task, due), (text, year, due)
+
+
+def test_the_api_gives_the_same_due_dates_and_the_plan_status_of_today(seeds):
+    from django.urls import reverse
+
+    from tests.api.conftest import client_with_session
+
+    commune, task = an_nong_task("Tháng 11 năm trước")
+    client = client_with_session(person(Role.STANDING_OFFICE, commune=commune))
+    data = client.get(reverse("api:task", args=[commune.code, task.pk])).json()
+    assert data["due_dates"] == [f"{year}-11-30" for year in range(2025, 2030)]
+    with time_machine.travel("2026-12-01 09:00 +0700"):
+        dien_quang = Commune.objects.get(code="dien-quang")
+        client = client_with_session(person(Role.STANDING_OFFICE, commune=dien_quang))
+        (plan,) = client.get(reverse("api:plans", args=["dien-quang"])).json()["results"]
+    assert (plan["status"], plan["standing"]) == ("in_force", "expired")  # a 2025 plan
