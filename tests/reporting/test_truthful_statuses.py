@@ -93,3 +93,23 @@ def test_a_report_resubmitted_after_the_deadline_is_late(seeds):
     Submission.objects.filter(period=period, unit=units[0]).update(is_late=True)
     states = {row.unit.pk: row.state for row in review_rows(commune, period)}
     assert states[units[0].pk] == "late"
+
+
+def test_a_returned_report_is_not_called_late_on_its_form(client, seeds):
+    commune = Commune.objects.get(code="an-nong")
+    period = period_ensure(commune, "202606")
+    unit = units_expected(commune, period)[0]
+    Submission.objects.create(
+        commune=commune,
+        period=period,
+        unit=unit,
+        status=SubmissionStatus.RETURNED,
+        submitted_at=period.deadline + timedelta(days=1),
+        is_late=True,  # its first submission was late; it is owed again now
+    )
+    client.force_login(person(Role.STANDING_OFFICE, commune=commune))
+    html = client.get(
+        reverse("reporting:submission", args=[commune.code, period.code, unit.pk])
+    ).content.decode()
+    facts = html.split('data-testid="status"')[1].split("</dd>")[0]
+    assert "trả lại" in facts and "trễ hạn" not in facts
