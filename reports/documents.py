@@ -132,10 +132,17 @@ def text_paragraphs(text: str) -> list[str]:
 
 def _target_text(result: IndicatorResult) -> str:
     if result.target is not None:
-        return nfc(result.target.text)
-    if result.milestone is not None:
-        return f"— (năm {result.milestone.year}: {nfc(result.milestone.text)})"
-    return "—"
+        text = nfc(result.target.text)
+    elif result.milestone is not None:
+        text = f"— (năm {result.milestone.year}: {nfc(result.milestone.text)})"
+    else:
+        text = "—"
+    standing = result.standing
+    if standing is not None and standing.expected is not None:
+        # What a month, quarter or half year is judged against: the path to the period.
+        places = figure_places(result.indicator.measure_kind)
+        text += f"; lộ trình đến kỳ: {number(standing.expected, places=places)}"
+    return text
 
 
 def indicator_row(result: IndicatorResult) -> IndicatorRow:

@@ -78,6 +78,7 @@ def test_the_june_report_says_what_it_compares_with(seeds):
     assert "Tỷ lệ so với lộ trình đến kỳ báo cáo (%)" in html
     (row,) = doc.indicator_groups[0].rows
     assert (row.assessment, row.percent) == ("Đúng tiến độ", "100")
+    assert row.target == "≥ 74%; lộ trình đến kỳ: 62"
 
     annual = commune_report_document(periods["2026"], today=date(2027, 1, 5))
     body = " ".join(block.text for block in annual.body)
