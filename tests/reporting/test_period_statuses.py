@@ -59,3 +59,12 @@ def test_a_report_approved_on_time_is_not_marked_overdue(client, people):
     assert "nộp trễ hạn" in rows["202509"]
     assert 'data-testid="overdue"' not in rows["202509"]
     assert 'data-testid="overdue"' in rows["202508"]  # never sent
+
+
+@time_machine.travel("2026-12-01 09:00 +0700")
+def test_the_office_reads_that_nobody_owes_a_2026_report_in_dien_quang(client, people):
+    client.force_login(people["standing_office"])
+    client.get(reverse("reporting:periods", args=["dien-quang"]))  # opens the periods
+    html = client.get(reverse("reporting:period", args=["dien-quang", "202610"])).content.decode()
+    assert 'data-testid="no-plan"' in html
+    assert 'data-testid="count-missing">0<' in html
