@@ -12,7 +12,7 @@ from accounts.models import Notification
 from communes.models import Commune, Province, Unit
 from indicators.assessment import Assessment
 from indicators.models import Indicator, IndicatorGroup, MeasureKind, Target
-from plans.models import PLAN_DOCUMENT_FIELDS, Plan
+from plans.models import PLAN_DOCUMENT_FIELDS, Plan, PlanStanding
 from reporting.models import (
     IndicatorValue,
     ReportingPeriod,
@@ -22,6 +22,7 @@ from reporting.models import (
 )
 from reporting.selectors import indicator_figure
 from reports.models import Report, ReportFormat, ReportStatus
+from tasks.deadlines import task_deadline, task_due_dates
 from tasks.models import Task, TaskSection, TaskStatus
 
 # ---- places
@@ -68,10 +69,15 @@ class PlanSerializer(serializers.ModelSerializer):
     implements = serializers.ListField(
         source="implements_list", child=serializers.CharField(), read_only=True
     )
+    standing = serializers.ChoiceField(
+        choices=PlanStanding.choices,
+        read_only=True,
+        help_text="The status today: the stored status read against the plan's years.",
+    )
 
     class Meta:
         model = Plan
-        fields = ["id", "key", *PLAN_DOCUMENT_FIELDS, "updated_at"]
+        fields = ["id", "key", *PLAN_DOCUMENT_FIELDS, "standing", "updated_at"]
 
 
 class IndicatorGroupSerializer(serializers.ModelSerializer):
@@ -138,6 +144,15 @@ class TaskSectionSerializer(serializers.ModelSerializer):
 
 
 class TaskSerializer(AssignedUnitsMixin, serializers.ModelSerializer):
+    due_dates = serializers.SerializerMethodField(
+        help_text="Every date the task falls due over its plan's years (the reminders' dates)."
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.DateField()))
+    def get_due_dates(self, task) -> list:
+        years = range(task.plan.period_start, task.plan.period_end + 1)
+        return task_due_dates(task_deadline(task), years)
+
     class Meta:
         model = Task
         fields = [
@@ -157,6 +172,7 @@ class TaskSerializer(AssignedUnitsMixin, serializers.ModelSerializer):
             "recurrence_for_next_year",
             "start_year",
             "end_year",
+            "due_dates",
             "deadline_flagged",
             "status",
             "progress_percent",

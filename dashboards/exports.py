@@ -23,6 +23,7 @@ def compliance_labels() -> dict[str, str]:
     return {
         "on_time": _("on time"),
         "late": _("late"),
+        "returned": _("returned, to resubmit"),
         "missing": _("not submitted"),
         "not_due": _("not due yet"),
     }

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Max, Min
+from django.db.models import Max
 
 from communes.models import Commune, Province, Unit, UnitKind
 from dashboards.legend import TASK_STATE_ORDER
@@ -26,7 +26,8 @@ from dashboards.ontrack import (
     target_path,
 )
 from indicators.models import Indicator, IndicatorGroup, Target
-from plans.models import Plan, PlanStatus
+from plans.models import Plan
+from plans.selectors import plan_years_in_force
 from reporting.consolidation import (
     CommuneCell,
     CommuneStanding,
@@ -43,7 +44,13 @@ from reporting.models import (
 )
 from reporting.periods import PeriodKind, period_for, period_parse
 from reporting.results import IndicatorResult, TaskResult, TaskState, commune_results
-from reporting.selectors import Figure, figures_for_periods, units_expected
+from reporting.selectors import (
+    Figure,
+    Timeliness,
+    figures_for_periods,
+    submission_timeliness,
+    units_expected,
+)
 
 KIND_ORDER = [PeriodKind.YEAR, PeriodKind.HALF_YEAR, PeriodKind.QUARTER, PeriodKind.MONTH]
 PER_YEAR = {
@@ -128,12 +135,7 @@ def period_choose(
 
 
 def plan_years(commune: Commune) -> set[int]:
-    years = set()
-    for start, end in Plan.objects.filter(commune=commune, status=PlanStatus.IN_FORCE).values_list(
-        "period_start", "period_end"
-    ):
-        years.update(range(start, end + 1))
-    return years
+    return plan_years_in_force(Plan.objects.filter(commune=commune))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,7 +145,7 @@ def plan_years(commune: Commune) -> set[int]:
 @dataclass
 class ComplianceCell:
     period: ReportingPeriod
-    state: str  # on_time, late, missing, not_due
+    state: str  # a Timeliness value
     submission: Submission | None
 
 
@@ -173,15 +175,12 @@ class ComplianceGrid:
         return total
 
 
-COMPLIANCE_STATES = ["on_time", "late", "missing", "not_due"]
+COMPLIANCE_STATES = list(Timeliness.values)
 
 
 def compliance_state(submission: Submission | None, period: ReportingPeriod, now: datetime) -> str:
-    """As the review page reads it (reporting.selectors.ReviewRow.state), and "not_due" for a
-    report not sent while its deadline is still ahead."""
-    if submission is not None and submission.submitted_at is not None:
-        return "late" if submission.is_late else "on_time"
-    return "not_due" if period.deadline > now else "missing"
+    """`reporting.selectors.submission_timeliness`, the review page's rule."""
+    return submission_timeliness(submission, period, now).value
 
 
 def compliance_grid(
@@ -272,7 +271,7 @@ class CommuneDashboard:
     units: list[Unit]  # the units that report this year, for the filter
     unit: Unit | None  # the unit chosen, if any
     compliance: ComplianceGrid
-    reporting: Counter  # this period's on_time / late / missing / not_due over the units
+    reporting: Counter  # this period's Timeliness values over the units
     group_id: int | None = None  # the group chosen, if any
 
     def track_counts(self) -> dict[str, int]:
@@ -519,7 +518,8 @@ def province_periods(province: Province) -> list[PeriodOption]:
         ReportingPeriod.objects.filter(commune__province=province)
         .exclude(kind=PeriodKind.AD_HOC)
         .values("code", "kind")
-        .annotate(deadline=Min("deadline"), window_end=Max("window_end"))
+        # Due once every commune's deadline has passed: the province reads what all have sent.
+        .annotate(deadline=Max("deadline"), window_end=Max("window_end"))
     )
     options = []
     for row in rows:
@@ -538,14 +538,7 @@ def province_periods(province: Province) -> list[PeriodOption]:
 
 
 def province_plan_years(province: Province) -> set[int]:
-    years = set()
-    for start, end in (
-        Plan.objects.filter(commune__province=province, status=PlanStatus.IN_FORCE)
-        .values_list("period_start", "period_end")
-        .distinct()
-    ):
-        years.update(range(start, end + 1))
-    return years
+    return plan_years_in_force(Plan.objects.filter(commune__province=province))
 
 
 def province_period_choose(
@@ -625,6 +618,16 @@ class ProvinceDashboard:
         return sum(1 for line in self.lines if line.has_plan)
 
     @property
+    def ranked_lines(self) -> list[CommuneLine]:
+        """The communes with a plan in force in the period: ranked and compared."""
+        return [line for line in self.lines if line.has_plan]
+
+    @property
+    def lines_without_plan(self) -> list[CommuneLine]:
+        """Communes without a plan in force in the period: listed apart, not ranked."""
+        return [line for line in self.lines if not line.has_plan]
+
+    @property
     def units_expected(self) -> int:
         """Over the communes with a plan in force: the others owe no report that year."""
         return sum(line.standing.units_expected for line in self.lines if line.has_plan)
@@ -647,7 +650,7 @@ class ProvinceDashboard:
 
 
 SORTS = {
-    "rank": lambda line: (line.rank, line.commune.name),
+    "rank": lambda line: (not line.has_plan, line.rank, line.commune.name),
     "name": lambda line: line.commune.name,
     "achieved": lambda line: (-(line.achieved_percent or -1), line.commune.name),
     "reporting": lambda line: (-(line.reporting_percent or -1), line.commune.name),
@@ -666,7 +669,9 @@ def _group_rank(lines: list[CommuneLine]) -> None:
             line.standing.missing,
         )
 
-    ordered = sorted(lines, key=lambda line: (key(line), line.commune.name))
+    ordered = sorted(
+        (line for line in lines if line.has_plan), key=lambda line: (key(line), line.commune.name)
+    )
     for position, line in enumerate(ordered, start=1):
         previous = ordered[position - 2] if position > 1 else None
         line.rank = previous.rank if previous and key(previous) == key(line) else position

@@ -108,3 +108,16 @@ def _percent_of_target(value: Decimal, aim: Decimal, comparator: str) -> Decimal
 def target_of_year(targets: list[Target], year: int) -> Target | None:
     """The target set for exactly `year` among an indicator's targets, else None."""
     return next((target for target in targets if target.year == year), None)
+
+
+def target_or_next(targets, year: int) -> tuple[Target | None, Target | None]:
+    """The one rule for "the target of the year, else the next": (the target set for `year`,
+    None) when there is one, else (None, the first target set after it: a 2030 milestone),
+    (None, None) when neither. `targets` in any order."""
+    own = later = None
+    for target in targets:
+        if target.year == year:
+            return target, None
+        if target.year > year and (later is None or target.year < later.year):
+            later = target
+    return own, later

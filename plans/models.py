@@ -1,13 +1,41 @@
 """A commune's plan, held as it was issued."""
 
+from datetime import date
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     IN_FORCE = "in_force", _("in force")
     SUPERSEDED = "superseded", _("superseded")
+
+
+class PlanStanding(models.TextChoices):
+    """What a plan is on a given day: its stored status read against the calendar."""
+
+    DRAFT = "draft", pgettext_lazy("plan status", "draft")
+    UPCOMING = "upcoming", pgettext_lazy("plan status", "not yet in force")
+    IN_FORCE = "in_force", pgettext_lazy("plan status", "in force")
+    EXPIRED = "expired", pgettext_lazy("plan status", "expired")
+    SUPERSEDED = "superseded", pgettext_lazy("plan status", "superseded")
+
+
+def plan_standing(status: str, period_start: int, period_end: int, today: date) -> PlanStanding:
+    """The one rule for a plan's displayed status: an issued plan is in force only within its
+    years (Điền Quang's 2025 plan has expired in 2026); a draft or a superseded plan stays so."""
+    if status == PlanStatus.DRAFT:
+        return PlanStanding.DRAFT
+    if status == PlanStatus.SUPERSEDED:
+        return PlanStanding.SUPERSEDED
+    if today.year < period_start:
+        return PlanStanding.UPCOMING
+    if today.year > period_end:
+        return PlanStanding.EXPIRED
+    return PlanStanding.IN_FORCE
 
 
 class SigningAuthority(models.TextChoices):
@@ -93,6 +121,18 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_number} — {self.title[:80]}"
+
+    def standing_on(self, today: date) -> PlanStanding:
+        return plan_standing(self.status, self.period_start, self.period_end, today)
+
+    @property
+    def standing(self) -> PlanStanding:
+        """The status to display today (`plan_standing`)."""
+        return self.standing_on(timezone.localdate())
+
+    def is_in_force_in(self, year: int) -> bool:
+        """`plans.selectors.plan_in_force_q` for one plan already read."""
+        return self.status == PlanStatus.IN_FORCE and self.period_start <= year <= self.period_end
 
     @property
     def implements_list(self) -> list[str]:

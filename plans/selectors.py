@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from communes.models import Commune, Unit
 from indicators.models import Indicator, IndicatorGroup, Target
-from plans.models import Plan
+from plans.models import Plan, PlanStatus
 from tasks.models import Task, TaskSection
 
 
@@ -53,6 +53,38 @@ class PlanDetail:
     @property
     def flagged_tasks(self) -> list[Task]:
         return [task for block in self.sections for task in block.tasks if task.deadline_flagged]
+
+
+def plan_in_force_q(year: int, *, prefix: str = "") -> Q:
+    """The one rule for "plans in force in a year": issued as in force and covering the year.
+    `prefix` reaches a plan through a relation ("plan__" for indicators and tasks); a plan
+    already read answers `Plan.is_in_force_in`."""
+    return Q(
+        **{
+            f"{prefix}status": PlanStatus.IN_FORCE,
+            f"{prefix}period_start__lte": year,
+            f"{prefix}period_end__gte": year,
+        }
+    )
+
+
+def plans_in_force(year: int, *, commune=None, province=None) -> QuerySet[Plan]:
+    """The plans in force in `year`, of a commune or of every commune of a province."""
+    plans = Plan.objects.filter(plan_in_force_q(year))
+    if commune is not None:
+        plans = plans.filter(commune=commune)
+    if province is not None:
+        plans = plans.filter(commune__province=province)
+    return plans
+
+
+def plan_years_in_force(plans: QuerySet[Plan]) -> set[int]:
+    """The years in which any of `plans` is in force (issued as in force, within its years)."""
+    years: set[int] = set()
+    rows = plans.filter(status=PlanStatus.IN_FORCE).values_list("period_start", "period_end")
+    for start, end in rows.distinct():
+        years.update(range(start, end + 1))
+    return years
 
 
 def plans_of_commune(commune: Commune) -> QuerySet[Plan]:

@@ -45,12 +45,11 @@ from reporting.periods import (
     period_window,
     periods_between,
 )
-from tasks.deadlines import DeadlineKind, ParsedDeadline, deadline_occurrences
+from reporting.selectors import HANDED_IN  # a returned report is the unit's to fix again
+from tasks.deadlines import DeadlineKind, task_deadline, task_due_dates
 from tasks.models import Task, TaskStatus
 
 PERIODIC_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
-# A report counts as handed in once submitted; a returned report is the unit's to fix again.
-HANDED_IN = {SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED}
 TASK_FINISHED = [TaskStatus.DONE, TaskStatus.DONE_LATE, TaskStatus.CANCELLED]
 # Units that do not file reports of their own (outside organisations, the committees).
 NON_REPORTING_KINDS = {UnitKind.EXTERNAL, UnitKind.COMMITTEE}
@@ -333,8 +332,8 @@ def _units_expected(subjects, units, active_ids) -> dict[tuple[int, str], list[i
     ad-hoc request, else the reporting units involved in a plan in force that year, and the
     standing office."""
     plans = list(
-        _scoped(Plan.objects.filter(status=PlanStatus.IN_FORCE), active_ids).values_list(
-            "pk", "commune_id", "period_start", "period_end"
+        _scoped(Plan.objects.filter(status=PlanStatus.IN_FORCE), active_ids).only(
+            "pk", "commune_id", "status", "period_start", "period_end"
         )
     )
     involved: dict[int, set[int]] = defaultdict(set)  # plan → units
@@ -358,9 +357,9 @@ def _units_expected(subjects, units, active_ids) -> dict[tuple[int, str], list[i
         unit = units.get(unit_id)
         return unit is not None and unit["kind"] not in NON_REPORTING_KINDS
 
-    plans_of: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for plan_id, commune_id, start, end in plans:
-        plans_of[commune_id].append((plan_id, start, end))
+    plans_of: dict[int, list[Plan]] = defaultdict(list)
+    for plan in plans:
+        plans_of[plan.commune_id].append(plan)
     offices: dict[int, set[int]] = defaultdict(set)
     for pk, unit in units.items():
         if unit["kind"] == UnitKind.STANDING_OFFICE:
@@ -371,9 +370,9 @@ def _units_expected(subjects, units, active_ids) -> dict[tuple[int, str], list[i
             ids = [pk for pk in subject.requested_unit_ids if pk in units]
         else:
             ids = set()
-            for plan_id, start, end in plans_of[subject.commune_id]:
-                if start <= subject.year <= end:
-                    ids |= {pk for pk in involved[plan_id] if reporting(pk)}
+            for plan in plans_of[subject.commune_id]:
+                if plan.is_in_force_in(subject.year):
+                    ids |= {pk for pk in involved[plan.pk] if reporting(pk)}
             # The standing office compiles, so it reports whenever anyone does; a year without a
             # plan in force asks nobody for anything.
             if ids:
@@ -508,6 +507,7 @@ def _tasks_due(steps_by_day, active_ids, first_day, last_day):
             "due_date",
             "recurrence_month",
             "recurrence_for_next_year",
+            "start_year",
             "end_year",
             "plan__period_start",
             "plan__period_end",
@@ -535,18 +535,9 @@ def _tasks_due(steps_by_day, active_ids, first_day, last_day):
 
 
 def _task_occurrences(task: dict, years: set[int]) -> list[date]:
-    kind = task["deadline_kind"]
-    if kind == DeadlineKind.SPAN:
-        return [date(task["end_year"], 12, 31)]
-    parsed = ParsedDeadline(
-        kind=kind, due_date=task["due_date"], recurrence_month=task["recurrence_month"]
-    )
-    if kind == DeadlineKind.YEARLY:  # every year of its plan, not before the plan starts
-        # "Tháng 11 năm trước": due in the November before each year of the plan.
-        shift = 1 if task["recurrence_for_next_year"] else 0
-        first, last = task["plan__period_start"] - shift, task["plan__period_end"] - shift
-        years = {year for year in years if first <= year <= last}
-    return [day for year in years for day in deadline_occurrences(parsed, year=year)]
+    """The task's due dates (`tasks.deadlines.task_due_dates`) in `years`."""
+    plan_years = range(task["plan__period_start"], task["plan__period_end"] + 1)
+    return [day for day in task_due_dates(task_deadline(task), plan_years) if day.year in years]
 
 
 def _task_reminders(

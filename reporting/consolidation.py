@@ -17,11 +17,11 @@ from itertools import groupby
 from communes.models import Commune, Province, Unit
 from indicators.assessment import Assessment
 from indicators.models import MeasureKind, ProvinceIndicator
-from plans.models import Plan, PlanStatus
+from plans.selectors import plans_in_force
 from reporting.models import ReportingPeriod, Submission
 from reporting.periods import PeriodKind, period_parse
 from reporting.results import IndicatorResult, TaskState, indicator_results, task_results
-from reporting.selectors import ratio_scale, reporting_units
+from reporting.selectors import Timeliness, ratio_scale, report_timeliness, reporting_units
 
 # A commune's own indicator, linked to the province's, judged on its own figure and target; its
 # `commune` is set.
@@ -49,7 +49,8 @@ class CommuneStanding:
     units_expected: int = 0
     on_time: int = 0
     late: int = 0
-    missing: int = 0
+    missing: int = 0  # not submitted, returned ones included
+    returned: int = 0  # returned for correction, not resubmitted yet
     indicators_total: int = 0
     indicators_assessed: int = 0
     indicators_achieved: int = 0
@@ -73,6 +74,11 @@ class CommuneStanding:
     @property
     def submitted(self) -> int:
         return self.on_time + self.late
+
+    @property
+    def has_plan(self) -> bool:
+        """A plan in force in the period's year: something to report on, a place in the ranking."""
+        return bool(self.indicators_total or self.tasks_total)
 
 
 @dataclass
@@ -168,19 +174,14 @@ def _compliance_fill(standings: list[CommuneStanding], province: Province, year:
     opened = [s.period for s in standings if s.period is not None]
     if not opened:
         return
-    plans = Plan.objects.filter(
-        commune__province=province,
-        status=PlanStatus.IN_FORCE,
-        period_start__lte=year,
-        period_end__gte=year,
-    )
+    plans = plans_in_force(year, province=province)
     units = Unit.objects.filter(commune__province=province)
     expected = set(reporting_units(units, plans).order_by().values_list("commune_id", "pk"))
-    submitted = {
-        (commune_id, unit_id): is_late
-        for commune_id, unit_id, is_late in Submission.objects.filter(
-            period__in=opened, submitted_at__isnull=False
-        ).values_list("commune_id", "unit_id", "is_late")
+    states = {
+        (commune_id, unit_id): report_timeliness(status, is_late, None)
+        for commune_id, unit_id, status, is_late in Submission.objects.filter(
+            period__in=opened
+        ).values_list("commune_id", "unit_id", "status", "is_late")
     }
     by_commune: dict[int, list[tuple[int, int]]] = {}
     for key in expected:
@@ -190,24 +191,32 @@ def _compliance_fill(standings: list[CommuneStanding], province: Province, year:
             continue
         units = by_commune.get(standing.commune.pk, [])
         standing.units_expected = len(units)
-        states = [submitted.get(key) for key in units]
-        standing.on_time = states.count(False)
-        standing.late = states.count(True)
-        standing.missing = states.count(None)
+        counted = Counter(states.get(key, Timeliness.MISSING) for key in units)
+        standing.on_time = counted[Timeliness.ON_TIME]
+        standing.late = counted[Timeliness.LATE]
+        standing.returned = counted[Timeliness.RETURNED]
+        # A returned report is owed until resubmitted.
+        standing.missing = counted[Timeliness.MISSING] + standing.returned
 
 
 def _rank(standings: list[CommuneStanding]) -> None:
     """Best first: share of assessed indicators achieved, then share of tasks done on time, then
-    fewest missing reports; equal communes share a rank (1, 1, 3)."""
+    fewest missing reports; equal communes share a rank (1, 1, 3). Communes without a plan in
+    force that year are not ranked (rank 0) and come last, by name: they owe nothing, and
+    nothing owed is no achievement."""
 
     def key(standing: CommuneStanding):
         return (-standing.achieved_share, -standing.on_time_share, standing.missing)
 
-    standings.sort(key=lambda s: (key(s), s.commune.name))
-    for position, standing in enumerate(standings, start=1):
-        previous = standings[position - 2] if position > 1 else None
+    ranked = sorted((s for s in standings if s.has_plan), key=lambda s: (key(s), s.commune.name))
+    apart = sorted((s for s in standings if not s.has_plan), key=lambda s: s.commune.name)
+    for position, standing in enumerate(ranked, start=1):
+        previous = ranked[position - 2] if position > 1 else None
         same = previous is not None and key(previous) == key(standing)
         standing.rank = previous.rank if same else position
+    for standing in apart:
+        standing.rank = 0
+    standings[:] = ranked + apart
 
 
 def _consolidate(row: ConsolidatedRow) -> None:

@@ -19,12 +19,21 @@ from django.db.models.base import ModelState
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, Unit
-from indicators.assessment import Verdict, target_assess
+from indicators.assessment import Verdict, target_assess, target_or_next
 from indicators.models import Indicator, IndicatorGroup, ProvinceIndicator, Target
-from plans.models import Plan, PlanStatus
+from indicators.ontrack import (
+    PeriodPoint,
+    Standing,
+    indicator_standing,
+    period_point,
+    standing_verdict,
+)
+from plans.models import Plan
+from plans.selectors import plan_in_force_q
 from reporting.models import ReportingPeriod, SubmissionStatus, TaskProgress
+from reporting.periods import PeriodKind, period_parse
 from reporting.selectors import Figure, figures_for_periods
-from tasks.deadlines import DeadlineKind, deadline_occurrences, deadline_parse
+from tasks.deadlines import DeadlineKind, ParsedDeadline, deadline_parse, task_due_in
 from tasks.models import Task, TaskSection, TaskStatus
 
 # Deadlines that come back every year: only that year's progress counts towards them.
@@ -52,6 +61,14 @@ class IndicatorResult:
     verdict: Verdict
     # Set where the results of several communes mix (the province's consolidation).
     commune: Commune | None = None
+    # Monthly, quarterly and 6-month periods: where the figure stands on the target path at the
+    # period, which the verdict follows (`indicators.ontrack.standing_verdict`); None for a year.
+    standing: Standing | None = None
+
+    @property
+    def on_path(self) -> bool:
+        """Judged against the target path for the period, not the year's target."""
+        return self.standing is not None
 
 
 @dataclass
@@ -88,14 +105,6 @@ def commune_results(commune: Commune, period: ReportingPeriod) -> CommuneResults
         indicators=indicators.get(commune.pk, []),
         tasks=tasks.get(commune.pk, []),
     )
-
-
-def _in_force(year: int) -> dict:
-    return {
-        "plan__status": PlanStatus.IN_FORCE,
-        "plan__period_start__lte": year,
-        "plan__period_end__gte": year,
-    }
 
 
 class _Prefetched(list):
@@ -159,6 +168,17 @@ class TaskSummary(NamedTuple):
     deadline_kind: str
     due_date: date | None
     deadline_text: str
+    plan_start: int  # the plan's years: a recurring deadline falls due in each
+    plan_end: int
+
+
+_TASK_SUMMARY_COLUMNS = [*TaskSummary._fields[:-2], "plan__period_start", "plan__period_end"]
+
+
+def _plan_years(task: Task | TaskSummary) -> range:
+    if isinstance(task, tuple):
+        return range(task.plan_start, task.plan_end + 1)
+    return range(task.plan.period_start, task.plan.period_end + 1)
 
 
 def _summary_fields(summary: type[NamedTuple]) -> list[str]:
@@ -175,7 +195,7 @@ def indicators_in_force(
     and prints none of that detail. Related rows are read once and attached, not joined per
     indicator."""
     chosen = Indicator.objects.filter(
-        commune_id__in=commune_ids, is_heading=False, **_in_force(year)
+        plan_in_force_q(year, prefix="plan__"), commune_id__in=commune_ids, is_heading=False
     ).order_by("commune_id", "plan__period_start", "plan_id", "order")
     # The communes' targets, of other plans too: a plain filter costs less than the indicators'
     # query as a subquery, and the few others are left out below.
@@ -278,22 +298,37 @@ def _lead_units_attach(instances: list, leads: dict[int, list[int]], commune_ids
         _prefetched_set(instance, "lead_units", [units[unit_id] for unit_id in unit_ids])
 
 
-def indicator_result(indicator: Indicator, figure: Figure | None, year: int) -> IndicatorResult:
-    target = milestone = None
-    for candidate in _prefetched(indicator, "targets"):  # by year
-        if candidate.year == year:
-            target = candidate
-            break
-        if candidate.year > year:
-            milestone = candidate  # no target this year: the next one set
-            break
-    verdict = target_assess(
-        target,
-        value=figure.value if figure else None,
-        is_done=figure.is_done if figure else None,
-        direction=indicator.direction,
-    )
+def indicator_result(
+    indicator: Indicator, figure: Figure | None, year: int, point: PeriodPoint | None = None
+) -> IndicatorResult:
+    """The indicator judged on its figure: against the target of the year (else the next one)
+    for a year's period, against the target path at `point` for a shorter one (the dashboards'
+    rule: June is not judged on December's number)."""
+    targets = _prefetched(indicator, "targets")
+    target, milestone = target_or_next(targets, year)
+    value = figure.value if figure else None
+    is_done = figure.is_done if figure else None
+    if point is not None and not point.is_final:
+        standing = indicator_standing(
+            targets,
+            point,
+            value=value,
+            is_done=is_done,
+            text=figure.text if figure else "",
+            direction=indicator.direction,
+        )
+        verdict = standing_verdict(standing, value, indicator.direction)
+        return IndicatorResult(indicator, target, milestone, figure, verdict, standing=standing)
+    verdict = target_assess(target, value=value, is_done=is_done, direction=indicator.direction)
     return IndicatorResult(indicator, target, milestone, figure, verdict)
+
+
+def result_point(period: ReportingPeriod | None, year: int) -> PeriodPoint:
+    """Where a period sits in its year (an ad-hoc request, or none, counts as the whole year)."""
+    if period is None or period.kind == PeriodKind.AD_HOC:
+        return PeriodPoint(year, Decimal(1))
+    parsed = period_parse(period.code)
+    return period_point(parsed.kind, parsed.year, parsed.index)
 
 
 def indicator_results(
@@ -305,23 +340,27 @@ def indicator_results(
     figures = figures_for_periods(opened)
     # Each commune's figures by indicator id (none for a commune whose period is not open).
     commune_figures = {period.commune_id: figures[period.pk] for period in opened}
+    # A commune that has not opened the period is judged by the same rule as the others.
+    shared = opened[0] if opened else None
     results: dict[int, list[IndicatorResult]] = defaultdict(list)
     commune_id = None
     for indicator in indicators_in_force(list(periods), year, detail=detail):  # by commune
         if indicator.commune_id != commune_id:
             commune_id = indicator.commune_id
             figures_of, judged = commune_figures.get(commune_id, {}), results[commune_id]
-        judged.append(indicator_result(indicator, figures_of.get(indicator.id), year))
+            point = result_point(periods.get(commune_id) or shared, year)
+        judged.append(indicator_result(indicator, figures_of.get(indicator.id), year, point))
     return results
 
 
-def task_due_date(task: Task, year: int) -> date | None:
-    """The due date that counts in `year`: the printed date, or that year's occurrence of a
-    recurring deadline ("Hàng năm", "2025-2030"); none for continuous or on-request tasks."""
+def task_due_date(task: Task | TaskSummary, year: int, plan_years: range) -> date | None:
+    """The due date that counts for a period of `year` (`tasks.deadlines.task_due_in`), read
+    from the stored date of a dated task, else from the deadline as printed."""
     if task.deadline_kind == DeadlineKind.DATE:
-        return task.due_date
-    occurrences = deadline_occurrences(deadline_parse(task.deadline_text), year=year)
-    return occurrences[-1] if occurrences else None
+        deadline = ParsedDeadline(DeadlineKind.DATE, due_date=task.due_date)
+    else:
+        deadline = deadline_parse(task.deadline_text)
+    return task_due_in(deadline, plan_years, year)
 
 
 def task_results(
@@ -332,7 +371,9 @@ def task_results(
     With `detail`, model instances with what a commune's report prints about each task: section,
     plan and lead units. Without, summaries (`TaskSummary`): the province counts states only."""
     chosen = Task.objects.filter(
-        commune_id__in=list(periods), children__isnull=True, **_in_force(year)
+        plan_in_force_q(year, prefix="plan__"),
+        commune_id__in=list(periods),
+        children__isnull=True,
     )
     if detail:
         tasks = _rows_as_instances(
@@ -345,16 +386,17 @@ def task_results(
         _related_attach(tasks, "plan", Plan)
         _lead_units_attach(tasks, leads, list(periods))
     else:  # counted, not printed: in any order; lead units read where they decide
-        tasks = [TaskSummary(*row) for row in chosen.order_by().values_list(*TaskSummary._fields)]
+        tasks = [TaskSummary(*row) for row in chosen.order_by().values_list(*_TASK_SUMMARY_COLUMNS)]
         leads = None
     latest = _latest_progress(chosen, {task.id for task in tasks}, periods, leads)
     results: dict[int, list[TaskResult]] = defaultdict(list)
     due_dates: dict[tuple, date | None] = {}  # communes share the same printed deadlines
     for task in tasks:
         period = periods[task.commune_id]
-        key = (task.deadline_kind, task.due_date, task.deadline_text)
+        years = _plan_years(task)
+        key = (task.deadline_kind, task.due_date, task.deadline_text, years)
         if key not in due_dates:
-            due_dates[key] = task_due_date(task, year)
+            due_dates[key] = task_due_date(task, year, years)
         due = due_dates[key]
         progress = latest.get(task.id)
         if progress and task.deadline_kind in RECURRING and progress.year != year:

@@ -10,12 +10,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db import models
 from django.db.models import Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, Unit, UnitKind
+from indicators.assessment import target_or_next
 from indicators.models import Indicator, MeasureKind, Target
-from plans.models import Plan, PlanStatus
+from plans.models import Plan
+from plans.selectors import plan_years_in_force, plans_in_force
 from reporting.models import (
     IndicatorValue,
     ReportingPeriod,
@@ -58,9 +62,7 @@ class UnitReport:
 
 
 def plans_for_year(commune: Commune, year: int) -> QuerySet[Plan]:
-    return Plan.objects.filter(
-        commune=commune, status=PlanStatus.IN_FORCE, period_start__lte=year, period_end__gte=year
-    )
+    return plans_in_force(year, commune=commune)
 
 
 def _unit_filter(unit: Unit) -> tuple[Q, Q]:
@@ -193,12 +195,8 @@ def _previous_and_history(submission: Submission, indicator_ids: set[int]):
 
 
 def _target_for(indicator: Indicator, year: int) -> tuple[Target | None, bool]:
-    targets = list(indicator.targets.all())
-    for target in targets:
-        if target.year == year:
-            return target, False
-    later = [target for target in targets if target.year > year]
-    return (later[0], True) if later else (None, False)
+    own, later = target_or_next(indicator.targets.all(), year)
+    return (own, False) if own is not None else (later, later is not None)
 
 
 @dataclass(slots=True)
@@ -317,6 +315,45 @@ def commune_figures(commune: Commune, period: ReportingPeriod) -> dict[int, Figu
     return figures_for_periods([period])[period.pk]
 
 
+class Timeliness(models.TextChoices):
+    """Where a unit's report for a period stands against its deadline."""
+
+    ON_TIME = "on_time", _("on time")
+    LATE = "late", _("late")
+    RETURNED = "returned", _("returned, to resubmit")
+    MISSING = "missing", _("not submitted")
+    NOT_DUE = "not_due", _("not due yet")
+
+
+# A report counts once handed in and not returned since; a returned one is owed again.
+HANDED_IN = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
+# What a unit still owes for a period.
+OWED = (Timeliness.RETURNED, Timeliness.MISSING)
+
+
+def report_timeliness(status: str | None, is_late: bool, deadline, now=None) -> Timeliness:
+    """The one rule for a report's timeliness: on time only if handed in by the deadline and not
+    returned since (`submission_submit` sets `is_late` at each submission, so a report returned
+    and resubmitted after the deadline is late); a returned report is owed until resubmitted;
+    with `now`, a report not handed in before its deadline is not due yet."""
+    if status in HANDED_IN:
+        return Timeliness.LATE if is_late else Timeliness.ON_TIME
+    if status == SubmissionStatus.RETURNED:
+        return Timeliness.RETURNED
+    if now is not None and deadline > now:
+        return Timeliness.NOT_DUE
+    return Timeliness.MISSING
+
+
+def submission_timeliness(
+    submission: Submission | None, period: ReportingPeriod, now=None
+) -> Timeliness:
+    """`report_timeliness` of a unit's submission (None: never opened) for `period`."""
+    if submission is None:
+        return report_timeliness(None, False, period.deadline, now)
+    return report_timeliness(submission.status, submission.is_late, period.deadline, now)
+
+
 @dataclass
 class ReviewRow:
     unit: Unit
@@ -324,11 +361,65 @@ class ReviewRow:
 
     @property
     def state(self) -> str:
-        """on_time, late, missing, or the workflow status while the period is open."""
-        submission = self.submission
-        if submission is None or submission.submitted_at is None:
-            return "missing"
-        return "late" if submission.is_late else "on_time"
+        """on_time, late, returned (owes a corrected report) or missing."""
+        if self.submission is None:
+            return Timeliness.MISSING
+        return report_timeliness(self.submission.status, self.submission.is_late, None)
+
+    def is_overdue(self, period: ReportingPeriod, now) -> bool:
+        """Owed (never sent, or returned) past the period's deadline: late now."""
+        return self.state in OWED and period.deadline <= now
+
+
+@dataclass
+class PeriodLine:
+    """A row of the reporting periods page: the period and, for each of the reader's units, its
+    submission and where it stands."""
+
+    period: ReportingPeriod
+    has_plan: bool  # a plan in force in the period's year: someone owes a report
+    mine: list[tuple[Unit, Submission | None, Timeliness | None]]  # None: the unit owes nothing
+
+    @property
+    def owed(self) -> bool:
+        return any(state in OWED for _unit, _submission, state in self.mine)
+
+
+def period_lines(
+    commune: Commune, periods: QuerySet[ReportingPeriod], units: list[Unit], *, now
+) -> list[PeriodLine]:
+    """The periods page: a period of a year without a plan in force owes nothing (no page calls
+    it overdue), nor does a unit not asked for a report (`units_expected`'s rule); otherwise
+    each of `units` gets the timeliness of its report (`submission_timeliness`). Queries: the
+    periods, their ad-hoc units, the submissions, the plans' years, one per year with a plan."""
+    periods = list(periods.prefetch_related("requested_units"))
+    submissions = {
+        (s.period_id, s.unit_id): s
+        for s in Submission.objects.filter(period__in=periods, unit__in=units)
+    }
+    planned_years = plan_years_in_force(Plan.objects.filter(commune=commune))
+    expected_by_year: dict[int, set[int]] = {}
+    for year in sorted({period.year for period in periods} & planned_years):
+        chosen = Unit.objects.filter(pk__in=[unit.pk for unit in units])
+        plans = plans_in_force(year, commune=commune)
+        expected_by_year[year] = set(reporting_units(chosen, plans).values_list("pk", flat=True))
+    lines = []
+    for period in periods:
+        asked = {unit.pk for unit in period.requested_units.all()}
+        if period.kind == PeriodKind.AD_HOC and asked:
+            expected = asked
+        else:
+            expected = expected_by_year.get(period.year, set())
+        mine = []
+        for unit in units:
+            submission = submissions.get((period.pk, unit.pk))
+            owes = unit.pk in expected
+            mine.append(
+                (unit, submission, submission_timeliness(submission, period, now) if owes else None)
+            )
+        has_plan = period.year in planned_years or (period.kind == PeriodKind.AD_HOC and asked)
+        lines.append(PeriodLine(period, bool(has_plan), mine))
+    return lines
 
 
 def reporting_units(units: QuerySet[Unit], plans: QuerySet[Plan]) -> QuerySet[Unit]:

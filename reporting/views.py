@@ -31,7 +31,7 @@ from reporting.models import (
 )
 from reporting.periods import PeriodKind
 from reporting.rules import BOUNDED_KINDS, FiguresRefused, SubmitRefused
-from reporting.selectors import plans_for_year, review_rows, unit_report
+from reporting.selectors import period_lines, plans_for_year, review_rows, unit_report
 from reporting.services import (
     SubmissionConflict,
     WorkflowError,
@@ -73,19 +73,8 @@ class PeriodListView(ReportingMixin, TemplateView):
         today = timezone.localdate()
         periods_ensure_until(self.commune, today, since=reporting_start(self.commune))
         periods = ReportingPeriod.objects.filter(commune=self.commune).order_by("-deadline")
-        my_units = Unit.objects.filter(pk__in=self.scope.unit_ids, commune=self.commune)
-        submissions = {
-            (s.period_id, s.unit_id): s
-            for s in Submission.objects.filter(period__in=periods, unit__in=my_units)
-        }
-        rows = []
-        for period in periods:
-            rows.append(
-                {
-                    "period": period,
-                    "mine": [(unit, submissions.get((period.pk, unit.pk))) for unit in my_units],
-                }
-            )
+        my_units = list(Unit.objects.filter(pk__in=self.scope.unit_ids, commune=self.commune))
+        rows = period_lines(self.commune, periods, my_units, now=timezone.now())
         context.update(rows=rows, now=timezone.now())
         return context
 
@@ -101,9 +90,11 @@ class PeriodReviewView(ReportingMixin, TemplateView):
         context.update(
             period=period,
             rows=rows,
+            returned_rows=[row for row in rows if row.state == "returned"],
+            overdue_units={row.unit.pk for row in rows if row.is_overdue(period, timezone.now())},
             counts={
                 state: sum(1 for row in rows if row.state == state)
-                for state in ("on_time", "late", "missing")
+                for state in ("on_time", "late", "returned", "missing")
             },
         )
         return context

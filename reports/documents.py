@@ -20,6 +20,7 @@ from reporting.results import CommuneResults, IndicatorResult, TaskResult, TaskS
 from reports.wording import (
     ASSESSMENT_TEXT,
     TASK_STATE_TEXT,
+    TRACK_TEXT,
     date_in_words,
     date_short,
     document_number,
@@ -107,6 +108,8 @@ class OfficialDocument:
 class CommuneDocument(OfficialDocument):
     indicator_groups: list[IndicatorGroupRows]
     task_sections: list[TaskSectionRows]
+    # A month, quarter or half year: Phụ lục I judges against the target path to the period.
+    on_path: bool = False
 
 
 def commune_issuer(commune: Commune) -> list[str]:
@@ -129,10 +132,17 @@ def text_paragraphs(text: str) -> list[str]:
 
 def _target_text(result: IndicatorResult) -> str:
     if result.target is not None:
-        return nfc(result.target.text)
-    if result.milestone is not None:
-        return f"— (năm {result.milestone.year}: {nfc(result.milestone.text)})"
-    return "—"
+        text = nfc(result.target.text)
+    elif result.milestone is not None:
+        text = f"— (năm {result.milestone.year}: {nfc(result.milestone.text)})"
+    else:
+        text = "—"
+    standing = result.standing
+    if standing is not None and standing.expected is not None:
+        # What a month, quarter or half year is judged against: the path to the period.
+        places = figure_places(result.indicator.measure_kind)
+        text += f"; lộ trình đến kỳ: {number(standing.expected, places=places)}"
+    return text
 
 
 def indicator_row(result: IndicatorResult) -> IndicatorRow:
@@ -147,7 +157,11 @@ def indicator_row(result: IndicatorResult) -> IndicatorRow:
         target=_target_text(result),
         actual=figure_text(figure, kind),
         percent=number(percent, places=1) if percent is not None else "",
-        assessment=ASSESSMENT_TEXT[verdict.assessment],
+        assessment=(
+            TRACK_TEXT[result.standing.track]
+            if result.standing is not None
+            else ASSESSMENT_TEXT[verdict.assessment]
+        ),
         value=figure.value if figure else None,
         numerator=figure.numerator if figure else None,
         denominator=figure.denominator if figure else None,
@@ -206,10 +220,56 @@ def task_sections(results: list[TaskResult]) -> list[TaskSectionRows]:
     return sections
 
 
-def _indicator_paragraphs(results: list[IndicatorResult], year: int) -> list[Block]:
+def _path_paragraphs(results: list[IndicatorResult], year: int, phrase: str) -> list[Block]:
+    """A month, quarter or half year: each figure against the target path to the period, not
+    against the year's target (June is not judged on December's number), and the report says so."""
+    total = len(results)
+    counts = Counter(result.standing.track for result in results)
+    good = counts["achieved"] + counts["on_track"]
+    parts = [f"có {good}/{total} chỉ tiêu đạt hoặc đúng tiến độ"]
+    for track, words in (
+        ("at_risk", "có nguy cơ chậm tiến độ"),
+        ("off_track", "chậm tiến độ"),
+        ("not_assessable", "không đánh giá (khuyến khích, định tính hoặc chưa đặt kế hoạch)"),
+        ("no_data", "chưa có số liệu"),
+    ):
+        if counts[track]:
+            parts.append(f"{counts[track]} chỉ tiêu {words}")
+    blocks = [
+        Block(
+            "p",
+            f"Trong tổng số {total} chỉ tiêu của kế hoạch năm {year}, so với lộ trình thực hiện"
+            f" kế hoạch đến hết {phrase} (chưa so với chỉ tiêu cả năm), " + "; ".join(parts) + "."
+            " Kết quả từng chỉ tiêu tại Phụ lục I kèm theo Báo cáo này.",
+        )
+    ]
+    groups = indicator_groups(results)
+    by_group = [
+        list(items) for _group, items in groupby(results, key=lambda r: r.indicator.group_id)
+    ]
+    for index, (group, items) in enumerate(zip(groups, by_group, strict=True)):
+        good = sum(r.standing.track in ("achieved", "on_track") for r in items)
+        text = f"{letter(index)}) {group.title}: {good}/{len(items)} chỉ tiêu đạt hoặc đúng tiến độ"
+        behind = [
+            f"{nfc(r.indicator.name)} (thực hiện {figure_text(r.figure, r.indicator.measure_kind)}"
+            f", lộ trình {number(r.standing.expected, places=figure_places(r.indicator.measure_kind))})"
+            for r in items
+            if r.standing.track in ("at_risk", "off_track") and r.standing.expected is not None
+        ]
+        if behind:
+            text += "; chậm so với lộ trình: " + "; ".join(behind)
+        blocks.append(Block("p", text + "."))
+    return blocks
+
+
+def _indicator_paragraphs(
+    results: list[IndicatorResult], year: int, phrase: str = ""
+) -> list[Block]:
     total = len(results)
     if not total:
         return [Block("p", f"Kế hoạch năm {year} không đặt chỉ tiêu cho xã.")]
+    if all(result.on_path for result in results):
+        return _path_paragraphs(results, year, phrase)
     counts = Counter(result.verdict.assessment for result in results)
     parts = [f"có {counts[Assessment.ACHIEVED]}/{total} chỉ tiêu đạt và vượt kế hoạch năm"]
     if counts[Assessment.NOT_ACHIEVED]:
@@ -305,7 +365,7 @@ def commune_body(results: CommuneResults, text, plans: list[Plan]) -> list[Block
     )
     blocks = [Block("p", opening), Block("h2", "I. KẾT QUẢ ĐẠT ĐƯỢC")]
     blocks.append(Block("h3", "1. Kết quả thực hiện các chỉ tiêu"))
-    blocks += _indicator_paragraphs(results.indicators, year)
+    blocks += _indicator_paragraphs(results.indicators, year, phrase)
     blocks.append(Block("h3", "2. Kết quả thực hiện các nhiệm vụ"))
     blocks += _task_paragraphs(results.tasks, year)
     if text_paragraphs(text.results):
@@ -366,6 +426,7 @@ def commune_document(
         ),
         indicator_groups=indicator_groups(results.indicators),
         task_sections=task_sections(results.tasks),
+        on_path=bool(results.indicators) and all(r.on_path for r in results.indicators),
     )
 
 
@@ -616,14 +677,22 @@ def province_body(consolidation: ProvinceConsolidation) -> list[Block]:
         )
     )
     blocks.append(Block("h2", "III. XẾP HẠNG CÁC XÃ, PHƯỜNG"))
-    ranked = [s for s in standings if s.indicators_assessed or s.tasks_total]
+    ranked = [s for s in standings if s.has_plan and (s.indicators_assessed or s.tasks_total)]
     best = ", ".join(nfc(str(s.commune)) for s in ranked if s.rank == 1) if ranked else ""
+    measure = (
+        "tỷ lệ chỉ tiêu đạt kế hoạch năm"
+        if consolidation.kind == "year"
+        else f"tỷ lệ chỉ tiêu đạt hoặc đúng tiến độ so với lộ trình đến hết {phrase}"
+    )
     text = (
-        "Các xã, phường được xếp hạng theo tỷ lệ chỉ tiêu đạt kế hoạch năm, sau đó theo tỷ lệ"
-        " nhiệm vụ hoàn thành đúng hạn (Phụ lục I)."
+        f"Các xã, phường có kế hoạch đang có hiệu lực được xếp hạng theo {measure}, sau đó theo"
+        " tỷ lệ nhiệm vụ hoàn thành đúng hạn (Phụ lục I)."
     )
     if best:
         text += f" Dẫn đầu: {best}."
+    apart = [nfc(str(s.commune)) for s in standings if not s.has_plan]
+    if apart:
+        text += " Không xếp hạng (không có kế hoạch đang có hiệu lực): " + ", ".join(apart) + "."
     blocks.append(Block("p", text))
     blocks[-1].text = blocks[-1].text.rstrip(".") + "./."
     return blocks

@@ -331,7 +331,9 @@ def commune_sheets(doc: CommuneDocument) -> list[Sheet]:
                 "Tử số (a)",
                 "Mẫu số (b)",
                 "Thực hiện (định tính)",
-                "Tỷ lệ so với kế hoạch năm (%)",
+                "Tỷ lệ so với lộ trình đến kỳ báo cáo (%)"
+                if doc.on_path
+                else "Tỷ lệ so với kế hoạch năm (%)",
                 "Đánh giá",
                 "",
             ],

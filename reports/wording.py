@@ -24,6 +24,15 @@ ASSESSMENT_TEXT = {
     Assessment.NOT_ASSESSED: "Không đánh giá",
     Assessment.NO_DATA: "Chưa có số liệu",
 }
+# A monthly, quarterly or 6-month figure judged against the target path (indicators.ontrack).
+TRACK_TEXT = {
+    "achieved": "Đạt",
+    "on_track": "Đúng tiến độ",
+    "at_risk": "Có nguy cơ chậm",
+    "off_track": "Chậm tiến độ",
+    "not_assessable": "Không đánh giá",
+    "no_data": "Chưa có số liệu",
+}
 TASK_STATE_TEXT = {
     "done": "Hoàn thành",
     "done_late": "Hoàn thành quá hạn",

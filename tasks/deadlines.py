@@ -144,16 +144,48 @@ def deadline_problem(text: str) -> str | None:
     return None
 
 
-def deadline_occurrences(parsed: ParsedDeadline, *, year: int) -> list[date]:
-    """The due dates of `parsed` that fall in calendar year `year`."""
-    match parsed.kind:
+def task_due_dates(deadline: ParsedDeadline, plan_years: range) -> list[date]:
+    """Every date on which a task with `deadline` falls due, for a plan covering `plan_years`.
+
+    The one rule for reminders, results, dashboards, reports and the API (DOMAIN.md):
+    - "Tháng 7/2025", "Quý IV/2025", "Năm 2026": once, at the end of that month, quarter, year;
+    - "Hàng năm" (or "Tháng 2 hằng năm"): the end of that month (December) in each plan year;
+    - "Tháng 11 năm trước": each November before a plan year, for that year (a 2026–2030 plan:
+      30/11/2025 … 30/11/2029);
+    - "2025-2030": once, on 31/12/2030; each period's report covers its progress until then;
+    - "Thường xuyên", "Từ năm 2026", "Khi có đề nghị", no deadline, unparsed: no date.
+    """
+    match deadline.kind:
         case DeadlineKind.DATE:
-            return [parsed.due_date] if parsed.due_date and parsed.due_date.year == year else []
+            return [deadline.due_date] if deadline.due_date else []
         case DeadlineKind.YEARLY:
-            return [_month_end(year, parsed.recurrence_month or 12)]
+            shift = 1 if deadline.recurrence_for_next_year else 0
+            month = deadline.recurrence_month or 12
+            return [_month_end(year - shift, month) for year in plan_years]
         case DeadlineKind.SPAN:
-            in_span = parsed.start_year <= year <= parsed.end_year
-            return [date(year, 12, 31)] if in_span else []
-        case DeadlineKind.OPEN_START:
-            return [date(year, 12, 31)] if year >= parsed.start_year else []
+            return [date(deadline.end_year, 12, 31)] if deadline.end_year else []
     return []
+
+
+def task_due_in(deadline: ParsedDeadline, plan_years: range, year: int) -> date | None:
+    """The due date that counts for a period of `year`: that year's occurrence of a recurring
+    deadline, else the task's one due date (a "Tháng 7/2025" task is still overdue in 2026, a
+    "2025-2030" one is due 31/12/2030 in every period); None when nothing falls due."""
+    dates = task_due_dates(deadline, plan_years)
+    if deadline.kind == DeadlineKind.YEARLY:
+        in_year = [day for day in dates if day.year == year]
+        return in_year[-1] if in_year else None
+    return dates[0] if dates else None
+
+
+def task_deadline(task) -> ParsedDeadline:
+    """The structured deadline stored on a task (a `Task` or anything with its fields)."""
+    get = task.get if isinstance(task, dict) else lambda name: getattr(task, name)
+    return ParsedDeadline(
+        kind=get("deadline_kind"),
+        due_date=get("due_date"),
+        recurrence_month=get("recurrence_month"),
+        recurrence_for_next_year=bool(get("recurrence_for_next_year")),
+        start_year=get("start_year"),
+        end_year=get("end_year"),
+    )

@@ -114,8 +114,10 @@ class TaskQueryset:
     queryset = Task.objects.none()
 
     def scoped_queryset(self):
-        return Task.objects.filter(commune=self.commune).prefetch_related(
-            _units("lead_units"), _units("support_units")
+        return (
+            Task.objects.filter(commune=self.commune)
+            .select_related("plan")
+            .prefetch_related(_units("lead_units"), _units("support_units"))
         )
 
 

@@ -11,7 +11,7 @@ from reporting.periods import PeriodKind, period_parse
 
 register = template.Library()
 
-COMPLIANCE_SYMBOLS = {"on_time": "✓", "late": "◷", "missing": "✗", "not_due": "·"}
+COMPLIANCE_SYMBOLS = {"on_time": "✓", "late": "◷", "returned": "↩", "missing": "✗", "not_due": "·"}
 
 
 @register.filter

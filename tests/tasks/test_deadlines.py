@@ -5,7 +5,13 @@ from datetime import date
 
 import pytest
 
-from tasks.deadlines import DeadlineKind, ParsedDeadline, deadline_occurrences, deadline_parse
+from tasks.deadlines import (
+    DeadlineKind,
+    ParsedDeadline,
+    deadline_parse,
+    task_due_dates,
+    task_due_in,
+)
 
 K = DeadlineKind
 
@@ -103,36 +109,52 @@ def test_only_unparsed_is_flagged():
         assert deadline_parse(text).flagged == (expected.kind == K.UNPARSED), text
 
 
-OCCURRENCES = [
-    ("Tháng 7/2025", 2025, [date(2025, 7, 31)]),
-    ("Tháng 7/2025", 2026, []),
-    ("Tháng 8/2025 và thường xuyên", 2025, [date(2025, 8, 31)]),
-    ("Quý IV/2025", 2025, [date(2025, 12, 31)]),
-    ("Năm 2026", 2025, []),
-    ("Hàng năm", 2027, [date(2027, 12, 31)]),
-    ("Tháng 11 năm trước", 2025, [date(2025, 11, 30)]),
-    ("Tháng 2 hằng năm", 2028, [date(2028, 2, 29)]),
-    ("2025-2030", 2024, []),
-    ("2025-2030", 2025, [date(2025, 12, 31)]),
-    ("2025-2030", 2030, [date(2030, 12, 31)]),
-    ("2025-2030", 2031, []),
-    ("Từ năm 2026", 2025, []),
-    ("Từ năm 2026", 2026, [date(2026, 12, 31)]),
-    ("2025 và những năm tiếp theo", 2040, [date(2040, 12, 31)]),
-    ("Thường xuyên", 2025, []),
-    ("Khi có đề nghị", 2025, []),
-    ("", 2025, []),
-    ("Sau khi có hướng dẫn", 2025, []),
+PLAN_2025_2030 = range(2025, 2031)
+# The one rule (DOMAIN.md): "2025-2030" falls due once, on 31/12/2030 (it was every 31/12 in
+# reporting.results); "Hàng năm" every 31/12 of the plan's years; "Tháng 11 năm trước" each
+# November before a plan year (reporting.results ignored the shift).
+DUE_DATES = [
+    ("Tháng 7/2025", PLAN_2025_2030, [date(2025, 7, 31)]),
+    ("Quý IV/2025", PLAN_2025_2030, [date(2025, 12, 31)]),
+    ("Hàng năm", range(2026, 2029), [date(2026, 12, 31), date(2027, 12, 31), date(2028, 12, 31)]),
+    ("Tháng 2 hằng năm", range(2028, 2029), [date(2028, 2, 29)]),
+    ("Tháng 11 năm trước", range(2026, 2028), [date(2025, 11, 30), date(2026, 11, 30)]),
+    ("2025-2030", range(2026, 2027), [date(2030, 12, 31)]),
+    ("Từ năm 2026", PLAN_2025_2030, []),
+    ("Thường xuyên", PLAN_2025_2030, []),
+    ("Khi có đề nghị", PLAN_2025_2030, []),
+    ("", PLAN_2025_2030, []),
+    ("Sau khi có hướng dẫn", PLAN_2025_2030, []),
 ]
 
 
 @pytest.mark.parametrize(
-    ("text", "year", "expected"),
-    OCCURRENCES,
-    ids=[f"{o[0] or '<empty>'}@{o[1]}" for o in OCCURRENCES],
+    ("text", "plan_years", "expected"), DUE_DATES, ids=[d[0] or "<empty>" for d in DUE_DATES]
 )
-def test_deadline_occurrences(text, year, expected):
-    assert deadline_occurrences(deadline_parse(text), year=year) == expected
+def test_task_due_dates(text, plan_years, expected):
+    assert task_due_dates(deadline_parse(text), plan_years) == expected
+
+
+DUE_IN = [
+    ("Tháng 7/2025", 2025, date(2025, 7, 31)),
+    ("Tháng 7/2025", 2026, date(2025, 7, 31)),  # still owed, still overdue
+    ("Hàng năm", 2027, date(2027, 12, 31)),
+    ("Hàng năm", 2031, None),  # after the plan
+    ("Tháng 11 năm trước", 2025, date(2025, 11, 30)),  # for 2026
+    ("Tháng 11 năm trước", 2029, date(2029, 11, 30)),  # for 2030
+    ("Tháng 11 năm trước", 2030, None),  # no 2031 in the plan
+    ("2025-2030", 2025, date(2030, 12, 31)),  # every period reports it; due at the end
+    ("2025-2030", 2030, date(2030, 12, 31)),
+    ("Từ năm 2026", 2026, None),
+    ("Thường xuyên", 2025, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "expected"), DUE_IN, ids=[f"{d[0]}@{d[1]}" for d in DUE_IN]
+)
+def test_task_due_in(text, year, expected):
+    assert task_due_in(deadline_parse(text), PLAN_2025_2030, year) == expected
 
 
 def test_kinds_are_choices():
