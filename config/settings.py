@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "plans",
     "indicators",
     "tasks",
+    "onboarding",
     "reporting",
     "reports",
     "reminders",
