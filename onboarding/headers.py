@@ -76,7 +76,7 @@ def _role(text: str) -> str | None:
     return None
 
 
-_DATA_CODE_RE = re.compile(r"^([0-9]+(\.[0-9]+)*\.?|[IVX]+\.?)$")
+_DATA_CODE_RE = re.compile(r"^([0-9]{1,3}(\.[0-9]+)*\.?|[IVX]+\.?)$")
 
 
 def _is_header_row(texts: list[str]) -> bool:

@@ -381,7 +381,8 @@ class IndicatorRows(_Rows):
             self.plan.flag(
                 ref,
                 "kind",
-                _("The kind of measure is a guess (%(kind)s); check it.") % {"kind": item.kind},
+                _("The kind of measure is a guess (%(kind)s); check it.")
+                % {"kind": MeasureKind(item.kind).label},
             )
         if (
             item.kind == MeasureKind.PERCENT
