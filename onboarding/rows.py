@@ -15,7 +15,7 @@ import re
 from django.utils.translation import gettext as _
 
 from communes.models import UnitKind
-from indicators.models import MeasureKind
+from indicators.models import TARGET_YEARS, MeasureKind
 from indicators.numbers import NumberParseError, decimal_parse_vi
 from indicators.targets import Comparator, target_parse
 from tasks.deadlines import deadline_parse
@@ -216,6 +216,16 @@ class IndicatorRows(_Rows):
                 )
             else:
                 values[year] = target
+        for year in [year for year in values if year not in TARGET_YEARS]:
+            # A baseline ("Thực hiện năm 2024") or a year the portal holds no target for.
+            self.plan.flag(
+                self.ref,
+                f"targets.{year}",
+                _(
+                    "«%(text)s» is for %(year)s, outside the target years 2025–2045; not read as a target."
+                )
+                % {"text": values.pop(year), "year": year},
+            )
         return values
 
     def _indicator(self, code, name, row, *, parent="", heading=False) -> ImportedIndicator:

@@ -137,15 +137,17 @@ class UnitDirectory:
         if exact := self._exact(text):
             return [exact]
         if match := _PREFIX_LIST_RE.match(text):
+            # "Các phòng: Văn hoá - Xã hội, Kinh tế": each item, or "Phòng " + the item.
+            noun = match["prefix"].split(" ", 1)[1].capitalize()
             items = [item for item in re.split(r",\s*|\s+và\s+", match["items"]) if item.strip()]
-            resolved = [self._exact(item) for item in items]
+            resolved = [self._exact(item) or self._exact(f"{noun} {item}") for item in items]
             if all(resolved):
                 return resolved
         if scanned := self._scan(text):
             names, leftovers = scanned
             rest = [piece for piece in leftovers if piece not in _JOINERS]
             for piece in rest:
-                piece = re.sub(r"^(và|,|với)\s+", "", piece)
+                piece = _as_printed(re.sub(r"^(và|,|với)\s+", "", piece), text)
                 if _COLLECTIVE_RE.search(piece):
                     names.append(UnitName(printed=piece, collective=True))
                 else:
@@ -182,6 +184,13 @@ class UnitDirectory:
             if not any(_same(name, other) for other in support.names):
                 support.names.append(name)
         return lead, support
+
+
+def _as_printed(piece: str, text: str) -> str:
+    """The printed spelling of a piece found in the matching key of `text`."""
+    pattern = r"\s*".join(re.escape(word) for word in piece.split())
+    match = re.search(pattern, text, re.I)
+    return match.group(0) if match else piece
 
 
 def _same(one: UnitName, other: UnitName) -> bool:

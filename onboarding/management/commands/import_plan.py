@@ -55,6 +55,11 @@ class Command(BaseCommand):
             imported = plan_file_read(data, name=path, commune=commune)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
+        except Exception as exc:  # a file shaped in a way nobody foresaw: say so, no traceback
+            raise CommandError(
+                _("The file could not be read (%(error)s). Nothing was saved.")
+                % {"error": type(exc).__name__}
+            ) from None
         plan = None
         if not dry_run:
             try:
