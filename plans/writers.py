@@ -119,6 +119,8 @@ def plan_indicators_write(
             raise PlanRowError(f"{where}: unknown group {row['group']!r}")
         if row.get("parent") and row["parent"] not in seen:
             raise PlanRowError(f"{where}: parent {row['parent']!r} must come before it")
+        if row["code"] in seen:
+            raise PlanRowError(f"{where}: the code repeats an earlier indicator")
         seen.add(row["code"])
         values = _indicator_fields(row) | {
             "code": row["code"],
@@ -214,6 +216,8 @@ def plan_tasks_write(
             raise PlanRowError(f"{where}: unknown section {section_key!r}")
         if row.get("parent") and (section_key, row["parent"]) not in seen:
             raise PlanRowError(f"{where}: parent {row['parent']!r} must come before it")
+        if (section_key, row["code"]) in seen:
+            raise PlanRowError(f"{where}: the code repeats an earlier task of its section")
         seen.add((section_key, row["code"]))
         task = Task(**_task_fields(row))
         task.deadline_apply(deadline_parse(task.deadline_text))
