@@ -61,7 +61,7 @@ def head_read(document: SourceDocument) -> ImportedHead:
             head.title = following[0] if following else ""
     if not head.document_type and "/" in head.document_number:
         head.document_type = head.document_number.split("/", 1)[1].split("-", 1)[0]
-    _signature_read(document.paragraphs, head)
+    _signature_read(document.paragraphs, head) or _signature_read(document.layout_lines, head)
     for line in document.paragraphs:
         if match := _ATTACHED_RE.search(line):
             head.attached_to = clean(match.group(0))
@@ -71,7 +71,7 @@ def head_read(document: SourceDocument) -> ImportedHead:
     return head
 
 
-def _signature_read(paragraphs: list[str], head: ImportedHead) -> None:
+def _signature_read(paragraphs: list[str], head: ImportedHead) -> bool:
     """The signature block: authority line, title line, then the signer's name."""
     for index, line in enumerate(paragraphs):
         text = line.upper()
@@ -89,4 +89,5 @@ def _signature_read(paragraphs: list[str], head: ImportedHead) -> None:
         # A name is a few capitalised words, not a heading or an appendix title.
         if 1 < len(name.split()) <= 5 and not name.isupper():
             head.signer_name = name
-        return
+        return True
+    return False

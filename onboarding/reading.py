@@ -58,6 +58,8 @@ class SourceDocument:
     name: str
     paragraphs: list[str] = field(default_factory=list)  # body paragraphs, in order
     head_cells: list[str] = field(default_factory=list)  # cells of a layout table at the top
+    # The lines of small layout tables (a signature block beside "Nơi nhận"), one per paragraph.
+    layout_lines: list[str] = field(default_factory=list)
     tables: list[SourceTable] = field(default_factory=list)
 
 
@@ -129,12 +131,19 @@ def _docx_read(data: bytes, name: str) -> SourceDocument:
     recent: list[str] = []
     for element in document.element.body.iterchildren():
         if element.tag == qn("w:p"):
-            text = clean("".join(node.text or "" for node in element.iter(qn("w:t"))))
+            text = clean(_paragraph_text(element, qn))
             if text:
                 result.paragraphs.append(text)
                 recent = [*recent[-2:], text]
         elif element.tag == qn("w:tbl"):
             rows = _docx_grid(element, qn)
+            if len(rows) <= 6 and max((len(row) for row in rows), default=0) <= 3:
+                result.layout_lines.extend(
+                    clean(line)
+                    for p in element.iter(qn("w:p"))
+                    for line in _paragraph_text(p, qn).splitlines()
+                    if clean(line)
+                )
             if not result.tables and not result.paragraphs[:1] and len(rows) <= 4:
                 # A layout table at the very top is the document head (issuer, number, date).
                 result.head_cells.extend(cell.text for row in rows for cell in row if cell.first)
@@ -146,11 +155,17 @@ def _docx_read(data: bytes, name: str) -> SourceDocument:
     return result
 
 
+def _paragraph_text(paragraph, qn) -> str:
+    """A paragraph's text with its line breaks (w:br, w:cr) as new lines and tabs as spaces."""
+    text, breaks, tab = qn("w:t"), (qn("w:br"), qn("w:cr")), qn("w:tab")
+    parts = []
+    for node in paragraph.iter(text, tab, *breaks):
+        parts.append(node.text or "" if node.tag == text else " " if node.tag == tab else "\n")
+    return "".join(parts)
+
+
 def _cell_text(tc, qn) -> str:
-    paragraphs = (
-        "".join(node.text or "" for node in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))
-    )
-    return printed("\n".join(paragraphs))
+    return printed("\n".join(_paragraph_text(p, qn) for p in tc.iter(qn("w:p"))))
 
 
 def _docx_grid(tbl, qn) -> list[list[Cell]]:

@@ -44,6 +44,21 @@ def test_head_number_date_issuer_signer():
     }
 
 
+def test_signature_block_in_a_table_beside_the_recipients():
+    signature = {
+        "rows": [
+            ["Nơi nhận:\n- Như trên;\n- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nTrần Văn Bình"]
+        ]
+    }
+    tasks = {"rows": [["TT", "Nhiệm vụ", "Đơn vị chủ trì"], ["1", "Việc", "Phòng Kinh tế"]]}
+    head = plan_file_read(docx_bytes(*HEAD, "KẾ HOẠCH", "Việc năm 2026", signature, tasks)).head
+    assert (head.signing_authority, head.signer_title, head.signer_name) == (
+        "TM. ỦY BAN NHÂN DÂN",
+        "CHỦ TỊCH",
+        "Trần Văn Bình",
+    )
+
+
 def test_blank_number_and_day_stay_blank():
     data = docx_bytes(
         "Số:   /KH-UBND",
