@@ -375,6 +375,18 @@ class IndicatorRows(_Rows):
 
     def _measure(self, item: ImportedIndicator, method: Method) -> None:
         ref = item.rows[0]
+        if not item.targets:
+            year = self.section_of.get(item.code)
+            self.plan.flag(
+                ref,
+                "targets",
+                _(
+                    "No target is printed; under the %(year)s milestone this may mean the thing must exist by %(year)s (a milestone)."
+                )
+                % {"year": year}
+                if year
+                else _("No target is printed for this indicator."),
+            )
         if not item.unit and item.code in self.without_unit_column:
             item.unit = unit_guess(item.name, method)
             if item.unit:

@@ -187,6 +187,18 @@ def test_milestone_sections_merge_into_one_indicator_with_a_target_per_year():
     ]
 
 
+def test_a_milestone_row_without_value_is_flagged_for_the_office():
+    rows = [
+        ["", "Đến hết năm 2030", "", "", ""],
+        ["1", "Trung tâm điều hành thông minh của xã", "Trung tâm", "", "Phòng Kinh tế"],
+    ]
+    imported = plan_file_read(indicator_plan(rows))
+    assert imported.indicators[0].targets == {}
+    assert [flag.message for flag in imported.flags if flag.field == "targets"] == [
+        "Không ghi chỉ tiêu; dưới mốc 2030, dòng này có thể nghĩa là việc phải hoàn thành trước năm 2030 (chỉ tiêu mốc)."
+    ]
+
+
 def test_sub_items_headings_kinds_and_ab():
     rows = [
         ["1", "Hạ tầng số", "", "", ""],
