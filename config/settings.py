@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "plans",
     "indicators",
     "tasks",
+    "onboarding",
     "reporting",
     "reports",
     "reminders",

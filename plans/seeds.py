@@ -10,17 +10,19 @@ from __future__ import annotations
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 
 from communes.models import Commune, Province, Unit
-from indicators.models import Indicator, IndicatorGroup, ProvinceIndicator, Target
-from indicators.targets import target_parse
+from indicators.models import Indicator, ProvinceIndicator
 from plans.models import Plan
-from tasks.deadlines import deadline_parse
-from tasks.models import Task, TaskSection
+from plans.writers import (
+    PlanRowError,
+    plan_document_write,
+    plan_indicators_write,
+    plan_tasks_write,
+)
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 PROVINCES_DIR = SEEDS_DIR.parent / "provinces"
@@ -301,10 +303,10 @@ def seed_folder_check(folder: Path, commune_data: dict, plan_files: dict[Path, d
 
 def _plan_load(data: dict, commune: Commune, units, result: SeedLoadResult) -> Plan:
     row = data["plan"]
-    plan, _ = Plan.objects.update_or_create(
+    plan, _ = plan_document_write(
         commune=commune,
         key=row["key"],
-        defaults={
+        fields={
             "document_number": row["document_number"],
             "document_type": row.get("document_type", "KH"),
             "issue_date": row.get("issue_date"),
@@ -323,112 +325,35 @@ def _plan_load(data: dict, commune: Commune, units, result: SeedLoadResult) -> P
             "note": row.get("note", ""),
         },
     )
-
-    groups = {}
-    for order, group_row in enumerate(data.get("indicator_groups", []), start=1):
-        groups[group_row["numeral"]], _ = IndicatorGroup.objects.update_or_create(
-            plan=plan,
-            numeral=group_row["numeral"],
-            defaults={"commune": commune, "title": group_row["title"], "order": order},
+    # The unit names become Unit objects here; plans.writers writes every row by natural key.
+    indicators = [
+        ind
+        | {
+            "lead": units(ind.get("lead", []), f"{plan.key} indicator {ind['code']}"),
+            "support": units(ind.get("support", []), f"{plan.key} indicator {ind['code']}"),
+        }
+        for ind in data.get("indicators", [])
+    ]
+    tasks = []
+    for task_row in data.get("tasks", []):
+        where = f"{plan.key} task {task_row.get('section', '')}.{task_row['code']}"
+        tasks.append(
+            task_row
+            | {
+                "lead": units(task_row.get("lead", []), where),
+                "support": units(task_row.get("support", []), where),
+            }
         )
-    indicators: dict[str, Indicator] = {}
-    for order, ind in enumerate(data.get("indicators", []), start=1):
-        where = f"{plan.key} indicator {ind['code']}"
-        if ind["group"] not in groups:
-            raise SeedError(f"{where}: unknown group {ind['group']!r}")
-        if ind.get("parent") and ind["parent"] not in indicators:
-            raise SeedError(f"{where}: parent {ind['parent']!r} must come before it")
-        indicator, _ = Indicator.objects.update_or_create(
-            plan=plan,
-            code=ind["code"],
-            defaults={
-                "commune": commune,
-                "group": groups[ind["group"]],
-                "parent": indicators.get(ind.get("parent", "")),
-                "name": ind["name"],
-                "is_heading": ind.get("heading", False),
-                "unit_of_measure": ind.get("unit", ""),
-                "measure_kind": ind.get("kind", "percent"),
-                "direction": ind.get("direction", "higher"),
-                "numerator_definition": ind.get("numerator", ""),
-                "denominator_definition": ind.get("denominator", ""),
-                "formula": ind.get("formula", ""),
-                "data_source": ind.get("data_source", ""),
-                "guidance": ind.get("guidance", ""),
-                "legal_basis": ind.get("legal_basis", ""),
-                "lead_text": ind.get("lead_text", ""),
-                "support_text": ind.get("support_text", ""),
-                "note": ind.get("note", ""),
-                "order": order,
-            },
+    try:
+        plan_indicators_write(
+            plan=plan, groups=data.get("indicator_groups", []), indicators=indicators
         )
-        indicator.lead_units.set(units(ind.get("lead", []), where))
-        indicator.support_units.set(units(ind.get("support", []), where))
-        _targets_replace(indicator, ind.get("targets", {}))
-        indicators[ind["code"]] = indicator
-        result.indicators += 1
-
-    sections = {}
-    for order, section_row in enumerate(data.get("task_sections", []), start=1):
-        sections[section_row["numeral"]], _ = TaskSection.objects.update_or_create(
-            plan=plan,
-            numeral=section_row["numeral"],
-            defaults={"commune": commune, "title": section_row["title"], "order": order},
-        )
-    tasks: dict[tuple[str, str], Task] = {}
-    for order, task_row in enumerate(data.get("tasks", []), start=1):
-        section_key = task_row.get("section", "")
-        where = f"{plan.key} task {section_key}.{task_row['code']}"
-        if section_key and section_key not in sections:
-            raise SeedError(f"{where}: unknown section {section_key!r}")
-        parent_key = (section_key, task_row.get("parent", ""))
-        if task_row.get("parent") and parent_key not in tasks:
-            raise SeedError(f"{where}: parent {task_row['parent']!r} must come before it")
-        budget = task_row.get("budget")
-        task, _ = Task.objects.update_or_create(
-            plan=plan,
-            section=sections.get(section_key),
-            code=task_row["code"],
-            defaults={
-                "commune": commune,
-                "parent": tasks.get(parent_key),
-                "name": task_row["name"],
-                "lead_text": task_row.get("lead_text", ""),
-                "support_text": task_row.get("support_text", ""),
-                "expected_result": task_row.get("result", ""),
-                "budget_million_vnd": Decimal(budget) if budget else None,
-                "deadline_text": task_row.get("deadline", ""),
-                "note": task_row.get("note", ""),
-                "order": order,
-            },
-        )
-        task.deadline_apply(deadline_parse(task.deadline_text))
-        task.save()
-        task.lead_units.set(units(task_row.get("lead", []), where))
-        task.support_units.set(units(task_row.get("support", []), where))
-        tasks[(section_key, task_row["code"])] = task
-        result.tasks += 1
+        plan_tasks_write(plan=plan, sections=data.get("task_sections", []), tasks=tasks)
+    except PlanRowError as exc:
+        raise SeedError(str(exc)) from None
+    result.indicators += len(indicators)
+    result.tasks += len(tasks)
     return plan
-
-
-def _targets_replace(indicator: Indicator, targets: dict[str, str]) -> None:
-    years = {int(year): text for year, text in targets.items()}
-    indicator.targets.exclude(year__in=years).delete()
-    for year, text in years.items():
-        parsed = target_parse(text)
-        Target.objects.update_or_create(
-            indicator=indicator,
-            year=year,
-            defaults={
-                "commune": indicator.commune,
-                "text": text,
-                "comparator": parsed.comparator,
-                "value": parsed.value,
-                "value_max": parsed.value_max,
-                "is_percent": parsed.is_percent,
-                "note": parsed.note,
-            },
-        )
 
 
 @dataclass

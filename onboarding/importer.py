@@ -1,0 +1,101 @@
+"""Read a plan file into an ImportedPlan: the reader API the command and the review page call.
+
+    imported = plan_file_read(data, name="ke-hoach.docx", commune=commune)
+    imported.as_json()                 # the dry-run shape
+    plan_import_commit(actor=..., commune=commune, imported=imported)   # onboarding.services
+
+`column_maps` ({table index: ColumnMap}) reads a table whose header is not recognised, or
+overrides what was recognised, the way a person maps the columns once in the browser.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from communes.models import Commune
+
+from .head import head_read
+from .headers import INDICATORS, TASKS, ColumnMap, header_recognise
+from .reading import ImportFileError, SourceDocument, document_read
+from .rows import IndicatorRows, TaskRows, year_in
+from .structure import Flag, ImportedPlan
+from .units import UnitDirectory
+
+
+def plan_file_read(
+    data: bytes,
+    *,
+    name: str = "",
+    commune: Commune | None = None,
+    column_maps: dict[int, ColumnMap] | None = None,
+) -> ImportedPlan:
+    """Without a commune, the file is a new commune's plan: every unit name is proposed as new."""
+    return plan_document_interpret(
+        document_read(data, name=name), commune=commune, column_maps=column_maps
+    )
+
+
+def plan_document_interpret(
+    document: SourceDocument,
+    *,
+    commune: Commune | None = None,
+    column_maps: dict[int, ColumnMap] | None = None,
+) -> ImportedPlan:
+    if not document.tables:
+        raise ImportFileError(
+            _(
+                "The file holds no table: the indicators and tasks must be in tables (the plan's appendices)."
+            )
+        )
+    column_maps = column_maps or {}
+    plan = ImportedPlan(file_name=document.name, head=head_read(document))
+    directory = UnitDirectory.for_commune(commune)
+    readers = {
+        INDICATORS: IndicatorRows(plan, directory, default_year=year_in(plan.head.title)),
+        TASKS: TaskRows(plan, directory),
+    }
+    running: tuple[ColumnMap, int] | None = None  # the table being read and its width
+    unrecognised = []
+    for table in document.tables:
+        columns = column_maps.get(table.index) or header_recognise(table)
+        if columns is not None:
+            continued = (
+                running is not None
+                and running[0].kind == columns.kind
+                and (running[0].columns == columns.columns and running[0].years == columns.years)
+            )
+            start = columns.header_rows
+        elif running is not None and table.width == running[1]:
+            # A table split over a page break without repeating its header.
+            columns, continued, start = running[0], True, 0
+        else:
+            unrecognised.append(table)
+            plan.skipped.append(
+                Flag(
+                    f"T{table.index}",
+                    "table",
+                    _(
+                        "Table %(index)s has no header the portal recognises (%(header)s); map its columns to read it."
+                    )
+                    % {"index": table.index, "header": " | ".join(table.texts(0))[:200]},
+                )
+            )
+            continue
+        reader = readers[columns.kind]
+        reader.start_table(columns, table.caption_lines, continued=continued)
+        for row_index in range(start, len(table.rows)):
+            reader.feed(f"T{table.index}:R{row_index + 1}", table.rows[row_index])
+        running = (columns, table.width)
+    if len(unrecognised) == len(document.tables):
+        raise ImportFileError(
+            _(
+                "No table of the file has a header the portal recognises (such as «STT | Tên chỉ tiêu | Đơn vị tính | …» or «TT | Nhiệm vụ | Đơn vị chủ trì | …»)."
+            )
+        )
+    for reader in readers.values():
+        reader.finish()
+    if not plan.head.issuing_body:
+        plan.flag("head", "issuing_body", _("The issuing body is not printed in the head."))
+    if not plan.head.title:
+        plan.flag("head", "title", _("The title (trích yếu) is not found in the head."))
+    return plan

@@ -1,0 +1,233 @@
+"""Commit an imported plan as a draft of the commune: one transaction, audited, by natural key.
+
+The plan, its groups, indicators, targets, a/b definitions, sections, tasks and units are written
+by plans.writers, the functions the seed loader uses. Re-importing a corrected file updates the
+draft (rows matched by code, rows no longer in the file removed), never duplicates it. A plan in
+force is never overwritten by an import.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from communes.audit import audit_record
+from communes.models import AuditAction, Commune, Unit, UnitKind
+from plans.models import Plan, PlanStatus
+from plans.writers import PlanRowError, plan_document_write, plan_indicators_write, plan_tasks_write
+
+from .structure import Assignment, ImportedPlan
+
+_PERIOD_RE = re.compile(r"giai đoạn (20[2-5][0-9])\s*-\s*(20[2-5][0-9])", re.I)
+_TITLE_YEAR_RE = re.compile(r"\bnăm (20[2-5][0-9])\b", re.I)
+
+
+class PlanImportError(ValueError):
+    """The import cannot be committed; the message says why, in the user's language."""
+
+
+def plan_key_for(imported: ImportedPlan) -> str:
+    """ "qd-536-2025", "kh-2025" (number blank): the key the seed files use."""
+    head = imported.head
+    number = head.document_number.split("/", 1)[0].strip("… ")
+    start, _end = plan_period(imported)
+    parts = [head.document_type or "kh", number, str(start)]
+    return slugify("-".join(part for part in parts if part).replace("Đ", "D").replace("đ", "d"))[
+        :60
+    ]
+
+
+def plan_period(imported: ImportedPlan) -> tuple[int, int]:
+    """The target years, widened by a "giai đoạn 2026 - 2030" in the title."""
+    years = set(imported.years)
+    title = imported.head.title
+    if match := _PERIOD_RE.search(title):
+        years |= {int(match[1]), int(match[2])}
+    elif not years and (match := _TITLE_YEAR_RE.search(title)):
+        years.add(int(match[1]))
+    if not years and imported.head.issue_date:
+        years.add(imported.head.issue_date.year)
+    if not years:
+        raise PlanImportError(
+            _("The plan's years cannot be read (no target year, no year in the title); enter them.")
+        )
+    return min(years), max(years)
+
+
+def _units_create(*, commune: Commune, imported: ImportedPlan) -> dict[str, Unit]:
+    """The proposed new units, created once each (one query); printed name → Unit."""
+    from .text import name_key
+
+    proposed = {}
+    for item in [*imported.indicators, *imported.tasks]:
+        for name in [*item.lead.names, *item.support.names]:
+            if name.unit_id is None and not name.collective:
+                proposed.setdefault(name_key(name.printed), name)
+    if not proposed:
+        return {}
+    existing = {name_key(unit.short_name): unit for unit in commune.units.all()}
+    order = len(existing)
+    new = []
+    for key, name in proposed.items():
+        if key in existing:
+            continue
+        order += 1
+        kind = name.proposed_kind or UnitKind.DEPARTMENT
+        if kind == UnitKind.STANDING_OFFICE:
+            kind = UnitKind.DEPARTMENT  # one standing office per commune, chosen by a person
+        unit = Unit(
+            commune=commune,
+            kind=kind,
+            name=name.printed[:200],
+            short_name=name.printed[:100],
+            order=order,
+        )
+        new.append(unit)
+        existing[key] = unit
+    Unit.objects.bulk_create(new)
+    return {key: existing[key] for key in proposed}
+
+
+def _units_of(
+    assignment: Assignment, by_id: dict[int, Unit], created: dict[str, Unit]
+) -> list[Unit]:
+    from .text import name_key
+
+    units = []
+    for name in assignment.names:
+        if name.collective:
+            continue
+        unit = by_id.get(name.unit_id) if name.unit_id else created.get(name_key(name.printed))
+        if unit is not None and unit not in units:
+            units.append(unit)
+    return units
+
+
+@transaction.atomic
+def plan_import_commit(
+    *,
+    actor,
+    commune: Commune,
+    imported: ImportedPlan,
+    key: str | None = None,
+    create_units: bool = True,
+) -> Plan:
+    """Save `imported` as a draft plan of `commune`; returns the plan."""
+    key = key or plan_key_for(imported)
+    existing = Plan.objects.filter(commune=commune, key=key).first()
+    if existing is not None and existing.status != PlanStatus.DRAFT:
+        raise PlanImportError(
+            _("The plan %(key)s is already in force: an import only creates or updates a draft.")
+            % {"key": key}
+        )
+    head = imported.head
+    start, end = plan_period(imported)
+    plan, created = plan_document_write(
+        commune=commune,
+        key=key,
+        fields={
+            "document_number": head.document_number or "…",
+            "document_type": head.document_type or "KH",
+            "issue_date": head.issue_date,
+            "issue_date_text": head.issue_date_text,
+            "title": head.title or imported.file_name,
+            "issuing_body": head.issuing_body
+            or f"UBND {commune.get_kind_display_short().lower()} {commune.name}",
+            "signing_authority": head.signing_authority,
+            "signer_title": head.signer_title,
+            "signer_name": head.signer_name,
+            "period_start": start,
+            "period_end": end,
+            "status": PlanStatus.DRAFT,
+        },
+    )
+    unit_ids = {
+        name.unit_id
+        for item in [*imported.indicators, *imported.tasks]
+        for name in [*item.lead.names, *item.support.names]
+        if name.unit_id
+    }
+    by_id = commune.units.in_bulk(unit_ids) if unit_ids else {}
+    new_units = _units_create(commune=commune, imported=imported) if create_units else {}
+
+    groups = [{"numeral": group.numeral, "title": group.title} for group in imported.groups]
+    if any(not indicator.group for indicator in imported.indicators):
+        groups.insert(
+            0, {"numeral": "", "title": imported.indicator_table_title or _("Indicators")}
+        )
+    sections = [
+        {"numeral": section.numeral, "title": section.title} for section in imported.sections
+    ]
+    if any(not task.section for task in imported.tasks) and imported.sections:
+        sections.insert(0, {"numeral": "", "title": imported.task_table_title or _("Tasks")})
+    try:
+        plan_indicators_write(
+            plan=plan,
+            groups=groups,
+            indicators=[
+                {
+                    "group": item.group,
+                    "code": item.code,
+                    "parent": item.parent,
+                    "name": item.name,
+                    "heading": item.heading,
+                    "unit": item.unit[:60],
+                    "kind": item.kind,
+                    "numerator": item.numerator,
+                    "denominator": item.denominator,
+                    "formula": item.formula[:300],
+                    "data_source": item.data_source,
+                    "guidance": item.guidance,
+                    "legal_basis": item.legal_basis,
+                    "lead_text": item.lead.text[:300],
+                    "support_text": item.support.text[:500],
+                    "targets": {year: text[:500] for year, text in item.targets.items()},
+                    "lead": _units_of(item.lead, by_id, new_units),
+                    "support": _units_of(item.support, by_id, new_units),
+                }
+                for item in imported.indicators
+            ],
+            prune=True,
+        )
+        plan_tasks_write(
+            plan=plan,
+            sections=[] if not imported.sections else sections,
+            tasks=[
+                {
+                    "section": task.section,
+                    "code": task.code,
+                    "parent": task.parent,
+                    "name": task.name,
+                    "lead_text": task.lead.text[:300],
+                    "support_text": task.support.text[:500],
+                    "result": task.result,
+                    "budget": task.budget_value or None,
+                    "deadline": task.deadline[:200],
+                    "note": task.note,
+                    "lead": _units_of(task.lead, by_id, new_units),
+                    "support": _units_of(task.support, by_id, new_units),
+                }
+                for task in imported.tasks
+            ],
+            prune=True,
+        )
+    except PlanRowError as exc:
+        raise PlanImportError(str(exc)) from None
+    audit_record(
+        actor=actor,
+        commune=commune,
+        obj=plan,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        field="import",
+        new=_("%(indicators)s indicators, %(tasks)s tasks, %(units)s new units")
+        % {
+            "indicators": len(imported.indicators),
+            "tasks": len(imported.tasks),
+            "units": len([unit for unit in new_units.values() if unit.pk]),
+        },
+        reason=_("Imported from the file %(name)s") % {"name": imported.file_name},
+    )
+    return plan

@@ -1,0 +1,196 @@
+"""What an import made of a plan file: plain dataclasses, shown in review and committed as is.
+
+`ImportedPlan.as_json()` is the dry-run shape of issue 14 (`manage.py import_plan --dry-run
+--json`), plus a few extra keys the review needs (source rows, a/b definitions, printed texts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass
+class Flag:
+    row: str  # "T2:R5" (table 2, row 5), or "head" for the document head
+    field: str
+    message: str
+
+    def as_json(self) -> dict:
+        return {"row": self.row, "field": self.field, "message": str(self.message)}
+
+
+@dataclass
+class UnitName:
+    """One name printed in a lead or support cell, and what it was resolved to."""
+
+    printed: str
+    unit_id: int | None = None  # an existing unit of the commune
+    short_name: str = ""  # that unit's short name, or the proposed new unit's name
+    proposed_kind: str = ""  # a UnitKind for a name to be created as a new unit
+    collective: bool = False  # "Các phòng chuyên môn": kept as printed text, no unit
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.printed
+
+
+@dataclass
+class Assignment:
+    text: str = ""  # the cell as printed
+    names: list[UnitName] = field(default_factory=list)
+
+    def labels(self) -> list[str]:
+        return [name.label for name in self.names if not name.collective]
+
+    def collectives(self) -> list[str]:
+        return [name.printed for name in self.names if name.collective]
+
+
+@dataclass
+class ImportedGroup:
+    numeral: str
+    title: str
+    row: str = ""
+
+
+@dataclass
+class ImportedIndicator:
+    code: str
+    name: str
+    group: str = ""  # numeral of its group
+    parent: str = ""
+    heading: bool = False
+    unit: str = ""
+    kind: str = "percent"
+    targets: dict[int, str] = field(default_factory=dict)
+    lead: Assignment = field(default_factory=Assignment)
+    support: Assignment = field(default_factory=Assignment)
+    formula: str = ""
+    numerator: str = ""
+    denominator: str = ""
+    data_source: str = ""
+    guidance: str = ""
+    legal_basis: str = ""
+    method_text: str = ""  # the method cell as printed
+    rows: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "unit": self.unit,
+            "kind": self.kind,
+            "heading": self.heading,
+            "targets": {str(year): text for year, text in sorted(self.targets.items())},
+            "lead": self.lead.labels(),
+            "support": self.support.labels(),
+            "group": self.group,
+            "parent": self.parent,
+            "lead_text": self.lead.text,
+            "support_text": self.support.text,
+            "lead_collective": self.lead.collectives(),
+            "support_collective": self.support.collectives(),
+            "formula": self.formula,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "data_source": self.data_source,
+            "guidance": self.guidance,
+            "legal_basis": self.legal_basis,
+            "rows": self.rows,
+        }
+
+
+@dataclass
+class ImportedTask:
+    code: str
+    name: str
+    section: str = ""
+    parent: str = ""
+    heading: bool = False
+    lead: Assignment = field(default_factory=Assignment)
+    support: Assignment = field(default_factory=Assignment)
+    result: str = ""
+    budget: str = ""  # as printed
+    budget_value: str = ""  # a plain decimal string ("1250.5"), "" when none or unreadable
+    deadline: str = ""
+    note: str = ""
+    rows: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "heading": self.heading,
+            "lead": self.lead.labels(),
+            "support": self.support.labels(),
+            "result": self.result,
+            "budget": self.budget,
+            "deadline": self.deadline,
+            "section": self.section,
+            "parent": self.parent,
+            "lead_text": self.lead.text,
+            "support_text": self.support.text,
+            "lead_collective": self.lead.collectives(),
+            "support_collective": self.support.collectives(),
+            "rows": self.rows,
+        }
+
+
+@dataclass
+class ImportedHead:
+    document_number: str = ""
+    document_type: str = ""
+    issue_date: date | None = None
+    issue_date_text: str = ""
+    title: str = ""
+    issuing_body: str = ""
+    signing_authority: str = ""
+    signer_title: str = ""
+    signer_name: str = ""
+    attached_to: str = ""  # "Kèm theo Kế hoạch số 28/KH-UBND ngày 24/01/2026" under the appendices
+
+    def as_json(self) -> dict:
+        return {
+            "document_number": self.document_number,
+            "issue_date": self.issue_date.isoformat() if self.issue_date else None,
+            "title": self.title,
+            "issuing_body": self.issuing_body,
+            "signer_name": self.signer_name,
+            "document_type": self.document_type,
+            "issue_date_text": self.issue_date_text,
+            "signing_authority": self.signing_authority,
+            "signer_title": self.signer_title,
+            "attached_to": self.attached_to,
+        }
+
+
+@dataclass
+class ImportedPlan:
+    file_name: str = ""
+    head: ImportedHead = field(default_factory=ImportedHead)
+    groups: list[ImportedGroup] = field(default_factory=list)
+    indicators: list[ImportedIndicator] = field(default_factory=list)
+    sections: list[ImportedGroup] = field(default_factory=list)
+    tasks: list[ImportedTask] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    skipped: list[Flag] = field(default_factory=list)  # source rows that land nowhere, with why
+    indicator_table_title: str = ""  # the appendix title: the group of rows printed without one
+    task_table_title: str = ""
+
+    def flag(self, row: str, field_name: str, message) -> None:
+        self.flags.append(Flag(row, field_name, str(message)))
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({year for indicator in self.indicators for year in indicator.targets})
+
+    def as_json(self) -> dict:
+        return {
+            "plan": self.head.as_json(),
+            "indicators": [indicator.as_json() for indicator in self.indicators],
+            "tasks": [task.as_json() for task in self.tasks],
+            "flags": [flag.as_json() for flag in [*self.flags, *self.skipped]],
+            "groups": [{"numeral": g.numeral, "title": g.title} for g in self.groups],
+            "sections": [{"numeral": s.numeral, "title": s.title} for s in self.sections],
+        }
