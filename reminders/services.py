@@ -314,6 +314,13 @@ def _deliver(
             status=ReminderStatus.FAILED, error=_("The recipient has no e-mail address.")
         )
         return ReminderStatus.FAILED
+    if settings.NO_MAIL:
+        # An installation without mail (NO_MAIL): the reminder is recorded as not sent, never
+        # as sent; the bell still shows it in the portal.
+        claimed.update(
+            status=ReminderStatus.FAILED, error=_("Not sent: this portal runs without mail.")
+        )
+        return ReminderStatus.FAILED
     try:
         _mail(subject=subject, text=text, to=to, message_id=message_id)
     except Exception as error:

@@ -46,6 +46,20 @@ def test_running_the_daily_job_twice_sends_each_reminder_once(
 
 
 @pytest.mark.django_db
+def test_without_mail_reminders_are_recorded_as_not_sent(
+    dien_quang, settings, django_capture_on_commit_callbacks
+):
+    settings.NO_MAIL = True
+    run_daily(LATE_DAY, django_capture_on_commit_callbacks)
+    assert Reminder.objects.exists() and len(mail.outbox) == 0
+    assert set(Reminder.objects.values_list("status", flat=True)) == {ReminderStatus.FAILED}
+    assert (
+        Reminder.objects.filter(error__contains="không có thư").count() == Reminder.objects.count()
+    )
+    assert Notification.objects.count() == Reminder.objects.count()  # the bell still tells
+
+
+@pytest.mark.django_db
 def test_a_redelivered_task_does_not_mail_again(dien_quang, django_capture_on_commit_callbacks):
     run_daily(LATE_DAY, django_capture_on_commit_callbacks)
     sent = len(mail.outbox)
