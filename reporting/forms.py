@@ -13,7 +13,6 @@ from indicators.fields import VietnameseNumberInput
 from indicators.models import MeasureKind
 from indicators.numbers import decimal_format_vi
 from reporting import rules
-from reporting.models import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES
 from reporting.selectors import UnitReport, indicator_figure, ratio_scale
 from tasks.models import TaskStatus
 
@@ -27,20 +26,9 @@ def _nfc(text: str) -> str:
 class EvidenceFileField(forms.FileField):
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
-        if upload and hasattr(upload, "size"):
-            extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-            if extension not in EVIDENCE_EXTENSIONS:
-                raise forms.ValidationError(
-                    _("«%(name)s» is not an accepted file type. Accepted: %(types)s."),
-                    code="file_type",
-                    params={"name": upload.name, "types": ", ".join(EVIDENCE_EXTENSIONS)},
-                )
-            if upload.size > EVIDENCE_MAX_BYTES:
-                raise forms.ValidationError(
-                    _("«%(name)s» is larger than %(limit)s MB."),
-                    code="file_size",
-                    params={"name": upload.name, "limit": EVIDENCE_MAX_BYTES // (1024 * 1024)},
-                )
+        problem = hasattr(upload, "size") and rules.evidence_file_problem(upload)
+        if problem:
+            raise forms.ValidationError(problem, code="evidence_file")
         return upload
 
 

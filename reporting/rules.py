@@ -28,7 +28,7 @@ from indicators.numbers import (
     decimal_parse_vi,
 )
 from indicators.targets import SHARE_KINDS
-from reporting.models import IndicatorValue
+from reporting.models import EVIDENCE_MAX_BYTES, IndicatorValue
 from reporting.selectors import UnitReport, indicator_figure
 
 _COLUMN = IndicatorValue._meta.get_field("value")
@@ -273,3 +273,59 @@ def submit_problems(report: UnitReport) -> dict[str, dict[int, dict[str, list[st
     if progress:
         problems["progress"] = progress
     return problems
+
+
+# What an evidence file's first bytes must be for its extension: a renamed program or page is
+# refused whatever its name says. Office Open XML and OpenDocument files are zip archives.
+_PDF, _PNG, _JPEG = b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
+_OLE, _ZIP = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04"
+EVIDENCE_SIGNATURES = {
+    "pdf": _PDF,
+    "png": _PNG,
+    "jpg": _JPEG,
+    "jpeg": _JPEG,
+    "doc": _OLE,
+    "xls": _OLE,
+    "docx": _ZIP,
+    "xlsx": _ZIP,
+    "odt": _ZIP,
+    "ods": _ZIP,
+}
+# The member that makes a zip a Word or Excel file, or an OpenDocument one.
+_ZIP_MEMBERS = {"docx": "word/", "xlsx": "xl/", "odt": "mimetype", "ods": "mimetype"}
+
+
+def evidence_file_problem(upload) -> str | None:
+    """Why an uploaded evidence file is refused (type, size, content), or None."""
+    import zipfile
+
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in EVIDENCE_SIGNATURES:
+        return _("«%(name)s» is not an accepted file type. Accepted: %(types)s.") % {
+            "name": name,
+            "types": ", ".join(EVIDENCE_SIGNATURES),
+        }
+    if upload.size > EVIDENCE_MAX_BYTES:
+        return _("«%(name)s» is larger than %(limit)s MB.") % {
+            "name": name,
+            "limit": EVIDENCE_MAX_BYTES // (1024 * 1024),
+        }
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    content_matches = head.startswith(EVIDENCE_SIGNATURES[extension])
+    if content_matches and extension in _ZIP_MEMBERS:
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                member = _ZIP_MEMBERS[extension]
+                content_matches = any(entry.startswith(member) for entry in archive.namelist())
+        except zipfile.BadZipFile:
+            content_matches = False
+        upload.seek(0)
+    if not content_matches:
+        return _(
+            "«%(name)s» is not really a %(type)s file (its content does not match its name): "
+            "attach the document itself."
+        ) % {"name": name, "type": extension.upper()}
+    return None

@@ -176,6 +176,12 @@ PROGRESS_FIELDS = (
 NARRATIVE_FIELDS = ("results", "difficulties", "proposals")
 
 
+def _file_delete_on_commit(field_file) -> None:
+    if field_file:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 @transaction.atomic
 def submission_save(
     *,
@@ -233,6 +239,10 @@ def submission_save(
             for name in PROGRESS_FIELDS
             if name in fields and getattr(row, name) != fields[name]
         ]
+        if "evidence_file" in changed and hasattr(fields["evidence_file"], "size"):
+            if problem := rules.evidence_file_problem(fields["evidence_file"]):
+                raise WorkflowError(problem)
+            _file_delete_on_commit(row.evidence_file)  # the replaced file goes once this commits
         for name in changed:
             setattr(row, name, fields[name])
         if changed or not row.pk:

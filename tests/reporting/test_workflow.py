@@ -1,6 +1,7 @@
 """A unit's report moves draft → submitted → returned → submitted → approved; figures are derived."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -355,6 +356,47 @@ def test_evidence_file_of_wrong_type_or_too_large_is_refused(client, an_nong, se
     foreign = person(Role.STANDING_OFFICE, commune=Commune.objects.get(code="dien-quang"))
     client.force_login(foreign)
     assert client.get(download).status_code == 404
+
+
+def test_evidence_is_checked_by_content_and_a_replaced_file_is_deleted(
+    client, an_nong, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reporting.models import TaskProgress
+
+    settings.MEDIA_ROOT = tmp_path
+    ctx = an_nong
+    client.force_login(ctx["clerk"])
+    data = fill_all(client, ctx)
+    task_field = next(k for k in data if k.startswith("task_")).replace("_status", "_evidence_file")
+
+    def post(upload):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url(ctx), data | {task_field: upload, "action": "save"})
+        data["version"] = str(int(data["version"]) + 1)  # every save bumps it, refused or not
+        return response
+
+    renamed = SimpleUploadedFile("bien-ban.pdf", b"MZ\x90\x00 a program", "application/pdf")
+    assert "nội dung không khớp" in post(renamed).content.decode()
+    fake_docx = SimpleUploadedFile("bao-cao.docx", b"PK\x03\x04 not a document", "application/zip")
+    assert "nội dung không khớp" in post(fake_docx).content.decode()
+    assert not TaskProgress.objects.exclude(evidence_file="").exists()
+
+    assert (
+        post(SimpleUploadedFile("lan-1.pdf", b"%PDF-1.4 first", "application/pdf")).status_code
+        == 302
+    )
+    first = TaskProgress.objects.exclude(evidence_file="").get().evidence_file
+    first_path = Path(first.path)
+    assert first_path.exists()
+    assert (
+        post(SimpleUploadedFile("lan-2.png", b"\x89PNG\r\n\x1a\n...", "image/png")).status_code
+        == 302
+    )
+    second = TaskProgress.objects.exclude(evidence_file="").get().evidence_file
+    assert second.name.endswith(".png") and Path(second.path).exists()
+    assert not first_path.exists()  # the replaced file is gone, not left behind
 
 
 def test_nfd_text_is_stored_nfc(client, an_nong):
