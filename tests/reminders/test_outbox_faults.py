@@ -185,10 +185,12 @@ class Worker:
         worker reconnecting to a restarted Redis answers once it is connected."""
         command = app.control.add_consumer if on else app.control.cancel_consumer
         deadline = time.monotonic() + WAIT_SECONDS
-        while True:
+        waiting = list(app.amqp.queues)  # every queue it consumes: celery, mail, reports
+        while waiting:
             try:
-                if command("celery", destination=[self.hostname], reply=True, timeout=2):
-                    return
+                if command(waiting[0], destination=[self.hostname], reply=True, timeout=2):
+                    waiting.pop(0)
+                    continue
             except Exception:  # a connection of this process to the Redis before its restart
                 _producer_pools_reset()
             if time.monotonic() > deadline:
