@@ -20,6 +20,13 @@ app.conf.beat_schedule = {
         # Worker down at 07:00: still run when it is back that day, not the next morning too.
         "options": {"expires": 12 * 3600},
     },
+    # If the broker was down at 07:00, beat could not queue the day's run: run it again each hour
+    # of the working day. Each reminder is sent once, so a run that finds nothing new sends nothing.
+    "reminders-daily-catch-up": {
+        "task": "reminders.daily",
+        "schedule": crontab(hour="8-18", minute=15),
+        "options": {"expires": 50 * 60},
+    },
     "maintenance-prune": {
         "task": "maintenance.prune",
         "schedule": crontab(hour=2, minute=30),  # a quiet hour

@@ -178,6 +178,8 @@ def test_a_digest_reader_gets_one_summary_mail_a_day(
         ("sent", "digest")
     }
     assert reminders_digest_task.delay(office.pk).get() == "skipped"  # nothing left to send
+    run_daily(date(2025, 10, 3), django_capture_on_commit_callbacks)  # the hourly catch-up
+    assert len(mails_to(office)) == 1
 
 
 @pytest.mark.django_db
