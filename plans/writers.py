@@ -221,19 +221,7 @@ def plan_tasks_write(
         seen.add((section_key, row["code"]))
         task = Task(**_task_fields(row))
         task.deadline_apply(deadline_parse(task.deadline_text))
-        values = _task_fields(row) | {
-            field: getattr(task, field)
-            for field in (
-                "deadline_kind",
-                "due_date",
-                "is_continuous",
-                "recurrence_month",
-                "recurrence_for_next_year",
-                "start_year",
-                "end_year",
-                "deadline_flagged",
-            )
-        }
+        values = _task_fields(row) | {field: getattr(task, field) for field in Task.DEADLINE_FIELDS}
         values |= {
             "code": row["code"],
             "section": section_by_numeral.get(section_key),

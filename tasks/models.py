@@ -114,6 +114,18 @@ class Task(UnitAssignment):
     def __str__(self) -> str:
         return f"{self.code}. {self.name[:80]}"
 
+    # The structured deadline, derived from `deadline_text` by `deadline_apply`.
+    DEADLINE_FIELDS = (
+        "deadline_kind",
+        "due_date",
+        "is_continuous",
+        "recurrence_month",
+        "recurrence_for_next_year",
+        "start_year",
+        "end_year",
+        "deadline_flagged",
+    )
+
     def deadline_apply(self, parsed) -> None:
         """Copy a `ParsedDeadline` onto the structured deadline fields."""
         self.deadline_kind = parsed.kind
