@@ -315,7 +315,15 @@ def template_overlay(imported: ImportedPlan, data: bytes) -> bool:
         if "xl/workbook.xml" not in archive.namelist():
             return False  # a Word file
     workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    if (workbook.properties.keywords or "") != MARKER:
+    if (workbook.properties.keywords or "") != MARKER and not (
+        # A copy saved by a program that dropped the marker: the sheets and the kind column.
+        {UNITS_SHEET, INDICATORS_SHEET, TASKS_SHEET} <= set(workbook.sheetnames)
+        and any(
+            cell.value == "Loại đo lường"
+            for row in workbook[INDICATORS_SHEET].iter_rows(max_row=3)
+            for cell in row
+        )
+    ):
         return False
     tables = {}  # table index → (sheet, [sheet row numbers], {header key: column letter})
     index = 0

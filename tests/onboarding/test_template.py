@@ -214,3 +214,71 @@ def test_template_download_is_the_standing_offices(client, people):
     assert client.get(reverse("plan_template_download", args=["truong-giang"])).status_code == 404
     client.logout()
     assert client.get(url).status_code in (302, 403)
+
+
+def test_a_clerk_fills_the_empty_template(seeds):
+    """The empty template, typed in as a clerk would (a group row, a ratio with a and b, a count,
+    a task under a section), reads into the plan the clerk meant, with nothing flagged."""
+    commune = seeds["dien-quang"]
+    workbook = openpyxl.load_workbook(io.BytesIO(plan_template_workbook(commune=commune)))
+    workbook.properties.keywords = ""  # saved again by a program that drops the marker
+    indicators, tasks = workbook[INDICATORS_SHEET], workbook[TASKS_SHEET]
+    col = {header: _column(indicators, header) for header in ("STT", "Tên chỉ tiêu", "2026")}
+    col |= {h: _column(indicators, h) for h in ("Đơn vị tính", "Loại đo lường", "2030")}
+    col |= {h: _column(indicators, h) for h in ("a (tử số)", "b (mẫu số)", "Đơn vị chủ trì")}
+    col |= {"Đơn vị phối hợp": _column(indicators, "Đơn vị phối hợp")}
+    rows = [
+        {"STT": "I", "Tên chỉ tiêu": "HẠ TẦNG SỐ"},
+        {
+            "STT": "1",
+            "Tên chỉ tiêu": "Tỷ lệ hộ gia đình có cáp quang",
+            "Đơn vị tính": "%",
+            "Loại đo lường": "tỷ lệ phần trăm",
+            "2026": "≥ 80%",
+            "2030": "100%",
+            "a (tử số)": "Số hộ có cáp quang",
+            "b (mẫu số)": "Tổng số hộ",
+            "Đơn vị chủ trì": "Phòng VH-XH",
+            "Đơn vị phối hợp": "Phòng Kinh tế; Công an xã",
+        },
+        {
+            "STT": "2",
+            "Tên chỉ tiêu": "Số doanh nghiệp công nghệ số",
+            "Đơn vị tính": "Doanh nghiệp",
+            "Loại đo lường": "số lượng",
+            "2030": "5",
+            "Đơn vị chủ trì": "Phòng Kinh tế",
+        },
+    ]
+    for number, values in enumerate(rows, start=3):
+        for header, text in values.items():
+            indicators[f"{col[header]}{number}"] = text
+    for column, text in zip("ABCDEFGHI", ["I", "Hạ tầng số"], strict=False):
+        tasks[f"{column}3"] = text
+    task = ["1", "Kéo cáp quang đến thôn", "Phòng VH-XH", "Phòng Kinh tế", None, None]
+    task += ["Thôn có cáp quang", 120, "Tháng 12/2026"]
+    for column, text in zip("ABCDEFGHI", task, strict=True):
+        tasks[f"{column}4"] = text
+    output = io.BytesIO()
+    workbook.save(output)
+
+    imported = plan_file_read(output.getvalue(), name="mau.xlsx", commune=commune)
+
+    assert [flag for flag in imported.flags if flag.row != "head"] == []
+    assert [(group.numeral, group.title) for group in imported.groups] == [("I", "HẠ TẦNG SỐ")]
+    ratio, count = imported.indicators
+    assert (ratio.code, ratio.group, ratio.kind, ratio.unit) == ("1", "I", "percent", "%")
+    assert ratio.targets == {2026: "≥ 80%", 2030: "100%"}
+    assert (ratio.numerator, ratio.denominator) == ("Số hộ có cáp quang", "Tổng số hộ")
+    assert ratio.lead.labels() == ["Phòng VH-XH"]
+    assert ratio.support.labels() == ["Phòng Kinh tế", "Công an xã"]
+    assert (count.kind, count.targets) == (MeasureKind.COUNT, {2030: "5"})
+    (task_read,) = imported.tasks
+    assert (task_read.section, task_read.code, task_read.name) == (
+        "I",
+        "1",
+        "Kéo cáp quang đến thôn",
+    )
+    assert (task_read.budget_value, task_read.deadline) == ("120", "Tháng 12/2026")
+    assert task_read.result == "Thôn có cáp quang"
+    assert task_read.lead.labels() == ["Phòng VH-XH"]
