@@ -200,6 +200,9 @@ def plan_template_workbook(commune=None, plan=None) -> bytes:
             "legal_basis": item.legal_basis,
         } | {f"target.{year}": text for year, text in targets.items()}
         sheet.append([values.get(field, "") or None for field, _title in columns])
+        if item.is_heading:
+            for index in (1, 2):
+                sheet.cell(row=sheet.max_row, column=index).font = bold
     for row in sheet.iter_rows(min_row=3):
         for cell in row:
             cell.alignment = wrap
@@ -261,9 +264,40 @@ def plan_template_workbook(commune=None, plan=None) -> bytes:
                 cell.number_format = "@"
     for column in ("C", "D"):
         _unit_validation(sheet, unit_list, f"{column}3:{column}{MAX_ROWS}")
+    for sheet in workbook.worksheets:
+        _print_setup(sheet)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _print_setup(sheet) -> None:
+    """Row heights for the wrapped text (programs do not grow them on opening), landscape A4
+    one page wide, the header repeated on every printed page."""
+    import math
+
+    widths = {
+        letter: (dimension.width or 10) for letter, dimension in sheet.column_dimensions.items()
+    }
+    for row in sheet.iter_rows(min_row=2):
+        lines = max(
+            (
+                sum(
+                    math.ceil(max(len(part), 1) / max(widths.get(cell.column_letter, 10), 1))
+                    for part in str(cell.value).splitlines() or [""]
+                )
+                for cell in row
+                if cell.value not in (None, "")
+            ),
+            default=1,
+        )
+        sheet.row_dimensions[row[0].row].height = 15 * min(lines, 20)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if sheet.title != UNITS_SHEET:
+        sheet.print_title_rows = "2:2"
 
 
 def _unit_validation(sheet, source: str, cells: str) -> None:
