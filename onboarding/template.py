@@ -116,6 +116,10 @@ def plan_template_workbook(commune=None, plan=None) -> bytes:
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     group_font = Font(bold=True, color="1F4E79")
     wrap = Alignment(wrap_text=True, vertical="top")
+    printed_note = _(
+        "Optional: the cell as the plan prints it, when that is not the list of units, e.g. "
+        "«Các phòng, đơn vị liên quan». The units themselves go in the column before."
+    )
 
     def header(sheet, columns, widths, title=None):
         if title is not None:
@@ -129,14 +133,19 @@ def plan_template_workbook(commune=None, plan=None) -> bytes:
             cell.font, cell.fill, cell.alignment = bold, header_fill, wrap
             sheet.column_dimensions[get_column_letter(index)].width = widths[index - 1]
         sheet.freeze_panes = f"C{row + 1}"
+        for index, (field, _text) in enumerate(columns, start=1):
+            if field in ("lead_text", "support_text"):
+                sheet.cell(row=row, column=index).comment = Comment(printed_note, "KPI")
 
     # Units
     units_sheet = workbook.active
     units_sheet.title = UNITS_SHEET
-    header(units_sheet, UNIT_COLUMNS, [45, 25, 28])
+    header(units_sheet, UNIT_COLUMNS, [45, 32, 32])
     units = list(commune.units.filter(is_active=True)) if commune is not None else []
     for unit in units:
         units_sheet.append([unit.name, unit.short_name, _unit_kind_label(unit.kind)])
+        for cell in units_sheet[units_sheet.max_row]:
+            cell.alignment = wrap
     units_sheet.freeze_panes = "A2"
     unit_list = f"{quote_sheetname(UNITS_SHEET)}!$B$2:$B${max(len(units), 1) + 200}"
     # The kinds of measure, the source of the "Loại đo lường" list (a label may hold a comma,
@@ -144,7 +153,7 @@ def plan_template_workbook(commune=None, plan=None) -> bytes:
     kind_labels = [str(kind.label) for kind in MeasureKind]
     units_sheet.cell(row=1, column=5, value=KIND_LIST_HEADER).font = bold
     units_sheet.cell(row=1, column=5).fill = header_fill
-    units_sheet.column_dimensions["E"].width = 30
+    units_sheet.column_dimensions["E"].width = 42
     for row, label in enumerate(kind_labels, start=2):
         units_sheet.cell(row=row, column=5, value=label)
     kind_list = f"{quote_sheetname(UNITS_SHEET)}!$E$2:$E${len(kind_labels) + 1}"
