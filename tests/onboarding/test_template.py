@@ -282,3 +282,12 @@ def test_a_clerk_fills_the_empty_template(seeds):
     assert (task_read.budget_value, task_read.deadline) == ("120", "Tháng 12/2026")
     assert task_read.result == "Thôn có cáp quang"
     assert task_read.lead.labels() == ["Phòng VH-XH"]
+
+
+def test_a_blank_template_reads_as_an_empty_plan():
+    data = plan_template_workbook()
+
+    imported = plan_file_read(data, name="mau.xlsx")
+
+    assert (imported.indicators, imported.tasks) == ([], [])
+    assert not [flag for flag in imported.skipped if flag.field == "table"]
