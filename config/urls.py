@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("communes.urls")),
+    path("", include("onboarding.template_urls")),  # before plans: "plans/template.xlsx"
     path("", include("plans.urls")),
     path("", include("indicators.urls")),
     path("", include("tasks.urls")),

@@ -30,9 +30,12 @@ def plan_file_read(
     column_maps: dict[int, ColumnMap] | None = None,
 ) -> ImportedPlan:
     """Without a commune, the file is a new commune's plan: every unit name is proposed as new."""
-    return plan_document_interpret(
-        document_read(data, name=name), commune=commune, column_maps=column_maps
-    )
+    document = document_read(data, name=name)
+    plan = plan_document_interpret(document, commune=commune, column_maps=column_maps)
+    from .template import template_overlay
+
+    template_overlay(plan, data)  # the portal's own Excel template: its extra columns, its cells
+    return plan
 
 
 def plan_document_interpret(

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from onboarding import template_views
+
+urlpatterns = [
+    path(
+        "communes/<slug:commune_code>/plans/template.xlsx",
+        template_views.plan_template_download,
+        name="plan_template_download",
+    ),
+]
