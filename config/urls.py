@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("communes.urls")),
     path("", include("plans.urls")),
+    path("", include("onboarding.urls")),
     path("", include("indicators.urls")),
     path("", include("tasks.urls")),
     path("", include("reporting.urls")),
