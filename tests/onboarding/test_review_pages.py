@@ -250,3 +250,38 @@ def test_review_page_query_count_is_flat_in_the_number_of_rows(client, dien_quan
     assert _review_queries(client, dien_quang_new, 2, 2) == _review_queries(
         client, dien_quang_new, 25, 15
     )
+
+
+def test_the_office_puts_the_imported_draft_in_force_once(client, dien_quang_new):
+    client.force_login(_office_of(dien_quang_new))
+    _upload(client, dien_quang_new, "dien-quang-kh-2025.docx")
+    plan_import = PlanImport.objects.get()
+    client.post(reverse("onboarding:commit", args=[dien_quang_new.code, plan_import.pk]))
+    plan = Plan.objects.get(commune=dien_quang_new)
+    detail = reverse("plans:detail", args=[dien_quang_new.code, plan.pk])
+    assert "Đưa vào hiệu lực" in client.get(detail).content.decode()
+    url = reverse("plans:in_force", args=[dien_quang_new.code, plan.pk])
+    staff = person(
+        Role.UNIT_STAFF,
+        commune=dien_quang_new,
+        unit=dien_quang_new.units.get(short_name="Phòng Kinh tế"),
+    )
+    client.force_login(staff)
+    assert client.post(url).status_code == 403
+    client.force_login(_office_of(dien_quang_new))
+    assert client.post(url)["Location"] == detail
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.IN_FORCE
+    assert AuditEntry.objects.filter(object_id=plan.pk, field="status").count() == 1
+    page = client.get(detail).content.decode()
+    assert "Kế hoạch đã được đưa vào hiệu lực." in page and "Đưa vào hiệu lực</button>" not in page
+    client.post(url)  # a second time: refused, nothing changes
+    assert AuditEntry.objects.filter(object_id=plan.pk, field="status").count() == 1
+    # An import cannot overwrite the plan in force any more: it says so on the review page.
+    response = client.post(
+        reverse("onboarding:commit", args=[dien_quang_new.code, plan_import.pk]), follow=True
+    )
+    assert response.redirect_chain[-1][0].endswith(f"/plans/import/{plan_import.pk}/")
+    assert "đã có hiệu lực: nhập tệp chỉ tạo mới hoặc cập nhật bản dự thảo" in (
+        response.content.decode()
+    )
