@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-
 from indicators.models import MeasureKind
 from indicators.targets import Comparator, target_parse
 from tasks.deadlines import DeadlineKind, deadline_parse
@@ -19,7 +17,11 @@ class ReviewRow:
     index: int
     item: dict
     flags: list[dict] = field(default_factory=list)
-    readings: list[tuple[str, str, str]] = field(default_factory=list)  # (label, printed, read)
+    targets: list[tuple[str, str]] = field(default_factory=list)  # per plan year: printed, read
+    kind_label: str = ""
+    lead: str = ""  # the units the lead and support cells were read as
+    support: str = ""
+    deadline: str = ""  # what the deadline was read as
     form: object = None
 
     @property
@@ -65,12 +67,12 @@ def review_rows(result: dict, *, bound=None) -> tuple[list[ReviewRow], list[Revi
             for ref in item.get("rows") or []:
                 row.flags.extend(flags_by_row.get(ref, []))
             if part == "indicators":
-                row.readings = [
-                    (_("Unit of measure"), item["unit"], MeasureKind(item["kind"]).label),
-                    *(
-                        (_("Target %(year)s") % {"year": year}, text, _target_reading(text))
-                        for year, text in item["targets"].items()
-                    ),
+                row.kind_label = str(MeasureKind(item["kind"]).label)
+                row.targets = [
+                    (text, _target_reading(text))
+                    if (text := item["targets"].get(str(year)))
+                    else ("", "")
+                    for year in years
                 ]
                 initial = {
                     "name": item["name"],
@@ -82,11 +84,6 @@ def review_rows(result: dict, *, bound=None) -> tuple[list[ReviewRow], list[Revi
                 }
                 form = IndicatorRowForm(initial=initial, years=years, prefix=row.anchor)
             else:
-                row.readings = (
-                    [(_("Deadline"), item["deadline"], _deadline_reading(item["deadline"]))]
-                    if item["deadline"]
-                    else []
-                )
                 initial = {
                     name: item.get(name, "")
                     for name in (
@@ -99,10 +96,8 @@ def review_rows(result: dict, *, bound=None) -> tuple[list[ReviewRow], list[Revi
                     )
                 }
                 form = TaskRowForm(initial=initial, prefix=row.anchor)
-            row.readings.append((_("Lead unit"), item.get("lead_text", ""), _names(item, "lead")))
-            row.readings.append(
-                (_("Support units"), item.get("support_text", ""), _names(item, "support"))
-            )
+                row.deadline = _deadline_reading(item["deadline"]) if item["deadline"] else ""
+            row.lead, row.support = _names(item, "lead"), _names(item, "support")
             if bound and bound[0] == part and bound[1] == index:
                 form = bound[2]
             row.form = form

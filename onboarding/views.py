@@ -74,6 +74,7 @@ class PlanImportReviewView(PlanImportMixin, TemplateView):
             indicators=indicators,
             tasks=tasks,
             years=review_years(result),
+            indicator_columns=5 + len(review_years(result)),
             flagged_count=flagged,
             skipped=skipped,
             other_flags=[
