@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 from communes.access import access_in_commune
 from communes.mixins import CommuneMixin, CommuneObjectFormView
 from plans.forms import PlanForm
-from plans.models import Plan
+from plans.models import Plan, PlanStanding
 from plans.selectors import plan_detail
 from plans.services import PlanStatusError, plan_put_in_force
 from reporting.models import ReportingPeriod, SubmissionStatus
@@ -63,9 +63,17 @@ class PlanInForceView(CommuneMixin, View):
     def post(self, request, *args, **kwargs):
         plan = access_in_commune(Plan.objects.all(), self.commune, kwargs["pk"])
         try:
-            plan_put_in_force(actor=request.user, plan=plan)
+            plan = plan_put_in_force(actor=request.user, plan=plan)
         except PlanStatusError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, gettext("The plan is now in force."))
+            if plan.standing != PlanStanding.IN_FORCE:
+                messages.info(
+                    request,
+                    gettext(
+                        "Its period (%(period)s) is not today's, so it shows as «%(standing)s»."
+                    )
+                    % {"period": plan.period_display, "standing": plan.standing.label},
+                )
         return redirect("plans:detail", self.commune.code, plan.pk)

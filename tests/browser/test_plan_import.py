@@ -84,6 +84,8 @@ def test_standing_office_imports_its_plan_and_puts_it_in_force(new_page, seeds):
     assert plan.status == PlanStatus.IN_FORCE
     assert page.get_by_test_id("plan-status").text_content() == str(plan.standing.label)
     assert page.get_by_test_id("in-force-form").count() == 0
+    if plan.standing != PlanStatus.IN_FORCE:  # said in words, not left to a puzzled clerk
+        assert "không phải giai đoạn hiện nay" in page.get_by_role("status").first.inner_text()
     assert page.locator('[data-testid="indicator-table"] tr[id^="indicator-"]').count() == 21
     assert page.locator('[data-testid="task-table"] tr[id^="task-"]').count() == 9
     screenshot(page, "plan-import-in-force")
