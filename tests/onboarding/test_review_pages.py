@@ -285,3 +285,37 @@ def test_the_office_puts_the_imported_draft_in_force_once(client, dien_quang_new
     assert "đã có hiệu lực: nhập tệp chỉ tạo mới hoặc cập nhật bản dự thảo" in (
         response.content.decode()
     )
+
+
+def test_a_refused_correction_keeps_what_was_typed_and_changes_nothing(client, dien_quang_new):
+    client.force_login(_office_of(dien_quang_new))
+    location = _upload(client, dien_quang_new, "dien-quang-kh-2025.docx")["Location"]
+    plan_import = PlanImport.objects.get()
+    before = plan_import.result
+    row = client.get(location).context["indicators"][0]
+    response = client.post(
+        location,
+        {
+            "part": "indicators",
+            "index": row.index,
+            f"{row.anchor}-name": "",
+            f"{row.anchor}-unit": "%",
+            f"{row.anchor}-kind": "percent",
+            f"{row.anchor}-target_2025": "≥ 77%",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "≥ 77%" in html and f'id="id_{row.anchor}-name_error"' in html
+    plan_import.refresh_from_db()
+    assert plan_import.result == before
+    # A row that is not part of the import: a message, nothing changed.
+    response = client.post(location, {"part": "tasks", "index": "99"}, follow=True)
+    assert "Dòng này không thuộc lần nhập này." in response.content.decode()
+
+
+def test_a_file_over_20_mb_is_refused_beside_the_field(client, dien_quang_new):
+    client.force_login(_office_of(dien_quang_new))
+    response = _upload(client, dien_quang_new, "to.docx", b"PK" + b"0" * (20 * 1024 * 1024))
+    assert "Tệp lớn hơn 20 MB." in response.content.decode()
+    assert not PlanImport.objects.exists()
