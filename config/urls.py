@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("communes.urls")),
     path("", include("onboarding.template_urls")),  # before plans: "plans/template.xlsx"
     path("", include("plans.urls")),
+    path("", include("onboarding.urls")),
     path("", include("indicators.urls")),
     path("", include("tasks.urls")),
     path("", include("reporting.urls")),

@@ -1,5 +1,6 @@
 """Other names a commune's units go by, so that printed lead and support cells resolve."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,3 +35,41 @@ class UnitAlias(models.Model):
         self.key = name_key(self.name)
         self.commune_id = self.unit.commune_id
         super().save(*args, **kwargs)
+
+
+class PlanImport(models.Model):
+    """One uploaded plan file, what the portal read from it (edited in review), and its draft."""
+
+    commune = models.ForeignKey(
+        "communes.Commune",
+        on_delete=models.CASCADE,
+        related_name="plan_imports",
+        verbose_name=_("commune"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(_("file"), editable=False)
+    result = models.JSONField(_("what was read"), default=dict)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    plan = models.ForeignKey(
+        "plans.Plan",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports",
+        verbose_name=_("draft plan"),
+    )
+
+    class Meta:
+        verbose_name = _("plan import")
+        verbose_name_plural = _("plan imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

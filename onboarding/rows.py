@@ -414,24 +414,56 @@ class IndicatorRows(_Rows):
             self.plan.flag(
                 ref, "formula", _("The formula names a/b but a and b are not both defined.")
             )
-        for year, text in item.targets.items():
-            parsed = target_parse(text)
-            if parsed.comparator == Comparator.TEXT and item.kind != MeasureKind.TEXT:
-                self.plan.flag(
-                    ref,
-                    f"targets.{year}",
-                    _(
-                        "The %(year)s target «%(text)s» is not a figure the portal can check; kept as printed."
-                    )
-                    % {"year": year, "text": text},
-                )
-            elif item.kind == MeasureKind.TEXT and parsed.value is not None:
-                self.plan.flag(
-                    ref,
-                    f"targets.{year}",
-                    _("A text target that holds a number: «%(text)s».") % {"text": text},
-                )
+        indicator_target_flags(self.plan, ref, item)
         _unit_flags(self.plan, ref, item.lead, item.support)
+
+
+def indicator_target_flags(plan: ImportedPlan, ref: str, item: ImportedIndicator) -> None:
+    """Each target read through indicators.targets; what it cannot check is flagged."""
+    for year, text in item.targets.items():
+        parsed = target_parse(text)
+        if parsed.comparator == Comparator.TEXT and item.kind != MeasureKind.TEXT:
+            plan.flag(
+                ref,
+                f"targets.{year}",
+                _(
+                    "The %(year)s target «%(text)s» is not a figure the portal can check; kept as printed."
+                )
+                % {"year": year, "text": text},
+            )
+        elif item.kind == MeasureKind.TEXT and parsed.value is not None:
+            plan.flag(
+                ref,
+                f"targets.{year}",
+                _("A text target that holds a number: «%(text)s».") % {"text": text},
+            )
+
+
+def task_value_flags(plan: ImportedPlan, ref: str, task: ImportedTask) -> None:
+    """The budget read as million đồng, the deadline through tasks.deadlines; unreadable: flagged."""
+    task.budget_value = ""
+    if task.budget:
+        try:
+            value = decimal_parse_vi(task.budget.removesuffix(" triệu đồng"))
+            task.budget_value = format(value, "f")
+        except NumberParseError:
+            plan.flag(
+                ref,
+                "budget",
+                _("The budget «%(text)s» is not a number of million đồng; kept as printed.")
+                % {"text": task.budget},
+            )
+    if task.deadline and deadline_parse(task.deadline).flagged:
+        plan.flag(
+            ref,
+            "deadline",
+            _("The deadline «%(text)s» cannot be read; it is kept as printed and reminds no one.")
+            % {"text": task.deadline},
+        )
+
+
+def unit_flags(plan: ImportedPlan, ref: str, lead: Assignment, support: Assignment) -> None:
+    _unit_flags(plan, ref, lead, support)
 
 
 def _looks_like_target(text: str) -> bool:
@@ -573,24 +605,5 @@ class TaskRows(_Rows):
             task.heading = (task.section, task.code) in parents and not (
                 task.lead.names or task.deadline
             )
-            if task.budget:
-                try:
-                    value = decimal_parse_vi(task.budget.removesuffix(" triệu đồng"))
-                    task.budget_value = format(value, "f")
-                except NumberParseError:
-                    self.plan.flag(
-                        ref,
-                        "budget",
-                        _("The budget «%(text)s» is not a number of million đồng; kept as printed.")
-                        % {"text": task.budget},
-                    )
-            if task.deadline and deadline_parse(task.deadline).flagged:
-                self.plan.flag(
-                    ref,
-                    "deadline",
-                    _(
-                        "The deadline «%(text)s» cannot be read; it is kept as printed and reminds no one."
-                    )
-                    % {"text": task.deadline},
-                )
+            task_value_flags(self.plan, ref, task)
             _unit_flags(self.plan, ref, task.lead, task.support)

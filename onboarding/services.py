@@ -231,3 +231,96 @@ def plan_import_commit(
         reason=_("Imported from the file %(name)s") % {"name": imported.file_name},
     )
     return plan
+
+
+# --- the review of an upload (the browser side) ------------------------------------------
+
+
+def plan_import_upload(*, actor, commune: Commune, name: str, data: bytes):
+    """Read an uploaded file and keep it with what was read; ImportFileError if it cannot be."""
+    from .importer import plan_file_read
+    from .models import PlanImport
+
+    imported = plan_file_read(data, name=name, commune=commune)
+    plan_import = PlanImport.objects.create(
+        commune=commune,
+        uploaded_by=actor,
+        file_name=name[:255],
+        data=data,
+        result=imported.as_json(),
+    )
+    audit_record(
+        actor=actor,
+        commune=commune,
+        obj=plan_import,
+        action=AuditAction.CREATE,
+        field="file",
+        new=name,
+    )
+    return plan_import
+
+
+def plan_import_imported(plan_import) -> ImportedPlan:
+    """The stored (maybe edited) rows of an upload, as the ImportedPlan the commit takes."""
+    from .units import UnitDirectory
+
+    return ImportedPlan.from_json(
+        plan_import.result, UnitDirectory.for_commune(plan_import.commune)
+    )
+
+
+@transaction.atomic
+def plan_import_row_update(*, actor, plan_import, part: str, index: int, fields: dict) -> None:
+    """A person's correction of one row: the row's flags are read again from the new text
+    (targets through indicators.targets, deadlines through tasks.deadlines, names through the
+    commune's units); what is still unreadable stays flagged."""
+    from .rows import indicator_target_flags, task_value_flags, unit_flags
+
+    imported = plan_import_imported(plan_import)
+    items = imported.indicators if part == "indicators" else imported.tasks
+    item = items[index]
+    directory_lead, directory_support = _assignments(plan_import, fields)
+    old = {
+        name: getattr(item, name) for name in fields if name not in ("lead_text", "support_text")
+    }
+    for name, value in fields.items():
+        if name not in ("lead_text", "support_text"):
+            setattr(item, name, value)
+    item.lead, item.support = directory_lead, directory_support
+    refs = set(item.rows) or {item.code}
+    imported.flags = [flag for flag in imported.flags if flag.row not in refs]
+    ref = item.rows[0] if item.rows else item.code
+    if part == "indicators":
+        indicator_target_flags(imported, ref, item)
+    else:
+        task_value_flags(imported, ref, item)
+    unit_flags(imported, ref, item.lead, item.support)
+    plan_import.result = imported.as_json()
+    plan_import.save(update_fields=["result"])
+    audit_record(
+        actor=actor,
+        commune=plan_import.commune,
+        obj=plan_import,
+        field=f"{part}.{item.code}",
+        old={name: str(value) for name, value in old.items()},
+        new={name: str(value) for name, value in fields.items()},
+    )
+
+
+def _assignments(plan_import, fields: dict):
+    from .units import UnitDirectory
+
+    return UnitDirectory.for_commune(plan_import.commune).assignments(
+        fields.get("lead_text", ""), fields.get("support_text", "")
+    )
+
+
+@transaction.atomic
+def plan_import_save(*, actor, plan_import) -> Plan:
+    """Commit the reviewed rows as the commune's draft plan (created, or updated by its key)."""
+    plan = plan_import_commit(
+        actor=actor, commune=plan_import.commune, imported=plan_import_imported(plan_import)
+    )
+    plan_import.plan = plan
+    plan_import.save(update_fields=["plan"])
+    return plan

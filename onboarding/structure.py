@@ -97,8 +97,29 @@ class ImportedIndicator:
             "data_source": self.data_source,
             "guidance": self.guidance,
             "legal_basis": self.legal_basis,
+            "method_text": self.method_text,
             "rows": self.rows,
         }
+
+    @classmethod
+    def from_json(cls, data: dict, directory) -> ImportedIndicator:
+        lead, support = directory.assignments(
+            data.get("lead_text", ""), data.get("support_text", "")
+        )
+        return cls(
+            code=data["code"],
+            name=data["name"],
+            group=data.get("group", ""),
+            parent=data.get("parent", ""),
+            heading=bool(data.get("heading")),
+            unit=data.get("unit", ""),
+            kind=data.get("kind", "percent"),
+            targets={int(year): text for year, text in (data.get("targets") or {}).items()},
+            lead=lead,
+            support=support,
+            **{name: data.get(name, "") for name in _INDICATOR_TEXTS},
+            rows=list(data.get("rows") or []),
+        )
 
 
 @dataclass
@@ -133,8 +154,27 @@ class ImportedTask:
             "support_text": self.support.text,
             "lead_collective": self.lead.collectives(),
             "support_collective": self.support.collectives(),
+            "budget_value": self.budget_value,
+            "note": self.note,
             "rows": self.rows,
         }
+
+    @classmethod
+    def from_json(cls, data: dict, directory) -> ImportedTask:
+        lead, support = directory.assignments(
+            data.get("lead_text", ""), data.get("support_text", "")
+        )
+        return cls(
+            code=data["code"],
+            name=data["name"],
+            section=data.get("section", ""),
+            parent=data.get("parent", ""),
+            heading=bool(data.get("heading")),
+            lead=lead,
+            support=support,
+            **{name: data.get(name, "") for name in _TASK_TEXTS},
+            rows=list(data.get("rows") or []),
+        )
 
 
 @dataclass
@@ -163,6 +203,14 @@ class ImportedHead:
             "signer_title": self.signer_title,
             "attached_to": self.attached_to,
         }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ImportedHead:
+        issue_date = data.get("issue_date")
+        return cls(
+            **{name: data.get(name) or "" for name in _HEAD_TEXTS},
+            issue_date=date.fromisoformat(issue_date) if issue_date else None,
+        )
 
 
 @dataclass
@@ -193,4 +241,55 @@ class ImportedPlan:
             "flags": [flag.as_json() for flag in [*self.flags, *self.skipped]],
             "groups": [{"numeral": g.numeral, "title": g.title} for g in self.groups],
             "sections": [{"numeral": s.numeral, "title": s.title} for s in self.sections],
+            "file_name": self.file_name,
+            "skipped": [flag.as_json() for flag in self.skipped],
+            "indicator_table_title": self.indicator_table_title,
+            "task_table_title": self.task_table_title,
         }
+
+    @classmethod
+    def from_json(cls, data: dict, directory) -> ImportedPlan:
+        """The plan `as_json()` wrote (a review's stored, maybe edited, rows), lead and support
+        names resolved again through `directory` (a `units.UnitDirectory` of the commune)."""
+        skipped = [Flag(**flag) for flag in data.get("skipped") or []]
+        flags = [Flag(**flag) for flag in data.get("flags") or []]
+        if skipped:  # as_json lists the skipped rows after the flags
+            flags = flags[: len(flags) - len(skipped)]
+        return cls(
+            file_name=data.get("file_name", ""),
+            head=ImportedHead.from_json(data.get("plan") or {}),
+            groups=[ImportedGroup(**group) for group in data.get("groups") or []],
+            indicators=[
+                ImportedIndicator.from_json(item, directory)
+                for item in data.get("indicators") or []
+            ],
+            sections=[ImportedGroup(**section) for section in data.get("sections") or []],
+            tasks=[ImportedTask.from_json(item, directory) for item in data.get("tasks") or []],
+            flags=flags,
+            skipped=skipped,
+            indicator_table_title=data.get("indicator_table_title", ""),
+            task_table_title=data.get("task_table_title", ""),
+        )
+
+
+_INDICATOR_TEXTS = (
+    "formula",
+    "numerator",
+    "denominator",
+    "data_source",
+    "guidance",
+    "legal_basis",
+    "method_text",
+)
+_TASK_TEXTS = ("result", "budget", "budget_value", "deadline", "note")
+_HEAD_TEXTS = (
+    "document_number",
+    "document_type",
+    "issue_date_text",
+    "title",
+    "issuing_body",
+    "signing_authority",
+    "signer_title",
+    "signer_name",
+    "attached_to",
+)

@@ -15,4 +15,9 @@ urlpatterns = [
         views.PlanFormView.as_view(),
         name="edit",
     ),
+    path(
+        "communes/<slug:commune_code>/plans/<int:pk>/in-force/",
+        views.PlanInForceView.as_view(),
+        name="in_force",
+    ),
 ]

@@ -1,12 +1,17 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from communes.access import access_in_commune
 from communes.mixins import CommuneMixin, CommuneObjectFormView
 from plans.forms import PlanForm
-from plans.models import Plan
+from plans.models import Plan, PlanStanding
 from plans.selectors import plan_detail
+from plans.services import PlanStatusError, plan_put_in_force
 from reporting.models import ReportingPeriod, SubmissionStatus
 from reporting.selectors import commune_figures
 
@@ -47,3 +52,28 @@ class PlanFormView(CommuneObjectFormView):
 
     def get_success_url(self):
         return reverse("plans:detail", args=[self.commune.code, self.object.pk])
+
+
+class PlanInForceView(CommuneMixin, View):
+    """POST: the office puts a draft plan in force (the button on a draft's page)."""
+
+    manage = True
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        plan = access_in_commune(Plan.objects.all(), self.commune, kwargs["pk"])
+        try:
+            plan = plan_put_in_force(actor=request.user, plan=plan)
+        except PlanStatusError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, gettext("The plan is now in force."))
+            if plan.standing != PlanStanding.IN_FORCE:
+                messages.info(
+                    request,
+                    gettext(
+                        "Its period (%(period)s) is not today's, so it shows as «%(standing)s»."
+                    )
+                    % {"period": plan.period_display, "standing": plan.standing.label},
+                )
+        return redirect("plans:detail", self.commune.code, plan.pk)

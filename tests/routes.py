@@ -22,6 +22,7 @@ from api.models import ApiToken, TokenScope
 from api.services import api_token_create
 from communes.models import Commune, Unit
 from indicators.models import Indicator, IndicatorGroup
+from onboarding.models import PlanImport
 from plans.models import Plan
 from reporting.models import Submission, TaskProgress
 from reporting.services import period_ensure, submission_for
@@ -50,6 +51,7 @@ OBJECT_SEGMENTS = {
     "notifications": Notification,
     "tokens": ApiToken,
     "invitations": Invitation,
+    "import": PlanImport,
 }
 BROWSER_METHODS = ("get", "post")
 API_METHODS = ("get", "post", "put", "patch", "delete")
@@ -140,6 +142,9 @@ class World:
                 email=f"moi@{commune.code}.example.vn",
                 full_name="Người được mời",
                 role=Role.STANDING_OFFICE,
+            ),
+            PlanImport: PlanImport.objects.create(
+                commune=commune, file_name="kh.docx", data=b"PK", result={}, plan=self.plan
             ),
         }
         self.commune_report = Report.objects.create(

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from onboarding import views
+
+app_name = "onboarding"
+urlpatterns = [
+    path(
+        "communes/<slug:commune_code>/plans/import/",
+        views.PlanImportUploadView.as_view(),
+        name="upload",
+    ),
+    path(
+        "communes/<slug:commune_code>/plans/import/<int:pk>/",
+        views.PlanImportReviewView.as_view(),
+        name="review",
+    ),
+    path(
+        "communes/<slug:commune_code>/plans/import/<int:pk>/commit/",
+        views.PlanImportCommitView.as_view(),
+        name="commit",
+    ),
+]
