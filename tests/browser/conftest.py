@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import a11y
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 # The machine's network is closed: without these, Chromium keeps trying to reach Google's hosts.
@@ -22,8 +24,62 @@ DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 375, "height": 740}
 
 
+# The session's axe-core / vnu checker (tests/browser/a11y.py); None until a browser test runs.
+CHECKER: a11y.Checker | None = None
+CHECKER_OFF: str | None = None
+
+
 @pytest.fixture(scope="session")
-def browser():
+def page_checker():
+    """axe-core on every page the tests open, vnu on their HTML once at the end of the session."""
+    global CHECKER, CHECKER_OFF
+    CHECKER, CHECKER_OFF = a11y.make_checker()
+    if CHECKER_OFF and a11y.in_ci():
+        pytest.fail(f"{CHECKER_OFF} — CI must install them (.ci/run does).")
+    yield CHECKER
+    if CHECKER.enabled:
+        CHECKER.vnu_errors, CHECKER.vnu_warnings = CHECKER.run_vnu()
+        CHECKER.cleanup()
+        if CHECKER.vnu_errors:
+            pytest.fail(
+                f"vnu: {len(CHECKER.vnu_errors)} errors on the portal's pages:\n"
+                + "\n".join(CHECKER.vnu_errors),
+                pytrace=False,
+            )
+
+
+def pytest_terminal_summary(terminalreporter):
+    if CHECKER_OFF:
+        terminalreporter.write_sep("-", "accessibility and HTML checks")
+        terminalreporter.write_line(f"SKIPPED: {CHECKER_OFF}")
+        return
+    if CHECKER is None:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.write_sep("-", "accessibility and HTML checks (axe-core WCAG 2.1 A/AA, vnu)")
+    write(f"{len(CHECKER.pages)} pages checked (one per URL kind, user, language and width)")
+    write(f"axe serious/critical violations: {len(CHECKER.axe_found)}")
+    for line in CHECKER.axe_found:
+        write(f"  {line}")
+    for line in CHECKER.let_through:
+        write(f"  let through (Swagger UI's own markup, see README): {line}")
+    errors = getattr(CHECKER, "vnu_errors", None)
+    if errors is not None:
+        write(f"vnu errors on the portal's pages: {len(errors)}")
+        for line in errors:
+            write(f"  {line}")
+        warnings = CHECKER.vnu_warnings
+        write(f"vnu warnings (not failing): {len(warnings)}")
+        for line in warnings[:20]:
+            write(f"  {line}")
+    if CHECKER.missed:
+        write(f"pages left before they could be checked: {len(CHECKER.missed)}")
+        for line in CHECKER.missed[:10]:
+            write(f"  {line}")
+
+
+@pytest.fixture(scope="session")
+def browser(page_checker):
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(
@@ -32,6 +88,11 @@ def browser():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are still synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Import every view before the first page (on a loaded machine the live server's first request
+    # otherwise spends the 10 s timeout importing WeasyPrint and the rest).
+    from django.urls import get_resolver
+
+    assert get_resolver().url_patterns
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -43,18 +104,35 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser, live_server):
-    contexts = []
+def new_page(browser, live_server, page_checker):
+    """A page in a fresh context; every document it shows is checked (axe-core, vnu): a
+    serious or critical axe violation fails the test."""
+    contexts, pages = [], []
+    already = len(page_checker.axe_found)
 
     def make(viewport=DESKTOP):
         context = browser.new_context(viewport=viewport, locale="vi-VN", base_url=live_server.url)
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page_checker.watch(page)
+        pages.append(page)
+        return page
 
     yield make
+    for page in pages:
+        if not page.is_closed():
+            page_checker.check(page)
+        page_checker.unwatch(page)
     for context in contexts:
         context.close()
+    found = page_checker.axe_found[already:]
+    if found:
+        pytest.fail(
+            f"axe-core: {len(found)} serious or critical WCAG 2.1 A/AA violations:\n"
+            + "\n".join(found),
+            pytrace=False,
+        )
 
 
 def screenshot(page, name: str) -> Path:
