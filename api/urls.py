@@ -106,10 +106,13 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP). Swagger
     # UI itself sets style attributes, so this one developer page allows inline styles, not scripts.
+    # Its page (templates/api/swagger_ui.html) adds a language and the contrast fixes.
     path(
         "docs/",
         csp_update({"style-src": ["'unsafe-inline'"]})(
-            SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api:schema", template_name="api/swagger_ui.html"
+            )
         ),
         name="docs",
     ),
