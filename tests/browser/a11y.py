@@ -29,6 +29,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -66,7 +67,7 @@ PAGE_STATE = """() => ({
 
 
 def tools_missing() -> list[str]:
-    missing = [str(p.relative_to(ROOT)) for p in (AXE_JS, VNU_JAR) if not p.exists()]
+    missing = [str(p) for p in (AXE_JS, VNU_JAR) if not p.exists()]
     if not shutil.which("java"):
         missing.append("java")
     return missing
@@ -103,6 +104,7 @@ class Checker:
     vnu_errors: list[str] | None = None
     vnu_warnings: list[str] = field(default_factory=list)
     watched: list = field(default_factory=list)
+    seconds: dict = field(default_factory=lambda: {"axe": 0.0, "vnu": 0.0})
     _busy: bool = False
     _axe_source: str | None = None
 
@@ -145,6 +147,13 @@ class Checker:
     def check(self, page) -> list[str]:
         """Check the document the page shows now if it is loaded and of a kind not yet seen;
         answer its failing axe violations."""
+        started = time.perf_counter()
+        try:
+            return self._check(page)
+        finally:
+            self.seconds["axe"] += time.perf_counter() - started
+
+    def _check(self, page) -> list[str]:
         watched = getattr(page, "_a11y", None)
         if not watched or not watched["pending"]:
             return []
@@ -225,6 +234,7 @@ class Checker:
         files = sorted(self.html_dir.glob("*.html"))
         if not files:
             return [], []
+        started = time.perf_counter()
         command = ["java", "-Xss4m", "-jar", str(VNU_JAR), "--format", "json", "--stdout"]
         result = subprocess.run(
             [*command, "--exit-zero-always", *map(str, files)],
@@ -232,6 +242,7 @@ class Checker:
             text=True,
             check=False,
         )
+        self.seconds["vnu"] += time.perf_counter() - started
         try:
             messages = json.loads(result.stdout)["messages"]
         except ValueError:

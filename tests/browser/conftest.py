@@ -57,7 +57,11 @@ def pytest_terminal_summary(terminalreporter):
         return
     write = terminalreporter.write_line
     terminalreporter.write_sep("-", "accessibility and HTML checks (axe-core WCAG 2.1 A/AA, vnu)")
-    write(f"{len(CHECKER.pages)} pages checked (one per URL kind, user, language and width)")
+    write(
+        f"{len(CHECKER.pages)} pages checked (one per URL kind, role, language and width) in "
+        f"{CHECKER.seconds['axe']:.1f} s of axe-core and {CHECKER.seconds['vnu']:.1f} s of vnu "
+        f"({len(CHECKER.html_files)} HTML files)"
+    )
     write(f"axe serious/critical violations: {len(CHECKER.axe_found)}")
     for line in CHECKER.axe_found:
         write(f"  {line}")
