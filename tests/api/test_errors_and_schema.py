@@ -114,6 +114,8 @@ def test_the_documentation_page_uses_our_own_static_files_not_a_cdn(db):
     assert "cdn" not in html.lower() and "unpkg" not in html and "jsdelivr" not in html
     assert "googleapis" not in html and "<script>" not in html  # no inline script (CSP)
     assert "/static/drf_spectacular_sidecar/" in html
+    # A language for screen readers, and darker colours for Swagger UI's badges (axe-core, WCAG AA).
+    assert '<html lang="en">' in html and "/static/css/api-docs.css" in html
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     # Redoc is not offered: it needs inline styles and fonts from a CDN.
     assert client.get("/api/redoc/").status_code == 404
