@@ -105,6 +105,7 @@ class Checker:
     vnu_warnings: list[str] = field(default_factory=list)
     watched: list = field(default_factory=list)
     seconds: dict = field(default_factory=lambda: {"axe": 0.0, "vnu": 0.0})
+    slowest: list = field(default_factory=list)  # (seconds, page) of the five slowest checks
     _busy: bool = False
     _axe_source: str | None = None
 
@@ -147,11 +148,14 @@ class Checker:
     def check(self, page) -> list[str]:
         """Check the document the page shows now if it is loaded and of a kind not yet seen;
         answer its failing axe violations."""
-        started = time.perf_counter()
+        started, checked = time.perf_counter(), len(self.pages)
         try:
             return self._check(page)
         finally:
-            self.seconds["axe"] += time.perf_counter() - started
+            spent = time.perf_counter() - started
+            self.seconds["axe"] += spent
+            if len(self.pages) > checked:
+                self.slowest = sorted([*self.slowest, (spent, self.pages[-1])], reverse=True)[:5]
 
     def _check(self, page) -> list[str]:
         watched = getattr(page, "_a11y", None)

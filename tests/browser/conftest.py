@@ -62,6 +62,10 @@ def pytest_terminal_summary(terminalreporter):
         f"{CHECKER.seconds['axe']:.1f} s of axe-core and {CHECKER.seconds['vnu']:.1f} s of vnu "
         f"({len(CHECKER.html_files)} HTML files)"
     )
+    if CHECKER.slowest:
+        write(
+            "slowest checks: " + "; ".join(f"{page} {sec:.1f} s" for sec, page in CHECKER.slowest)
+        )
     write(f"axe serious/critical violations: {len(CHECKER.axe_found)}")
     for line in CHECKER.axe_found:
         write(f"  {line}")
