@@ -51,9 +51,8 @@ def latest_by_history(commune_ids, cutoffs):
         leads = set(reports[0].task.lead_units.values_list("pk", flat=True))
         kept = None
         for report in reports:
-            if kept is None or report.submission.unit_id in leads:
-                kept = report
-            elif kept.submission.unit_id not in leads:
+            unit_id = report.submission.unit_id
+            if kept is None or unit_id in leads or kept.submission.unit_id not in leads:
                 kept = report
         latest[task_id] = (kept.percent, kept.result)
     return latest
