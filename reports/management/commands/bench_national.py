@@ -25,8 +25,11 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts.models import Membership, Notification, Role
+from accounts.security import second_factor_required_by_role
 from communes.demo import DEMO_CODE_PREFIX
 from communes.models import Commune, Province
 from reminders.models import Reminder
@@ -43,6 +46,21 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def _client_for(user) -> Client:
+    """A logged-in client; a role that needs a second factor gets a demo device, verified (the
+    benchmark runs on demo data only)."""
+    client = Client()
+    client.force_login(user)
+    if second_factor_required_by_role(user):
+        device, _created = StaticDevice.objects.get_or_create(
+            user=user, name="bench", defaults={"confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 class Command(BaseCommand):
     help = "Benchmark province pages, API lists, the reminder run and the province report."
 
@@ -51,6 +69,10 @@ class Command(BaseCommand):
         parser.add_argument("--small", help="Province code (default: the fewest demo communes).")
         parser.add_argument("--period", help="Period code (default: last month).")
         parser.add_argument("--requests", type=int, default=20, help="Per page, one client.")
+        parser.add_argument(
+            "--server-dir",
+            help="Serve the pages from this checkout (e.g. the code before a change), same database.",
+        )
         parser.add_argument("--skip-reports", action="store_true")
         parser.add_argument("--skip-reminders", action="store_true")
 
@@ -74,7 +96,7 @@ class Command(BaseCommand):
             + " vs ".join(f"{p.name} ({sizes[p.code]} communes)" for p in provinces)
             + f" · {Commune.objects.count()} communes in the database"
         )
-        server = self._gunicorn()
+        server = self._gunicorn(options["server_dir"] or settings.BASE_DIR)
         try:
             self._pages(provinces, period, options["requests"])
         finally:
@@ -87,9 +109,8 @@ class Command(BaseCommand):
 
     # ---- pages and API lists
 
-    def _gunicorn(self):
-        env = {**os.environ, "DEBUG": "0", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench")}
-        env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    def _gunicorn(self, directory):
+        env = dict(os.environ)  # the command's settings (a demo database: DEBUG on)
         server = subprocess.Popen(
             [
                 os.path.join(os.path.dirname(sys.executable), "gunicorn"),
@@ -104,7 +125,7 @@ class Command(BaseCommand):
                 "warning",
             ],
             env=env,
-            cwd=settings.BASE_DIR,
+            cwd=directory,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -169,8 +190,7 @@ class Command(BaseCommand):
                 (office.user, f"/api/v1/communes/{commune}/indicators/"),
             ]
             for user, path in pages:
-                client = Client()
-                client.force_login(user)
+                client = _client_for(user)
                 cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
                 client.get(path)  # warm the per-process caches
                 with CaptureQueriesContext(connection) as queries:
