@@ -42,7 +42,7 @@ PROVINCES_FILE = Path(SEEDS_DIR).parent / "national" / "provinces-2025.toml"
 SHAPES = [
     ("dien-quang", "kh-2025.toml"),
     ("truong-giang", "qd-536-2025.toml"),
-    ("an-nong", "kh-thi-dua-2026-2030.toml"),
+    ("an-nong", "kh-28-2026.toml"),
 ]
 NAME_PARTS = [
     "An", "Bình", "Phú", "Tân", "Hòa", "Thạnh", "Long", "Phước", "Đông", "Tây", "Nam", "Bắc",

@@ -8,10 +8,12 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Membership, Role
 from communes.models import Commune, Province
+from indicators.models import Indicator
 from reporting.models import Submission, SubmissionStatus, TaskProgress
 from reporting.national_demo import commune_counts, provinces_load
 from reporting.results import task_results
 from reporting.services import period_ensure
+from tasks.models import Task
 from tests.factories import CommuneFactory
 from tests.reporting.test_latest_progress import latest_by_history
 
@@ -47,6 +49,10 @@ def test_a_small_national_set_in_every_state(settings, capsys):
     demo = Commune.objects.filter(code__startswith="demo-")
     assert demo.count() == 4  # 1 of Lai Châu's 38 and 3 of Thanh Hóa's 166
     assert all("(mẫu)" in name for name in demo.values_list("name", flat=True))
+    # Each commune has a plan of one of the seed plans' shapes, with indicators and tasks.
+    for commune in demo:
+        assert Indicator.objects.filter(commune=commune).exists(), commune.name
+        assert Task.objects.filter(commune=commune).exists(), commune.name
     assert set(Province.objects.filter(communes__in=demo).values_list("name", flat=True)) == {
         "Lai Châu",
         "Thanh Hóa",
