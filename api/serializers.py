@@ -573,7 +573,10 @@ class ConsolidatedIndicatorSerializer(serializers.Serializer):
 
     @extend_schema_field(ConsolidationCellSerializer(many=True))
     def get_communes(self, row) -> list:
-        cells = sorted(row.cells.values(), key=lambda cell: cell.commune.name)
+        cells = row.cells.values()
+        if (shown := self.context.get("communes")) is not None:  # a page of communes
+            cells = [cell for cell in cells if cell.commune.pk in shown]
+        cells = sorted(cells, key=lambda cell: cell.commune.name)
         return ConsolidationCellSerializer(cells, many=True).data
 
 
@@ -607,3 +610,11 @@ class ConsolidationSerializer(serializers.Serializer):
     label = serializers.CharField()
     communes = CommuneStandingSerializer(source="standings", many=True)
     indicators = ConsolidatedIndicatorSerializer(source="rows", many=True)
+
+
+class ConsolidationPageSerializer(ConsolidationSerializer):
+    """A page of communes of the consolidation: `count` communes in all (after `?commune=`)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)

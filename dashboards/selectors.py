@@ -700,7 +700,10 @@ def province_dashboard(
             cell = row.cells.get(standing.commune.pk)
             heat = None
             if cell is not None:
-                heat = standing_of(cell.indicator, cell.figure, point)
+                # The consolidation judged a month, quarter or half year on the path already.
+                heat = cell.standing
+                if heat is None:
+                    heat = standing_of(cell.indicator, cell.figure, point)
             cells.append(HeatCell(row, cell, heat))
         if group is None:
             achieved, assessed = standing.indicators_achieved, standing.indicators_assessed

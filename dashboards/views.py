@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html
@@ -173,8 +174,14 @@ def _query_without(query, names) -> str:
     return kept.urlencode()
 
 
+# Communes a page of the ranking and heatmap: a province of 160 would send 1.5 MB of HTML.
+PROVINCE_PAGE_SIZE = 20
+
+
 class ProvinceDashboardView(LoginRequiredMixin, TemplateView):
-    """How the province's communes compare: ranking, heatmap, compliance, drill-down."""
+    """How the province's communes compare: ranking, heatmap, compliance, drill-down. The ranking
+    and heatmap show a page of communes (`?page=`), all of them with `?show=all`; the Excel
+    downloads hold every commune."""
 
     template_name = "dashboards/province_dashboard.html"
 
@@ -224,8 +231,16 @@ class ProvinceDashboardView(LoginRequiredMixin, TemplateView):
             categories=track_categories(),
             rows=dashboard.group_counts(),
         )
+        show_all = query.get("show") == "all"
+        page = Paginator(dashboard.lines, PROVINCE_PAGE_SIZE).get_page(query.get("page"))
+        lines = dashboard.lines if show_all else page.object_list
         context.update(
             dashboard=dashboard,
+            page=page,
+            show_all=show_all,
+            page_lines=lines,
+            page_ranked=[line for line in lines if line.has_plan],
+            page_query=_query_without(query, ("format", "table", "page", "show")),
             form=form,
             chart=chart,
             track_totals=[
@@ -236,7 +251,7 @@ class ProvinceDashboardView(LoginRequiredMixin, TemplateView):
             units_expected=dashboard.units_expected,
             on_time=dashboard.units_on_time,
             tables={table.key: table for table in tables},
-            filter_query=_query_without(query, ("format", "table", "sort")),
+            filter_query=_query_without(query, ("format", "table", "sort", "page")),
             **_rules_context(),
         )
         return self.render_to_response(context)

@@ -171,8 +171,14 @@ def _periods_create_missing(due: list[DueReminder]) -> None:
     )
 
 
+# Deliveries per Celery message: one broker round trip per batch, not per mail (150,000
+# reminders a day at national scale), and a worker mails a batch over one SMTP connection.
+DELIVERY_BATCH = 200
+
+
 def _deliveries_queue(rows: list[dict]) -> int:
-    """Queue a delivery per mail and a summary per digest reader; return how many rows went.
+    """Queue the mails in batches of ids and the summaries in batches of their readers; return
+    how many rows went.
 
     The rows are committed already: a broker that refuses (Redis down) is logged and the rest
     is left to the sweep, so neither the daily run nor a web request fails for it.
@@ -184,8 +190,10 @@ def _deliveries_queue(rows: list[dict]) -> int:
     for row in rows:
         if row["channel"] == ReminderChannel.DIGEST:
             digests.setdefault(row["user_id"], []).append(row["pk"])
-    jobs = [(reminder_deliver_task, pk, [pk]) for pk in mails] + [
-        (reminders_digest_task, user_id, pks) for user_id, pks in sorted(digests.items())
+    readers = sorted(digests)
+    jobs = [(reminder_deliver_task, batch, batch) for batch in _batches(mails, DELIVERY_BATCH)] + [
+        (reminders_digest_task, batch, [pk for user_id in batch for pk in digests[user_id]])
+        for batch in _batches(readers, DELIVERY_BATCH)
     ]
     queued: list[int] = []
     for task, argument, pks in jobs:
@@ -208,6 +216,10 @@ def _deliveries_queue(rows: list[dict]) -> int:
             requeue_after=now + timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
         )
     return len(queued)
+
+
+def _batches(items: list, size: int) -> list[list]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def _claimable(rows, *, now):
@@ -278,10 +290,13 @@ def _reminder_key(reminder: Reminder) -> str:
     return f"{reminder.user_id}:{reminder.subject_key}:{reminder.step}"
 
 
-def _mail(*, subject: str, text: str, to: str, message_id: str) -> None:
-    connection = get_connection(
-        timeout=getattr(settings, "EMAIL_TIMEOUT", None) or MAIL_TIMEOUT_SECONDS
-    )
+def mail_connection():
+    """A connection to the mail server, opened by the first mail sent over it."""
+    return get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or MAIL_TIMEOUT_SECONDS)
+
+
+def _mail(*, subject: str, text: str, to: str, message_id: str, connection=None) -> None:
+    connection = connection or mail_connection()
     EmailMessage(
         subject,
         text,
@@ -306,7 +321,14 @@ def _claim(rows) -> uuid.UUID | None:
 
 
 def _deliver(
-    claimed, *, subject: str, text: str, to: str, message_id: str, final_attempt: bool
+    claimed,
+    *,
+    subject: str,
+    text: str,
+    to: str,
+    message_id: str,
+    final_attempt: bool,
+    connection=None,
 ) -> str:
     """Mail the claimed rows; record the outcome on them."""
     if not to:
@@ -322,8 +344,10 @@ def _deliver(
         )
         return ReminderStatus.FAILED
     try:
-        _mail(subject=subject, text=text, to=to, message_id=message_id)
+        _mail(subject=subject, text=text, to=to, message_id=message_id, connection=connection)
     except Exception as error:
+        if connection is not None:
+            connection.close()  # opened again by the next mail: a broken one is not reused
         message = f"{type(error).__name__}: {error}"[:2000]
         if _is_transient(error) and not final_attempt:
             # Celery retries it within the backoff; the sweep leaves it alone until then.
@@ -341,7 +365,7 @@ def _deliver(
     return ReminderStatus.SENT
 
 
-def reminder_deliver(*, reminder_id: int, final_attempt: bool = False) -> str:
+def reminder_deliver(*, reminder_id: int, final_attempt: bool = False, connection=None) -> str:
     """Mail one reminder unless it was mailed, is being mailed, or goes in the daily summary.
 
     A transient failure puts the row back to pending and raises `TransientDeliveryError` (the
@@ -361,10 +385,11 @@ def reminder_deliver(*, reminder_id: int, final_attempt: bool = False) -> str:
         to=user.email,
         message_id=reminder_message_id([_reminder_key(reminder)]),
         final_attempt=final_attempt,
+        connection=connection,
     )
 
 
-def reminders_digest_deliver(*, user_id: int, final_attempt: bool = False) -> str:
+def reminders_digest_deliver(*, user_id: int, final_attempt: bool = False, connection=None) -> str:
     """Mail one summary of a person's pending digest reminders (every day not yet mailed)."""
     rows = Reminder.objects.filter(user_id=user_id, channel=ReminderChannel.DIGEST)
     claim = _claim(rows)
@@ -384,7 +409,50 @@ def reminders_digest_deliver(*, user_id: int, final_attempt: bool = False) -> st
         to=user.email,
         message_id=reminder_message_id(["digest"] + [_reminder_key(r) for r in reminders]),
         final_attempt=final_attempt,
+        connection=connection,
     )
+
+
+# Transient failures in a row after which a batch stops: the server is down for the rest too,
+# and each further mail would wait for its timeout.
+TRANSIENT_FAILURES_BEFORE_STOP = 5
+
+
+@dataclass
+class BatchResult:
+    outcomes: dict[str, int] = field(default_factory=dict)  # sent, failed, skipped: how many
+    retry: list[int] = field(default_factory=list)  # failed for now: each retried on its own
+    left: list[int] = field(default_factory=list)  # not tried: the batch stopped before them
+
+
+def deliveries_run(deliver, ids: list[int], *, retry) -> BatchResult:
+    """Deliver a batch (`deliver`: `reminder_deliver` by reminder id, `reminders_digest_deliver`
+    by reader id) over one mail connection, one attempt each.
+
+    Each row is claimed as it is mailed, so a batch queued twice mails none twice. A transient
+    failure leaves its row waiting and hands its id to `retry` at once (a delivery of its own,
+    with the usual backoff); after a few in a row the batch stops and lists the rest in `left`.
+    """
+    result = BatchResult()
+    in_a_row = 0
+    connection = mail_connection()
+    try:
+        for position, item_id in enumerate(ids):
+            try:
+                outcome = deliver(item_id, final_attempt=False, connection=connection)
+            except TransientDeliveryError:
+                result.retry.append(item_id)
+                retry(item_id)
+                in_a_row += 1
+                if in_a_row >= TRANSIENT_FAILURES_BEFORE_STOP:
+                    result.left = ids[position + 1 :]
+                    break
+                continue
+            in_a_row = 0
+            result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
+    finally:
+        connection.close()
+    return result
 
 
 @transaction.atomic

@@ -2,8 +2,9 @@
 
 Beat sends `reminders.daily` at 07:00 Asia/Ho_Chi_Minh (`config/celery.py`). It fans out one
 `reminders.communes` task per batch of communes; each records its reminders (once: the unique
-key) and queues one `reminders.deliver` per mail and one `reminders.digest` per person who
-asked for a daily summary. A second beat, a redelivered message or a rerun finds the rows
+key) and queues one `reminders.deliver` per batch of mails and one `reminders.digest` per batch
+of people who asked for a daily summary (`reminders.services.DELIVERY_BATCH`), each mailed over
+one SMTP connection. A second beat, a redelivered message or a rerun finds the rows
 already there and sends nothing again. `reminders.sweep` (beat, every 5 minutes) queues again
 what the broker lost or a dead worker left (`reminders.services.reminders_sweep`).
 
@@ -23,6 +24,7 @@ from communes.models import Commune
 from reminders.services import (
     MAIL_RETRY_BACKOFF_MAX,
     TransientDeliveryError,
+    deliveries_run,
     reminder_deliver,
     reminders_digest_deliver,
     reminders_send,
@@ -46,6 +48,9 @@ _mail_retry = dict(
     time_limit=90,  # well below settings.OUTBOX_SENDING_TIMEOUT: a live claim is never taken
     ignore_result=True,
 )
+# A batch of mails (reminders.services.DELIVERY_BATCH): each row's claim lasts one mail, so the
+# batch may run longer than one mail's limit and still stays under OUTBOX_SENDING_TIMEOUT.
+_batch_retry = {**_mail_retry, "soft_time_limit": 6 * 60, "time_limit": 7 * 60}
 
 
 @shared_task(
@@ -104,21 +109,52 @@ def _attempts(task, deliver) -> str:
             retries += 1
 
 
-@shared_task(name="reminders.deliver", **_mail_retry)
-def reminder_deliver_task(self, reminder_id: int) -> str:
+def _batch(task, deliver, ids: list[int]) -> dict[str, int]:
+    """One attempt at each delivery of a batch; one that failed for now goes on alone to the
+    usual retries with backoff, counted from its second attempt (run at once in process, where
+    no worker retries later); the rest of a stopped batch as a new batch. A broker that refuses
+    them leaves the rows waiting for the sweep."""
+
+    def queue(*args, **options):
+        try:
+            task.apply_async(args, countdown=task.retry_backoff, **options)
+        except Exception as error:  # the broker's errors vary by transport and client
+            logger.warning(
+                "Queue unreachable (%s: %s): left for the sweep", type(error).__name__, error
+            )
+
+    result = deliveries_run(deliver, ids, retry=lambda item_id: queue(item_id, retries=1))
+    if result.left:
+        queue(result.left)
+    return {**result.outcomes, "retry": len(result.retry), "left": len(result.left)}
+
+
+@shared_task(name="reminders.deliver", **_batch_retry)
+def reminder_deliver_task(self, reminder_ids: int | list[int]) -> str | dict[str, int]:
+    """Mail a batch of reminders, or one (its retries, or a message queued before batching)."""
+    if isinstance(reminder_ids, list):
+        return _batch(
+            self, lambda pk, **options: reminder_deliver(reminder_id=pk, **options), reminder_ids
+        )
     return _attempts(
         self,
         lambda final_attempt: reminder_deliver(
-            reminder_id=reminder_id, final_attempt=final_attempt
+            reminder_id=reminder_ids, final_attempt=final_attempt
         ),
     )
 
 
-@shared_task(name="reminders.digest", **_mail_retry)
-def reminders_digest_task(self, user_id: int) -> str:
+@shared_task(name="reminders.digest", **_batch_retry)
+def reminders_digest_task(self, user_ids: int | list[int]) -> str | dict[str, int]:
+    """Mail the daily summary of a batch of readers, or of one (its retries, or a message
+    queued before batching)."""
+    if isinstance(user_ids, list):
+        return _batch(
+            self, lambda pk, **options: reminders_digest_deliver(user_id=pk, **options), user_ids
+        )
     return _attempts(
         self,
         lambda final_attempt: reminders_digest_deliver(
-            user_id=user_id, final_attempt=final_attempt
+            user_id=user_ids, final_attempt=final_attempt
         ),
     )

@@ -264,6 +264,9 @@ class TaskProgress(models.Model):
         blank=True,
         validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
     )
+    # The end of the submission's period (periods never move), copied so that an index on
+    # (task, period end) answers "the latest progress of each task" without reading its history.
+    period_end = models.DateField(editable=False)
 
     class Meta:
         verbose_name = _("task progress")
@@ -271,6 +274,14 @@ class TaskProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["submission", "task"], name="task_progress_unique")
         ]
+        indexes = [
+            models.Index(fields=["task", "-period_end"], name="task_progress_latest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task.code}: {self.status}"
+
+    def save(self, *args, **kwargs):
+        if self.period_end is None:
+            self.period_end = self.submission.period.window_end
+        super().save(*args, **kwargs)

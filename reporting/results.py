@@ -14,8 +14,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Case, Exists, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.base import ModelState
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, Unit
@@ -388,7 +389,7 @@ def task_results(
     else:  # counted, not printed: in any order; lead units read where they decide
         tasks = [TaskSummary(*row) for row in chosen.order_by().values_list(*_TASK_SUMMARY_COLUMNS)]
         leads = None
-    latest = _latest_progress(chosen, {task.id for task in tasks}, periods, leads)
+    latest = _latest_progress(chosen, periods)
     results: dict[int, list[TaskResult]] = defaultdict(list)
     due_dates: dict[tuple, date | None] = {}  # communes share the same printed deadlines
     for task in tasks:
@@ -430,58 +431,64 @@ class _Progress(NamedTuple):
     year: int = 0
 
 
-def _latest_progress(
-    chosen: QuerySet, task_ids: set[int], periods, leads: dict[int, list[int]] | None
-) -> dict[int, _Progress]:
-    """The latest approved progress of each task (of `task_ids`, which `chosen` selects) up to its
-    commune's period, the lead units' reports before the support units'. `leads` (lead unit ids
-    by task id) None: read here, only for the tasks that several units reported on."""
-    cutoffs = {commune_id: p.window_end for commune_id, p in periods.items() if p is not None}
-    if not cutoffs:
+def _latest_progress(chosen: QuerySet, periods) -> dict[int, _Progress]:
+    """The latest approved progress of each task that `chosen` selects, up to its commune's
+    period (by period end, then review), a lead unit's report before a support unit's. One query:
+    per task, the index on (task, period end) finds the latest report of a lead unit, else of any
+    unit, instead of the whole history being read and sifted here."""
+    communes_by_cutoff: dict[date, list[int]] = defaultdict(list)
+    for commune_id, period in periods.items():
+        if period is not None:
+            communes_by_cutoff[period.window_end].append(commune_id)
+    if not communes_by_cutoff:
         return {}
-    rows = (
+    cutoff = Case(
+        *(When(commune_id__in=ids, then=Value(end)) for end, ids in communes_by_cutoff.items()),
+        output_field=models.DateField(),
+    )
+    reports = (
         TaskProgress.objects.filter(
-            commune_id__in=list(cutoffs),
+            task_id=OuterRef("pk"),
+            period_end__lte=OuterRef("cutoff"),
             submission__status=SubmissionStatus.APPROVED,
-            submission__period__window_end__lte=max(cutoffs.values()),
         )
         .exclude(status="")
-        .order_by("submission__period__window_end", "submission__reviewed_at", "pk")
-        .values_list(
-            "task_id",
-            "commune_id",
-            "submission__unit_id",
-            "status",
-            "percent",
-            "result",
-            "submission__period__window_start",
-            "submission__period__window_end",
-            "submission__period__kind",
-            "submission__period__code",
+        .order_by("-period_end", "-submission__reviewed_at", "-pk")
+        .values("pk")
+    )
+    by_a_lead = reports.filter(
+        Exists(
+            Task.lead_units.through.objects.filter(
+                task_id=OuterRef("task_id"), unit_id=OuterRef("submission__unit_id")
+            )
         )
     )
-    reports: dict[int, list[_Progress]] = defaultdict(list)  # by task, oldest first
-    for row in rows:
-        report = _Progress(*row)
-        if report.task_id in task_ids and report.window_end <= cutoffs[report.commune_id]:
-            reports[report.task_id].append(report)
-    if leads is None:
-        shared = [
-            task_id for task_id, told in reports.items() if len({r.unit_id for r in told}) > 1
-        ]
-        leads = _lead_ids(chosen, shared or [0])  # queried even when empty: a fixed number
+    kept = (
+        chosen.order_by()
+        .annotate(cutoff=cutoff)
+        .values(kept=Coalesce(Subquery(by_a_lead[:1]), Subquery(reports[:1])))
+    )
+    rows = TaskProgress.objects.filter(pk__in=kept).values_list(
+        "task_id",
+        "commune_id",
+        "submission__unit_id",
+        "status",
+        "percent",
+        "result",
+        "submission__period__window_start",
+        "submission__period__window_end",
+        "submission__period__kind",
+        "submission__period__code",
+    )
     years: dict[tuple, int] = {}  # a period's year, parsed once
     latest: dict[int, _Progress] = {}
-    for task_id, told in reports.items():
-        lead, kept = leads.get(task_id, ()), None
-        for report in told:
-            if kept is None or report.unit_id in lead or kept.unit_id not in lead:
-                kept = report
-        period = (kept.kind, kept.code, kept.window_end)
+    for row in rows:
+        report = _Progress(*row)
+        period = (report.kind, report.code, report.window_end)
         year = years.get(period)
         if year is None:
             year = years[period] = ReportingPeriod.year_of(*period)
-        latest[task_id] = kept._replace(year=year)
+        latest[report.task_id] = report._replace(year=year)
     return latest
 
 

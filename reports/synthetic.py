@@ -285,6 +285,7 @@ def synthetic_province_create(
                 status=status,
                 percent=100 if status != TaskStatus.IN_PROGRESS else rng.randint(10, 90),
                 result="Đã ban hành kế hoạch." if status != TaskStatus.IN_PROGRESS else "",
+                period_end=window_end,
             )
         )
     TaskProgress.objects.bulk_create(progress)

@@ -10,6 +10,8 @@ province's systems pull the consolidated PDF with the same token that pulls the 
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from rest_framework.response import Response
 
 from api.filters import ReportFilter
 from api.serializers import (
+    ConsolidationPageSerializer,
     ConsolidationSerializer,
     ReportRequestSerializer,
     ReportSerializer,
@@ -68,6 +71,23 @@ class ProvinceApiMixin(ApiMixin):
         super().check_permissions(request)
 
 
+COMMUNE_CODES = OpenApiParameter(
+    "commune",
+    OpenApiTypes.STR,
+    description="Only these communes (codes, comma-separated): their standing and their own "
+    "figures. The consolidated values stay the whole province's.",
+)
+INDICATOR_CODES = OpenApiParameter(
+    "indicator",
+    OpenApiTypes.STR,
+    description="Only these indicators of the province's catalogue (codes, comma-separated).",
+)
+
+
+def _codes(value: str | None) -> list[str]:
+    return [code.strip() for code in (value or "").split(",") if code.strip()]
+
+
 class ProvinceFiguresView(ProvinceApiMixin, generics.GenericAPIView):
     """The province's consolidated figures for a period, from approved unit reports only.
 
@@ -76,16 +96,59 @@ class ProvinceFiguresView(ProvinceApiMixin, generics.GenericAPIView):
     population, milestones as the number of communes that achieved them; with each commune's
     own figure and verdict against its target. Then the communes' standing (reports on time,
     late, missing; indicators achieved; tasks done) and rank.
+
+    Paginated by commune (`?page=2&page_size=100`, 50 by default, 200 at most; `count`, `next`
+    and `previous` as in every list): a page holds the standing of its communes and, under each
+    indicator, their own figures; the consolidated values are always the whole province's.
+    `?commune=` and `?indicator=` narrow it to some communes or indicators.
     """
 
-    serializer_class = ConsolidationSerializer
+    serializer_class = ConsolidationPageSerializer
     filter_backends = []
 
-    @extend_schema(parameters=[PERIOD], responses=ConsolidationSerializer)
+    @extend_schema(
+        parameters=[PERIOD, COMMUNE_CODES, INDICATOR_CODES], responses=ConsolidationPageSerializer
+    )
     def get(self, request, *args, **kwargs):
-        code = _period_code(request.query_params.get("period", ""))
+        query = request.query_params
+        code = _period_code(query.get("period", ""))
         consolidation = province_consolidation(self.province, code)
-        return Response(ConsolidationSerializer(consolidation).data)
+        standings, rows = consolidation.standings, consolidation.rows
+        if communes := _codes(query.get("commune")):
+            known = {standing.commune.code for standing in standings}
+            if unknown := [code for code in communes if code not in known]:
+                raise exceptions.ValidationError(
+                    {
+                        "commune": [
+                            _("No commune of this province has the code %(codes)s.")
+                            % {"codes": ", ".join(unknown)}
+                        ]
+                    }
+                )
+            standings = [s for s in standings if s.commune.code in communes]
+        if indicators := _codes(query.get("indicator")):
+            known = {row.indicator.code for row in rows}
+            if unknown := [code for code in indicators if code not in known]:
+                raise exceptions.ValidationError(
+                    {
+                        "indicator": [
+                            _("The province's catalogue has no indicator %(codes)s.")
+                            % {"codes": ", ".join(unknown)}
+                        ]
+                    }
+                )
+            rows = [row for row in rows if row.indicator.code in indicators]
+        page = self.paginator.paginate_queryset(standings, request, view=self)
+        shown = dataclasses.replace(consolidation, standings=page, rows=rows)
+        context = {"communes": {standing.commune.pk for standing in page}}
+        return Response(
+            {
+                "count": len(standings),
+                "next": self.paginator.get_next_link(),
+                "previous": self.paginator.get_previous_link(),
+                **ConsolidationSerializer(shown, context=context).data,
+            }
+        )
 
 
 # ---- report files

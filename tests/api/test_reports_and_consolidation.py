@@ -221,3 +221,40 @@ def test_report_lists_run_the_same_queries_for_any_page_size(june, people, seeds
     client = client_with_token(people["thanh_hoa"])
     assert_flat_query_count(client, "/api/v1/communes/an-nong/reports/", large=50)
     assert_flat_query_count(client, "/api/v1/provinces/38/reports/", large=50)
+
+
+def test_the_consolidated_figures_are_paginated_by_commune_and_filtered(june, people):
+    client = client_with_token(people["thanh_hoa"], TokenScope.READ)
+    whole = client.get(FIGURES, {"period": "202606"}).json()
+    assert (whole["count"], whole["next"], whole["previous"]) == (2, None, None)
+
+    first = client.get(FIGURES, {"period": "202606", "page_size": 1}).json()
+    assert first["count"] == 2 and first["previous"] is None and "page=2" in first["next"]
+    second = client.get(first["next"]).json()
+    assert "page=2" not in (second["previous"] or "") and second["next"] is None
+    pages = [first, second]
+    assert [c["commune"] for page in pages for c in page["communes"]] == [
+        c["commune"] for c in whole["communes"]
+    ]
+    for page in pages:
+        shown = {c["commune"] for c in page["communes"]}
+        for row, whole_row in zip(page["indicators"], whole["indicators"], strict=True):
+            # Each page's cells are its communes'; the consolidated value the province's.
+            assert {cell["commune"] for cell in row["communes"]} <= shown
+            assert (row["value"], row["numerator"]) == (whole_row["value"], whole_row["numerator"])
+
+    row = next(row for row in whole["indicators"] if row["communes"])
+    narrowed = client.get(
+        FIGURES, {"period": "202606", "commune": "an-nong", "indicator": row["code"]}
+    ).json()
+    assert narrowed["count"] == 1 and [c["commune"] for c in narrowed["communes"]] == ["an-nong"]
+    assert [r["code"] for r in narrowed["indicators"]] == [row["code"]]
+    assert {cell["commune"] for cell in narrowed["indicators"][0]["communes"]} == {"an-nong"}
+
+    for params, field in (
+        ({"commune": "truong-giang"}, "commune"),
+        ({"indicator": "99x"}, "indicator"),
+    ):
+        response = client.get(FIGURES, {"period": "202606", **params})
+        assert response.status_code == 400
+        assert field in response.json()["error"]["fields"]

@@ -384,3 +384,37 @@ def test_seed_commune_without_a_plan_that_year_still_answers(client, people, see
     response = client.get(dashboard_url(commune, period="2026"))
     assert response.status_code == 200
     assert response.context["dashboard"].indicators == []
+
+
+def test_province_ranking_and_heatmap_come_a_page_at_a_time(client, db, monkeypatch):
+    monkeypatch.setattr("dashboards.views.PROVINCE_PAGE_SIZE", 3)
+    province = ProvinceFactory(code="94", name="Tỉnh Nhiều Xã")
+    ProvinceIndicator.objects.create(province=province, code="1", name="Chỉ tiêu 1", group="Nhóm")
+    for n in range(7):
+        commune = CommuneFactory(province=province, name=f"Xã {n}", code=f"xa-{n}")
+        TaskFactory(plan=PlanFactory(commune=commune, period_start=2025, period_end=2025))
+        period_ensure(commune, "202501")
+    client.force_login(person(Role.PROVINCE_OFFICER, province=province))
+
+    def shown(response, table):
+        html = response.content.decode()
+        body = html.split(f'data-testid="{table}"', 1)[1].split("</table>", 1)[0]
+        return body.count("<tr data-commune=")
+
+    first = client.get(province_url(province, period="202501", sort="name"))
+    assert (shown(first, "ranking"), shown(first, "heatmap")) == (3, 3)
+    assert 'data-testid="pager-ranking"' in first.content.decode()
+    assert "1–3" in first.content.decode()
+    last = client.get(province_url(province, period="202501", sort="name", page=3))
+    assert (shown(last, "ranking"), shown(last, "heatmap")) == (1, 1)
+    assert 'data-commune="xa-6"' in last.content.decode()
+    every = client.get(province_url(province, period="202501", sort="name", show="all"))
+    assert (shown(every, "ranking"), shown(every, "heatmap")) == (7, 7)
+    # The Excel download holds every commune whatever the page.
+    excel = client.get(province_url(province, period="202501", format="xlsx", table="ranking"))
+    cells = {
+        cell
+        for row in load_workbook(BytesIO(excel.content)).active.iter_rows(values_only=True)
+        for cell in row
+    }
+    assert all(any(f"Xã {n}" in str(cell) for cell in cells) for n in range(7)), cells
