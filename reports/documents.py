@@ -726,3 +726,39 @@ def province_document(consolidation: ProvinceConsolidation, *, today: date) -> P
         groups=consolidation.groups(),
         communes=consolidation.communes,
     )
+
+
+# --- Notes under the appendix tables (PDF and Word print the same words) ----------------------
+
+
+def indicator_legend(doc: CommuneDocument) -> str:
+    text = (
+        "Ghi chú: số liệu tổng hợp từ báo cáo đã được duyệt của các đơn vị; chỉ tiêu tỷ lệ ghi"
+        ' kèm (tử số/mẫu số). "Không đánh giá": chỉ tiêu khuyến khích, định tính hoặc chưa đặt'
+        f" kế hoạch năm {doc.year}."
+    )
+    if doc.on_path:
+        text += (
+            f" Đánh giá so với lộ trình thực hiện kế hoạch đến hết {doc.period_phrase} (giữa hai"
+            " mốc chỉ tiêu, lộ trình tăng đều theo thời gian), chưa so với chỉ tiêu cả năm:"
+            ' "Đúng tiến độ" khi thấp hơn lộ trình không quá 5%, "Có nguy cơ chậm" khi không'
+            ' quá 15%, "Chậm tiến độ" khi thấp hơn nữa.'
+        )
+    return text
+
+
+def matrix_legend(doc: ProvinceDocument) -> str:
+    if doc.consolidation.kind == "year":
+        text = (
+            "Số liệu thực hiện so với kế hoạch năm của từng xã (KH: kế hoạch, ghi ở đầu cột khi"
+            f" các xã cùng một kế hoạch). {ACHIEVED_MARK} đạt kế hoạch năm; {NOT_ACHIEVED_MARK}"
+            " chưa đạt;"
+        )
+    else:
+        text = (
+            "Số liệu thực hiện của từng xã, đánh giá so với lộ trình thực hiện kế hoạch đến hết"
+            f" {doc.period_phrase}, chưa so với chỉ tiêu cả năm (KH: kế hoạch năm, ghi ở đầu cột"
+            f" khi các xã cùng một kế hoạch). {ACHIEVED_MARK} đạt hoặc đúng tiến độ;"
+            f" {NOT_ACHIEVED_MARK} chậm so với lộ trình;"
+        )
+    return text + " không ký hiệu: không đánh giá hoặc chưa có số liệu. HT: hoàn thành."

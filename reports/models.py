@@ -21,6 +21,7 @@ class ReportKind(models.TextChoices):
 class ReportFormat(models.TextChoices):
     PDF = "pdf", "PDF"
     XLSX = "xlsx", "Excel"
+    DOCX = "docx", "Word"
 
 
 class ReportStatus(models.TextChoices):
