@@ -42,3 +42,11 @@ class CommuneReportTextForm(forms.ModelForm):
 
 class ReportRequestForm(forms.Form):
     format = forms.ChoiceField(choices=ReportFormat.choices)
+
+
+class SignedFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Signed PDF"),
+        help_text=_("The report as the signing tool saved it, with its digital signature."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )

@@ -84,6 +84,30 @@ class Report(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # What the file says of its issue, as it was when the file was made.
+    document_number = models.CharField(_("document number"), max_length=40, blank=True)
+    issued_on = models.DateField(_("date of the report"), null=True, blank=True)
+    issued_by = models.CharField(_("issued by (signer)"), max_length=200, blank=True)
+    # The official file: the PDF as signed, uploaded back; the generated file stays beside it.
+    signed_file = models.FileField(
+        _("signed file"),
+        storage=reports_storage,
+        upload_to="signed/%Y/%m/",
+        blank=True,
+        max_length=200,
+    )
+    signed_uploaded_at = models.DateTimeField(_("signed file uploaded"), null=True, blank=True)
+    signed_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed file uploaded by"),
+    )
+    # Who signed it, as the signatures in the file name them (read with pyHanko); empty: none.
+    signers = models.CharField(_("signed by"), max_length=500, blank=True)
+    signature_count = models.PositiveSmallIntegerField(_("digital signatures"), default=0)
 
     class Meta:
         verbose_name = _("report file")
@@ -121,6 +145,14 @@ class Report(models.Model):
     def filename(self) -> str:
         scope = self.commune.code if self.commune_id else f"tinh-{self.province.code}"
         return f"bao-cao-{scope}-{self.period_code}.{self.format}"
+
+    @property
+    def signed_filename(self) -> str:
+        return self.filename.replace(".pdf", "-da-ky.pdf")
+
+    @property
+    def can_take_signed_file(self) -> bool:
+        return self.format == ReportFormat.PDF and self.status == ReportStatus.DONE
 
 
 class CommuneReportText(models.Model):
