@@ -27,7 +27,7 @@ from reports.documents import (
 from reports.excel import commune_sheets, province_sheets, workbook_write
 from reports.models import ReportFormat
 from reports.pdf import pdf_render
-from reports.selectors import commune_report_text
+from reports.selectors import commune_report_text, province_report_text
 from reports.word import commune_word, docx_write, province_word
 
 Progress = Callable[[int], None]
@@ -78,7 +78,9 @@ def commune_report_document(period: ReportingPeriod, *, today: date) -> CommuneD
 
 def province_report_document(province: Province, period_code: str, *, today: date):
     with _collector_paused():
-        return province_document(province_consolidation(province, period_code), today=today)
+        consolidation = province_consolidation(province, period_code)
+        text = province_report_text(province, consolidation.period_code)
+        return province_document(consolidation, today=today, text=text)
 
 
 def commune_report_html(doc: CommuneDocument) -> str:

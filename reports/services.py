@@ -56,6 +56,31 @@ def _nfc(value):
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
+def province_report_text_save(*, actor, province: Province, period_code: str, data: dict):
+    """Save the province report's texts (NFC); one audit row per changed field."""
+    from reports.forms import PROVINCE_TEXT_FIELDS
+    from reports.selectors import province_report_text
+
+    with transaction.atomic():
+        text = province_report_text(province, period_code)
+        creating = text.pk is None
+        changes = []
+        for field in PROVINCE_TEXT_FIELDS:
+            if field in data:
+                new, old = _nfc(data[field]), getattr(text, field)
+                if old != new:
+                    changes.append((field, old, new))
+                    setattr(text, field, new)
+        text.updated_by = actor
+        text.full_clean()
+        text.save()
+        if creating:
+            audit_record(actor=actor, commune=None, obj=text, action=AuditAction.CREATE)
+        for field, old, new in changes:
+            audit_record(actor=actor, commune=None, obj=text, field=field, old=old, new=new)
+    return text
+
+
 def commune_report_text_save(*, actor, period: ReportingPeriod, data: dict) -> CommuneReportText:
     """Save the report's texts (NFC), one audit row per changed field."""
     with transaction.atomic():

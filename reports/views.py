@@ -17,12 +17,18 @@ from django.views.decorators.http import require_POST
 from communes.access import access_commune_by_code, access_province_by_code, scope_for
 from reporting.models import ReportingPeriod
 from reporting.periods import period_parse
-from reports.forms import CommuneReportTextForm, ReportRequestForm, SignedFileForm
+from reports.forms import (
+    CommuneReportTextForm,
+    ProvinceReportTextForm,
+    ReportRequestForm,
+    SignedFileForm,
+)
 from reports.models import Report, ReportKind, ReportStatus
 from reports.selectors import (
     commune_report_text,
     commune_reports,
     province_period_codes,
+    province_report_text,
     province_reports,
     report_is_stale,
 )
@@ -32,6 +38,7 @@ from reports.services import (
     SignedFileRefused,
     commune_report_text_reset,
     commune_report_text_save,
+    province_report_text_save,
     report_file_open,
     report_request,
     report_signed_open,
@@ -345,7 +352,25 @@ def province_report(request, province_code):
             period_code = period_parse(period_code).code
         except ValueError as error:
             raise Http404 from error
-    if request.method == "POST":
+    can_manage = scope_for(request.user).can_manage_province(province)
+    text = province_report_text(province, period_code) if period_code else None
+    form = ProvinceReportTextForm(instance=text) if text is not None and can_manage else None
+    if request.method == "POST" and request.POST.get("action") == "save":
+        if not can_manage:
+            raise PermissionDenied
+        if not period_code:
+            raise Http404
+        form = ProvinceReportTextForm(request.POST, instance=text)
+        if form.is_valid():
+            province_report_text_save(
+                actor=request.user,
+                province=province,
+                period_code=period_code,
+                data=form.cleaned_data,
+            )
+            messages.success(request, _("The report's texts were saved."))
+            return HttpResponseRedirect(request.path + f"?period={period_code}")
+    elif request.method == "POST":
         request_form = ReportRequestForm(request.POST)
         if not period_code or not request_form.is_valid():
             raise Http404
@@ -368,7 +393,10 @@ def province_report(request, province_code):
             "period_code": period_code,
             "period_label": period_parse(period_code).label_vi() if period_code else "",
             "files": _files(province_reports(province, period_code)) if period_code else [],
+            "form": form,
+            "can_manage": can_manage,
         },
+        status=400 if form is not None and form.errors else 200,
     )
 
 
