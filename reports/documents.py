@@ -566,6 +566,23 @@ class ProvinceDocument(OfficialDocument):
     groups: list[tuple[str, list[ConsolidatedRow]]] = field(default_factory=list)
     communes: list[Commune] = field(default_factory=list)
 
+    @property
+    def task_rows(self) -> list[tuple[str, int, int, int, int]]:
+        """Phụ lục IV: each commune's tasks: total, done on time, overdue, the others."""
+        return [
+            (
+                row.commune,
+                row.standing.tasks_total,
+                row.standing.tasks_done_on_time,
+                row.standing.tasks_overdue,
+                row.standing.tasks_total
+                - row.standing.tasks_done_on_time
+                - row.standing.tasks_overdue,
+            )
+            for row in self.standings
+            if row.standing.tasks_total
+        ]
+
     @cached_property
     def matrices(self) -> list[MatrixTable]:
         """Only the PDF prints them (the Excel writes the figures as numbers): built on demand."""
@@ -824,7 +841,7 @@ def province_body(consolidation: ProvinceConsolidation, narrative=None) -> list[
     )
     text = (
         f"Các xã, phường có kế hoạch đang có hiệu lực được xếp hạng theo {measure}, sau đó theo"
-        " tỷ lệ nhiệm vụ hoàn thành đúng hạn (Phụ lục I)."
+        " tỷ lệ nhiệm vụ hoàn thành đúng hạn (Phụ lục I; nhiệm vụ của từng xã, phường tại Phụ lục IV)."
     )
     if best:
         text += f" Dẫn đầu: {best}."

@@ -79,7 +79,7 @@ def commune_report_document(period: ReportingPeriod, *, today: date) -> CommuneD
 def province_report_document(province: Province, period_code: str, *, today: date):
     with _collector_paused():
         consolidation = province_consolidation(province, period_code)
-        text = province_report_text(province, consolidation.period_code)
+        text = province_report_text(province, consolidation.period_code, today=today)
         return province_document(consolidation, today=today, text=text)
 
 

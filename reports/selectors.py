@@ -149,7 +149,9 @@ def province_narrative_compile(province: Province, period_code: str) -> dict[str
     return {field: "\n".join(lines) for field, lines in compiled.items()}
 
 
-def province_report_text(province: Province, period_code: str) -> ProvinceReportText:
+def province_report_text(
+    province: Province, period_code: str, *, today: date | None = None
+) -> ProvinceReportText:
     """The saved texts of the province's report for the period, else an unsaved one with the
     communes' narrative compiled and the usual addressee and recipients."""
     saved = ProvinceReportText.objects.filter(province=province, period_code=period_code).first()
@@ -159,6 +161,7 @@ def province_report_text(province: Province, period_code: str) -> ProvinceReport
     return ProvinceReportText(
         province=province,
         period_code=period_code,
+        issued_on=today,
         addressee=f"Ủy ban nhân dân tỉnh {province.name}",
         recipients="Như trên;\nLưu: VT.",
         **compiled,

@@ -353,7 +353,7 @@ def province_report(request, province_code):
         except ValueError as error:
             raise Http404 from error
     can_manage = scope_for(request.user).can_manage_province(province)
-    text = province_report_text(province, period_code) if period_code else None
+    text = province_report_text(province, period_code, today=_today()) if period_code else None
     form = ProvinceReportTextForm(instance=text) if text is not None and can_manage else None
     if request.method == "POST" and request.POST.get("action") == "save":
         if not can_manage:

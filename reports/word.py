@@ -319,6 +319,31 @@ def province_word(doc: ProvinceDocument) -> WordDocument:
                 doc.attached_to,
                 matrices,
             ),
+            WordAppendix(
+                "Phụ lục IV",
+                f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ CỦA TỪNG XÃ, PHƯỜNG {doc.period_phrase.upper()}",
+                doc.attached_to,
+                [
+                    WordTable(
+                        widths=_widths([6, 34, 14, 14, 14, 18]),
+                        aligns="clrrrr",
+                        header=[
+                            [
+                                "TT",
+                                "Xã, phường",
+                                "Tổng số nhiệm vụ",
+                                "Hoàn thành đúng hạn",
+                                "Quá hạn chưa hoàn thành",
+                                "Khác (đang thực hiện, chưa đến hạn, hoàn thành quá hạn)",
+                            ]
+                        ],
+                        rows=[
+                            ("row", [str(index), name, *(str(n) for n in counts)])
+                            for index, (name, *counts) in enumerate(doc.task_rows, start=1)
+                        ],
+                    )
+                ],
+            ),
         ],
     )
 

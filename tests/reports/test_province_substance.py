@@ -108,6 +108,9 @@ def test_the_officer_sets_number_date_addressee_recipients_and_signer(client, sy
     assert doc.signer_name == "Trần Thị C"
     assert doc.recipients == ["- Như trên;", "- Bộ Khoa học và Công nghệ;", "- Lưu: VT."]
     word = Document(BytesIO(province_report_file(province, synthetic.period_code, "docx")))
+    tasks = word.tables[-1]  # Phụ lục IV: the tasks of each commune
+    assert [c.text for c in tasks.rows[0].cells][:3] == ["TT", "Xã, phường", "Tổng số nhiệm vụ"]
+    assert len(tasks.rows) == 1 + 3 and tasks.rows[1].cells[2].text == "2"
     signature = [p.text for p in word.tables[1].rows[0].cells[1].paragraphs]
     assert signature == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Thị C"]
     # A slash in the number is refused with the reason; nothing is saved.
@@ -122,3 +125,22 @@ def test_a_commune_office_cannot_save_the_province_texts(client, people, seeds):
     url = reverse("reports:province_report", args=[province.code])
     response = client.post(url + "?period=2025", {"action": "save", "period": "2025"})
     assert response.status_code in (403, 404)
+
+
+def test_demo_figures_fill_the_province_value_of_ratios(settings, seeds):
+    """The demo reports a and b for percentages, as units do: the seed provinces' value column
+    (Σa/Σb) is filled for ratios."""
+    from indicators.models import MeasureKind
+    from reporting.consolidation import province_consolidation
+    from reporting.demo import demo_figures_create
+
+    settings.DEMO_DATA_ALLOWED = True
+    demo_figures_create(demo=True, today=date(2025, 12, 20))
+    consolidation = province_consolidation(seeds["dien-quang"].province, "2025")
+    ratios = [
+        row
+        for row in consolidation.rows
+        if row.indicator.measure_kind == MeasureKind.PERCENT and row.communes_reporting
+    ]
+    assert ratios
+    assert all(row.value is not None and row.denominator for row in ratios)

@@ -135,7 +135,7 @@ def test_province_report_in_word(seeds):
     ]
     texts = _texts(document)
     assert "Phụ lục III" in texts
-    assert len(document.sections) == 4
+    assert len(document.sections) == 5  # the body, then Phụ lục I–IV
     standings = document.tables[2]
     assert standings.rows[0].cells[1].text == "Xã, phường"
     assert standings.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
