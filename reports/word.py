@@ -44,7 +44,8 @@ PORTRAIT_TEXT = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 160 mm
 LANDSCAPE_TEXT = PAGE_HEIGHT - MARGIN_LEFT - MARGIN_RIGHT  # 247 mm
 HEAD_LEFT = PORTRAIT_TEXT * 0.4  # the issuer's column; the national title's takes the rest
 CLOSING_LEFT = PORTRAIT_TEXT * 0.45  # Nơi nhận; the signature block takes the rest
-TABLE_STYLE = "KPI table text"
+TABLE_STYLE = "KPI table text"  # 11 pt, no spacing; its 10 pt twin for the matrices
+SMALL_TABLE_STYLE = "KPI table small"
 ALIGNS = {
     "l": WD_ALIGN_PARAGRAPH.LEFT,
     "c": WD_ALIGN_PARAGRAPH.CENTER,
@@ -404,6 +405,9 @@ def _styles(document) -> None:
     table_text.base_style = normal
     table_text.font.size = Pt(11)
     table_text.paragraph_format.space_after = Pt(0)
+    small = document.styles.add_style(SMALL_TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    small.base_style = table_text
+    small.font.size = Pt(10)
     for name in ("Header", "Table Grid"):
         if name in [style.name for style in document.styles]:
             _fonts(document.styles[name].element)
@@ -643,8 +647,10 @@ def _table(document, spec: WordTable) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _fixed(table, spec.widths)
     widths = [Mm(width) for width in spec.widths]
-    size = Pt(spec.font_size)
+    size = None  # the paragraph style's
     aligns = [ALIGNS[letter] for letter in spec.aligns]
+    # Looked up once: python-docx finds a style by name with a search of every style each time.
+    style = document.styles[TABLE_STYLE if spec.font_size >= 11 else SMALL_TABLE_STYLE].style_id
     rows = table.rows
     for row, texts in zip(rows, spec.header, strict=False):
         _repeat_header(row)
@@ -652,7 +658,7 @@ def _table(document, spec: WordTable) -> None:
         if len(texts) == 1:
             cells = (cells[0].merge(cells[-1]),)
         for cell, text in zip(cells, texts, strict=False):
-            _cell_text(cell, text, size, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+            _cell_text(cell, text, size, WD_ALIGN_PARAGRAPH.CENTER, style, bold=True)
     for row, (kind, texts) in zip(rows[len(spec.header) :], spec.rows, strict=True):
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         cells = row.cells
@@ -667,21 +673,22 @@ def _table(document, spec: WordTable) -> None:
                 cell.width = width
         for index, (cell, text) in enumerate(zip(cells, texts, strict=False)):
             align = WD_ALIGN_PARAGRAPH.LEFT if kind == "band" or (keep and index) else aligns[index]
-            paragraph = _cell_text(cell, text, size, align, bold=bold)
+            paragraph = _cell_text(cell, text, size, align, style, bold=bold)
             if keep:
                 paragraph.paragraph_format.keep_with_next = True
 
 
-def _cell_text(cell, text: str, size, align, *, bold: bool):
+def _cell_text(cell, text: str, size, align, style: str, *, bold: bool):
     paragraph = cell.paragraphs[0]
-    paragraph.style = TABLE_STYLE
+    paragraph._p.get_or_add_pPr().style = style
     paragraph.alignment = align
     lines = text.split("\n")
     for number, line in enumerate(lines):
         if number:
             paragraph.add_run().add_break()
         run = paragraph.add_run(line)
-        run.font.size = size
+        if size:
+            run.font.size = size
         if bold:
             run.bold = True
     return paragraph
