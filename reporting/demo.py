@@ -39,10 +39,11 @@ def _at(day: date, hour: int) -> datetime:
 
 
 def _figure(rng: random.Random, item, progress: float) -> dict:
-    """A plausible value: ratios climb towards the target over the year."""
+    """A plausible value: ratios climb towards the target over the year. A percentage comes as
+    its numerator and denominator, as units report it, so that the province adds them (Σa/Σb)."""
     indicator = item.indicator
     target = item.target.value if item.target and item.target.value is not None else None
-    if indicator.is_ratio:
+    if indicator.is_ratio or indicator.measure_kind == MeasureKind.PERCENT:
         denominator = Decimal(rng.choice([120, 250, 400, 860, 1200, 3500]))
         aim = float(target) if target is not None else 60.0
         share = max(0.05, min(1.0, (aim * (0.7 + 0.35 * progress) + rng.uniform(-6, 6)) / 100))

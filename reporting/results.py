@@ -33,7 +33,7 @@ from plans.models import Plan
 from plans.selectors import plan_in_force_q
 from reporting.models import ReportingPeriod, SubmissionStatus, TaskProgress
 from reporting.periods import PeriodKind, period_parse
-from reporting.selectors import Figure, figures_for_periods
+from reporting.selectors import Figure, figures_for_years
 from tasks.deadlines import DeadlineKind, ParsedDeadline, deadline_parse, task_due_in
 from tasks.models import Task, TaskSection, TaskStatus
 
@@ -338,7 +338,7 @@ def indicator_results(
     """Per commune id, its indicators in force in `year` judged on its period's figures (`detail`:
     see `indicators_in_force`)."""
     opened = [period for period in periods.values() if period is not None]
-    figures = figures_for_periods(opened)
+    figures = figures_for_years(opened)
     # Each commune's figures by indicator id (none for a commune whose period is not open).
     commune_figures = {period.commune_id: figures[period.pk] for period in opened}
     # A commune that has not opened the period is judged by the same rule as the others.

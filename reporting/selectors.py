@@ -310,6 +310,42 @@ def figures_for_periods(
     return figures
 
 
+def figures_for_years(periods: list[ReportingPeriod]) -> dict[int, dict[int, Figure]]:
+    """`figures_for_periods`, where a year's period takes the year's approved figures whatever
+    the reporting kinds used: an indicator that the year's own reports do not give takes its
+    figure from the commune's latest report in the year that does (a commune reporting monthly
+    has its year's figures in its months). Two queries more, whatever the number of periods."""
+    figures = figures_for_periods(periods)
+    years = [period for period in periods if period.kind == PeriodKind.YEAR]
+    if not years:
+        return figures
+    within = Q()
+    for period in years:
+        within |= Q(
+            commune_id=period.commune_id,
+            window_end__lte=period.window_end,
+            window_end__year=period.window_end.year,
+        )
+    earlier = list(
+        ReportingPeriod.objects.filter(within)
+        .exclude(kind__in=[PeriodKind.YEAR, PeriodKind.AD_HOC])
+        .exclude(pk__in=[period.pk for period in years])
+        .order_by("-window_end", "kind", "pk")
+    )
+    found = figures_for_periods(earlier) if earlier else {}
+    by_commune: dict[int, list[ReportingPeriod]] = defaultdict(list)
+    for period in earlier:
+        by_commune[period.commune_id].append(period)
+    for period in years:
+        own = figures[period.pk]
+        for source in by_commune.get(period.commune_id, []):  # the latest first
+            if source.window_end > period.window_end:
+                continue
+            for indicator_id, figure in found[source.pk].items():
+                own.setdefault(indicator_id, figure)
+    return figures
+
+
 def commune_figures(commune: Commune, period: ReportingPeriod) -> dict[int, Figure]:
     """The commune's figure per indicator for a period, derived from approved unit values only."""
     return figures_for_periods([period])[period.pk]

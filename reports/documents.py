@@ -220,9 +220,23 @@ def task_sections(results: list[TaskResult]) -> list[TaskSectionRows]:
     return sections
 
 
+def _listed(lines: list[str]) -> list[Block]:
+    """Items one a line, "- …;" and the last "- … ." (as Vietnamese reports list them)."""
+    return [
+        Block("p", f"- {line}{'.' if index == len(lines) - 1 else ';'}")
+        for index, line in enumerate(lines)
+    ]
+
+
+def _names(items: list[IndicatorResult]) -> str:
+    return "; ".join(nfc(result.indicator.name) for result in items)
+
+
 def _path_paragraphs(results: list[IndicatorResult], year: int, phrase: str) -> list[Block]:
-    """A month, quarter or half year: each figure against the target path to the period, not
-    against the year's target (June is not judged on December's number), and the report says so."""
+    """A month, quarter or half year: each figure against the level the target path asks for by
+    the end of the period, not against the year's target (June is not judged on December's
+    number), and the report says so; by group, the indicators on the path named, those behind
+    it listed one a line with their figure and the level due."""
     total = len(results)
     counts = Counter(result.standing.track for result in results)
     good = counts["achieved"] + counts["on_track"]
@@ -238,9 +252,10 @@ def _path_paragraphs(results: list[IndicatorResult], year: int, phrase: str) -> 
     blocks = [
         Block(
             "p",
-            f"Trong tổng số {total} chỉ tiêu của kế hoạch năm {year}, so với lộ trình thực hiện"
-            f" kế hoạch đến hết {phrase} (chưa so với chỉ tiêu cả năm), " + "; ".join(parts) + "."
-            " Kết quả từng chỉ tiêu tại Phụ lục I kèm theo Báo cáo này.",
+            f"Trong tổng số {total} chỉ tiêu của kế hoạch năm {year}, so với mức cần đạt đến hết"
+            f" {phrase} theo lộ trình thực hiện kế hoạch (chưa so với chỉ tiêu cả năm), "
+            + "; ".join(parts)
+            + ". Kết quả từng chỉ tiêu tại Phụ lục I kèm theo Báo cáo này.",
         )
     ]
     groups = indicator_groups(results)
@@ -248,17 +263,26 @@ def _path_paragraphs(results: list[IndicatorResult], year: int, phrase: str) -> 
         list(items) for _group, items in groupby(results, key=lambda r: r.indicator.group_id)
     ]
     for index, (group, items) in enumerate(zip(groups, by_group, strict=True)):
-        good = sum(r.standing.track in ("achieved", "on_track") for r in items)
-        text = f"{letter(index)}) {group.title}: {good}/{len(items)} chỉ tiêu đạt hoặc đúng tiến độ"
+        on_path = [r for r in items if r.standing.track in ("achieved", "on_track")]
         behind = [
-            f"{nfc(r.indicator.name)} (thực hiện {figure_text(r.figure, r.indicator.measure_kind)}"
-            f", lộ trình {number(r.standing.expected, places=figure_places(r.indicator.measure_kind))})"
+            r
             for r in items
             if r.standing.track in ("at_risk", "off_track") and r.standing.expected is not None
         ]
+        text = f"{letter(index)}) {group.title}: {len(on_path)}/{len(items)} chỉ tiêu đạt hoặc đúng tiến độ"
+        if on_path:
+            text += f" ({_names(on_path)})"
+        text += "."
         if behind:
-            text += "; chậm so với lộ trình: " + "; ".join(behind)
-        blocks.append(Block("p", text + "."))
+            text += f" Có {len(behind)} chỉ tiêu chậm so với mức cần đạt:"
+        blocks.append(Block("p", text))
+        blocks += _listed(
+            [
+                f"{nfc(r.indicator.name)}: thực hiện {figure_text(r.figure, r.indicator.measure_kind)},"
+                f" cần đạt {number(r.standing.expected, places=figure_places(r.indicator.measure_kind))}"
+                for r in behind
+            ]
+        )
     return blocks
 
 
@@ -293,17 +317,27 @@ def _indicator_paragraphs(
         list(items) for _group, items in groupby(results, key=lambda r: r.indicator.group_id)
     ]
     for index, (group, items) in enumerate(zip(groups, by_group, strict=True)):
-        achieved = sum(result.verdict.is_achieved for result in items)
-        text = f"{letter(index)}) {group.title}: {achieved}/{len(items)} chỉ tiêu đạt và vượt kế hoạch năm"
+        achieved = [result for result in items if result.verdict.is_achieved]
         missed = [
-            f"{nfc(result.indicator.name)} (thực hiện {figure_text(result.figure, result.indicator.measure_kind)}"
-            f", kế hoạch {nfc(result.target.text)})"
+            result
             for result in items
             if result.verdict.assessment == Assessment.NOT_ACHIEVED and result.target
         ]
+        text = f"{letter(index)}) {group.title}: {len(achieved)}/{len(items)} chỉ tiêu đạt và vượt kế hoạch năm"
+        if achieved:
+            text += f" ({_names(achieved)})"
+        text += "."
         if missed:
-            text += "; chưa đạt: " + "; ".join(missed)
-        blocks.append(Block("p", text + "."))
+            text += f" Có {len(missed)} chỉ tiêu chưa đạt:"
+        blocks.append(Block("p", text))
+        blocks += _listed(
+            [
+                f"{nfc(result.indicator.name)}: thực hiện"
+                f" {figure_text(result.figure, result.indicator.measure_kind)},"
+                f" kế hoạch {nfc(result.target.text)}"
+                for result in missed
+            ]
+        )
     return blocks
 
 
@@ -347,21 +381,48 @@ def _task_paragraphs(results: list[TaskResult], year: int) -> list[Block]:
     return blocks
 
 
+# The kind of document a plan was issued as, by its symbol ("536/QĐ-UBND" is a Decision).
+DOCUMENT_KINDS = {"KH": "Kế hoạch", "QĐ": "Quyết định", "CT": "Chỉ thị", "NQ": "Nghị quyết"}
+
+
+def _window(period) -> str:
+    """The period's data window (Decree 09/2019, Article 12), as the report states it."""
+    start, end = getattr(period, "window_start", None), getattr(period, "window_end", None)
+    if not start or not end:
+        return ""
+    return f" (số liệu tính từ ngày {date_short(start)} đến ngày {date_short(end)})"
+
+
+def plan_citation(plan: Plan, commune: Commune) -> str:
+    """ "Kế hoạch số 12/KH-UBND ngày 01/3/2025 của UBND xã Điền Thử về phát triển …", or
+    "Quyết định số 536/QĐ-UBND … về việc ban hành …": the document cited as what it is, and
+    "về" once, whether or not the title starts with it."""
+    number = nfc(plan.document_number)
+    symbol = number.split("/", 1)[1].split("-", 1)[0] if "/" in number else ""
+    kind = DOCUMENT_KINDS.get(symbol.upper()) or DOCUMENT_KINDS.get(
+        (plan.document_type or "").upper(), "Kế hoạch"
+    )
+    title = nfc(plan.title).strip().rstrip(".")
+    title = title[:1].lower() + title[1:]
+    about = title if title.startswith("về ") else f"về {title}"
+    return (
+        f"{kind} số {number}"
+        + (f" ngày {date_short(plan.issue_date)}" if plan.issue_date else "")
+        + f" của UBND {commune.get_kind_display_short().lower()} {commune.name} {about}"
+    )
+
+
 def commune_body(results: CommuneResults, text, plans: list[Plan]) -> list[Block]:
     """The body: results from the data, then the narrative sections that have text; "./." last."""
     year = results.period.year
     phrase = period_phrase(results.period.code, title=results.period.title)
     commune = results.commune
-    cited = "; ".join(
-        f"Kế hoạch số {nfc(plan.document_number)}"
-        + (f" ngày {date_short(plan.issue_date)}" if plan.issue_date else "")
-        + f" của UBND {commune.get_kind_display_short().lower()} {commune.name}"
-        + f" về {nfc(plan.title)[:1].lower()}{nfc(plan.title)[1:]}"
-        for plan in plans
-    )
+    cited = "; ".join(plan_citation(plan, commune) for plan in plans)
     opening = (
         (f"Thực hiện {cited}, " if cited else "Thực hiện các kế hoạch của Ủy ban nhân dân xã, ")
-        + f"Ủy ban nhân dân {commune.get_kind_display_short().lower()} báo cáo kết quả {phrase} như sau:"
+        + f"Ủy ban nhân dân {commune.get_kind_display_short().lower()} báo cáo kết quả {phrase}"
+        + _window(results.period)
+        + " như sau:"
     )
     blocks = [Block("p", opening), Block("h2", "I. KẾT QUẢ ĐẠT ĐƯỢC")]
     blocks.append(Block("h3", "1. Kết quả thực hiện các chỉ tiêu"))
@@ -375,13 +436,19 @@ def commune_body(results: CommuneResults, text, plans: list[Plan]) -> list[Block
     difficulties, causes = text_paragraphs(text.difficulties), text_paragraphs(text.causes)
     if difficulties or causes:
         numeral += 1
-        blocks.append(Block("h2", f"{roman(numeral - 1)}. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN"))
-        if difficulties:
+        # The heading names what follows it: no "VÀ NGUYÊN NHÂN" over no causes.
+        heading = (
+            "TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN"
+            if difficulties and causes
+            else ("TỒN TẠI, HẠN CHẾ" if difficulties else "NGUYÊN NHÂN")
+        )
+        blocks.append(Block("h2", f"{roman(numeral - 1)}. {heading}"))
+        if difficulties and causes:
             blocks.append(Block("h3", "1. Tồn tại, hạn chế, khó khăn, vướng mắc"))
-            blocks += [Block("p", line) for line in difficulties]
-        if causes:
-            blocks.append(Block("h3", f"{2 if difficulties else 1}. Nguyên nhân"))
-            blocks += [Block("p", line) for line in causes]
+        blocks += [Block("p", line) for line in difficulties]
+        if difficulties and causes:
+            blocks.append(Block("h3", "2. Nguyên nhân"))
+        blocks += [Block("p", line) for line in causes]
     for heading, lines in (
         ("PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", text_paragraphs(text.next_tasks)),
         ("ĐỀ XUẤT, KIẾN NGHỊ", text_paragraphs(text.proposals)),
@@ -498,6 +565,23 @@ class ProvinceDocument(OfficialDocument):
     consolidation: ProvinceConsolidation
     groups: list[tuple[str, list[ConsolidatedRow]]] = field(default_factory=list)
     communes: list[Commune] = field(default_factory=list)
+
+    @property
+    def task_rows(self) -> list[tuple[str, int, int, int, int]]:
+        """Phụ lục IV: each commune's tasks: total, done on time, overdue, the others."""
+        return [
+            (
+                row.commune,
+                row.standing.tasks_total,
+                row.standing.tasks_done_on_time,
+                row.standing.tasks_overdue,
+                row.standing.tasks_total
+                - row.standing.tasks_done_on_time
+                - row.standing.tasks_overdue,
+            )
+            for row in self.standings
+            if row.standing.tasks_total
+        ]
 
     @cached_property
     def matrices(self) -> list[MatrixTable]:
@@ -636,7 +720,73 @@ def province_issuer(province: Province) -> tuple[list[str], list[str]]:
     return [f"UBND TỈNH {province.name.upper()}"], ["SỞ KHOA HỌC VÀ CÔNG NGHỆ"]
 
 
-def province_body(consolidation: ProvinceConsolidation) -> list[Block]:
+def _province_values_paragraphs(consolidation: ProvinceConsolidation) -> list[Block]:
+    """The province's values in the body, by group: each indicator with a value, with Σa/Σb
+    for a ratio and how many communes reached their target."""
+    blocks = []
+    for index, (group, rows) in enumerate(consolidation.groups()):
+        lines = []
+        for row in rows:
+            value, ab = consolidated_value_text(row)
+            if not value:
+                continue
+            unit = nfc(row.indicator.unit_of_measure)
+            text = f"{nfc(row.indicator.name)}: {value}" + (
+                f" {unit}" if unit and unit != "%" else ""
+            )
+            if unit == "%":
+                text += "%"
+            if ab:
+                text += f" ({ab})"
+            if row.communes_assessed:
+                text += f", {row.communes_achieved}/{row.communes_assessed} xã đạt kế hoạch"
+            lines.append(text)
+        reported = len(lines)
+        blocks.append(
+            Block(
+                "p",
+                f"{letter(index)}) {sentence_case(group)}: {reported}/{len(rows)} chỉ tiêu có số liệu"
+                + (":" if lines else "."),
+            )
+        )
+        blocks += _listed(lines)
+    return blocks
+
+
+def _late_and_missing(standings) -> list[str]:
+    """The communes whose units reported late or not at all, each named with its counts."""
+    lines = []
+    for standing in standings:
+        if standing.period is None or not (standing.late or standing.missing):
+            continue
+        parts = []
+        if standing.late:
+            parts.append(f"{standing.late} báo cáo trễ hạn")
+        if standing.missing:
+            parts.append(f"{standing.missing} báo cáo chưa gửi")
+        lines.append(f"{nfc(str(standing.commune))}: " + ", ".join(parts))
+    return lines
+
+
+def _narrative_sections(text, numeral: int) -> list[Block]:
+    """The communes' narrative, compiled and edited by the officer, under its headings."""
+    blocks = []
+    for heading, name in (
+        ("KẾT QUẢ NỔI BẬT CỦA CÁC XÃ, PHƯỜNG", "results"),
+        ("TỒN TẠI, HẠN CHẾ", "difficulties"),
+        ("NGUYÊN NHÂN", "causes"),
+        ("PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", "next_tasks"),
+        ("KIẾN NGHỊ, ĐỀ XUẤT", "proposals"),
+    ):
+        lines = text_paragraphs(getattr(text, name, "") or "")
+        if lines:
+            numeral += 1
+            blocks.append(Block("h2", f"{roman(numeral - 1)}. {heading}"))
+            blocks += [Block("p", line) for line in lines]
+    return blocks
+
+
+def province_body(consolidation: ProvinceConsolidation, narrative=None) -> list[Block]:
     standings = consolidation.standings
     phrase = period_phrase(consolidation.period_code)
     total = len(standings)
@@ -662,8 +812,12 @@ def province_body(consolidation: ProvinceConsolidation) -> list[Block]:
             + (f"; {not_opened} xã, phường chưa mở kỳ báo cáo này" if not_opened else "")
             + ". Chi tiết tại Phụ lục I.",
         ),
-        Block("h2", "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"),
     ]
+    late_or_missing = _late_and_missing(standings)
+    if late_or_missing:
+        blocks.append(Block("p", "Các xã, phường có đơn vị báo cáo trễ hạn hoặc chưa gửi:"))
+        blocks += _listed(late_or_missing)
+    blocks.append(Block("h2", "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"))
     rows = consolidation.rows
     reported = [row for row in rows if row.communes_reporting]
     blocks.append(
@@ -676,6 +830,7 @@ def province_body(consolidation: ProvinceConsolidation) -> list[Block]:
             " hoàn thành tính số xã đã hoàn thành. Chi tiết tại Phụ lục II và Phụ lục III.",
         )
     )
+    blocks += _province_values_paragraphs(consolidation)
     blocks.append(Block("h2", "III. XẾP HẠNG CÁC XÃ, PHƯỜNG"))
     ranked = [s for s in standings if s.has_plan and (s.indicators_assessed or s.tasks_total)]
     best = ", ".join(nfc(str(s.commune)) for s in ranked if s.rank == 1) if ranked else ""
@@ -686,7 +841,7 @@ def province_body(consolidation: ProvinceConsolidation) -> list[Block]:
     )
     text = (
         f"Các xã, phường có kế hoạch đang có hiệu lực được xếp hạng theo {measure}, sau đó theo"
-        " tỷ lệ nhiệm vụ hoàn thành đúng hạn (Phụ lục I)."
+        " tỷ lệ nhiệm vụ hoàn thành đúng hạn (Phụ lục I; nhiệm vụ của từng xã, phường tại Phụ lục IV)."
     )
     if best:
         text += f" Dẫn đầu: {best}."
@@ -694,35 +849,91 @@ def province_body(consolidation: ProvinceConsolidation) -> list[Block]:
     if apart:
         text += " Không xếp hạng (không có kế hoạch đang có hiệu lực): " + ", ".join(apart) + "."
     blocks.append(Block("p", text))
+    if narrative is not None:
+        blocks += _narrative_sections(narrative, 3)  # after I–III
     blocks[-1].text = blocks[-1].text.rstrip(".") + "./."
     return blocks
 
 
-def province_document(consolidation: ProvinceConsolidation, *, today: date) -> ProvinceDocument:
+def province_document(
+    consolidation: ProvinceConsolidation, *, today: date, text=None
+) -> ProvinceDocument:
+    """The consolidated report; `text` (a `ProvinceReportText`) gives its number, date,
+    addressee, recipients, signer and the narrative compiled from the communes."""
     superior, issuer = province_issuer(consolidation.province)
     phrase = period_phrase(consolidation.period_code)
-    number = document_number("", "BC-SKHCN")
+    issued_on = text.issued_on if text is not None else today
+    number = document_number(text.document_number if text is not None else "", "BC-SKHCN")
+    province = consolidation.province.name
+    recipients = text_paragraphs(text.recipients) if text is not None else ["Như trên;", "Lưu: VT."]
+    lines = ["KT. GIÁM ĐỐC"] if text is not None and text.deputy else []
+    lines.append(
+        nfc(text.signer_title).upper() if text is not None and text.signer_title else "GIÁM ĐỐC"
+    )
     return ProvinceDocument(
-        title=f"Tổng hợp {phrase} – tỉnh {consolidation.province.name}",
+        title=f"Tổng hợp {phrase} – tỉnh {province}",
         issuer_superior=superior,
         issuer=issuer,
         number=number,
-        place_date=f"{consolidation.province.name}, {date_in_words(today)}",
+        place_date=f"{province}, {date_in_words(issued_on, year=today.year)}",
         summary=(
             "Tổng hợp kết quả thực hiện chỉ tiêu, nhiệm vụ phát triển khoa học, công nghệ,"
             f" đổi mới sáng tạo và chuyển đổi số của các xã, phường {phrase}"
         ),
-        addressee=f"Ủy ban nhân dân tỉnh {consolidation.province.name}",
-        body=province_body(consolidation),
-        recipients=["- Như trên;", "- Lưu: VT."],
-        signature_lines=["GIÁM ĐỐC"],
-        signer_name="",
+        addressee=(
+            nfc(text.addressee).strip().rstrip(".")
+            if text is not None
+            else f"Ủy ban nhân dân tỉnh {province}"
+        ),
+        body=province_body(consolidation, text),
+        recipients=[line if line.startswith("-") else f"- {line}" for line in recipients],
+        signature_lines=lines,
+        signer_name=nfc(text.signer_name) if text is not None else "",
         period_phrase=phrase,
         year=consolidation.year,
-        attached_to=f"(Kèm theo Báo cáo số {number} ngày {date_short(today)})",
+        attached_to=(
+            f"(Kèm theo Báo cáo số {number} ngày {date_short(issued_on)}"
+            f"{'' if issued_on else str(today.year)})"
+        ),
         standings=province_standings(consolidation),
         values=province_values(consolidation),
         consolidation=consolidation,
         groups=consolidation.groups(),
         communes=consolidation.communes,
     )
+
+
+# --- Notes under the appendix tables (PDF and Word print the same words) ----------------------
+
+
+def indicator_legend(doc: CommuneDocument) -> str:
+    text = (
+        "Ghi chú: số liệu tổng hợp từ báo cáo đã được duyệt của các đơn vị; chỉ tiêu tỷ lệ ghi"
+        ' kèm (tử số/mẫu số). "Không đánh giá": chỉ tiêu khuyến khích, định tính hoặc chưa đặt'
+        f" kế hoạch năm {doc.year}."
+    )
+    if doc.on_path:
+        text += (
+            f" Đánh giá so với lộ trình thực hiện kế hoạch đến hết {doc.period_phrase} (giữa hai"
+            " mốc chỉ tiêu, lộ trình tăng đều theo thời gian), chưa so với chỉ tiêu cả năm:"
+            ' "Đúng tiến độ" khi thấp hơn lộ trình không quá 5%, "Có nguy cơ chậm" khi không'
+            ' quá 15%, "Chậm tiến độ" khi thấp hơn nữa.'
+        )
+    return text
+
+
+def matrix_legend(doc: ProvinceDocument) -> str:
+    if doc.consolidation.kind == "year":
+        text = (
+            "Số liệu thực hiện so với kế hoạch năm của từng xã (KH: kế hoạch, ghi ở đầu cột khi"
+            f" các xã cùng một kế hoạch). {ACHIEVED_MARK} đạt kế hoạch năm; {NOT_ACHIEVED_MARK}"
+            " chưa đạt;"
+        )
+    else:
+        text = (
+            "Số liệu thực hiện của từng xã, đánh giá so với lộ trình thực hiện kế hoạch đến hết"
+            f" {doc.period_phrase}, chưa so với chỉ tiêu cả năm (KH: kế hoạch năm, ghi ở đầu cột"
+            f" khi các xã cùng một kế hoạch). {ACHIEVED_MARK} đạt hoặc đúng tiến độ;"
+            f" {NOT_ACHIEVED_MARK} chậm so với lộ trình;"
+        )
+    return text + " không ký hiệu: không đánh giá hoặc chưa có số liệu. HT: hoàn thành."

@@ -43,6 +43,8 @@ class Sheet:
     header_start: int  # this 1-based row
     merges: list[str] = field(default_factory=list)
     landscape: bool = True
+    heights: dict[int, float] = field(default_factory=dict)  # 1-based row → points
+    freeze: str = ""  # the first cell below the header rows and right of the frozen columns
 
 
 def _styles() -> list[NamedStyle]:
@@ -146,6 +148,10 @@ def workbook_write(sheets: list[Sheet]) -> bytes:
             worksheet.column_dimensions[letter].width = width
         for merge in sheet.merges:
             worksheet.merged_cells.add(merge)
+        if sheet.freeze:
+            worksheet.freeze_panes = sheet.freeze
+        for row, height in sheet.heights.items():
+            worksheet.row_dimensions[row].height = height
         for row in sheet.rows:
             worksheet.append([_cell(worksheet, value, style) for value, style in row])
     output = BytesIO()
@@ -175,7 +181,6 @@ def _document_head(doc, width: int) -> tuple[list, list[str]]:
     the appendix label, its title and what it is attached to. Returns rows and merges."""
     left = max(2, width // 3)
     right_start = left + 1
-    issuer = " ".join([*doc.issuer_superior, *doc.issuer])
 
     def merge(row, start, end):
         return f"{_column_letter(start - 1)}{row}:{_column_letter(end - 1)}{row}"
@@ -185,18 +190,33 @@ def _document_head(doc, width: int) -> tuple[list, list[str]]:
         cells += [(right_value, right_style)] + [("", right_style)] * (width - left - 1)
         return cells
 
-    rows = [
-        line(issuer, "doc", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "doc"),
-        line("", "doc", "Độc lập - Tự do - Hạnh phúc", "doc"),
-        line(f"Số: {doc.number}", "doc-plain", doc.place_date, "doc-italic"),
+    # As in the PDF: the issuer's lines (its superior's upright) beside the national title and
+    # the motto; then the number on the date line.
+    left_lines = [(text, "doc-plain") for text in doc.issuer_superior]
+    left_lines += [(text, "doc") for text in doc.issuer]
+    right_lines = [
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "doc"),
+        ("Độc lập - Tự do - Hạnh phúc", "doc"),
     ]
+    count = max(len(left_lines), len(right_lines))
+    left_lines += [("", "doc")] * (count - len(left_lines))
+    right_lines += [("", "doc")] * (count - len(right_lines))
+    rows = [
+        line(left_text, left_style, right_text, right_style)
+        for (left_text, left_style), (right_text, right_style) in zip(
+            left_lines, right_lines, strict=True
+        )
+    ]
+    rows.append(line(f"Số: {doc.number}", "doc-plain", doc.place_date, "doc-italic"))
     merges = []
-    for row in (1, 2, 3):
+    for row in range(1, len(rows) + 1):
         merges += [merge(row, 1, left), merge(row, right_start, width)]
     return rows, merges
 
 
-def _appendix_sheet(doc, *, title, label, heading, widths, header, body_rows, spans=None) -> Sheet:
+def _appendix_sheet(
+    doc, *, title, label, heading, widths, header, body_rows, spans=None, frozen_columns=2
+) -> Sheet:
     """A sheet with the document's header rows, then the table: `header` over a row of column
     numbers, or, with `spans` (first column, number of columns) for the cells of `header`, a
     row of grouped titles over `header`'s second row of column titles."""
@@ -223,14 +243,48 @@ def _appendix_sheet(doc, *, title, label, heading, widths, header, body_rows, sp
         rows.append(top)
         rows.append([(text, "th") for text in columns])
     rows += body_rows
+    finished = _finished(rows)
     return Sheet(
         title=title,
         widths=widths,
-        rows=_finished(rows),
+        rows=finished,
         header_rows=2,
         header_start=header_start,
         merges=merges,
+        heights=_heights(finished, widths, first=header_start),
+        freeze=f"{_column_letter(frozen_columns)}{header_start + 2}",
     )
+
+
+# Wrapped text at 11 pt: about this many characters a unit of column width, and points a line.
+CHARACTERS_PER_WIDTH = Decimal("1.15")
+LINE_POINTS = 15
+
+
+def _heights(rows, widths: list[float], *, first: int) -> dict[int, float]:
+    """Row heights that fit the wrapped text, from row `first` on (Excel does not grow a row
+    for wrapped text it did not lay out itself, and a printed row would overlap the next)."""
+    capacity = [max(1, int(Decimal(str(width)) * CHARACTERS_PER_WIDTH) - 1) for width in widths]
+    heights = {}
+    for number, row in enumerate(rows[first - 1 :], start=first):
+        lines = 1
+        for (value, _style), room in zip(row, capacity, strict=False):
+            if isinstance(value, str) and len(value) > room:
+                lines = max(lines, _lines(value, room))
+        if lines > 1:
+            heights[number] = lines * LINE_POINTS
+    return heights
+
+
+def _lines(text: str, room: int) -> int:
+    """Lines `text` takes wrapped at `room` characters, words kept whole."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return lines
 
 
 _EMPTY = ("", "text")
@@ -250,7 +304,7 @@ def _commune_cells(cell) -> Sequence[tuple[object, str]]:
     if target is None:
         planned = _NO_TARGET
     elif target.value is not None and target.comparator in NUMERIC:
-        planned = (target.value, "dec2")
+        planned = _number_cell(target.value, "dec2")
     else:
         planned = (target.text, "text-centre")
     mark = _MARKS.get(cell.verdict.assessment, _NO_MARK)
@@ -270,14 +324,19 @@ NUMERIC = {Comparator.AT_LEAST, Comparator.AT_MOST, Comparator.EQUAL, Comparator
 
 
 def _number_cell(value, style: str):
-    return (value, style) if value is not None else _EMPTY
+    """A number in its format; a whole number (a head count, a sum of a's) without decimals."""
+    if value is None:
+        return _EMPTY
+    if style in ("dec1", "dec2") and value == int(value):
+        return (value, "int")
+    return (value, style)
 
 
 def commune_sheets(doc: CommuneDocument) -> list[Sheet]:
     indicator_rows = []
     for group in doc.indicator_groups:
         indicator_rows.append(
-            [(group.numeral, "group"), (group.title, "group")] + [("", "group")] * 9
+            [(group.numeral, "group"), (group.title, "group")] + [("", "group")] * 8
         )
         for row in group.rows:
             value_style = "int" if row.value_format == "#,##0" else "dec2"
@@ -293,7 +352,6 @@ def commune_sheets(doc: CommuneDocument) -> list[Sheet]:
                     (row.actual if row.value is None else "", "text"),
                     _number_cell(row.percent_value, "dec1"),
                     (row.assessment, "text-centre"),
-                    ("", "text"),
                 ]
             )
     task_rows = []
@@ -321,7 +379,7 @@ def commune_sheets(doc: CommuneDocument) -> list[Sheet]:
             title="Phụ lục I - Chỉ tiêu",
             label="Phụ lục I",
             heading=f"KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU {doc.period_phrase.upper()}",
-            widths=[7, 45, 11, 13, 13, 11, 11, 16, 12, 14, 4],
+            widths=[7, 45, 11, 13, 13, 11, 11, 16, 12, 14],
             header=[
                 "TT",
                 "Chỉ tiêu",
@@ -335,7 +393,6 @@ def commune_sheets(doc: CommuneDocument) -> list[Sheet]:
                 if doc.on_path
                 else "Tỷ lệ so với kế hoạch năm (%)",
                 "Đánh giá",
-                "",
             ],
             body_rows=indicator_rows,
         ),
@@ -442,43 +499,64 @@ def province_sheets(doc: ProvinceDocument) -> list[Sheet]:
     )
     communes = doc.communes
     per_indicator = ["Kế hoạch", "Thực hiện", "Tử số (a)", "Mẫu số (b)", "Đánh giá"]
-    for index, (group, rows) in enumerate(doc.groups, start=1):
-        titles, spans, columns = ["Xã, phường"], [(0, 1)], ["Xã, phường"]
-        for row in rows:
-            titles.append(f"{row.indicator.code}. {row.indicator.name}")
-            spans.append((len(columns), len(per_indicator)))
-            columns += per_indicator
-        body = []
-        for commune in communes:
-            line, commune_id = [(commune.name, "text")], commune.pk
-            for row in rows:
-                line += _commune_cells(row.cells.get(commune_id))
-            body.append(line)
-        total = [("Toàn tỉnh", "group")]
-        for row in rows:
-            achieved = (
-                f"{row.communes_achieved}/{row.communes_assessed} xã đạt"
-                if row.communes_assessed
-                else ""
+    for index, (group, all_rows) in enumerate(doc.groups, start=1):
+        # A wide group is cut into sheets that print legibly on A4 landscape.
+        parts = range(0, len(all_rows), SHEET_INDICATORS)
+        for part, start in enumerate(parts, start=1):
+            rows = all_rows[start : start + SHEET_INDICATORS]
+            sheets.append(
+                _matrix_sheet(
+                    doc,
+                    communes,
+                    rows,
+                    per_indicator,
+                    title=f"Nhóm {index}" + (f" ({part})" if len(parts) > 1 else ""),
+                    heading=group.upper()
+                    + (f" (PHẦN {part}/{len(parts)})" if len(parts) > 1 else ""),
+                )
             )
-            total += [
-                ("", "group"),
-                _number_cell(row.value, "dec2"),
-                _number_cell(row.numerator, "dec2"),
-                _number_cell(row.denominator, "dec2"),
-                (achieved, "text-centre"),
-            ]
-        body.append(total)
-        sheets.append(
-            _appendix_sheet(
-                doc,
-                title=f"Nhóm {index}",
-                label="Phụ lục III",
-                heading=f"{group.upper()}",
-                widths=[26] + [12, 12, 11, 11, 10] * len(rows),
-                header=(titles, columns),
-                spans=spans,
-                body_rows=body,
-            )
-        )
     return sheets
+
+
+# Indicators a matrix sheet holds (5 columns each): 31 columns print legibly on A4 landscape.
+SHEET_INDICATORS = 6
+
+
+def _matrix_sheet(doc, communes, rows, per_indicator, *, title: str, heading: str) -> Sheet:
+    titles, spans, columns = ["Xã, phường"], [(0, 1)], ["Xã, phường"]
+    for row in rows:
+        titles.append(f"{row.indicator.code}. {row.indicator.name}")
+        spans.append((len(columns), len(per_indicator)))
+        columns += per_indicator
+    body = []
+    for commune in communes:
+        line, commune_id = [(commune.name, "text")], commune.pk
+        for row in rows:
+            line += _commune_cells(row.cells.get(commune_id))
+        body.append(line)
+    total = [("Toàn tỉnh", "group")]
+    for row in rows:
+        achieved = (
+            f"{row.communes_achieved}/{row.communes_assessed} xã đạt"
+            if row.communes_assessed
+            else ""
+        )
+        total += [
+            ("", "group"),
+            _number_cell(row.value, "dec2"),
+            _number_cell(row.numerator, "dec2"),
+            _number_cell(row.denominator, "dec2"),
+            (achieved, "text-centre"),
+        ]
+    body.append(total)
+    return _appendix_sheet(
+        doc,
+        title=title,
+        label="Phụ lục III",
+        heading=heading,
+        widths=[26] + [12, 12, 11, 11, 10] * len(rows),
+        header=(titles, columns),
+        spans=spans,
+        body_rows=body,
+        frozen_columns=1,
+    )

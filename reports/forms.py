@@ -3,7 +3,7 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import CommuneReportText, ReportFormat
+from reports.models import CommuneReportText, ProvinceReportText, ReportFormat
 from reports.services import TEXT_FIELDS
 
 
@@ -42,3 +42,58 @@ class CommuneReportTextForm(forms.ModelForm):
 
 class ReportRequestForm(forms.Form):
     format = forms.ChoiceField(choices=ReportFormat.choices)
+
+
+class SignedFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Signed PDF"),
+        help_text=_("The report as the signing tool saved it, with its digital signature."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )
+
+
+PROVINCE_TEXT_FIELDS = (
+    "document_number",
+    "issued_on",
+    "addressee",
+    "results",
+    "difficulties",
+    "causes",
+    "next_tasks",
+    "proposals",
+    "recipients",
+    "deputy",
+    "signer_title",
+    "signer_name",
+)
+
+
+class ProvinceReportTextForm(forms.ModelForm):
+    class Meta:
+        model = ProvinceReportText
+        fields = list(PROVINCE_TEXT_FIELDS)
+        labels = {"document_number": _("Number of the report")}
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "results": forms.Textarea(attrs={"rows": 6}),
+            "difficulties": forms.Textarea(attrs={"rows": 5}),
+            "causes": forms.Textarea(attrs={"rows": 4}),
+            "next_tasks": forms.Textarea(attrs={"rows": 4}),
+            "proposals": forms.Textarea(attrs={"rows": 4}),
+            "recipients": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = unicodedata.normalize("NFC", value)
+        return cleaned
+
+    def clean_document_number(self):
+        number = self.cleaned_data["document_number"].strip()
+        if "/" in number:
+            raise forms.ValidationError(
+                _('Enter only the number: "/BC-SKHCN" is added by the portal.')
+            )
+        return number

@@ -21,6 +21,7 @@ class ReportKind(models.TextChoices):
 class ReportFormat(models.TextChoices):
     PDF = "pdf", "PDF"
     XLSX = "xlsx", "Excel"
+    DOCX = "docx", "Word"
 
 
 class ReportStatus(models.TextChoices):
@@ -83,6 +84,30 @@ class Report(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # What the file says of its issue, as it was when the file was made.
+    document_number = models.CharField(_("document number"), max_length=40, blank=True)
+    issued_on = models.DateField(_("date of the report"), null=True, blank=True)
+    issued_by = models.CharField(_("issued by (signer)"), max_length=200, blank=True)
+    # The official file: the PDF as signed, uploaded back; the generated file stays beside it.
+    signed_file = models.FileField(
+        _("signed file"),
+        storage=reports_storage,
+        upload_to="signed/%Y/%m/",
+        blank=True,
+        max_length=200,
+    )
+    signed_uploaded_at = models.DateTimeField(_("signed file uploaded"), null=True, blank=True)
+    signed_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed file uploaded by"),
+    )
+    # Who signed it, as the signatures in the file name them (read with pyHanko); empty: none.
+    signers = models.CharField(_("signed by"), max_length=500, blank=True)
+    signature_count = models.PositiveSmallIntegerField(_("digital signatures"), default=0)
 
     class Meta:
         verbose_name = _("report file")
@@ -120,6 +145,14 @@ class Report(models.Model):
     def filename(self) -> str:
         scope = self.commune.code if self.commune_id else f"tinh-{self.province.code}"
         return f"bao-cao-{scope}-{self.period_code}.{self.format}"
+
+    @property
+    def signed_filename(self) -> str:
+        return self.filename.replace(".pdf", "-da-ky.pdf")
+
+    @property
+    def can_take_signed_file(self) -> bool:
+        return self.format == ReportFormat.PDF and self.status == ReportStatus.DONE
 
 
 class CommuneReportText(models.Model):
@@ -181,3 +214,56 @@ class CommuneReportText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune} · {self.period}"
+
+
+class ProvinceReportText(models.Model):
+    """The parts of the province's consolidated report that its officer writes: number, date,
+    addressee, recipients, signer, and the narrative compiled from the communes' reports
+    (each item naming its commune), edited before the report is issued."""
+
+    province = models.ForeignKey(
+        "communes.Province", on_delete=models.CASCADE, related_name="+", verbose_name=_("province")
+    )
+    period_code = models.CharField(_("period code"), max_length=20)
+    document_number = models.CharField(
+        _("document number"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            'The number before "/BC-SKHCN"; leave it blank for the clerk to write by hand.'
+        ),
+    )
+    issued_on = models.DateField(
+        _("date of the report"),
+        null=True,
+        blank=True,
+        help_text=_("Leave it blank for the clerk to write by hand."),
+    )
+    addressee = models.CharField(_("addressed to (Kính gửi)"), max_length=300, blank=True)
+    results = models.TextField(_("results achieved"), blank=True)
+    difficulties = models.TextField(_("shortcomings, difficulties and obstacles"), blank=True)
+    causes = models.TextField(_("causes"), blank=True)
+    next_tasks = models.TextField(_("directions and tasks for the coming period"), blank=True)
+    proposals = models.TextField(_("proposals and recommendations"), blank=True)
+    recipients = models.TextField(
+        _("recipients (Nơi nhận)"), blank=True, help_text=_("One recipient a line.")
+    )
+    deputy = models.BooleanField(_("signed by a deputy (KT. GIÁM ĐỐC)"), default=False)
+    signer_title = models.CharField(_("signer's title"), max_length=60, default="GIÁM ĐỐC")
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("province report text")
+        verbose_name_plural = _("province report texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "period_code"], name="province_report_text_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} · {self.period_code}"

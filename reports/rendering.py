@@ -17,17 +17,18 @@ from reporting.models import ReportingPeriod
 from reporting.results import commune_results
 from reporting.selectors import plans_for_year
 from reports.documents import (
-    ACHIEVED_MARK,
-    NOT_ACHIEVED_MARK,
     CommuneDocument,
     ProvinceDocument,
     commune_document,
+    indicator_legend,
+    matrix_legend,
     province_document,
 )
 from reports.excel import commune_sheets, province_sheets, workbook_write
 from reports.models import ReportFormat
 from reports.pdf import pdf_render
-from reports.selectors import commune_report_text
+from reports.selectors import commune_report_text, province_report_text
+from reports.word import commune_word, docx_write, province_word
 
 Progress = Callable[[int], None]
 
@@ -77,39 +78,55 @@ def commune_report_document(period: ReportingPeriod, *, today: date) -> CommuneD
 
 def province_report_document(province: Province, period_code: str, *, today: date):
     with _collector_paused():
-        return province_document(province_consolidation(province, period_code), today=today)
+        consolidation = province_consolidation(province, period_code)
+        text = province_report_text(province, consolidation.period_code, today=today)
+        return province_document(consolidation, today=today, text=text)
 
 
 def commune_report_html(doc: CommuneDocument) -> str:
-    return render_to_string("reports/document_commune.html", {"doc": doc})
+    return render_to_string(
+        "reports/document_commune.html", {"doc": doc, "legend": indicator_legend(doc)}
+    )
 
 
 def province_report_html(doc: ProvinceDocument) -> str:
     return render_to_string(
         "reports/document_province.html",
-        {"doc": doc, "achieved_mark": ACHIEVED_MARK, "not_achieved_mark": NOT_ACHIEVED_MARK},
+        {"doc": doc, "legend": matrix_legend(doc)},
     )
 
 
-def _file(
-    document: Callable, fmt: str, html: Callable, sheets: Callable, on_progress: Progress
-) -> bytes:
-    """The document (`document()` makes it) as a file. Reading the data and making the markup or
-    cells run with the cyclic collector paused: tens of thousands of objects without cycles. The
-    document is let go as soon as its markup or cells are made; the writer then runs with the
-    collector on and what was made kept out of its passes."""
+def _file(document: Callable, fmt: str, makers: dict, on_progress: Progress) -> bytes:
+    """The document (`document()` makes it) as a file: `makers[fmt]` is (make, write), the
+    portal's markup, cells or Word content, then the library writing them. Reading the data and
+    making the content run with the cyclic collector paused: tens of thousands of objects
+    without cycles. The document is let go as soon as its content is made; the writer then runs
+    with the collector on and what was made kept out of its passes."""
+    make, write = makers[fmt]
     with _collector_paused():
         doc = document()
         on_progress(30)
-        made = html(doc) if fmt == ReportFormat.PDF else sheets(doc)
+        made = make(doc)
         del doc
         on_progress(40)
         with kept_out_of_collection():
             if fmt == ReportFormat.PDF:
-                return pdf_render(made, on_progress=lambda p: on_progress(40 + p * 55 // 100))
-            content = workbook_write(made)
+                return write(made, on_progress=lambda p: on_progress(40 + p * 55 // 100))
+            content = write(made)
     on_progress(95)
     return content
+
+
+COMMUNE_MAKERS = {
+    ReportFormat.PDF: (lambda doc: commune_report_html(doc), pdf_render),
+    ReportFormat.XLSX: (commune_sheets, workbook_write),
+    ReportFormat.DOCX: (commune_word, docx_write),
+}
+PROVINCE_MAKERS = {
+    ReportFormat.PDF: (lambda doc: province_report_html(doc), pdf_render),
+    ReportFormat.XLSX: (province_sheets, workbook_write),
+    ReportFormat.DOCX: (province_word, docx_write),
+}
 
 
 def commune_report_file(
@@ -123,8 +140,7 @@ def commune_report_file(
     return _file(
         lambda: commune_report_document(period, today=today or timezone.localdate()),
         fmt,
-        commune_report_html,
-        commune_sheets,
+        COMMUNE_MAKERS,
         on_progress,
     )
 
@@ -143,7 +159,6 @@ def province_report_file(
             province, period_code, today=today or timezone.localdate()
         ),
         fmt,
-        province_report_html,
-        province_sheets,
+        PROVINCE_MAKERS,
         on_progress,
     )

@@ -14,7 +14,13 @@ from indicators.models import Indicator, IndicatorGroup, ProvinceIndicator, Targ
 from plans.models import Plan, SigningAuthority
 from reporting.models import ReportingPeriod, Submission, SubmissionStatus
 from reporting.selectors import plans_for_year
-from reports.models import CommuneReportText, Report, ReportKind, ReportStatus
+from reports.models import (
+    CommuneReportText,
+    ProvinceReportText,
+    Report,
+    ReportKind,
+    ReportStatus,
+)
 from reports.wording import nfc, period_phrase
 from tasks.models import Task, TaskSection
 
@@ -88,6 +94,77 @@ def commune_report_text(period: ReportingPeriod, *, today: date) -> CommuneRepor
         signing_authority=plan.signing_authority if plan else SigningAuthority.ON_BEHALF,
         signer_title=plan.signer_title if plan and plan.signer_title else "CHỦ TỊCH",
         signer_name=plan.signer_name if plan else "",
+    )
+
+
+# The sections a province report compiles from its communes' reports.
+PROVINCE_NARRATIVE = ("results", "difficulties", "causes", "next_tasks", "proposals")
+
+
+def _one_line(text: str) -> str:
+    """A commune's section as one item: its paragraphs joined, their own dashes dropped."""
+    parts = [" ".join(line.split()).lstrip("-– ").strip() for line in nfc(text).splitlines()]
+    return "; ".join(part.rstrip(";.") for part in parts if part)
+
+
+def province_narrative_compile(province: Province, period_code: str) -> dict[str, str]:
+    """Each commune's narrative of the period under the province report's sections, one
+    "- Xã A: …" item per commune: the commune report's texts where the standing office saved
+    them, else its units' approved narrative. Two queries whatever the number of communes."""
+    periods = list(
+        ReportingPeriod.objects.filter(commune__province=province, code=period_code)
+        .select_related("commune")
+        .order_by("commune__name")
+    )
+    saved = {
+        text.period_id: text
+        for text in CommuneReportText.objects.filter(period__in=[p.pk for p in periods])
+    }
+    unsaved = [period for period in periods if period.pk not in saved]
+    submissions: dict[int, list[Submission]] = {}
+    for submission in (
+        Submission.objects.filter(
+            period__in=[p.pk for p in unsaved], status=SubmissionStatus.APPROVED
+        )
+        .select_related("unit")
+        .order_by("unit__order", "unit__short_name")
+    ):
+        submissions.setdefault(submission.period_id, []).append(submission)
+    compiled: dict[str, list[str]] = {field: [] for field in PROVINCE_NARRATIVE}
+    for period in periods:
+        name = f"{period.commune.get_kind_display_short()} {nfc(period.commune.name)}"
+        text = saved.get(period.pk)
+        for field in PROVINCE_NARRATIVE:
+            if text is not None:
+                item = _one_line(getattr(text, field))
+            else:
+                source = UNIT_NARRATIVE.get(field)
+                item = "; ".join(
+                    f"{nfc(s.unit.short_name)}: {_one_line(getattr(s, source))}"
+                    for s in submissions.get(period.pk, [])
+                    if source and _one_line(getattr(s, source))
+                )
+            if item:
+                compiled[field].append(f"- {name}: {item}")
+    return {field: "\n".join(lines) for field, lines in compiled.items()}
+
+
+def province_report_text(
+    province: Province, period_code: str, *, today: date | None = None
+) -> ProvinceReportText:
+    """The saved texts of the province's report for the period, else an unsaved one with the
+    communes' narrative compiled and the usual addressee and recipients."""
+    saved = ProvinceReportText.objects.filter(province=province, period_code=period_code).first()
+    if saved is not None:
+        return saved
+    compiled = province_narrative_compile(province, period_code)
+    return ProvinceReportText(
+        province=province,
+        period_code=period_code,
+        issued_on=today,
+        addressee=f"Ủy ban nhân dân tỉnh {province.name}",
+        recipients="Như trên;\nLưu: VT.",
+        **compiled,
     )
 
 

@@ -56,6 +56,31 @@ def _nfc(value):
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
+def province_report_text_save(*, actor, province: Province, period_code: str, data: dict):
+    """Save the province report's texts (NFC); one audit row per changed field."""
+    from reports.forms import PROVINCE_TEXT_FIELDS
+    from reports.selectors import province_report_text
+
+    with transaction.atomic():
+        text = province_report_text(province, period_code)
+        creating = text.pk is None
+        changes = []
+        for field in PROVINCE_TEXT_FIELDS:
+            if field in data:
+                new, old = _nfc(data[field]), getattr(text, field)
+                if old != new:
+                    changes.append((field, old, new))
+                    setattr(text, field, new)
+        text.updated_by = actor
+        text.full_clean()
+        text.save()
+        if creating:
+            audit_record(actor=actor, commune=None, obj=text, action=AuditAction.CREATE)
+        for field, old, new in changes:
+            audit_record(actor=actor, commune=None, obj=text, field=field, old=old, new=new)
+    return text
+
+
 def commune_report_text_save(*, actor, period: ReportingPeriod, data: dict) -> CommuneReportText:
     """Save the report's texts (NFC), one audit row per changed field."""
     with transaction.atomic():
@@ -282,6 +307,7 @@ def report_render(*, report_id: int) -> Report | None:
                 report.province, report.period_code, report.format, on_progress=on_progress
             )
         report.file.save(report.filename, ContentFile(content), save=False)
+        issue = _issue(report)
     except Exception as error:
         logger.exception("Report %s failed", report.pk)
         Report.objects.filter(pk=report.pk).update(
@@ -295,9 +321,107 @@ def report_render(*, report_id: int) -> Report | None:
         file=report.file.name,
         data_fingerprint=fingerprint,
         finished_at=timezone.now(),
+        **issue,
     )
     report.refresh_from_db()
     return report
+
+
+def _issue(report: Report) -> dict:
+    """What the file says of its issue: its number, date and signer, as the texts are now."""
+    if report.kind != ReportKind.COMMUNE:
+        return {}
+    from reports.wording import document_number
+
+    text = commune_report_text(report.period, today=timezone.localdate())
+    return {
+        "document_number": document_number(text.document_number),
+        "issued_on": text.issued_on,
+        "issued_by": " ".join(part for part in (text.signer_title, text.signer_name) if part)[:200],
+    }
+
+
+SIGNED_FILE_MAX_BYTES = 20 * 1024 * 1024
+
+
+class SignedFileRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def pdf_signatures(data: bytes) -> list[str]:
+    """The signers named by the PDF's signatures (pyHanko reads them; nothing is validated
+    here: the signing agency's tools and the reader's do that). Raises ValueError for bytes
+    that are not a readable PDF."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception as error:  # pyHanko raises many kinds on a broken file
+        raise ValueError(str(error)) from error
+    names = []
+    for signature in signatures:
+        try:
+            name = signature.signer_cert.subject.human_friendly
+        except Exception:  # a signature without a readable certificate still counts
+            name = signature.field_name
+        names.append(name)
+    return names
+
+
+def report_signed_upload(*, actor, report: Report, upload) -> Report:
+    """Keep the signed PDF beside the generated one as the report's official file."""
+    if not report.can_take_signed_file:
+        raise SignedFileRefused(_("Only a finished PDF report takes a signed file."))
+    if upload.size > SIGNED_FILE_MAX_BYTES:
+        raise SignedFileRefused(_("The file is larger than 20 MB."))
+    data = upload.read()
+    if not data.startswith(b"%PDF-"):
+        raise SignedFileRefused(_("The file is not a PDF. Upload the signed report as a PDF."))
+    try:
+        signers = pdf_signatures(data)
+    except ValueError:
+        raise SignedFileRefused(
+            _("The PDF cannot be read. Upload the file as the signing tool saved it.")
+        ) from None
+    with transaction.atomic():
+        report.signed_file.save(report.signed_filename, ContentFile(data), save=False)
+        report.signed_uploaded_at = timezone.now()
+        report.signed_uploaded_by = actor
+        report.signers = "; ".join(signers)[:500]
+        report.signature_count = len(signers)
+        report.save(
+            update_fields=[
+                "signed_file",
+                "signed_uploaded_at",
+                "signed_uploaded_by",
+                "signers",
+                "signature_count",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            commune=report.commune,
+            obj=report,
+            field="signed_file",
+            old="",
+            new=report.signed_file.name,
+        )
+    return report
+
+
+def report_signed_open(report: Report):
+    name = report.signed_file.name if report.signed_file else ""
+    try:
+        if not name or not report.signed_file.storage.exists(name):
+            raise FileNotFoundError(name)
+        return report.signed_file.open("rb")
+    except OSError as error:
+        raise ReportFileMissing(report.pk) from error
 
 
 class ReportFileMissing(Exception):

@@ -30,6 +30,16 @@ urlpatterns = [
         name="commune_regenerate",
     ),
     path(
+        "communes/<slug:commune_code>/reports/files/<int:pk>/signed/",
+        views.commune_signed,
+        name="commune_signed",
+    ),
+    path(
+        "communes/<slug:commune_code>/reports/files/<int:pk>/signed/download/",
+        views.commune_signed_download,
+        name="commune_signed_download",
+    ),
+    path(
         "communes/<slug:commune_code>/reports/<str:period_code>/",
         views.commune_report,
         name="commune_report",
@@ -54,5 +64,15 @@ urlpatterns = [
         "provinces/<slug:province_code>/reports/files/<int:pk>/regenerate/",
         views.province_file_regenerate,
         name="province_regenerate",
+    ),
+    path(
+        "provinces/<slug:province_code>/reports/files/<int:pk>/signed/",
+        views.province_signed,
+        name="province_signed",
+    ),
+    path(
+        "provinces/<slug:province_code>/reports/files/<int:pk>/signed/download/",
+        views.province_signed_download,
+        name="province_signed_download",
     ),
 ]

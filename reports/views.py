@@ -17,22 +17,32 @@ from django.views.decorators.http import require_POST
 from communes.access import access_commune_by_code, access_province_by_code, scope_for
 from reporting.models import ReportingPeriod
 from reporting.periods import period_parse
-from reports.forms import CommuneReportTextForm, ReportRequestForm
+from reports.forms import (
+    CommuneReportTextForm,
+    ProvinceReportTextForm,
+    ReportRequestForm,
+    SignedFileForm,
+)
 from reports.models import Report, ReportKind, ReportStatus
 from reports.selectors import (
     commune_report_text,
     commune_reports,
     province_period_codes,
+    province_report_text,
     province_reports,
     report_is_stale,
 )
 from reports.services import (
     ReportFileMissing,
     ReportRequestLimit,
+    SignedFileRefused,
     commune_report_text_reset,
     commune_report_text_save,
+    province_report_text_save,
     report_file_open,
     report_request,
+    report_signed_open,
+    report_signed_upload,
 )
 
 
@@ -157,7 +167,25 @@ def _status(report: Report, download_url: str) -> dict:
     }
 
 
-def _file_page(request, report: Report, *, back_url: str, download_url: str, status_url: str):
+def _can_manage(request, report: Report) -> bool:
+    scope = scope_for(request.user)
+    if report.commune_id:
+        return scope.can_manage_commune(report.commune)
+    return scope.can_manage_province(report.province)
+
+
+def _file_page(
+    request,
+    report: Report,
+    *,
+    back_url: str,
+    download_url: str,
+    status_url: str,
+    signed_url: str,
+    signed_download_url: str,
+    signed_form=None,
+    status: int = 200,
+):
     return render(
         request,
         "reports/file.html",
@@ -172,7 +200,12 @@ def _file_page(request, report: Report, *, back_url: str, download_url: str, sta
             "base_template": "communes/commune_base.html" if report.commune_id else "base.html",
             "can_manage": report.commune_id is not None
             and scope_for(request.user).can_manage_commune(report.commune),
+            "can_sign": report.can_take_signed_file and _can_manage(request, report),
+            "signed_url": signed_url,
+            "signed_download_url": signed_download_url,
+            "signed_form": signed_form or SignedFileForm(),
         },
+        status=status,
     )
 
 
@@ -198,17 +231,96 @@ def _download(request, report: Report, *, regenerate_url: str, back_url: str):
     return FileResponse(handle, as_attachment=True, filename=report.filename)
 
 
+def _commune_file_urls(report: Report) -> dict:
+    args = [report.commune.code, report.pk]
+    return {
+        "back_url": reverse(
+            "reports:commune_report", args=[report.commune.code, report.period_code]
+        ),
+        "download_url": reverse("reports:commune_download", args=args),
+        "status_url": reverse("reports:commune_status", args=args),
+        "signed_url": reverse("reports:commune_signed", args=args),
+        "signed_download_url": reverse("reports:commune_signed_download", args=args),
+    }
+
+
+def _province_file_urls(report: Report) -> dict:
+    args = [report.province.code, report.pk]
+    return {
+        "back_url": reverse("reports:province_report", args=[report.province.code])
+        + f"?period={report.period_code}",
+        "download_url": reverse("reports:province_download", args=args),
+        "status_url": reverse("reports:province_status", args=args),
+        "signed_url": reverse("reports:province_signed", args=args),
+        "signed_download_url": reverse("reports:province_signed_download", args=args),
+    }
+
+
 @login_required
 def commune_file(request, commune_code, pk):
     report = _commune_file(request, commune_code, pk)
-    args = [report.commune.code, report.pk]
-    return _file_page(
-        request,
-        report,
-        back_url=reverse("reports:commune_report", args=[report.commune.code, report.period_code]),
-        download_url=reverse("reports:commune_download", args=args),
-        status_url=reverse("reports:commune_status", args=args),
-    )
+    return _file_page(request, report, **_commune_file_urls(report))
+
+
+def _signed_upload(request, report: Report, urls: dict):
+    """The signed PDF, uploaded back: kept beside the generated file as the official one."""
+    if not _can_manage(request, report):
+        raise PermissionDenied
+    form = SignedFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            report_signed_upload(
+                actor=request.user, report=report, upload=form.cleaned_data["file"]
+            )
+        except SignedFileRefused as refused:
+            form.add_error("file", refused.message)
+        else:
+            if report.signature_count:
+                messages.success(request, _("The signed file is now the report's official file."))
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "The file was kept as the report's official file, but it holds no "
+                        "digital signature."
+                    ),
+                )
+            return HttpResponseRedirect(urls["download_url"].rsplit("download/", 1)[0])
+    return _file_page(request, report, signed_form=form, status=400, **urls)
+
+
+def _signed_download(request, report: Report):
+    if not report.signed_file:
+        raise Http404
+    try:
+        handle = report_signed_open(report)
+    except ReportFileMissing:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=report.signed_filename)
+
+
+@login_required
+@require_POST
+def commune_signed(request, commune_code, pk):
+    report = _commune_file(request, commune_code, pk)
+    return _signed_upload(request, report, _commune_file_urls(report))
+
+
+@login_required
+def commune_signed_download(request, commune_code, pk):
+    return _signed_download(request, _commune_file(request, commune_code, pk))
+
+
+@login_required
+@require_POST
+def province_signed(request, province_code, pk):
+    report = _province_file(request, province_code, pk)
+    return _signed_upload(request, report, _province_file_urls(report))
+
+
+@login_required
+def province_signed_download(request, province_code, pk):
+    return _signed_download(request, _province_file(request, province_code, pk))
 
 
 @login_required
@@ -240,7 +352,25 @@ def province_report(request, province_code):
             period_code = period_parse(period_code).code
         except ValueError as error:
             raise Http404 from error
-    if request.method == "POST":
+    can_manage = scope_for(request.user).can_manage_province(province)
+    text = province_report_text(province, period_code, today=_today()) if period_code else None
+    form = ProvinceReportTextForm(instance=text) if text is not None and can_manage else None
+    if request.method == "POST" and request.POST.get("action") == "save":
+        if not can_manage:
+            raise PermissionDenied
+        if not period_code:
+            raise Http404
+        form = ProvinceReportTextForm(request.POST, instance=text)
+        if form.is_valid():
+            province_report_text_save(
+                actor=request.user,
+                province=province,
+                period_code=period_code,
+                data=form.cleaned_data,
+            )
+            messages.success(request, _("The report's texts were saved."))
+            return HttpResponseRedirect(request.path + f"?period={period_code}")
+    elif request.method == "POST":
         request_form = ReportRequestForm(request.POST)
         if not period_code or not request_form.is_valid():
             raise Http404
@@ -263,22 +393,17 @@ def province_report(request, province_code):
             "period_code": period_code,
             "period_label": period_parse(period_code).label_vi() if period_code else "",
             "files": _files(province_reports(province, period_code)) if period_code else [],
+            "form": form,
+            "can_manage": can_manage,
         },
+        status=400 if form is not None and form.errors else 200,
     )
 
 
 @login_required
 def province_file(request, province_code, pk):
     report = _province_file(request, province_code, pk)
-    args = [report.province.code, report.pk]
-    return _file_page(
-        request,
-        report,
-        back_url=reverse("reports:province_report", args=[report.province.code])
-        + f"?period={report.period_code}",
-        download_url=reverse("reports:province_download", args=args),
-        status_url=reverse("reports:province_status", args=args),
-    )
+    return _file_page(request, report, **_province_file_urls(report))
 
 
 @login_required

@@ -93,10 +93,31 @@ def period_phrase(code: str, *, title: str = "") -> str:
     return f"năm {period.year}"
 
 
+# After these words a name follows ("xã An Nông", "tỉnh Quảng Ngãi"): it keeps its capitals.
+PLACE_WORDS = {"xã", "phường", "thị", "trấn", "tỉnh", "huyện", "thôn", "bản", "phố", "đặc", "khu"}
+
+
 def sentence_case(text: str) -> str:
-    """ "PHÁT TRIỂN Hạ Tầng" → "Phát triển hạ tầng": plans print group titles in any case."""
-    text = nfc(text).strip()
-    return text[:1].upper() + text[1:].lower() if text else ""
+    """ "PHÁT TRIỂN Hạ Tầng" → "Phát triển hạ tầng": plans print group titles in any case.
+    What must keep its capitals does: an acronym in brackets ("(DTI)"), a word with a digit
+    ("5G"), and a place's name after its kind ("xã An Nông", "XÃ AN NÔNG" → "xã An Nông"). A
+    heading's trailing colon or full stop goes (the report adds its own)."""
+    words = nfc(text).strip().rstrip(" :;.").split()
+    shown, in_name = [], False
+    for word in words:
+        core = word.strip('()[],;:."“”')
+        if (word.startswith("(") and core.isupper()) or any(char.isdigit() for char in core):
+            shown.append(word)
+            in_name = False
+            continue
+        lowered = word.lower()
+        if in_name and core[:1].isupper():
+            shown.append(word[:1] + word[1:].lower() if word.isupper() else word)
+            continue
+        in_name = lowered.strip("(),;:") in PLACE_WORDS
+        shown.append(lowered)
+    result = " ".join(shown)
+    return result[:1].upper() + result[1:]
 
 
 def letter(index: int) -> str:

@@ -296,14 +296,26 @@ class XlsxRenderer(FileRenderer):
     format = "xlsx"
 
 
+class DocxRenderer(FileRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    format = "docx"
+
+
 class ReportDownloadMixin:
     filter_backends = []
-    renderer_classes = [renderers.JSONRenderer, PdfRenderer, XlsxRenderer, FileRenderer]
+    renderer_classes = [
+        renderers.JSONRenderer,
+        PdfRenderer,
+        XlsxRenderer,
+        DocxRenderer,
+        FileRenderer,
+    ]
 
     @extend_schema(
         responses={
             (200, PdfRenderer.media_type): OpenApiTypes.BINARY,
             (200, XlsxRenderer.media_type): OpenApiTypes.BINARY,
+            (200, DocxRenderer.media_type): OpenApiTypes.BINARY,
         }
     )
     def get(self, request, *args, **kwargs):
@@ -332,8 +344,8 @@ class ReportDownloadMixin:
 
 
 class CommuneReportDownloadView(ReportDownloadMixin, CommuneReportMixin, generics.GenericAPIView):
-    """The report file itself (PDF or Excel), once it is done."""
+    """The report file itself (PDF, Excel or Word), once it is done."""
 
 
 class ProvinceReportDownloadView(ReportDownloadMixin, ProvinceReportMixin, generics.GenericAPIView):
-    """The consolidated report file itself (PDF or Excel), once it is done."""
+    """The consolidated report file itself (PDF, Excel or Word), once it is done."""

@@ -143,7 +143,7 @@ def test_a_province_officers_read_only_token_requests_the_consolidated_report(
 def test_report_requests_are_checked(june, people, seeds):
     client = client_with_session(people["thanh_hoa"])
     for body, field in (
-        ({"period": "202606", "format": "docx"}, "format"),
+        ({"period": "202606", "format": "odt"}, "format"),
         ({"period": "209912", "format": "pdf"}, "period"),
         ({"format": "pdf"}, "period"),
     ):

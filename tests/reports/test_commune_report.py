@@ -7,6 +7,7 @@ import unicodedata
 from decimal import Decimal
 from io import BytesIO
 
+import pikepdf
 import pytest
 from django.db import transaction
 from openpyxl import load_workbook
@@ -172,7 +173,12 @@ def test_excel_holds_the_database_values_and_page_setup(rendered):
         assert sheet.page_margins.top == pytest.approx(20 / 25.4)
         assert sheet.print_title_rows == "$8:$9"
         assert sheet["A8"].font.name == "Times New Roman"
-        assert sheet["A1"].value == "ỦY BAN NHÂN DÂN XÃ ĐIỀN THỬ"
+        assert (sheet["A1"].value, sheet["A2"].value) == ("ỦY BAN NHÂN DÂN", "XÃ ĐIỀN THỬ")
+        assert "Độc lập - Tự do - Hạnh phúc" in [cell.value for cell in sheet[2]]
+        assert sheet.freeze_panes == "C10"  # below the header rows, beside code and name
+    # A task's name wraps onto two lines: its row is tall enough to print them.
+    heights = [tasks.row_dimensions[row].height for row in range(10, tasks.max_row + 1)]
+    assert any(height and height >= 30 for height in heights)
     rows = {row[0].value: row for row in indicators.iter_rows(min_row=10)}
     value, numerator, denominator = rendered["expected"]["ratio"]
     ratio = rows["1"]
@@ -212,3 +218,43 @@ def test_excel_text_arrives_composed(rendered):
     ]
     assert unicodedata.normalize("NFC", NFD_RESULT) in texts
     assert all(unicodedata.normalize("NFC", text) == text for text in texts)
+
+
+def test_pdf_is_pdf_a_2b_with_fonts_embedded(rendered):
+    """veraPDF is not installable here: the PDF/A identification, output intent and fonts."""
+    with pikepdf.open(BytesIO(rendered["pdf"])) as pdf:
+        with pdf.open_metadata() as xmp:
+            assert (xmp.get("pdfaid:part"), xmp.get("pdfaid:conformance")) == ("2", "B")
+        (intent,) = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFA1" and intent.DestOutputProfile.N == 3  # sRGB
+        fonts = 0
+        for page in pdf.pages:
+            for font in page.Resources.get("/Font", {}).values():
+                for descendant in font.get("/DescendantFonts", [font]):
+                    descriptor = descendant.FontDescriptor
+                    assert any(
+                        key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                    )
+                    fonts += 1
+        assert fonts
+
+
+def test_pdf_has_one_empty_signature_field_at_the_signature_block(rendered):
+    with pikepdf.open(BytesIO(rendered["pdf"])) as pdf:
+        (field,) = pdf.Root.AcroForm.Fields
+        assert field.FT == "/Sig" and "/V" not in field  # empty: ready for the signing tool
+        assert int(field.F) & 4 and not int(field.F) & 2  # printed, not hidden (PDF/A)
+        assert "/AP" in field  # an (empty) appearance, as PDF/A wants
+        page_index = next(i for i, page in enumerate(pdf.pages) if page.objgen == field.P.objgen)
+        x0, y0, x1, y1 = (float(v) for v in field.Rect)
+    page = rendered["pages"][page_index]
+    words = {w[4]: w for w in page.words}
+    # Under the signer's title and above the name (pdftotext's y runs down the page)...
+    title, name = words["PHÓ"], words["Nguyễn"]
+    top, bottom = page.height - y1, page.height - y0
+    assert title[3] <= top + 1 and bottom <= name[1] + 1
+    assert bottom - top >= 25 * MM  # the signature and seal area of Decree 30
+    # ...in the right half, up to the right margin, where nothing is written.
+    assert x0 >= page.width / 2 - 10 * MM and x1 <= page.width - 20 * MM + 1
+    inside = [w for w in page.words if w[0] < x1 and w[2] > x0 and w[1] < bottom and w[3] > top]
+    assert inside == []

@@ -71,7 +71,8 @@ def test_the_june_report_says_what_it_compares_with(seeds):
     _commune, periods = commune_with_june_figure(62)
     doc = commune_report_document(periods["202606"], today=date(2026, 7, 5))
     body = " ".join(block.text for block in doc.body)
-    assert "so với lộ trình thực hiện kế hoạch đến hết tháng 6 năm 2026" in body
+    assert "so với mức cần đạt đến hết tháng 6 năm 2026 theo lộ trình thực hiện kế hoạch" in body
+    assert "(số liệu tính từ ngày 15/5/2026 đến ngày 14/6/2026)" in body  # the data window
     assert "có 1/1 chỉ tiêu đạt hoặc đúng tiến độ" in body
     assert "0/1 chỉ tiêu đạt" not in body
     html = commune_report_html(doc)
@@ -89,10 +90,54 @@ def test_the_june_report_says_what_it_compares_with(seeds):
 def test_behind_the_path_is_named_with_the_path_value(seeds):
     _commune, periods = commune_with_june_figure(50)
     doc = commune_report_document(periods["202606"], today=date(2026, 7, 5))
-    body = " ".join(block.text for block in doc.body)
+    texts = [block.text for block in doc.body]
+    body = " ".join(texts)
     assert "1 chỉ tiêu chậm tiến độ" in body
+    # By group: a sentence, then the indicators behind the path one a line.
     assert (
-        "chậm so với lộ trình: Tỷ lệ hồ sơ trực tuyến (thực hiện 50 (50/100), lộ trình 62)" in body
+        "a) Hạ tầng số: 0/1 chỉ tiêu đạt hoặc đúng tiến độ. Có 1 chỉ tiêu chậm so với mức cần đạt:"
+        in texts
     )
+    assert "- Tỷ lệ hồ sơ trực tuyến: thực hiện 50 (50/100), cần đạt 62." in texts
     (row,) = doc.indicator_groups[0].rows
     assert row.assessment == "Chậm tiến độ"
+
+
+def test_the_annual_report_reads_the_year_figures_whatever_the_reporting_kinds(seeds):
+    """A commune that reports monthly: its year's report takes the latest approved month."""
+    commune = CommuneFactory(code="hang-thang", name="Hằng Tháng")
+    UnitFactory(commune=commune, kind=UnitKind.STANDING_OFFICE, short_name="Phòng VH-XH")
+    economy = UnitFactory(commune=commune, short_name="Phòng Kinh tế")
+    plan = PlanFactory(commune=commune, period_start=2026, period_end=2026)
+    group = IndicatorGroupFactory(plan=plan, numeral="I", title="Hạ tầng số")
+    ratio = IndicatorFactory(group=group, code="1", name="Tỷ lệ hồ sơ trực tuyến")
+    ratio.lead_units.set([economy])
+    TargetFactory(indicator=ratio, year=2026, text="≥ 74%", value=74, is_percent=True)
+    for code, percent, status in (
+        ("202609", 70, SubmissionStatus.APPROVED),
+        ("202610", 80, SubmissionStatus.APPROVED),
+        ("202611", 99, SubmissionStatus.SUBMITTED),  # not approved: not read
+    ):
+        submission = Submission.objects.create(
+            commune=commune,
+            period=period_ensure(commune, code),
+            unit=economy,
+            status=status,
+            submitted_at=datetime.combine(date(2026, 11, 1), time(9), tzinfo=TIME_ZONE),
+        )
+        IndicatorValue.objects.create(
+            commune=commune,
+            submission=submission,
+            indicator=ratio,
+            numerator=Decimal(percent),
+            denominator=Decimal(100),
+        )
+    year = period_ensure(commune, "2026")
+    (result,) = commune_results(commune, year).indicators
+    assert result.figure.value == Decimal(80)
+    assert result.verdict.assessment == Assessment.ACHIEVED
+    doc = commune_report_document(year, today=date(2026, 12, 20))
+    assert "có 1/1 chỉ tiêu đạt và vượt kế hoạch năm" in " ".join(b.text for b in doc.body)
+    assert "a) Hạ tầng số: 1/1 chỉ tiêu đạt và vượt kế hoạch năm (Tỷ lệ hồ sơ trực tuyến)." in [
+        b.text for b in doc.body
+    ]
