@@ -181,3 +181,33 @@ def test_a_task_extension_moves_its_due_date_in_reminders_and_results(client, an
     period = ReportingPeriod.objects.get(commune=commune, code="202611")
     result = next(r for r in commune_results(commune, period).tasks if r.task.pk == task.pk)
     assert (result.due_date, result.extended_to) == (date(2027, 1, 15), date(2027, 1, 15))
+
+
+def test_the_api_exposes_extended_deadlines(client, an_nong):
+    ctx, commune, unit = an_nong, an_nong["commune"], an_nong["unit"]
+    submission = Submission.objects.create(commune=commune, period=ctx["period"], unit=unit)
+    task = Task.objects.filter(
+        commune=commune, lead_units=unit, deadline_kind="yearly", children__isnull=True
+    ).first()
+    from reporting.extensions import extension_grant
+
+    for subject in ({"submission": submission}, {"task": task}):
+        with time_machine.travel("2026-12-05 09:00 +0700"):
+            extension = extension_request(
+                actor=ctx["clerk"],
+                unit=unit,
+                requested_date=date(2027, 1, 15),
+                reason="Chờ kinh phí",
+                **subject,
+            )
+            extension_grant(actor=ctx["office"], extension=extension)
+    client.force_login(ctx["office"])
+    data = client.get(reverse("api:task", args=[commune.code, task.pk])).json()
+    assert "2027-01-15" in data["due_dates"] and "2026-12-31" not in data["due_dates"]
+    assert data["extensions"] == [{"due_date": "2026-12-31", "extended_to": "2027-01-15"}]
+    listed = client.get(reverse("api:tasks", args=[commune.code]), {"page_size": 200}).json()
+    (row,) = [t for t in listed["results"] if t["id"] == task.pk]
+    assert row["extensions"] == data["extensions"]
+    rows = client.get(reverse("api:submissions", args=[commune.code])).json()["results"]
+    (row,) = [r for r in rows if r["id"] == submission.pk]
+    assert row["deadline"].startswith("2027-01-16T00:00:00") and row["deadline_extended"]
