@@ -392,8 +392,10 @@ def _office_compile(commune, now) -> TodoSection:
         "compile", _("Commune reports to compile"), empty=_("No commune report to compile.")
     )
     periods = _due_periods_of_plan_years(commune, now)
-    written = set(
-        CommuneReportText.objects.filter(period__in=periods).values_list("period_id", flat=True)
+    written = set(  # `or [0]`: one query even when no period is due, so the count stays fixed
+        CommuneReportText.objects.filter(period_id__in=[p.pk for p in periods] or [0]).values_list(
+            "period_id", flat=True
+        )
     )
     for period in periods:
         if period.pk in written:
