@@ -14,6 +14,7 @@ from indicators.assessment import Assessment
 from indicators.models import Indicator, IndicatorGroup, MeasureKind, Target
 from plans.models import PLAN_DOCUMENT_FIELDS, Plan, PlanStanding
 from reporting.models import (
+    ExtensionStatus,
     IndicatorValue,
     ReportingPeriod,
     ReportingSchedule,
@@ -145,13 +146,38 @@ class TaskSectionSerializer(serializers.ModelSerializer):
 
 class TaskSerializer(AssignedUnitsMixin, serializers.ModelSerializer):
     due_dates = serializers.SerializerMethodField(
-        help_text="Every date the task falls due over its plan's years (the reminders' dates)."
+        help_text="Every date the task falls due over its plan's years (the reminders' dates), "
+        "with granted extensions applied."
     )
+    extensions = serializers.SerializerMethodField(
+        help_text="Granted extensions (gia hạn): each printed due date and the date it moved to."
+    )
+
+    @staticmethod
+    def _moved(task) -> dict:
+        """Printed due date → granted date, from the prefetched granted extensions."""
+        granted = getattr(task, "granted_extensions", None)
+        if granted is None:  # not prefetched (a single task)
+            granted = list(task.extensions.filter(status=ExtensionStatus.GRANTED))
+        granted = sorted(granted, key=lambda e: (e.answered_at, e.pk))
+        return {e.original_date: e.granted_date for e in granted}
 
     @extend_schema_field(serializers.ListField(child=serializers.DateField()))
     def get_due_dates(self, task) -> list:
         years = range(task.plan.period_start, task.plan.period_end + 1)
-        return task_due_dates(task_deadline(task), years)
+        return task_due_dates(task_deadline(task), years, self._moved(task))
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.DictField(child=serializers.DateField()),
+            help_text='[{"due_date": "2026-12-31", "extended_to": "2027-01-15"}]',
+        )
+    )
+    def get_extensions(self, task) -> list:
+        return [
+            {"due_date": printed, "extended_to": granted}
+            for printed, granted in sorted(self._moved(task).items())
+        ]
 
     class Meta:
         model = Task
@@ -173,6 +199,7 @@ class TaskSerializer(AssignedUnitsMixin, serializers.ModelSerializer):
             "start_year",
             "end_year",
             "due_dates",
+            "extensions",
             "deadline_flagged",
             "status",
             "progress_percent",
@@ -222,6 +249,11 @@ class ScheduleSerializer(serializers.ModelSerializer):
 class SubmissionSerializer(serializers.ModelSerializer):
     period = serializers.CharField(source="period.code", read_only=True)
     unit = UnitBriefSerializer(read_only=True)
+    deadline = serializers.DateTimeField(
+        read_only=True,
+        help_text="From this instant the report is late: the period's deadline, or the later "
+        "one a granted extension (gia hạn) gave this unit (then also in deadline_extended).",
+    )
 
     class Meta:
         model = Submission
@@ -232,6 +264,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "status",
             "version",
             "submitted_at",
+            "deadline",
+            "deadline_extended",
             "is_late",
             "reviewed_at",
             "review_comment",

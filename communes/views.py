@@ -33,8 +33,9 @@ def home(request):
     scope = scope_for(request.user)
     communes = list(Commune.objects.filter(pk__in=scope.commune_ids).select_related("province"))
     provinces = list(provinces_readable(request.user))
-    destinations = [reverse("communes:detail", args=[c.code]) for c in communes]
-    destinations += [reverse("communes:province", args=[p.code]) for p in provinces]
+    # Each person's home is the work in front of them ("Việc cần làm", the `todo` app).
+    destinations = [reverse("todo:commune", args=[c.code]) for c in communes]
+    destinations += [reverse("todo:province", args=[p.code]) for p in provinces]
     if len(destinations) == 1 and not scope.is_admin:
         return redirect(destinations[0])
     return render(

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reports",
     "reminders",
     "dashboards",
+    "todo",
     "api",
     "config.apps.PortalConfig",
 ]

@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("reminders.urls")),
     path("", include("dashboards.urls")),
+    path("", include("todo.urls")),
     path("api/", include("api.urls")),
 ]

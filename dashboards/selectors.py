@@ -191,7 +191,7 @@ def compliance_grid(
         (s.period_id, s.unit_id): s
         for s in Submission.objects.filter(
             commune=commune, period__in=periods, unit__in=units
-        ).only("period_id", "unit_id", "submitted_at", "is_late", "status")
+        ).only("period_id", "unit_id", "submitted_at", "is_late", "status", "deadline_extended")
     }
     rows = [
         ComplianceRow(

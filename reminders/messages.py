@@ -91,6 +91,8 @@ def reminder_body(due: DueReminder) -> str:
                     "when": when_text(due.step),
                 }
             )
+            if due.extended:
+                lines.append(_("Deadline extended to %(day)s.") % {"day": last_day})
             if due.unit_id is not None:
                 lines.append(_("Unit: %(unit)s") % {"unit": due.unit_name})
                 lines.append(
@@ -111,6 +113,8 @@ def reminder_body(due: DueReminder) -> str:
                 _("Deadline in the plan: %(deadline)s (last day: %(last_day)s); %(when)s.")
                 % {"deadline": due.deadline_text, "last_day": last_day, "when": when_text(due.step)}
             )
+            if due.extended:
+                lines.append(_("Deadline extended to %(day)s.") % {"day": last_day})
             if due.lead_units:
                 lines.append(_("Lead units: %(units)s") % {"units": ", ".join(due.lead_units)})
             if due.audience == ReminderAudience.SUPPORT:

@@ -45,7 +45,10 @@ from reporting.periods import (
     period_window,
     periods_between,
 )
-from reporting.selectors import HANDED_IN  # a returned report is the unit's to fix again
+from reporting.selectors import (  # a returned report is the unit's to fix again
+    HANDED_IN,
+    task_extensions_granted,
+)
 from tasks.deadlines import DeadlineKind, task_deadline, task_due_dates
 from tasks.models import Task, TaskStatus
 
@@ -84,6 +87,7 @@ class DueReminder:
     unit_id: int | None = None
     unit_name: str = ""
     returned: bool = False
+    extended: bool = False  # the deadline is one a granted extension (gia hạn) set
     missing_units: tuple[str, ...] = ()
     # Tasks
     task_id: int | None = None
@@ -124,6 +128,7 @@ class _ReportSubject:
     window: tuple[date, date]
     period_id: int | None = None
     requested_unit_ids: list[int] = field(default_factory=list)
+    extended: bool = False  # a unit's deadline moved by a granted extension
 
 
 def last_on_time_day(deadline: datetime) -> date:
@@ -183,8 +188,9 @@ def reminders_due(on: date, *, commune_ids: Collection[int] | None = None) -> li
     first_day, last_day = min(every_day), max(every_day)
 
     report_subjects = _report_subjects(communes, steps_by_day, active_ids, first_day, last_day)
+    extended_subjects = _extended_report_subjects(steps_by_day, active_ids, first_day, last_day)
     tasks = _tasks_due(steps_by_day, active_ids, first_day, last_day)
-    if not report_subjects and not tasks:
+    if not report_subjects and not extended_subjects and not tasks:
         return []
 
     units = {
@@ -201,25 +207,41 @@ def reminders_due(on: date, *, commune_ids: Collection[int] | None = None) -> li
 
     if report_subjects:
         expected = _units_expected(report_subjects, units, active_ids)
-        handed = _handed_in(report_subjects)
+        handed, extended = _handed_in(report_subjects)
         for subject in report_subjects:
+            moved = extended.get(subject.period_id, set())  # reminded at their own deadline
             _report_reminders(
                 on,
                 subject,
                 communes[subject.commune_id],
                 policy_of[subject.commune_id],
                 steps_by_day[subject.commune_id][subject.last_day],
-                expected[(subject.commune_id, subject.code)],
+                [pk for pk in expected[(subject.commune_id, subject.code)] if pk not in moved],
                 handed.get(subject.period_id, {}),
                 units,
                 people,
                 add,
             )
-    for task, occurrence, lead_ids, support_ids in tasks:
+    for subject, unit_id, status in extended_subjects:
+        if unit_id in units:
+            _report_reminders(
+                on,
+                subject,
+                communes[subject.commune_id],
+                policy_of[subject.commune_id],
+                steps_by_day[subject.commune_id][subject.last_day],
+                [unit_id],
+                {unit_id: status},
+                units,
+                people,
+                add,
+            )
+    for task, occurrence, lead_ids, support_ids, extended_task in tasks:
         _task_reminders(
             on,
             task,
             occurrence,
+            extended_task,
             communes[task["commune_id"]],
             policy_of[task["commune_id"]],
             steps_by_day[task["commune_id"]][occurrence],
@@ -382,17 +404,56 @@ def _units_expected(subjects, units, active_ids) -> dict[tuple[int, str], list[i
     return expected
 
 
-def _handed_in(subjects) -> dict[int, dict[int, str]]:
-    """Per stored period, the status of each unit's submission."""
+def _handed_in(subjects) -> tuple[dict[int, dict[int, str]], dict[int, set[int]]]:
+    """Per stored period, the status of each unit's submission, and the units whose deadline a
+    granted extension moved."""
     period_ids = [s.period_id for s in subjects if s.period_id is not None]
     statuses: dict[int, dict[int, str]] = defaultdict(dict)
+    extended: dict[int, set[int]] = defaultdict(set)
     if period_ids:
         rows = Submission.objects.filter(period_id__in=period_ids).values_list(
-            "period_id", "unit_id", "status"
+            "period_id", "unit_id", "status", "deadline_extended"
         )
-        for period_id, unit_id, status in rows:
+        for period_id, unit_id, status, deadline_extended in rows:
             statuses[period_id][unit_id] = status
-    return statuses
+            if deadline_extended is not None:
+                extended[period_id].add(unit_id)
+    return statuses, extended
+
+
+def _extended_report_subjects(steps_by_day, active_ids, first_day, last_day):
+    """Reports whose deadline a granted extension moved to one of their commune's step days,
+    each with its unit and the status of its submission (one query)."""
+    window = Q(
+        deadline_extended__gt=_midnight(first_day),
+        deadline_extended__lte=_midnight(last_day + timedelta(1)),
+    )
+    rows = (
+        _scoped(Submission.objects.filter(window, period__closed_at__isnull=True), active_ids)
+        .exclude(status__in=HANDED_IN)
+        .select_related("period")
+    )
+    found = []
+    for row in rows:
+        days = steps_by_day.get(row.commune_id)
+        last = last_on_time_day(row.deadline_extended)
+        if days is None or last not in days:
+            continue
+        period = row.period
+        subject = _ReportSubject(
+            commune_id=row.commune_id,
+            code=period.code,
+            kind=period.kind,
+            label=period.label,
+            year=period.year,
+            last_day=last,
+            deadline=row.deadline_extended,
+            window=(period.window_start, period.window_end),
+            period_id=period.pk,
+            extended=True,
+        )
+        found.append((subject, row.unit_id, row.status))
+    return found
 
 
 def _people(active_ids) -> dict[tuple, list[Recipient]]:
@@ -442,6 +503,7 @@ def _report_reminders(
         period_kind=subject.kind,
         window=subject.window,
         period_id=subject.period_id,
+        extended=subject.extended,
     )
     for unit_id in missing:
         for recipient in people.get((Role.UNIT_STAFF, unit_id), []):
@@ -493,6 +555,15 @@ def _tasks_due(steps_by_day, active_ids, first_day, last_day):
             deadline_kind=DeadlineKind.SPAN,
             end_year__in=[d.year for d in month_ends if d.month == 12],
         )
+    # Extensions granted: their tasks fall due at the new date, not the printed one.
+    moved = task_extensions_granted(commune_ids=active_ids)
+    moved_ids = [
+        task_id
+        for task_id, dates in moved.items()
+        if any(first_day <= day <= last_day for day in dates.values())
+    ]
+    if moved_ids:
+        wanted |= Q(pk__in=moved_ids)
     tasks = list(
         _scoped(Task.objects.all(), active_ids)
         .filter(wanted, plan__status=PlanStatus.IN_FORCE, children__isnull=True)
@@ -518,7 +589,7 @@ def _tasks_due(steps_by_day, active_ids, first_day, last_day):
         days = steps_by_day.get(task["commune_id"])
         if days is None:
             continue
-        for occurrence in sorted(_task_occurrences(task, years)):
+        for occurrence in sorted(_task_occurrences(task, years, moved.get(task["pk"]))):
             if occurrence in days:
                 found.append((task, occurrence))
     if not found:
@@ -530,18 +601,27 @@ def _tasks_due(steps_by_day, active_ids, first_day, last_day):
         for task_id, unit_id in through.values_list("task_id", "unit_id"):
             into[task_id].append(unit_id)
     return [
-        (task, occurrence, leads[task["pk"]], supports[task["pk"]]) for task, occurrence in found
+        (
+            task,
+            occurrence,
+            leads[task["pk"]],
+            supports[task["pk"]],
+            occurrence in moved.get(task["pk"], {}).values(),
+        )
+        for task, occurrence in found
     ]
 
 
-def _task_occurrences(task: dict, years: set[int]) -> list[date]:
-    """The task's due dates (`tasks.deadlines.task_due_dates`) in `years`."""
+def _task_occurrences(task: dict, years: set[int], extended=None) -> list[date]:
+    """The task's due dates (`tasks.deadlines.task_due_dates`, with its granted extensions) in
+    `years`."""
     plan_years = range(task["plan__period_start"], task["plan__period_end"] + 1)
-    return [day for day in task_due_dates(task_deadline(task), plan_years) if day.year in years]
+    dates = task_due_dates(task_deadline(task), plan_years, extended)
+    return [day for day in dates if day.year in years]
 
 
 def _task_reminders(
-    on, task, occurrence, commune, policy, step, lead_ids, support_ids, units, people, add
+    on, task, occurrence, extended, commune, policy, step, lead_ids, support_ids, units, people, add
 ) -> None:
     lead_ids = [pk for pk in lead_ids if pk in units]
     lead_names = tuple(
@@ -560,6 +640,7 @@ def _task_reminders(
         task_name=task["name"],
         deadline_text=task["deadline_text"],
         lead_units=lead_names,
+        extended=extended,
     )
     # One reminder per person and step; whoever is several things gets the first of: lead unit,
     # standing office, leader, support unit.

@@ -184,6 +184,9 @@ class Submission(models.Model):
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    # Set by a granted extension (`DeadlineExtension`): the instant from which this unit's report
+    # is late instead of the period's deadline.
+    deadline_extended = models.DateTimeField(_("deadline extended to"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     updated_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -197,6 +200,16 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.period}"
+
+    @property
+    def deadline(self):
+        """The instant from which this report is late: the period's, or a granted extension's."""
+        return self.deadline_extended or self.period.deadline
+
+    @property
+    def last_day(self) -> date:
+        """The last day on which this report is on time."""
+        return timezone.localtime(self.deadline).date() - timedelta(days=1)
 
     @property
     def is_editable(self) -> bool:
@@ -285,3 +298,89 @@ class TaskProgress(models.Model):
         if self.period_end is None:
             self.period_end = self.submission.period.window_end
         super().save(*args, **kwargs)
+
+class ExtensionStatus(models.TextChoices):
+    REQUESTED = "requested", _("awaiting an answer")
+    GRANTED = "granted", _("granted")
+    REFUSED = "refused", _("refused")
+
+
+class DeadlineExtension(models.Model):
+    """A unit's request for a later deadline (gia hạn) for a task or for its report of a period,
+    and the standing office's answer. Dates are last on-time days, as the plans print them.
+
+    A granted report extension is copied onto `Submission.deadline_extended`, which every status
+    reads; a granted task extension moves that occurrence of the task's due date
+    (`tasks.deadlines.task_due_dates`, `extended`)."""
+
+    commune = models.ForeignKey(
+        "communes.Commune", on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
+    )
+    unit = models.ForeignKey(
+        "communes.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="extensions",
+        verbose_name=_("unit report"),
+    )
+    task = models.ForeignKey(
+        "tasks.Task",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="extensions",
+        verbose_name=_("task"),
+    )
+    original_date = models.DateField(_("deadline (last day)"))
+    requested_date = models.DateField(_("new deadline asked for"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ExtensionStatus.choices,
+        default=ExtensionStatus.REQUESTED,
+    )
+    granted_date = models.DateField(_("new deadline granted"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["commune", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                name="extension_for_task_or_report",
+                condition=models.Q(task__isnull=True, submission__isnull=False)
+                | models.Q(task__isnull=False, submission__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="extension_granted_has_date",
+                condition=~models.Q(status="granted") | models.Q(granted_date__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.task.code if self.task_id else str(self.submission.period)
+        return f"{self.unit} · {subject} · {self.requested_date:%d/%m/%Y}"
+
+    @property
+    def subject_label(self) -> str:
+        if self.task_id:
+            return _("task %(code)s. %(name)s") % {
+                "code": self.task.code,
+                "name": self.task.name[:120],
+            }
+        return _("report %(period)s") % {"period": self.submission.period.label}

@@ -33,7 +33,7 @@ from plans.models import Plan
 from plans.selectors import plan_in_force_q
 from reporting.models import ReportingPeriod, SubmissionStatus, TaskProgress
 from reporting.periods import PeriodKind, period_parse
-from reporting.selectors import Figure, figures_for_years
+from reporting.selectors import Figure, figures_for_years, task_extensions_granted
 from tasks.deadlines import DeadlineKind, ParsedDeadline, deadline_parse, task_due_in
 from tasks.models import Task, TaskSection, TaskStatus
 
@@ -79,6 +79,7 @@ class TaskResult:
     state: TaskState
     percent: int | None  # the latest approved percent complete up to the period
     result: str  # the latest approved "result achieved" up to the period
+    extended_to: date | None = None  # `due_date` moved there by a granted extension
 
 
 @dataclass
@@ -354,14 +355,17 @@ def indicator_results(
     return results
 
 
-def task_due_date(task: Task | TaskSummary, year: int, plan_years: range) -> date | None:
+def task_due_date(
+    task: Task | TaskSummary, year: int, plan_years: range, extended=None
+) -> date | None:
     """The due date that counts for a period of `year` (`tasks.deadlines.task_due_in`), read
-    from the stored date of a dated task, else from the deadline as printed."""
+    from the stored date of a dated task, else from the deadline as printed; `extended`: the
+    task's granted extensions (printed date → new date)."""
     if task.deadline_kind == DeadlineKind.DATE:
         deadline = ParsedDeadline(DeadlineKind.DATE, due_date=task.due_date)
     else:
         deadline = deadline_parse(task.deadline_text)
-    return task_due_in(deadline, plan_years, year)
+    return task_due_in(deadline, plan_years, year, extended)
 
 
 def task_results(
@@ -392,6 +396,7 @@ def task_results(
     latest = _latest_progress(chosen, periods)
     results: dict[int, list[TaskResult]] = defaultdict(list)
     due_dates: dict[tuple, date | None] = {}  # communes share the same printed deadlines
+    moved = task_extensions_granted(commune_ids=list(periods))
     for task in tasks:
         period = periods[task.commune_id]
         years = _plan_years(task)
@@ -399,6 +404,10 @@ def task_results(
         if key not in due_dates:
             due_dates[key] = task_due_date(task, year, years)
         due = due_dates[key]
+        extended_to = None
+        if task.id in moved:  # a granted extension moved this year's due date
+            later = task_due_date(task, year, years, moved[task.id])
+            extended_to, due = (later, later) if later != due else (None, due)
         progress = latest.get(task.id)
         if progress and task.deadline_kind in RECURRING and progress.year != year:
             progress = None  # last year's "done" does not do this year's round
@@ -406,6 +415,7 @@ def task_results(
             TaskResult(
                 task=task,
                 due_date=due,
+                extended_to=extended_to,
                 state=_task_state(progress, due, period.window_end if period else None),
                 percent=progress.percent if progress else None,
                 result=progress.result if progress else "",

@@ -6,7 +6,9 @@ Every function runs a fixed number of queries, whatever the number of indicators
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -21,6 +23,8 @@ from indicators.models import Indicator, MeasureKind, Target
 from plans.models import Plan
 from plans.selectors import plan_years_in_force, plans_in_force
 from reporting.models import (
+    DeadlineExtension,
+    ExtensionStatus,
     IndicatorValue,
     ReportingPeriod,
     Submission,
@@ -384,10 +388,12 @@ def report_timeliness(status: str | None, is_late: bool, deadline, now=None) -> 
 def submission_timeliness(
     submission: Submission | None, period: ReportingPeriod, now=None
 ) -> Timeliness:
-    """`report_timeliness` of a unit's submission (None: never opened) for `period`."""
+    """`report_timeliness` of a unit's submission (None: never opened) for `period`, against
+    its deadline: the period's, or the later one an extension granted the unit."""
     if submission is None:
         return report_timeliness(None, False, period.deadline, now)
-    return report_timeliness(submission.status, submission.is_late, period.deadline, now)
+    deadline = submission.deadline_extended or period.deadline
+    return report_timeliness(submission.status, submission.is_late, deadline, now)
 
 
 @dataclass
@@ -403,8 +409,9 @@ class ReviewRow:
         return report_timeliness(self.submission.status, self.submission.is_late, None)
 
     def is_overdue(self, period: ReportingPeriod, now) -> bool:
-        """Owed (never sent, or returned) past the period's deadline: late now."""
-        return self.state in OWED and period.deadline <= now
+        """Owed (never sent, or returned) past its deadline (an extension's if granted)."""
+        extended = self.submission.deadline_extended if self.submission else None
+        return self.state in OWED and (extended or period.deadline) <= now
 
 
 @dataclass
@@ -491,3 +498,20 @@ def review_rows(commune: Commune, period: ReportingPeriod) -> list[ReviewRow]:
         s.unit_id: s for s in Submission.objects.filter(period=period).select_related("updated_by")
     }
     return [ReviewRow(unit, submissions.get(unit.pk)) for unit in units_expected(commune, period)]
+
+
+def task_extensions_granted(
+    *, task_ids: Collection[int] | None = None, commune_ids: Collection[int] | None = None
+) -> dict[int, dict[date, date]]:
+    """Granted task extensions, one query: task id → {printed due date: granted date}."""
+    rows = DeadlineExtension.objects.filter(status=ExtensionStatus.GRANTED, task__isnull=False)
+    if task_ids is not None:
+        rows = rows.filter(task_id__in=list(task_ids))
+    if commune_ids is not None:
+        rows = rows.filter(commune_id__in=list(commune_ids))
+    granted: dict[int, dict[date, date]] = defaultdict(dict)
+    for task_id, original, new in rows.order_by("answered_at", "pk").values_list(
+        "task_id", "original_date", "granted_date"
+    ):
+        granted[task_id][original] = new
+    return dict(granted)

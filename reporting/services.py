@@ -342,7 +342,7 @@ def submission_submit(*, actor, submission: Submission, version: int) -> Submiss
     old = submission.status
     submission.status = SubmissionStatus.SUBMITTED
     submission.submitted_at = now
-    submission.is_late = submission.period.is_late_at(now)
+    submission.is_late = now >= submission.deadline  # the period's, or an extension's
     submission.save(update_fields=["status", "submitted_at", "is_late"])
     audit_record(
         actor=actor,

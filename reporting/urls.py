@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views
+from reporting import extension_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -32,6 +32,21 @@ urlpatterns = [
     ),
     path(
         "communes/<slug:commune_code>/evidence/<int:pk>/", views.evidence_download, name="evidence"
+    ),
+    path(
+        "communes/<slug:commune_code>/reporting/<str:period_code>/units/<int:unit_pk>/extension/",
+        extension_views.ReportExtensionRequestView.as_view(),
+        name="extension_report",
+    ),
+    path(
+        "communes/<slug:commune_code>/tasks/<int:pk>/extension/",
+        extension_views.TaskExtensionRequestView.as_view(),
+        name="extension_task",
+    ),
+    path(
+        "communes/<slug:commune_code>/extensions/<int:pk>/",
+        extension_views.ExtensionDetailView.as_view(),
+        name="extension",
     ),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notifications_read"),

@@ -189,6 +189,15 @@ def _lead_text(task) -> str:
     return "; ".join(nfc(unit.short_name) for unit in task.lead_units.all())
 
 
+def _deadline_text(task, result: TaskResult) -> str:
+    """The deadline as printed, and the later date an extension granted (official text: Vietnamese)."""
+    printed = nfc(task.deadline_text)
+    if result.extended_to is None:
+        return printed
+    extended = f"đã gia hạn đến {result.extended_to:%d/%m/%Y}"
+    return f"{printed} ({extended})" if printed else extended
+
+
 def task_row(result: TaskResult) -> TaskRow:
     task = result.task
     outcome = nfc(result.result).strip()
@@ -199,7 +208,7 @@ def task_row(result: TaskResult) -> TaskRow:
         code=nfc(task.code),
         name=nfc(task.name),
         expected_result=nfc(task.expected_result),
-        deadline=nfc(task.deadline_text),
+        deadline=_deadline_text(task, result),
         lead=_lead_text(task),
         state=TASK_STATE_TEXT[result.state],
         result=outcome,

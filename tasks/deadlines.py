@@ -7,6 +7,7 @@ read. Text that is not understood is kept and flagged (UNPARSED), never rejected
 import calendar
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -144,8 +145,11 @@ def deadline_problem(text: str) -> str | None:
     return None
 
 
-def task_due_dates(deadline: ParsedDeadline, plan_years: range) -> list[date]:
-    """Every date on which a task with `deadline` falls due, for a plan covering `plan_years`.
+def task_due_dates(
+    deadline: ParsedDeadline, plan_years: range, extended: Mapping[date, date] | None = None
+) -> list[date]:
+    """Every date on which a task with `deadline` falls due, for a plan covering `plan_years`;
+    `extended` maps a due date to the later one a granted extension (gia hạn) gave it.
 
     The one rule for reminders, results, dashboards, reports and the API (DOMAIN.md):
     - "Tháng 7/2025", "Quý IV/2025", "Năm 2026": once, at the end of that month, quarter, year;
@@ -155,6 +159,13 @@ def task_due_dates(deadline: ParsedDeadline, plan_years: range) -> list[date]:
     - "2025-2030": once, on 31/12/2030; each period's report covers its progress until then;
     - "Thường xuyên", "Từ năm 2026", "Khi có đề nghị", no deadline, unparsed: no date.
     """
+    dates = _printed_due_dates(deadline, plan_years)
+    if extended:
+        return sorted(extended.get(day, day) for day in dates)
+    return dates
+
+
+def _printed_due_dates(deadline: ParsedDeadline, plan_years: range) -> list[date]:
     match deadline.kind:
         case DeadlineKind.DATE:
             return [deadline.due_date] if deadline.due_date else []
@@ -167,15 +178,25 @@ def task_due_dates(deadline: ParsedDeadline, plan_years: range) -> list[date]:
     return []
 
 
-def task_due_in(deadline: ParsedDeadline, plan_years: range, year: int) -> date | None:
+def task_due_in(
+    deadline: ParsedDeadline,
+    plan_years: range,
+    year: int,
+    extended: Mapping[date, date] | None = None,
+) -> date | None:
     """The due date that counts for a period of `year`: that year's occurrence of a recurring
     deadline, else the task's one due date (a "Tháng 7/2025" task is still overdue in 2026, a
-    "2025-2030" one is due 31/12/2030 in every period); None when nothing falls due."""
-    dates = task_due_dates(deadline, plan_years)
+    "2025-2030" one is due 31/12/2030 in every period); None when nothing falls due. An
+    occurrence a granted extension moved (`extended`) counts at its new date."""
+    dates = _printed_due_dates(deadline, plan_years)
     if deadline.kind == DeadlineKind.YEARLY:
-        in_year = [day for day in dates if day.year == year]
-        return in_year[-1] if in_year else None
-    return dates[0] if dates else None
+        dates = [day for day in dates if day.year == year]
+        day = dates[-1] if dates else None
+    else:
+        day = dates[0] if dates else None
+    if day is not None and extended:
+        return extended.get(day, day)
+    return day
 
 
 def task_deadline(task) -> ParsedDeadline:

@@ -24,7 +24,7 @@ from communes.models import Commune, Unit
 from indicators.models import Indicator, IndicatorGroup
 from onboarding.models import PlanImport
 from plans.models import Plan
-from reporting.models import Submission, TaskProgress
+from reporting.models import DeadlineExtension, Submission, TaskProgress
 from reporting.services import period_ensure, submission_for
 from reports.models import Report, ReportKind
 from tasks.models import Task, TaskSection
@@ -52,6 +52,7 @@ OBJECT_SEGMENTS = {
     "tokens": ApiToken,
     "invitations": Invitation,
     "import": PlanImport,
+    "extensions": DeadlineExtension,
 }
 BROWSER_METHODS = ("get", "post")
 API_METHODS = ("get", "post", "put", "patch", "delete")
@@ -142,6 +143,14 @@ class World:
                 email=f"moi@{commune.code}.example.vn",
                 full_name="Người được mời",
                 role=Role.STANDING_OFFICE,
+            ),
+            DeadlineExtension: DeadlineExtension.objects.create(
+                commune=commune,
+                unit=self.unit,
+                submission=self.submission,
+                original_date=self.period.last_day,
+                requested_date=self.period.last_day + timedelta(days=7),
+                reason="Thử",
             ),
             PlanImport: PlanImport.objects.create(
                 commune=commune, file_name="kh.docx", data=b"PK", result={}, plan=self.plan

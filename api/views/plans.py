@@ -25,6 +25,7 @@ from api.views.base import CommuneScopedListView, CommuneScopedRetrieveView
 from communes.models import Unit
 from indicators.models import Indicator, IndicatorGroup, Target
 from plans.models import Plan
+from reporting.models import DeadlineExtension, ExtensionStatus
 from tasks.models import Task, TaskSection
 
 
@@ -117,7 +118,15 @@ class TaskQueryset:
         return (
             Task.objects.filter(commune=self.commune)
             .select_related("plan")
-            .prefetch_related(_units("lead_units"), _units("support_units"))
+            .prefetch_related(
+                _units("lead_units"),
+                _units("support_units"),
+                Prefetch(
+                    "extensions",
+                    queryset=DeadlineExtension.objects.filter(status=ExtensionStatus.GRANTED),
+                    to_attr="granted_extensions",
+                ),
+            )
         )
 
 

@@ -110,8 +110,8 @@ def test_province_officer_sees_only_the_communes_of_its_province(client, people)
     assert "Điền Quang" in html and "An Nông" in html and "Trường Giang" not in html
     assert client.get(reverse("communes:province", args=["51"])).status_code == 404
     assert client.get(reverse("communes:detail", args=["truong-giang"])).status_code == 404
-    # Home sends a single-province officer straight to the province.
-    assert client.get(reverse("home")).url == reverse("communes:province", args=["38"])
+    # Home sends a single-province officer straight to the province's to-do page.
+    assert client.get(reverse("home")).url == reverse("todo:province", args=["38"])
 
 
 def test_anonymous_is_sent_to_login(client, seeds):
@@ -122,10 +122,11 @@ def test_anonymous_is_sent_to_login(client, seeds):
 
 
 def test_home_sends_each_role_where_it_belongs(client, people):
+    """Each person's home is their to-do page ("Việc cần làm")."""
     client.force_login(people["kinh_te"])
-    assert client.get(reverse("home")).url == reverse("communes:detail", args=["dien-quang"])
+    assert client.get(reverse("home")).url == reverse("todo:commune", args=["dien-quang"])
     client.force_login(people["standing_office"])
-    assert client.get(reverse("home")).url == reverse("communes:detail", args=["dien-quang"])
+    assert client.get(reverse("home")).url == reverse("todo:commune", args=["dien-quang"])
 
 
 def test_deactivated_membership_loses_access(client, people):

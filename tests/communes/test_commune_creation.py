@@ -435,7 +435,7 @@ def test_a_new_commune_opens_everywhere_the_province_reads_it(
         invitation=Invitation.objects.get(commune__code="quang-phu"), password="Mat-khau-2026!"
     )
     client.force_login(office)
-    assert client.get("/")["Location"] == reverse("communes:detail", args=["quang-phu"])
+    assert client.get("/")["Location"] == reverse("todo:commune", args=["quang-phu"])
     for url in (
         reverse("communes:units", args=["quang-phu"]),
         reverse("accounts:staff", args=["quang-phu"]),

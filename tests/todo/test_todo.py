@@ -1,0 +1,237 @@
+""" "Việc cần làm": each role's to-do list for the seed communes with their demo figures on a
+controlled day, checked against the database; the query counts stay flat."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from communes.access import scope_for
+from reporting.demo import demo_figures_create
+from reporting.models import ReportingPeriod, Submission, SubmissionStatus
+from reporting.periods import TIME_ZONE
+from reporting.selectors import units_expected
+from tests.conftest import person
+from todo.selectors import commune_todo, province_todo
+
+TODAY = date(2026, 11, 21)
+NOW = datetime(2026, 11, 21, 9, 0, tzinfo=TIME_ZONE)
+
+
+@pytest.fixture(scope="module")
+def _demo_figures(django_db_setup, django_db_blocker):
+    """The demo figures once for the module (they take a while), removed after it."""
+    from django.conf import settings
+
+    with django_db_blocker.unblock():
+        allowed = getattr(settings, "DEMO_DATA_ALLOWED", False)
+        settings.DEMO_DATA_ALLOWED = True
+        try:
+            with time_machine.travel(NOW, tick=False):
+                demo_figures_create(demo=True, today=TODAY)
+        finally:
+            settings.DEMO_DATA_ALLOWED = allowed
+        yield
+        ReportingPeriod.objects.all().delete()
+
+
+@pytest.fixture
+def demo(_demo_figures, seeds):
+    with time_machine.travel(NOW, tick=False):
+        yield seeds
+
+
+def owed_by(commune, unit, now):
+    """Straight from the tables: the periods open and due whose expected report from `unit`
+    is not handed in (the review page's `units_expected`)."""
+    owed = {}
+    for period in ReportingPeriod.objects.filter(
+        commune=commune, closed_at__isnull=True, deadline__lte=now
+    ):
+        if unit not in units_expected(commune, period):
+            continue
+        submission = Submission.objects.filter(period=period, unit=unit).first()
+        status = submission.status if submission else None
+        if status not in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED):
+            owed[period.code] = status
+    return owed
+
+
+def test_unit_staff_sees_its_late_returned_and_coming_reports(demo):
+    commune = demo["an-nong"]
+    unit = commune.units.get(short_name="Phòng VH-XH")
+    clerk = person(Role.UNIT_STAFF, commune=commune, unit=unit)
+    todo = commune_todo(commune, scope_for(clerk), now=timezone.now())
+    owed = owed_by(commune, unit, timezone.now())
+    late = {i.url for i in todo.items_of("report_late")}
+    returned = {i.url for i in todo.items_of("report_returned")}
+
+    def url(code):
+        return reverse("reporting:submission", args=[commune.code, code, unit.pk])
+
+    assert returned == {url(code) for code, status in owed.items() if status == "returned"}
+    assert late == {url(code) for code, status in owed.items() if status != "returned"}
+    # The period whose deadline is ahead: November's report, due before 10/12 (An Nông).
+    due = todo.items_of("report_due")
+    assert due and all("ngày" in item.detail for item in due)
+    for item in due:
+        period = ReportingPeriod.objects.get(
+            commune=commune, code=item.url.split("/reporting/")[1].split("/")[0]
+        )
+        days_left = (period.last_day - TODAY).days
+        assert period.deadline > timezone.now() and f"còn {days_left} ngày" in item.detail
+
+
+def test_standing_office_sees_reviews_late_units_flags_and_reports_to_compile(demo):
+    commune = demo["truong-giang"]
+    office = person(Role.STANDING_OFFICE, commune=commune)
+    # One report waiting for review.
+    waiting = Submission.objects.filter(commune=commune, status="approved").first()
+    waiting.status = SubmissionStatus.SUBMITTED
+    waiting.save()
+    # A deadline the portal cannot read.
+    from tasks.models import Task
+
+    task = Task.objects.filter(commune=commune).first()
+    Task.objects.filter(pk=task.pk).update(deadline_text="Sau Tết", deadline_flagged=True)
+    todo = commune_todo(commune, scope_for(office), now=timezone.now())
+
+    reviews = todo.items_of("review")
+    submitted = Submission.objects.filter(commune=commune, status=SubmissionStatus.SUBMITTED)
+    assert len(reviews) == submitted.count() == 1
+    assert reviews[0].url == reverse(
+        "reporting:submission", args=[commune.code, waiting.period.code, waiting.unit_id]
+    )
+    late_periods = {
+        period.code
+        for period in ReportingPeriod.objects.filter(
+            commune=commune, closed_at__isnull=True, deadline__lte=timezone.now()
+        )
+        if any(
+            owed_by(commune, unit, timezone.now()).get(period.code, "x") != "x"
+            for unit in units_expected(commune, period)
+        )
+    }
+    shown = {item.url.rstrip("/").split("/")[-1] for item in todo.items_of("units_late")}
+    assert shown == late_periods
+    flagged = todo.items_of("deadline_flagged")
+    assert [item.url for item in flagged] == [reverse("tasks:edit", args=[commune.code, task.pk])]
+    compile_ = todo.items_of("report_to_compile")
+    assert compile_, "the latest periods due have no commune report yet"
+    assert not todo.items_of("review")[0].detail.endswith("late") or waiting.is_late
+
+
+def test_leader_and_province_officer(demo):
+    commune = demo["an-nong"]
+    leader = person(Role.COMMUNE_LEADER, commune=commune)
+    todo = commune_todo(commune, scope_for(leader), now=timezone.now())
+    assert [section.key for section in todo.sections] == ["sign", "overdue"]
+    for item in todo.items_of("task_overdue"):
+        assert "quá hạn" in item.detail
+
+    officer = person(Role.PROVINCE_OFFICER, province=commune.province)
+    todo = province_todo(commune.province, now=timezone.now())
+    names = {item.title.split(" · ")[0] for item in todo.items_of("commune_late")}
+    assert names <= {"Xã Điền Quang", "Xã An Nông", "Điền Quang", "An Nông"} | {
+        c.name for c in commune.province.communes.all()
+    }
+    assert scope_for(officer).can_manage_province(commune.province)
+
+
+def test_home_is_the_to_do_page_with_its_count_in_the_menu(client, demo):
+    commune = demo["an-nong"]
+    unit = commune.units.get(short_name="Phòng VH-XH")
+    clerk = person(Role.UNIT_STAFF, commune=commune, unit=unit)
+    client.force_login(clerk)
+    response = client.get(reverse("home"))
+    assert response.url == reverse("todo:commune", args=[commune.code])
+    html = client.get(response.url).content.decode()
+    todo = commune_todo(commune, scope_for(clerk), now=timezone.now())
+    assert f'data-testid="menu-todo-count">{todo.count}<' in html
+    assert "Việc cần làm" in html
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("role", [Role.UNIT_STAFF, Role.STANDING_OFFICE, Role.COMMUNE_LEADER])
+def test_to_do_page_queries_do_not_grow_with_periods_units_and_tasks(client, demo, role):
+    commune = demo["an-nong"]
+    unit = commune.units.get(short_name="Phòng VH-XH")
+    user = person(role, commune=commune, unit=unit if role == Role.UNIT_STAFF else None)
+    client.force_login(user)
+    url = reverse("todo:commune", args=[commune.code])
+    _queries(client, url)  # periods made on the first visit
+    small = _queries(client, url)
+    _grow(commune, unit)
+    _queries(client, url)
+    assert _queries(client, url) == small
+
+
+def _grow(commune, unit):
+    """More units, tasks led by the clerk's unit, ad-hoc periods, reports waiting and late."""
+    from communes.models import Unit
+    from plans.selectors import plans_in_force
+    from reporting.models import DeadlineExtension
+    from tasks.models import Task
+
+    plan = plans_in_force(2026, commune=commune).first()
+    for n in range(5):
+        Unit.objects.create(
+            commune=commune, name=f"Thôn {n}", short_name=f"Thôn {n}", kind="village"
+        )
+        task = Task.objects.create(
+            commune=commune,
+            plan=plan,
+            code=f"T{n}",
+            name=f"Nhiệm vụ {n}",
+            deadline_text="Tháng 12/2026",
+            deadline_kind="date",
+            due_date=date(2026, 12, 1 + n),
+            deadline_flagged=False,
+        )
+        task.lead_units.add(unit)
+        period = ReportingPeriod.objects.create(
+            commune=commune,
+            kind="ad_hoc",
+            code=f"DX{n}",
+            title=f"Đột xuất {n}",
+            window_start=date(2026, 11, 1),
+            window_end=date(2026, 11, 15),
+            deadline=timezone.now() + timedelta(days=n - 2),
+        )
+        period.requested_units.add(unit)
+        submission = Submission.objects.create(
+            commune=commune,
+            period=period,
+            unit=unit,
+            status="submitted",
+            submitted_at=timezone.now(),
+        )
+        DeadlineExtension.objects.create(
+            commune=commune,
+            unit=unit,
+            task=task,
+            original_date=task.due_date,
+            requested_date=task.due_date + timedelta(days=10),
+            reason="Chờ kinh phí",
+        )
+        DeadlineExtension.objects.create(
+            commune=commune,
+            unit=unit,
+            submission=submission,
+            original_date=date(2026, 11, 20),
+            requested_date=date(2026, 11, 30),
+            reason="Chờ số liệu",
+            status="refused",
+            answer="Không",
+            answered_at=timezone.now(),
+        )

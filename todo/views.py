@@ -1,0 +1,37 @@
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from communes.mixins import CommuneMixin
+from communes.views import ProvinceMixin
+from reporting.services import periods_ensure_until, reporting_start
+from todo.selectors import commune_todo, province_todo
+from todo.templatetags.todo import todo_remember
+
+
+class CommuneTodoView(CommuneMixin, TemplateView):
+    """The home page of a commune's people: their work, by role."""
+
+    template_name = "todo/commune_todo.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.scope.is_member_of(self.commune):
+            # As the reporting page does: the periods due by today exist, so their links work.
+            today = timezone.localdate()
+            periods_ensure_until(self.commune, today, since=reporting_start(self.commune))
+        todo = commune_todo(self.commune, self.scope)
+        todo_remember(self.request, ("commune", self.commune.pk), todo)
+        context["todo"] = todo
+        context["is_province_reader"] = self.scope.is_province_reader_of(self.commune)
+        return context
+
+
+class ProvinceTodoView(ProvinceMixin, TemplateView):
+    template_name = "todo/province_todo.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        todo = province_todo(self.province)
+        todo_remember(self.request, ("province", self.province.pk), todo)
+        context["todo"] = todo
+        return context
