@@ -299,6 +299,7 @@ class TaskProgress(models.Model):
             self.period_end = self.submission.period.window_end
         super().save(*args, **kwargs)
 
+
 class ExtensionStatus(models.TextChoices):
     REQUESTED = "requested", _("awaiting an answer")
     GRANTED = "granted", _("granted")
