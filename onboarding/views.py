@@ -238,11 +238,11 @@ class PlanImportMergeView(PlanImportMixin, View):
                 ref=request.POST.get("ref", ""),
                 decision=request.POST.get("decision", ""),
             )
+        except PlanImportError as exc:  # a ValueError: said before the generic refusal
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(review)
         except (TypeError, ValueError, IndexError, KeyError):
             messages.error(request, _("This row is not part of the import."))
-            return HttpResponseRedirect(review)
-        except PlanImportError as exc:
-            messages.error(request, str(exc))
             return HttpResponseRedirect(review)
         if request.POST.get("decision") == "split":
             messages.success(
@@ -278,11 +278,11 @@ class PlanImportCollectiveView(PlanImportMixin, View):
                 name=request.POST.get("name", ""),
                 unit_ids=unit_ids,
             )
+        except PlanImportError as exc:  # a ValueError: said before the generic refusal
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(review)
         except (TypeError, ValueError, IndexError, KeyError):
             messages.error(request, _("This row is not part of the import."))
-            return HttpResponseRedirect(review)
-        except PlanImportError as exc:
-            messages.error(request, str(exc))
             return HttpResponseRedirect(review)
         messages.success(
             request,

@@ -82,9 +82,7 @@ class Command(BaseCommand):
         except OSError:
             raise CommandError(_("The file %(name)s cannot be opened.") % {"name": path}) from None
         try:
-            imported = plan_file_read(
-                data, name=path, commune=commune, column_maps=self.maps
-            )
+            imported = plan_file_read(data, name=path, commune=commune, column_maps=self.maps)
         except HeaderNotRecognisedError as exc:
             raise CommandError(f"{exc} {map_hint()}") from None
         except ImportFileError as exc:
