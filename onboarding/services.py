@@ -42,6 +42,9 @@ def plan_key_for(imported: ImportedPlan) -> str:
 
 def plan_period(imported: ImportedPlan) -> tuple[int, int]:
     """The target years, widened by a "giai đoạn 2026 - 2030" in the title."""
+    head = imported.head
+    if head.period_start and head.period_end:  # written in the Excel template's document sheet
+        return head.period_start, head.period_end
     years = set(imported.years)
     title = imported.head.title
     if match := _PERIOD_RE.search(title):

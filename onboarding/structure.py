@@ -205,6 +205,8 @@ class ImportedHead:
     signer_title: str = ""
     signer_name: str = ""
     attached_to: str = ""  # "Kèm theo Kế hoạch số 28/KH-UBND ngày 24/01/2026" under the appendices
+    period_start: int | None = None  # given by the Excel template's document sheet
+    period_end: int | None = None
 
     def as_json(self) -> dict:
         return {
@@ -218,6 +220,8 @@ class ImportedHead:
             "signing_authority": self.signing_authority,
             "signer_title": self.signer_title,
             "attached_to": self.attached_to,
+            "period_start": self.period_start,
+            "period_end": self.period_end,
         }
 
     @classmethod
@@ -226,6 +230,8 @@ class ImportedHead:
         return cls(
             **{name: data.get(name) or "" for name in _HEAD_TEXTS},
             issue_date=date.fromisoformat(issue_date) if issue_date else None,
+            period_start=data.get("period_start") or None,
+            period_end=data.get("period_end") or None,
         )
 
 
