@@ -1,40 +1,11 @@
-"""Other names a commune's units go by, so that printed lead and support cells resolve."""
+"""An uploaded plan file and what was read from it; how a commune maps headers it printed."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import Unit
-
-
-class UnitAlias(models.Model):
-    """A spelling of a unit's name found in the commune's documents ("Phòng VHXXH", "Công an")."""
-
-    commune = models.ForeignKey(
-        "communes.Commune", on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
-    )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("unit")
-    )
-    name = models.CharField(_("name as printed"), max_length=300)
-    key = models.CharField(_("matching key"), max_length=300, editable=False)
-
-    class Meta:
-        verbose_name = _("unit alias")
-        verbose_name_plural = _("unit aliases")
-        constraints = [
-            models.UniqueConstraint(fields=["commune", "key"], name="unit_alias_key_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} → {self.unit}"
-
-    def save(self, *args, **kwargs):
-        from .text import name_key
-
-        self.key = name_key(self.name)
-        self.commune_id = self.unit.commune_id
-        super().save(*args, **kwargs)
+# Unit aliases live with the units (communes), shared by the seed loader and the importer.
+from communes.models import UnitAlias  # noqa: F401
 
 
 class PlanImport(models.Model):

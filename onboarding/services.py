@@ -523,3 +523,37 @@ def plan_import_collective_expand(
 
 def _item(imported: ImportedPlan, part: str, index: int):
     return (imported.indicators if part == "indicators" else imported.tasks)[index]
+
+
+@transaction.atomic
+def plan_import_alias_confirm(*, actor, plan_import, name: str, unit: Unit):
+    """The office says a printed name is one of the commune's units ("Phòng VHTT-XH" is Phòng
+    VH-XH): kept as the unit's alias, so that this import and the next files resolve it."""
+    from communes.models import UnitAlias
+
+    from .text import name_key
+
+    commune = plan_import.commune
+    if unit.commune_id != commune.pk:
+        raise PlanImportError(_("This unit is not one of the commune's."))
+    alias, created = UnitAlias.objects.update_or_create(
+        commune=commune, key=name_key(name), defaults={"unit": unit, "name": name[:300]}
+    )
+    audit_record(
+        actor=actor,
+        commune=commune,
+        obj=alias,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        field="alias",
+        new=f"{name} → {unit.short_name}",
+    )
+    imported = plan_import_imported(plan_import)  # read again through the new alias
+    printed = f"«{name}»"
+    imported.flags = [
+        flag
+        for flag in imported.flags
+        if not (flag.field in ("lead", "support") and printed in flag.message)
+    ]
+    plan_import.result = imported.as_json()
+    plan_import.save(update_fields=["result", "updated_at"])
+    return alias

@@ -270,7 +270,21 @@ class ImportedPlan:
             "indicator_table_title": self.indicator_table_title,
             "task_table_title": self.task_table_title,
             "unmapped": self.unmapped,
+            "proposed_units": self.proposed_units(),
         }
+
+    def proposed_units(self) -> list[dict]:
+        """The printed names no unit of the commune goes by, once each, with the kind guessed."""
+        from .text import name_key
+
+        proposed = {}
+        for item in [*self.indicators, *self.tasks]:
+            for name in [*item.lead.names, *item.support.names]:
+                if name.unit_id is None and not name.collective:
+                    proposed.setdefault(
+                        name_key(name.printed), {"name": name.printed, "kind": name.proposed_kind}
+                    )
+        return list(proposed.values())
 
     @classmethod
     def from_json(cls, data: dict, directory) -> ImportedPlan:

@@ -30,6 +30,11 @@ urlpatterns = [
         name="merge",
     ),
     path(
+        "communes/<slug:commune_code>/plans/import/<int:pk>/aliases/",
+        views.PlanImportAliasView.as_view(),
+        name="alias",
+    ),
+    path(
         "communes/<slug:commune_code>/plans/import/<int:pk>/collectives/",
         views.PlanImportCollectiveView.as_view(),
         name="collective",

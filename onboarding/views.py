@@ -18,6 +18,7 @@ from .reading import ImportFileError
 from .review import review_rows, review_years
 from .services import (
     PlanImportError,
+    plan_import_alias_confirm,
     plan_import_collective_expand,
     plan_import_columns_map,
     plan_import_document,
@@ -109,8 +110,9 @@ class PlanImportReviewView(PlanImportMixin, TemplateView):
                 .order_by("order", "pk")
                 .only("pk", "short_name")
             )
-            if any(row.collectives for row in [*indicators, *tasks])
+            if any(row.collectives for row in [*indicators, *tasks]) or result.get("proposed_units")
             else [],
+            proposed_units=result.get("proposed_units", []),
         )
         return context
 
@@ -289,3 +291,34 @@ class PlanImportCollectiveView(PlanImportMixin, View):
             _("«%(name)s» now stands for the units chosen.") % {"name": request.POST.get("name")},
         )
         return HttpResponseRedirect(f"{review}#{part}-{index}")
+
+
+class PlanImportAliasView(PlanImportMixin, View):
+    """A printed name the portal did not know is one of the commune's units: keep it as an alias."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        from django.shortcuts import get_object_or_404
+
+        from communes.models import Unit
+
+        plan_import = self.get_import()
+        review = reverse("onboarding:review", args=[self.commune.code, plan_import.pk])
+        name = request.POST.get("name", "").strip()
+        try:
+            unit_id = int(request.POST.get("unit", ""))
+        except ValueError:
+            messages.error(request, _("Choose the unit this name stands for."))
+            return HttpResponseRedirect(review)
+        unit = get_object_or_404(Unit, commune=self.commune, pk=unit_id)
+        if not name:
+            messages.error(request, _("Choose the unit this name stands for."))
+            return HttpResponseRedirect(review)
+        plan_import_alias_confirm(actor=request.user, plan_import=plan_import, name=name, unit=unit)
+        messages.success(
+            request,
+            _("«%(name)s» is %(unit)s: kept for the commune, the next files read it so.")
+            % {"name": name, "unit": unit.short_name},
+        )
+        return HttpResponseRedirect(f"{review}#proposed-units")
