@@ -220,9 +220,11 @@ class ImportedHead:
             "signing_authority": self.signing_authority,
             "signer_title": self.signer_title,
             "attached_to": self.attached_to,
-            "period_start": self.period_start,
-            "period_end": self.period_end,
-        }
+        } | (  # only the Excel template's document sheet gives the period
+            {"period_start": self.period_start, "period_end": self.period_end}
+            if self.period_start or self.period_end
+            else {}
+        )
 
     @classmethod
     def from_json(cls, data: dict) -> ImportedHead:
