@@ -100,6 +100,38 @@ class Unit(models.Model):
         return self.kind == UnitKind.EXTERNAL
 
 
+class UnitAlias(models.Model):
+    """Another spelling of a unit's name found in the commune's documents ("Phòng VHXH",
+    "Công an"): the seed loader writes the seed's aliases, the plan importer the names the
+    standing office confirmed, and both resolve lead and support cells through them."""
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("unit")
+    )
+    name = models.CharField(_("name as printed"), max_length=300)
+    key = models.CharField(_("matching key"), max_length=300, editable=False)
+
+    class Meta:
+        verbose_name = _("unit alias")
+        verbose_name_plural = _("unit aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "key"], name="communes_unit_alias_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.unit}"
+
+    def save(self, *args, **kwargs):
+        from .names import name_key
+
+        self.key = name_key(self.name)
+        self.commune_id = self.unit.commune_id
+        super().save(*args, **kwargs)
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", _("created")
     UPDATE = "update", _("changed")

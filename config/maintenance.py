@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from onboarding.retention import plan_imports_prune
 from reminders.retention import reminders_prune
 from reports.retention import report_files_prune
 
@@ -15,5 +16,8 @@ def prune_all() -> dict[str, int]:
     return {
         "report files": report_files_prune(older_than_days=settings.REPORT_FILE_RETENTION_DAYS),
         "reminders": reminders_prune(older_than_days=settings.REMINDER_RETENTION_DAYS),
+        "plan import files": plan_imports_prune(
+            older_than_days=settings.PLAN_IMPORT_RETENTION_DAYS
+        ),
         "sessions": expired_sessions.delete()[0],
     }

@@ -193,6 +193,8 @@ STORAGES["backups"] = {
 # Retention (`manage.py prune`, nightly from beat): rendered report files, the record of reminders.
 REPORT_FILE_RETENTION_DAYS = env.int("REPORT_FILE_RETENTION_DAYS", default=90)
 REMINDER_RETENTION_DAYS = env.int("REMINDER_RETENTION_DAYS", default=400)
+# An uploaded plan file, and the rows read from it, untouched for this long: committed or left.
+PLAN_IMPORT_RETENTION_DAYS = env.int("PLAN_IMPORT_RETENTION_DAYS", default=30)
 REPORTS_RENDER_TIME_LIMIT = env.int("REPORTS_RENDER_TIME_LIMIT", default=10 * 60)
 # At most REPORTS_RENDER_LIMIT report files asked for per person per REPORTS_RENDER_WINDOW s.
 REPORTS_RENDER_LIMIT = env.int("REPORTS_RENDER_LIMIT", default=10)

@@ -67,3 +67,58 @@ class TaskRowForm(forms.Form):
 
     def row_fields(self) -> dict:
         return {name: value.strip() for name, value in self.cleaned_data.items()}
+
+
+class ColumnMappingForm(forms.Form):
+    """One header to map: the kind of table, its header rows, and a field for each column."""
+
+    def __init__(self, *args, table, **kwargs):
+        from .mapping import KIND_CHOICES, MAX_HEADER_ROWS, field_choices
+
+        super().__init__(*args, **kwargs)
+        self.table = table
+        self.fields["kind"] = forms.ChoiceField(
+            label=_("This table holds"), choices=KIND_CHOICES, initial=table.kind
+        )
+        self.fields["header_rows"] = forms.TypedChoiceField(
+            label=_("Header rows (above the first data row)"),
+            choices=[(number, number) for number in range(1, MAX_HEADER_ROWS + 1)],
+            coerce=int,
+            initial=table.header_rows,
+        )
+        choices = field_choices()
+        for column in table.columns:
+            self.fields[f"column_{column.index}"] = forms.ChoiceField(
+                label=column.header or _("Column %(number)s") % {"number": column.index + 1},
+                choices=choices,
+                required=False,
+                initial=column.role,
+            )
+
+    def column_fields(self):
+        return [(column, self[f"column_{column.index}"]) for column in self.table.columns]
+
+    def roles(self) -> list[str]:
+        return [
+            self.cleaned_data.get(f"column_{column.index}") or "" for column in self.table.columns
+        ]
+
+    def clean(self):
+        from .mapping import column_roles_check
+
+        data = super().clean()
+        if "kind" in data:
+            for error in column_roles_check(
+                data["kind"], self.roles(), [column.header for column in self.table.columns]
+            ):
+                self.add_error(None, error)
+        return data
+
+    def column_map(self):
+        from .mapping import column_map_build
+
+        return column_map_build(
+            kind=self.cleaned_data["kind"],
+            header_rows=self.cleaned_data["header_rows"],
+            roles=self.roles(),
+        )

@@ -1,40 +1,11 @@
-"""Other names a commune's units go by, so that printed lead and support cells resolve."""
+"""An uploaded plan file and what was read from it; how a commune maps headers it printed."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import Unit
-
-
-class UnitAlias(models.Model):
-    """A spelling of a unit's name found in the commune's documents ("Phòng VHXXH", "Công an")."""
-
-    commune = models.ForeignKey(
-        "communes.Commune", on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
-    )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("unit")
-    )
-    name = models.CharField(_("name as printed"), max_length=300)
-    key = models.CharField(_("matching key"), max_length=300, editable=False)
-
-    class Meta:
-        verbose_name = _("unit alias")
-        verbose_name_plural = _("unit aliases")
-        constraints = [
-            models.UniqueConstraint(fields=["commune", "key"], name="unit_alias_key_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} → {self.unit}"
-
-    def save(self, *args, **kwargs):
-        from .text import name_key
-
-        self.key = name_key(self.name)
-        self.commune_id = self.unit.commune_id
-        super().save(*args, **kwargs)
+# Unit aliases live with the units (communes), shared by the seed loader and the importer.
+from communes.models import UnitAlias  # noqa: F401
 
 
 class PlanImport(models.Model):
@@ -57,6 +28,9 @@ class PlanImport(models.Model):
     data = models.BinaryField(_("file"), editable=False)
     result = models.JSONField(_("what was read"), default=dict)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    # Set by the retention rule (onboarding.retention), which empties the file and the rows.
+    pruned_at = models.DateTimeField(_("cleaned up at"), null=True, blank=True, editable=False)
     plan = models.ForeignKey(
         "plans.Plan",
         on_delete=models.SET_NULL,
@@ -73,3 +47,40 @@ class PlanImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class ColumnMapping(models.Model):
+    """How a person mapped the columns of a table header the portal did not recognise: the next
+    file of the commune with the same header (same words, any case or diacritics) is read with it.
+    """
+
+    commune = models.ForeignKey(
+        "communes.Commune",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("commune"),
+    )
+    header_key = models.CharField(_("header (normalised)"), max_length=1000)
+    header_text = models.CharField(_("header as printed"), max_length=1000)
+    # onboarding.headers.ColumnMap.as_json(); {"kind": "ignore"} for a table that is not a plan's
+    columns = models.JSONField(_("columns"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("mapped by"),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "header_key"], name="column_mapping_header_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.header_text[:80]

@@ -23,6 +23,9 @@ class ReviewRow:
     support: str = ""
     deadline: str = ""  # what the deadline was read as
     form: object = None
+    # (role, printed collective name, ids of the units it was expanded to)
+    collectives: list[tuple[str, str, list[int]]] = field(default_factory=list)
+    merges: list[dict] = field(default_factory=list)  # merges across milestone sections to decide
 
     @property
     def anchor(self) -> str:
@@ -98,11 +101,18 @@ def review_rows(result: dict, *, bound=None) -> tuple[list[ReviewRow], list[Revi
                 form = TaskRowForm(initial=initial, prefix=row.anchor)
                 row.deadline = _deadline_reading(item["deadline"]) if item["deadline"] else ""
             row.lead, row.support = _names(item, "lead"), _names(item, "support")
+            expanded = item.get("expanded") or {}
+            row.collectives = [
+                (role, name, (expanded.get(role) or {}).get(name, []))
+                for role in ("lead", "support")
+                for name in item.get(f"{role}_collective") or []
+            ]
+            row.merges = [merge for merge in item.get("merges") or [] if not merge["decision"]]
             if bound and bound[0] == part and bound[1] == index:
                 form = bound[2]
             row.form = form
             rows.append(row)
-        rows.sort(key=lambda row: not row.flags)
+        rows.sort(key=lambda row: not (row.flags or row.merges))
         parts[part] = rows
     return parts["indicators"], parts["tasks"]
 

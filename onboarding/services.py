@@ -42,6 +42,9 @@ def plan_key_for(imported: ImportedPlan) -> str:
 
 def plan_period(imported: ImportedPlan) -> tuple[int, int]:
     """The target years, widened by a "giai đoạn 2026 - 2030" in the title."""
+    head = imported.head
+    if head.period_start and head.period_end:  # written in the Excel template's document sheet
+        return head.period_start, head.period_end
     years = set(imported.years)
     title = imported.head.title
     if match := _PERIOD_RE.search(title):
@@ -114,8 +117,24 @@ def plan_import_commit(
     imported: ImportedPlan,
     key: str | None = None,
     create_units: bool = True,
+    merges_confirmed: bool = False,
 ) -> Plan:
-    """Save `imported` as a draft plan of `commune`; returns the plan."""
+    """Save `imported` as a draft plan of `commune`; returns the plan.
+
+    Merges across milestone sections that changed the wording, unit or lead must have been
+    confirmed (or split) first; `merges_confirmed` confirms them all (the command line)."""
+    pending = [
+        item.code
+        for item in imported.indicators
+        if any(not merge.get("decision") for merge in item.merges)
+    ]
+    if pending and not merges_confirmed:
+        raise PlanImportError(
+            _(
+                "Indicators %(codes)s merge rows of several milestone sections whose wording, unit or lead differ: confirm each merge or split it first."
+            )
+            % {"codes": ", ".join(pending)}
+        )
     key = key or plan_key_for(imported)
     existing = Plan.objects.filter(commune=commune, key=key).first()
     if existing is not None and existing.status != PlanStatus.DRAFT:
@@ -241,7 +260,7 @@ def plan_import_upload(*, actor, commune: Commune, name: str, data: bytes):
     from .importer import plan_file_read
     from .models import PlanImport
 
-    imported = plan_file_read(data, name=name, commune=commune)
+    imported = plan_file_read(data, name=name, commune=commune, unmapped_ok=True)
     plan_import = PlanImport.objects.create(
         commune=commune,
         uploaded_by=actor,
@@ -279,7 +298,7 @@ def plan_import_row_update(*, actor, plan_import, part: str, index: int, fields:
     imported = plan_import_imported(plan_import)
     items = imported.indicators if part == "indicators" else imported.tasks
     item = items[index]
-    directory_lead, directory_support = _assignments(plan_import, fields)
+    directory_lead, directory_support = _assignments(plan_import, fields, item.expanded)
     old = {
         name: getattr(item, name) for name in fields if name not in ("lead_text", "support_text")
     }
@@ -295,8 +314,9 @@ def plan_import_row_update(*, actor, plan_import, part: str, index: int, fields:
     else:
         task_value_flags(imported, ref, item)
     unit_flags(imported, ref, item.lead, item.support)
+    _expanded_flags_drop(imported, item)
     plan_import.result = imported.as_json()
-    plan_import.save(update_fields=["result"])
+    plan_import.save(update_fields=["result", "updated_at"])
     audit_record(
         actor=actor,
         commune=plan_import.commune,
@@ -307,20 +327,233 @@ def plan_import_row_update(*, actor, plan_import, part: str, index: int, fields:
     )
 
 
-def _assignments(plan_import, fields: dict):
+def _assignments(plan_import, fields: dict, expanded: dict):
+    from .structure import assignments_expanded
     from .units import UnitDirectory
 
-    return UnitDirectory.for_commune(plan_import.commune).assignments(
-        fields.get("lead_text", ""), fields.get("support_text", "")
+    return assignments_expanded(
+        UnitDirectory.for_commune(plan_import.commune),
+        fields.get("lead_text", ""),
+        fields.get("support_text", ""),
+        expanded,
     )
+
+
+def _expanded_flags_drop(imported: ImportedPlan, item) -> None:
+    """A collective name the office expanded to units needs no more checking."""
+    refs = set(item.rows)
+    names = {
+        (role, f"«{name}»")
+        for role, expansions in item.expanded.items()
+        for name, unit_ids in expansions.items()
+        if unit_ids
+    }
+    imported.flags = [
+        flag
+        for flag in imported.flags
+        if not (
+            flag.row in refs
+            and any(flag.field == role and name in flag.message for role, name in names)
+        )
+    ]
 
 
 @transaction.atomic
 def plan_import_save(*, actor, plan_import) -> Plan:
     """Commit the reviewed rows as the commune's draft plan (created, or updated by its key)."""
+    if plan_import.pruned_at is not None:
+        raise PlanImportError(_("This import was cleaned up; upload the file again."))
+    if plan_import.result.get("unmapped"):
+        raise PlanImportError(
+            _(
+                "Some tables of the file have columns the portal cannot place: map them first, so that nothing is lost."
+            )
+        )
     plan = plan_import_commit(
         actor=actor, commune=plan_import.commune, imported=plan_import_imported(plan_import)
     )
     plan_import.plan = plan
-    plan_import.save(update_fields=["plan"])
+    plan_import.save(update_fields=["plan", "updated_at"])
     return plan
+
+
+def plan_import_document(plan_import):
+    """The uploaded file read again (its tables, for the mapping page)."""
+    from .reading import document_read
+
+    return document_read(bytes(plan_import.data), name=plan_import.file_name)
+
+
+@transaction.atomic
+def plan_import_columns_map(*, actor, plan_import, mappings: list[tuple[str, str, object]]):
+    """Keep how the office mapped each header (header key, header text, ColumnMap or IGNORE) for
+    the commune, and read the file again with them; ImportFileError if it still cannot be.
+
+    The file is read afresh: corrections made on the review page before mapping are replaced."""
+    from .importer import plan_file_read
+    from .mapping import IGNORE
+    from .models import ColumnMapping
+
+    commune = plan_import.commune
+    for key, text, columns in mappings:
+        data = {"kind": IGNORE} if columns == IGNORE else columns.as_json()
+        mapping, created = ColumnMapping.objects.update_or_create(
+            commune=commune,
+            header_key=key,
+            defaults={"header_text": text[:1000], "columns": data, "created_by": actor},
+        )
+        audit_record(
+            actor=actor,
+            commune=commune,
+            obj=mapping,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            field="columns",
+            new=data,
+        )
+    imported = plan_file_read(
+        bytes(plan_import.data), name=plan_import.file_name, commune=commune, unmapped_ok=True
+    )
+    plan_import.result = imported.as_json()
+    plan_import.save(update_fields=["result", "updated_at"])
+    return plan_import
+
+
+MERGE_CONFIRM, MERGE_SPLIT = "confirm", "split"
+
+
+@transaction.atomic
+def plan_import_merge_decide(*, actor, plan_import, index: int, ref: str, decision: str) -> str:
+    """The office's answer to a merge across milestone sections that changed the wording, unit or
+    lead: confirm it (one indicator, a target per year), or split the later section's row into an
+    indicator of its own. Returns the code of the indicator the row ends in."""
+    from .measures import kind_infer, method_split
+    from .structure import ImportedIndicator
+    from .units import UnitDirectory
+
+    imported = plan_import_imported(plan_import)
+    item = imported.indicators[index]
+    merge = next((merge for merge in item.merges if merge["ref"] == ref), None)
+    if merge is None:
+        raise PlanImportError(_("This merge is not part of the import."))
+    imported.flags = [
+        flag for flag in imported.flags if not (flag.row == ref and flag.field == "merge")
+    ]
+    code = item.code
+    if decision == MERGE_CONFIRM:
+        merge["decision"] = "confirmed"
+    elif decision == MERGE_SPLIT:
+        item.merges.remove(merge)
+        for year, text in merge["targets"].items():
+            if item.targets.get(int(year)) == text:
+                del item.targets[int(year)]
+        item.rows = [row for row in item.rows if row != ref]
+        codes = {indicator.code for indicator in imported.indicators}
+        code = f"{item.code}-{merge['year']}" if merge.get("year") else f"{item.code}-{ref}"
+        while code in codes:
+            code += "'"
+        method = method_split(merge.get("method_text", ""))
+        targets = {int(year): text for year, text in merge["targets"].items()}
+        kind, _guessed = kind_infer(merge["unit"], method, targets, merge["name"])
+        directory = UnitDirectory.for_commune(plan_import.commune)
+        lead, support = directory.assignments(merge["lead_text"], merge["support_text"])
+        split = ImportedIndicator(
+            code=code,
+            name=merge["name"] or item.name,
+            group=item.group,
+            parent=item.parent,
+            unit=merge["unit"] or item.unit,
+            kind=kind if merge["unit"] else item.kind,
+            targets=targets,
+            lead=lead,
+            support=support,
+            formula=method.formula or item.formula,
+            numerator=method.numerator or item.numerator,
+            denominator=method.denominator or item.denominator,
+            data_source=method.data_source or item.data_source,
+            method_text=merge.get("method_text", ""),
+            rows=[ref],
+        )
+        imported.indicators.insert(index + 1, split)
+    else:
+        raise PlanImportError(_("Choose to confirm the merge or to split it."))
+    plan_import.result = imported.as_json()
+    plan_import.save(update_fields=["result", "updated_at"])
+    audit_record(
+        actor=actor,
+        commune=plan_import.commune,
+        obj=plan_import,
+        field=f"indicators.{item.code}.merge",
+        old=ref,
+        new=decision if decision == MERGE_CONFIRM else f"{decision} → {code}",
+    )
+    return code
+
+
+@transaction.atomic
+def plan_import_collective_expand(
+    *, actor, plan_import, part: str, index: int, role: str, name: str, unit_ids: list[int]
+) -> None:
+    """The units a collective name of a row stands for ("Các phòng chuyên môn" → three
+    departments): the printed text stays, the units become the row's lead or support."""
+    imported = plan_import_imported(plan_import)
+    item = (imported.indicators if part == "indicators" else imported.tasks)[index]
+    assignment = item.lead if role == "lead" else item.support
+    if name not in assignment.collectives():
+        raise PlanImportError(_("This name is not in the row any more."))
+    known = set(plan_import.commune.units.filter(pk__in=unit_ids).values_list("pk", flat=True))
+    chosen = [unit_id for unit_id in unit_ids if unit_id in known]
+    item.expanded.setdefault(role, {})[name] = chosen
+    if not chosen:
+        del item.expanded[role][name]
+    plan_import.result = imported.as_json()
+    # Read again so that the units join the row's lead or support.
+    imported = plan_import_imported(plan_import)
+    _expanded_flags_drop(imported, imported_item := _item(imported, part, index))
+    plan_import.result = imported.as_json()
+    plan_import.save(update_fields=["result", "updated_at"])
+    audit_record(
+        actor=actor,
+        commune=plan_import.commune,
+        obj=plan_import,
+        field=f"{part}.{imported_item.code}.{role}",
+        old=name,
+        new=", ".join(str(unit_id) for unit_id in chosen),
+    )
+
+
+def _item(imported: ImportedPlan, part: str, index: int):
+    return (imported.indicators if part == "indicators" else imported.tasks)[index]
+
+
+@transaction.atomic
+def plan_import_alias_confirm(*, actor, plan_import, name: str, unit: Unit):
+    """The office says a printed name is one of the commune's units ("Phòng VHTT-XH" is Phòng
+    VH-XH): kept as the unit's alias, so that this import and the next files resolve it."""
+    from communes.models import UnitAlias
+
+    from .text import name_key
+
+    commune = plan_import.commune
+    if unit.commune_id != commune.pk:
+        raise PlanImportError(_("This unit is not one of the commune's."))
+    alias, created = UnitAlias.objects.update_or_create(
+        commune=commune, key=name_key(name), defaults={"unit": unit, "name": name[:300]}
+    )
+    audit_record(
+        actor=actor,
+        commune=commune,
+        obj=alias,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        field="alias",
+        new=f"{name} → {unit.short_name}",
+    )
+    imported = plan_import_imported(plan_import)  # read again through the new alias
+    printed = f"«{name}»"
+    imported.flags = [
+        flag
+        for flag in imported.flags
+        if not (flag.field in ("lead", "support") and printed in flag.message)
+    ]
+    plan_import.result = imported.as_json()
+    plan_import.save(update_fields=["result", "updated_at"])
+    return alias

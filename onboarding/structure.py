@@ -74,6 +74,13 @@ class ImportedIndicator:
     legal_basis: str = ""
     method_text: str = ""  # the method cell as printed
     rows: list[str] = field(default_factory=list)
+    # Rows of later milestone sections merged into this one whose wording, unit or lead differ:
+    # {"ref", "year", "name", "unit", "lead_text", "support_text", "targets", "changed",
+    # "decision"} ("" until the office confirms the merge; a split row leaves the list).
+    merges: list[dict] = field(default_factory=list)
+    # A collective name ("Các phòng chuyên môn") the office expanded to units: role → printed
+    # name → unit ids. The printed text stays; the units join the lead or support.
+    expanded: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {
@@ -99,12 +106,15 @@ class ImportedIndicator:
             "legal_basis": self.legal_basis,
             "method_text": self.method_text,
             "rows": self.rows,
+            "merges": self.merges,
+            "expanded": self.expanded,
         }
 
     @classmethod
     def from_json(cls, data: dict, directory) -> ImportedIndicator:
-        lead, support = directory.assignments(
-            data.get("lead_text", ""), data.get("support_text", "")
+        expanded = data.get("expanded") or {}
+        lead, support = assignments_expanded(
+            directory, data.get("lead_text", ""), data.get("support_text", ""), expanded
         )
         return cls(
             code=data["code"],
@@ -119,6 +129,8 @@ class ImportedIndicator:
             support=support,
             **{name: data.get(name, "") for name in _INDICATOR_TEXTS},
             rows=list(data.get("rows") or []),
+            merges=list(data.get("merges") or []),
+            expanded=expanded,
         )
 
 
@@ -137,6 +149,7 @@ class ImportedTask:
     deadline: str = ""
     note: str = ""
     rows: list[str] = field(default_factory=list)
+    expanded: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # as an indicator's
 
     def as_json(self) -> dict:
         return {
@@ -157,12 +170,14 @@ class ImportedTask:
             "budget_value": self.budget_value,
             "note": self.note,
             "rows": self.rows,
+            "expanded": self.expanded,
         }
 
     @classmethod
     def from_json(cls, data: dict, directory) -> ImportedTask:
-        lead, support = directory.assignments(
-            data.get("lead_text", ""), data.get("support_text", "")
+        expanded = data.get("expanded") or {}
+        lead, support = assignments_expanded(
+            directory, data.get("lead_text", ""), data.get("support_text", ""), expanded
         )
         return cls(
             code=data["code"],
@@ -174,6 +189,7 @@ class ImportedTask:
             support=support,
             **{name: data.get(name, "") for name in _TASK_TEXTS},
             rows=list(data.get("rows") or []),
+            expanded=expanded,
         )
 
 
@@ -189,6 +205,8 @@ class ImportedHead:
     signer_title: str = ""
     signer_name: str = ""
     attached_to: str = ""  # "Kèm theo Kế hoạch số 28/KH-UBND ngày 24/01/2026" under the appendices
+    period_start: int | None = None  # given by the Excel template's document sheet
+    period_end: int | None = None
 
     def as_json(self) -> dict:
         return {
@@ -202,7 +220,11 @@ class ImportedHead:
             "signing_authority": self.signing_authority,
             "signer_title": self.signer_title,
             "attached_to": self.attached_to,
-        }
+        } | (  # only the Excel template's document sheet gives the period
+            {"period_start": self.period_start, "period_end": self.period_end}
+            if self.period_start or self.period_end
+            else {}
+        )
 
     @classmethod
     def from_json(cls, data: dict) -> ImportedHead:
@@ -210,6 +232,8 @@ class ImportedHead:
         return cls(
             **{name: data.get(name) or "" for name in _HEAD_TEXTS},
             issue_date=date.fromisoformat(issue_date) if issue_date else None,
+            period_start=data.get("period_start") or None,
+            period_end=data.get("period_end") or None,
         )
 
 
@@ -225,6 +249,8 @@ class ImportedPlan:
     skipped: list[Flag] = field(default_factory=list)  # source rows that land nowhere, with why
     indicator_table_title: str = ""  # the appendix title: the group of rows printed without one
     task_table_title: str = ""
+    # Tables whose columns a person must map: {"table", "header_key", "reason", "columns"}.
+    unmapped: list[dict] = field(default_factory=list)
 
     def flag(self, row: str, field_name: str, message) -> None:
         self.flags.append(Flag(row, field_name, str(message)))
@@ -245,7 +271,22 @@ class ImportedPlan:
             "skipped": [flag.as_json() for flag in self.skipped],
             "indicator_table_title": self.indicator_table_title,
             "task_table_title": self.task_table_title,
+            "unmapped": self.unmapped,
+            "proposed_units": self.proposed_units(),
         }
+
+    def proposed_units(self) -> list[dict]:
+        """The printed names no unit of the commune goes by, once each, with the kind guessed."""
+        from .text import name_key
+
+        proposed = {}
+        for item in [*self.indicators, *self.tasks]:
+            for name in [*item.lead.names, *item.support.names]:
+                if name.unit_id is None and not name.collective:
+                    proposed.setdefault(
+                        name_key(name.printed), {"name": name.printed, "kind": name.proposed_kind}
+                    )
+        return list(proposed.values())
 
     @classmethod
     def from_json(cls, data: dict, directory) -> ImportedPlan:
@@ -269,6 +310,7 @@ class ImportedPlan:
             skipped=skipped,
             indicator_table_title=data.get("indicator_table_title", ""),
             task_table_title=data.get("task_table_title", ""),
+            unmapped=list(data.get("unmapped") or []),
         )
 
 
@@ -293,3 +335,33 @@ _HEAD_TEXTS = (
     "signer_name",
     "attached_to",
 )
+
+
+def assignments_expanded(
+    directory, lead_text: str, support_text: str, expanded: dict
+) -> tuple[Assignment, Assignment]:
+    """The lead and support cells resolved through `directory` (a `units.UnitDirectory`), plus
+    the units the office chose for their collective names (`expanded`: role → name → unit ids)."""
+    lead, support = directory.assignments(lead_text, support_text)
+    if not expanded:
+        return lead, support
+    short_names = {unit_id: short for unit_id, short in directory.by_key.values() if unit_id}
+    from .text import name_key
+
+    for role, assignment in (("lead", lead), ("support", support)):
+        printed = {name_key(name.printed) for name in assignment.names if name.collective}
+        for collective, unit_ids in (expanded.get(role) or {}).items():
+            if name_key(collective) not in printed:
+                continue  # the cell no longer holds that name
+            for unit_id in unit_ids:
+                if unit_id in short_names and not any(
+                    name.unit_id == unit_id for name in assignment.names
+                ):
+                    assignment.names.append(
+                        UnitName(
+                            printed=short_names[unit_id],
+                            unit_id=unit_id,
+                            short_name=short_names[unit_id],
+                        )
+                    )
+    return lead, support

@@ -36,6 +36,21 @@ MARKER = "kpi-plan-template-1"
 UNITS_SHEET = "Đơn vị"
 INDICATORS_SHEET = "Chỉ tiêu"
 TASKS_SHEET = "Nhiệm vụ"
+HEAD_SHEET = "Văn bản"  # the plan's document head: last, so that its lines caption no table
+HEAD_COLUMNS = ["Mục", "Nội dung"]
+HEAD_ROWS = [
+    ("document_number", "Số, ký hiệu"),
+    ("document_type", "Loại văn bản (KH, QĐ, …)"),
+    ("issue_date", "Ngày ban hành (ngày/tháng/năm)"),
+    ("issue_date_text", "Ngày như văn bản ghi"),
+    ("issuing_body", "Cơ quan ban hành"),
+    ("title", "Trích yếu"),
+    ("signing_authority", "Thẩm quyền ký (TM., KT.)"),
+    ("signer_title", "Chức vụ người ký"),
+    ("signer_name", "Người ký"),
+    ("period_start", "Từ năm"),
+    ("period_end", "Đến năm"),
+]
 
 # The lead and support cells as the plan prints them, when that is not the list of units
 # ("Các phòng, đơn vị liên quan"). The reader takes the first "chủ trì" column as the lead, the
@@ -273,6 +288,20 @@ def plan_template_workbook(commune=None, plan=None) -> bytes:
                 cell.number_format = "@"
     for column in ("C", "D"):
         _unit_validation(sheet, unit_list, f"{column}3:{column}{MAX_ROWS}")
+    # The document head
+    sheet = workbook.create_sheet(HEAD_SHEET)
+    header(sheet, [(None, text) for text in HEAD_COLUMNS], [36, 90])
+    sheet.freeze_panes = "A2"
+    for field, label in HEAD_ROWS:
+        value = getattr(plan, field, None) if plan is not None else None
+        if field == "issue_date" and value is not None:
+            value = value.strftime("%d/%m/%Y")
+        sheet.append([label, value if value not in ("", None) else None])
+        sheet.cell(row=sheet.max_row, column=1).font = bold
+        for cell in sheet[sheet.max_row]:
+            cell.alignment = wrap
+        if field not in ("period_start", "period_end"):
+            sheet.cell(row=sheet.max_row, column=2).number_format = "@"
     for sheet in workbook.worksheets:
         _print_setup(sheet)
     output = io.BytesIO()
@@ -461,11 +490,63 @@ def template_overlay(imported: ImportedPlan, data: bytes) -> bool:
         (number for number, (sheet, _r, _h) in tables.items() if sheet.title == UNITS_SHEET),
         None,
     )
-    imported.skipped = [flag for flag in imported.skipped if flag.row != f"T{units_table}"]
+    head_table = next(
+        (number for number, (sheet, _r, _h) in tables.items() if sheet.title == HEAD_SHEET),
+        None,
+    )
+    if head_table is not None:
+        _head_overlay(imported, tables[head_table][0])
+    imported.skipped = [
+        flag for flag in imported.skipped if flag.row not in (f"T{units_table}", f"T{head_table}")
+    ]
     for flag in [*imported.flags, *imported.skipped]:
         if cell := where(flag.row, flag.field):
             flag.message = f"{cell}: {flag.message}"
     return True
+
+
+def _head_overlay(imported: ImportedPlan, sheet) -> None:
+    """The document head from the template's sheet: what it holds, exactly (blank stays blank)."""
+    from datetime import date, datetime
+
+    fields = {plain_key(label): field for field, label in HEAD_ROWS}
+    head = imported.head
+    for row in sheet.iter_rows(min_row=2, max_col=2):
+        field = fields.get(plain_key(str(row[0].value or "")))
+        if field is None:
+            continue
+        value = row[1].value
+        if field == "issue_date":
+            if isinstance(value, datetime):
+                value = value.date()
+            elif isinstance(value, str) and value.strip():
+                try:
+                    value = datetime.strptime(value.strip(), "%d/%m/%Y").date()
+                except ValueError:
+                    imported.flag(
+                        "head",
+                        "issue_date",
+                        _("%(cell)s: «%(text)s» is not a date (day/month/year).")
+                        % {"cell": f"{sheet.title}!B{row[1].row}", "text": value},
+                    )
+                    value = None
+            head.issue_date = value if isinstance(value, date) else None
+        elif field in ("period_start", "period_end"):
+            try:
+                setattr(head, field, int(value) if value not in (None, "") else None)
+            except (TypeError, ValueError):
+                imported.flag(
+                    "head",
+                    field,
+                    _("%(cell)s: «%(text)s» is not a year.")
+                    % {"cell": f"{sheet.title}!B{row[1].row}", "text": value},
+                )
+        else:
+            setattr(head, field, str(value).strip() if value is not None else "")
+    answered = {field for field in ("issuing_body", "title") if getattr(head, field)}
+    imported.flags = [
+        flag for flag in imported.flags if not (flag.row == "head" and flag.field in answered)
+    ]
 
 
 def flag_cells(flags) -> dict[tuple[str, str], list[str]]:

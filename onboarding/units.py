@@ -81,7 +81,7 @@ class UnitDirectory:
         directory = cls()
         if commune is None:
             return directory
-        from .models import UnitAlias
+        from communes.models import UnitAlias
 
         units = list(commune.units.all())
         for unit in units:

@@ -19,4 +19,24 @@ urlpatterns = [
         views.PlanImportCommitView.as_view(),
         name="commit",
     ),
+    path(
+        "communes/<slug:commune_code>/plans/import/<int:pk>/columns/",
+        views.PlanImportColumnsView.as_view(),
+        name="columns",
+    ),
+    path(
+        "communes/<slug:commune_code>/plans/import/<int:pk>/merges/",
+        views.PlanImportMergeView.as_view(),
+        name="merge",
+    ),
+    path(
+        "communes/<slug:commune_code>/plans/import/<int:pk>/aliases/",
+        views.PlanImportAliasView.as_view(),
+        name="alias",
+    ),
+    path(
+        "communes/<slug:commune_code>/plans/import/<int:pk>/collectives/",
+        views.PlanImportCollectiveView.as_view(),
+        name="collective",
+    ),
 ]

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from communes.models import Commune, Province, Unit
+from communes.models import Commune, Province, Unit, UnitAlias
+from communes.names import name_key
 from indicators.models import Indicator, ProvinceIndicator
 from plans.models import Plan
 from plans.writers import (
@@ -257,6 +258,11 @@ def seed_folder_load(folder: Path) -> SeedLoadResult:
         )
         for name in [row["short_name"], row["name"], *row.get("aliases", [])]:
             units_by_name[name.casefold()] = unit
+        for alias in row.get("aliases", []):
+            # Kept in the database too: the plan importer resolves printed names through them.
+            UnitAlias.objects.update_or_create(
+                commune=commune, key=name_key(alias), defaults={"unit": unit, "name": alias}
+            )
         result.units += 1
 
     from reporting.models import ReportingSchedule

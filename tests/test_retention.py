@@ -106,3 +106,65 @@ def test_the_command_prunes_expired_sessions_too(db, capsys):
     call_command("prune")
     assert "sessions: 1 deleted" in capsys.readouterr().out
     assert list(Session.objects.values_list("session_key", flat=True)) == [alive.session_key]
+
+
+def test_old_plan_imports_lose_their_file_and_rows_recent_ones_keep_them(db, capsys):
+    """Committed or abandoned, an import untouched for PLAN_IMPORT_RETENTION_DAYS keeps its row
+    (file name, uploader, draft plan: the audit trail) but not the file nor the rows read."""
+    from onboarding.models import PlanImport
+    from plans.models import Plan
+    from tests.factories import CommuneFactory
+
+    commune = CommuneFactory()
+    plan = Plan.objects.create(
+        commune=commune,
+        key="kh-1-2026",
+        document_number="1/KH-UBND",
+        title="Kế hoạch",
+        issuing_body="UBND xã",
+        period_start=2026,
+        period_end=2030,
+    )
+    rows = {"plan": {"title": "Kế hoạch"}, "indicators": [], "tasks": []}
+    committed, abandoned, recent = (
+        PlanImport.objects.create(
+            commune=commune, file_name=f"{name}.docx", data=b"PK-file", result=rows, plan=linked
+        )
+        for name, linked in (("committed", plan), ("abandoned", None), ("recent", None))
+    )
+    old = timezone.now() - timedelta(days=31)
+    PlanImport.objects.filter(pk__in=[committed.pk, abandoned.pk]).update(updated_at=old)
+
+    call_command("prune")
+
+    assert "plan import files: 2 deleted" in capsys.readouterr().out
+    for item in (committed, abandoned):
+        item.refresh_from_db()
+        assert bytes(item.data) == b"" and item.result == {} and item.pruned_at is not None
+    committed.refresh_from_db()
+    assert committed.plan == plan and committed.file_name == "committed.docx"
+    recent.refresh_from_db()
+    assert bytes(recent.data) == b"PK-file" and recent.result == rows and recent.pruned_at is None
+    call_command("prune")  # nothing twice
+    assert "plan import files: 0 deleted" in capsys.readouterr().out
+
+
+def test_a_cleaned_up_import_says_so_and_saves_nothing(client, db):
+    from accounts.models import Role
+    from onboarding.models import PlanImport
+    from plans.models import Plan
+    from tests.conftest import person
+    from tests.factories import CommuneFactory
+
+    commune = CommuneFactory()
+    plan_import = PlanImport.objects.create(commune=commune, file_name="kh.docx", data=b"")
+    PlanImport.objects.filter(pk=plan_import.pk).update(pruned_at=timezone.now())
+    client.force_login(person(Role.STANDING_OFFICE, commune=commune))
+    review = f"/communes/{commune.code}/plans/import/{plan_import.pk}/"
+    assert (
+        "Lần nhập này đã được dọn dẹp; hãy tải tệp lên lại." in client.get(review).content.decode()
+    )
+    assert client.get(f"{review}columns/")["Location"] == review
+    response = client.post(f"{review}commit/", follow=True)
+    assert "Lần nhập này đã được dọn dẹp" in response.content.decode()
+    assert not Plan.objects.filter(commune=commune).exists()

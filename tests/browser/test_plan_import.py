@@ -59,7 +59,7 @@ def test_standing_office_imports_its_plan_and_puts_it_in_force(new_page, seeds):
     code = first.get_attribute("data-code")
     assert "không chỉ một đơn vị cụ thể" in first.get_by_test_id("row-flags").inner_text()
 
-    effort.click(first.locator("summary"))
+    effort.click(first.locator("summary", has_text="Sửa"))
     effort.fill(first.get_by_label("Đơn vị chủ trì"), "Phòng Kinh tế")
     effort.fill(first.get_by_label("Đơn vị phối hợp"), "Công an xã")
     screenshot(page, "plan-import-row-correcting")
@@ -97,3 +97,51 @@ def test_standing_office_imports_its_plan_and_puts_it_in_force(new_page, seeds):
         f"\nplan import journey: {effort.clicks} clicks, {effort.fields} fields filled "
         f"(21 indicators, 9 tasks)"
     )
+
+
+def test_office_maps_an_unknown_header_once_and_the_next_file_is_read_without_asking(
+    new_page, seeds, tmp_path
+):
+    from onboarding.models import ColumnMapping
+    from tests.onboarding.test_mapping import ODD_HEADER, odd_plan
+
+    commune = commune_with_seed_units("dien-quang", code="dien-quang-moi")
+    office = person(Role.STANDING_OFFICE, commune=commune)
+    first = tmp_path / "ke-hoach-1.docx"
+    first.write_bytes(odd_plan())
+    page = new_page()
+    log_in(page, office.username)
+    page.get_by_role("link", name="Nhập kế hoạch từ tệp").click()
+    page.get_by_label("Tệp kế hoạch (.docx hoặc .xlsx)").set_input_files(str(first))
+    page.get_by_role("button", name="Đọc tệp").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Ghép cột"
+    table = page.get_by_test_id("mapping-table")
+    columns = table.get_by_test_id("mapping-column")
+    assert columns.count() == len(ODD_HEADER)
+    assert "Số hóa hồ sơ hộ tịch" in columns.nth(1).inner_text()  # sample values shown
+    table.get_by_label("Bảng này ghi").select_option("tasks")
+    for header, field in zip(
+        ODD_HEADER, ["code", "name", "lead", "support", "deadline"], strict=True
+    ):
+        table.get_by_label(header, exact=True).select_option(field)
+    screenshot(page, "plan-import-columns")
+    page.get_by_role("button", name="Đọc tệp theo các cột này").click()
+
+    assert "Đã ghép các cột" in page.get_by_role("status").inner_text()
+    summary = page.get_by_test_id("import-summary").inner_text()
+    assert summary.startswith("0 chỉ tiêu · 2 nhiệm vụ"), summary
+    codes = page.get_by_test_id("task-rows").get_by_test_id("review-row")
+    assert sorted(codes.nth(n).get_attribute("data-code") for n in range(2)) == ["1", "2"]
+    assert ColumnMapping.objects.filter(commune=commune).count() == 1
+
+    # The next file with the same header: straight to the review, nothing asked.
+    second = tmp_path / "ke-hoach-2.docx"
+    second.write_bytes(odd_plan(rows=[["1", "Lắp camera an ninh", "Công an xã", "", "Năm 2027"]]))
+    page.goto(f"/communes/{commune.code}/plans/import/")
+    page.get_by_label("Tệp kế hoạch (.docx hoặc .xlsx)").set_input_files(str(second))
+    page.get_by_role("button", name="Đọc tệp").click()
+    assert page.get_by_role("heading", level=1).inner_text() != "Ghép cột"
+    summary = page.get_by_test_id("import-summary").inner_text()
+    assert summary.startswith("0 chỉ tiêu · 1 nhiệm vụ"), summary
+    screenshot(page, "plan-import-after-mapping")

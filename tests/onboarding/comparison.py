@@ -5,8 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from communes.models import Commune, Unit
-from onboarding.models import UnitAlias
+from communes.models import Commune, Unit, UnitAlias
 from onboarding.text import name_key
 from plans.models import Plan
 from plans.seeds import SEEDS_DIR

@@ -4,10 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from communes.models import AuditEntry, Unit, UnitKind
+from communes.models import AuditEntry, Unit, UnitAlias, UnitKind
 from indicators.models import Indicator, Target
 from onboarding.importer import plan_file_read
-from onboarding.models import UnitAlias
 from onboarding.services import PlanImportError, plan_import_commit
 from plans.models import Plan, PlanStatus
 from tasks.deadlines import DeadlineKind

@@ -12,6 +12,7 @@ from indicators.models import MeasureKind
 from onboarding.importer import plan_file_read
 from onboarding.services import plan_import_commit
 from onboarding.template import (
+    HEAD_SHEET,
     INDICATORS_SHEET,
     TASKS_SHEET,
     UNITS_SHEET,
@@ -46,7 +47,8 @@ def test_seed_plan_round_trips_through_the_template(seeds, folder, key):
     commit: every indicator field (group, parent, name, heading, unit, kind, targets per year,
     lead and support units and printed cells, formula, a, b, data source, guidance, legal basis)
     and every task field (parent, name, lead and support units and printed cells, result,
-    budget, deadline and its kind) is the seed's, with no difference at all."""
+    budget, deadline and its kind) and the plan's head (number, date, issuing body, signer,
+    title, period) is the seed's, with no difference at all."""
     seed = seed_plan(folder, key)
     data = plan_template_workbook(plan=seed)
     commune = commune_with_seed_units(folder, code=f"template-{folder}")
@@ -54,12 +56,8 @@ def test_seed_plan_round_trips_through_the_template(seeds, folder, key):
     imported = plan_file_read(data, name=f"{folder}.xlsx", commune=commune)
     plan = plan_import_commit(actor=None, commune=commune, imported=imported, key=key)
 
-    differences = {
-        where: values
-        for where, values in plan_differences(seed, plan).items()
-        if where[0] != "plan"
-    }
-    assert differences == {}
+    # The document head too (number, type, date, issuing body, title, signature, period).
+    assert plan_differences(seed, plan) == {}
     assert plan.indicators.count() == seed.indicators.count() > 0
     assert plan.tasks.count() == seed.tasks.count() > 0
     # The units sheet is a list, not a table left unread; no unit is proposed as new.
@@ -159,7 +157,7 @@ def test_empty_template_lists_the_communes_units_and_validates(seeds):
 
     workbook = openpyxl.load_workbook(io.BytesIO(plan_template_workbook(commune=commune)))
 
-    assert workbook.sheetnames == [UNITS_SHEET, INDICATORS_SHEET, TASKS_SHEET]
+    assert workbook.sheetnames == [UNITS_SHEET, INDICATORS_SHEET, TASKS_SHEET, HEAD_SHEET]
     units = workbook[UNITS_SHEET]
     assert [cell.value for cell in units[1]][:3] == ["Tên đơn vị", "Tên ngắn", "Loại đơn vị"]
     short_names = [row[1].value for row in units.iter_rows(min_row=2) if row[1].value]
@@ -291,3 +289,31 @@ def test_a_blank_template_reads_as_an_empty_plan():
 
     assert (imported.indicators, imported.tasks) == ([], [])
     assert not [flag for flag in imported.skipped if flag.field == "table"]
+
+
+def test_the_document_sheet_carries_the_head_and_a_bad_date_is_named_by_cell(seeds):
+    seed = seed_plan("truong-giang", "qd-536-2025")
+    workbook = openpyxl.load_workbook(io.BytesIO(plan_template_workbook(plan=seed)))
+    sheet = workbook[HEAD_SHEET]
+    assert workbook.sheetnames[-1] == HEAD_SHEET
+    rows = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=2)}
+    assert rows["Số, ký hiệu"] == seed.document_number
+    assert rows["Người ký"] == seed.signer_name
+    assert rows["Ngày ban hành (ngày/tháng/năm)"] == seed.issue_date.strftime("%d/%m/%Y")
+    sheet["B4"] = "32/13/2025"
+    output = io.BytesIO()
+    workbook.save(output)
+    commune = commune_with_seed_units("truong-giang", code="template-head")
+
+    imported = plan_file_read(output.getvalue(), name="x.xlsx", commune=commune)
+
+    assert imported.head.issue_date is None
+    assert imported.head.signer_name == seed.signer_name
+    assert "Văn bản!B4: «32/13/2025» không phải là ngày (ngày/tháng/năm)." in [
+        flag.message for flag in imported.flags
+    ]
+    # The sheet is the head, not a table left unread.
+    assert not [flag for flag in imported.skipped if flag.field == "table"]
+    # An empty template offers the head's rows, blank.
+    empty = openpyxl.load_workbook(io.BytesIO(plan_template_workbook(commune=commune)))
+    assert [row[1].value for row in empty[HEAD_SHEET].iter_rows(min_row=2)] == [None] * 11

@@ -2,8 +2,7 @@
 
 import pytest
 
-from communes.models import UnitKind
-from onboarding.models import UnitAlias
+from communes.models import UnitAlias, UnitKind
 from onboarding.text import name_key
 from onboarding.units import UnitDirectory, unit_kind_guess
 from tests.factories import CommuneFactory, UnitFactory
