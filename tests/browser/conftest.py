@@ -49,6 +49,8 @@ def new_page(browser, live_server):
     def make(viewport=DESKTOP):
         context = browser.new_context(viewport=viewport, locale="vi-VN", base_url=live_server.url)
         context.set_default_timeout(10_000)
+        # The session's first page compiles every template on a machine shared by many.
+        context.set_default_navigation_timeout(30_000)
         contexts.append(context)
         return context.new_page()
 
