@@ -251,22 +251,18 @@ class SubmissionView(ReportingMixin, TemplateView):
                 }
             )
         if action == "submit" and not form.errors:
-            # What a submit requires is the service's rule (`reporting.rules.submit_problems`).
-            if request.POST.get("confirmed") != "1":
-                refused = self.submit_check()
-                if refused is None:
-                    return self.submit_confirmation()
-                form.submit_problems(refused.problems)
-                self.submit_refusal = refused
+            # What a submit requires is the service's rule (`reporting.rules.submit_problems`):
+            # checked before asking, so that the confirmation only comes when it can be sent.
             try:
-                if self.submit_refusal is not None:
-                    raise self.submit_refusal
+                if request.POST.get("confirmed") != "1":
+                    if refused := self.submit_check():
+                        raise refused
+                    return self.submit_confirmation()
                 submission_submit(
                     actor=request.user, submission=self.submission, version=self.submission.version
                 )
             except SubmitRefused as exc:
-                if self.submit_refusal is None:
-                    form.submit_problems(exc.problems)
+                form.submit_problems(exc.problems)
                 self.submit_refusal = exc
             except WorkflowError as exc:
                 messages.error(request, str(exc))
