@@ -70,6 +70,12 @@ class SubmitProblem:
     code: str
     name: str
     message: str
+    is_task: bool = False
+
+    @property
+    def what(self) -> str:
+        """ "Chỉ tiêu 5" or "Nhiệm vụ 3": indicators and tasks are numbered apart."""
+        return f"{_('Task') if self.is_task else _('Indicator')} {self.code}"
 
 
 class SubmitRefused(ValueError):
@@ -96,7 +102,7 @@ def submit_refusal_message(items: list[SubmitProblem]) -> str:
         len(items),
     ) % {
         "count": len(items),
-        "items": "; ".join(f"{item.code} {item.name} — {item.message}" for item in items),
+        "items": "; ".join(f"{item.what} {item.name} — {item.message}" for item in items),
     }
 
 
@@ -329,7 +335,7 @@ def submit_problem_list(
         for field, messages in progress.get(task.pk, {}).items():
             for message in messages:
                 items.append(
-                    SubmitProblem(f"task_{task.pk}_{field}", task.code, task.name, message)
+                    SubmitProblem(f"task_{task.pk}_{field}", task.code, task.name, message, True)
                 )
     return items
 

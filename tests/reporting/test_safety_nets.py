@@ -209,7 +209,10 @@ def test_a_refused_submit_lists_what_is_missing_each_a_link_to_its_field(client,
     for anchor, _text in links:
         assert f'id="{anchor}"' in html, anchor  # each link lands on its field
     eight = an_nong["eight"]
-    assert any(anchor == f"id_ind_{eight.pk}_a" and text.startswith("8 ") for anchor, text in links)
+    assert any(
+        anchor == f"id_ind_{eight.pk}_a" and text.startswith("Chỉ tiêu 8. ")
+        for anchor, text in links
+    )
     assert "Cần nhập trước khi gửi báo cáo." in refusal
     assert submission_of(an_nong).status == SubmissionStatus.DRAFT
 
