@@ -64,6 +64,11 @@ v1 = [
         submission + "submit/", reporting.SubmissionSubmitView.as_view(), name="submission_submit"
     ),
     path(
+        submission + "withdraw/",
+        reporting.SubmissionWithdrawView.as_view(),
+        name="submission_withdraw",
+    ),
+    path(
         submission + "return/", reporting.SubmissionReturnView.as_view(), name="submission_return"
     ),
     path(

@@ -140,6 +140,8 @@ class AuditAction(models.TextChoices):
     RETURN = "return", _("returned")
     APPROVE = "approve", _("approved")
     REOPEN = "reopen", _("reopened")
+    CLOSE = "close", _("closed")
+    WITHDRAW = "withdraw", _("withdrawn by the unit")
     INVITE = "invite", _("invited")
     DEACTIVATE = "deactivate", _("deactivated")
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Max
+from django.utils.translation import pgettext
 
 from communes.models import Commune, Province, Unit, UnitKind
 from dashboards.legend import TASK_STATE_ORDER
@@ -66,16 +67,37 @@ def point_of(code: str) -> PeriodPoint:
     return period_point(parsed.kind, parsed.year, parsed.index)
 
 
+# Translated by pgettext("short period", …) where used (Django has no pgettext_noop).
+_SHORT_MONTHS = (
+    "Jan %(year)s",
+    "Feb %(year)s",
+    "Mar %(year)s",
+    "Apr %(year)s",
+    "May %(year)s",
+    "Jun %(year)s",
+    "Jul %(year)s",
+    "Aug %(year)s",
+    "Sep %(year)s",
+    "Oct %(year)s",
+    "Nov %(year)s",
+    "Dec %(year)s",
+)
+_SHORT_HALVES = (
+    "H1 %(year)s",
+    "H2 %(year)s",
+)
+
+
 def short_label(code: str) -> str:
-    """A period's label short enough for a chart's axis or a grid's header: "T6/2025"."""
+    """A period's label short enough for a chart's axis or a grid's header, in the reader's
+    language: "T6/2025" ("Jun 2025")."""
     parsed = period_parse(code)
+    params = {"year": parsed.year}
     if parsed.kind == PeriodKind.MONTH:
-        return f"T{parsed.index}/{parsed.year}"
-    if parsed.kind == PeriodKind.QUARTER:
-        return f"Quý {('I', 'II', 'III', 'IV')[parsed.index - 1]}/{parsed.year}"
-    if parsed.kind == PeriodKind.HALF_YEAR:
-        return f"6T {'đầu' if parsed.index == 1 else 'cuối'}/{parsed.year}"
-    return str(parsed.year)
+        return pgettext("short period", _SHORT_MONTHS[parsed.index - 1]) % params
+    if parsed.kind in (PeriodKind.QUARTER, PeriodKind.YEAR):
+        return parsed.label() if parsed.kind == PeriodKind.QUARTER else str(parsed.year)
+    return pgettext("short period", _SHORT_HALVES[parsed.index - 1]) % params
 
 
 def standing_of(indicator: Indicator, figure: Figure | None, point: PeriodPoint) -> Standing:
@@ -529,7 +551,7 @@ def province_periods(province: Province) -> list[PeriodOption]:
                 row["code"],
                 row["kind"],
                 parsed.year,
-                parsed.label_vi(),
+                parsed.label(),
                 row["deadline"],
                 row["window_end"],
             )

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from communes.access import access_in_commune
-from communes.audit import audit_trail_for
+from communes.audit import audit_rows, audit_trail_for
 from communes.mixins import CommuneMixin, PlanChildFormView
 from dashboards.views import indicator_progress_context
 from indicators.forms import IndicatorForm, IndicatorGroupForm
@@ -44,7 +44,9 @@ class IndicatorDetailView(CommuneMixin, TemplateView):
         )
         indicator = access_in_commune(queryset, self.commune, self.kwargs["pk"])
         context.update(
-            indicator=indicator, plan=indicator.plan, audit_entries=audit_trail_for(indicator)[:100]
+            indicator=indicator,
+            plan=indicator.plan,
+            audit_entries=audit_rows(audit_trail_for(indicator)[:100]),
         )
         # Its figures per period against the target path, and who reported them (issue 6).
         context.update(

@@ -16,7 +16,9 @@ from django.db import transaction
 
 from communes.models import Commune, Province, Unit, UnitAlias
 from communes.names import name_key
+from indicators.forms import TARGET_COLUMN
 from indicators.models import Indicator, ProvinceIndicator
+from indicators.targets import target_problem
 from plans.models import Plan
 from plans.writers import (
     PlanRowError,
@@ -24,6 +26,7 @@ from plans.writers import (
     plan_indicators_write,
     plan_tasks_write,
 )
+from tasks.deadlines import deadline_problem
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 PROVINCES_DIR = SEEDS_DIR.parent / "provinces"
@@ -173,6 +176,8 @@ def seed_file_check(data: dict, *, path: Path, layout: dict[str, _Table]) -> lis
                 seen[key] = number
             if table == "indicators":
                 notes += _targets_check(row, where=f"{name}: {where}")
+            if table == "tasks" and layout is PLAN_FILE:
+                notes += _deadline_check(row, where=f"{name}: {where}")
     if layout is COMMUNE_FILE:
         _unit_names_check(data.get("units", []), name=name)
     if layout is PROVINCE_FILE:
@@ -193,6 +198,26 @@ def _targets_check(row: dict, *, where: str) -> list[str]:
         if not text:
             del targets[year]
             notes.append(f"{where}: the target for {year} is empty; skipped")
+            continue
+        # The indicator form's rule: a seed cannot hold what the office could not type.
+        problem = target_problem(text, row.get("kind", "percent"), **TARGET_COLUMN)
+        if problem:
+            raise SeedError(f"{where}: target {year}: {problem}")
+    return notes
+
+
+def _deadline_check(row: dict, *, where: str) -> list[str]:
+    """A deadline is kept as printed whatever it says; one the task form would refuse ("Quý
+    5/2025") or that is not text is flagged for the office with a note, never a crash."""
+    deadline = row.get("deadline", "")
+    notes = []
+    if not isinstance(deadline, str):
+        # TOML reads 2025-12-31 as a date and 2030 as a number: keep them as written.
+        row["deadline"] = deadline = str(deadline)
+        notes.append(f"{where}: the deadline {deadline!r} is not text; kept as printed, flagged")
+    problem = deadline_problem(deadline)
+    if problem:
+        notes.append(f"{where}: the deadline {deadline!r} is kept and flagged: {problem}")
     return notes
 
 

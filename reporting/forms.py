@@ -295,6 +295,8 @@ class SubmissionForm(forms.Form):
         """A refused submit (`reporting.rules.submit_problems`) → an error beside each field."""
         for indicator_pk, fields in problems.get("values", {}).items():
             self.add_problems(indicator_pk, fields)
+            for message in fields.get("outlier_confirmed", []):
+                self.warnings[f"ind_{indicator_pk}"] = message  # shows the box to tick
         for task_pk, fields in problems.get("progress", {}).items():
             for message in fields.get("status", []):
                 self.add_error(f"task_{task_pk}_status", message)

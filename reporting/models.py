@@ -120,7 +120,7 @@ class ReportingPeriod(models.Model):
     def label(self) -> str:
         if self.kind == PeriodKind.AD_HOC:
             return self.title
-        return period_parse(self.code).label_vi()
+        return period_parse(self.code).label()
 
     @property
     def year(self) -> int:

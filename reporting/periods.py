@@ -26,6 +26,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 TIME_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -45,6 +46,30 @@ _ROMAN = ("I", "II", "III", "IV")
 _CODE = re.compile(
     r"(?P<year>[1-9][0-9]{3})(?:(?P<month>[0-9]{2})|Q(?P<quarter>[0-9])|S(?P<half>[0-9]))?"
 )
+
+
+# One msgid a period (the Vietnamese writes the quarter in Roman numerals); marked, not translated.
+_MONTH_LABELS = (
+    gettext_noop("January %(year)s"),
+    gettext_noop("February %(year)s"),
+    gettext_noop("March %(year)s"),
+    gettext_noop("April %(year)s"),
+    gettext_noop("May %(year)s"),
+    gettext_noop("June %(year)s"),
+    gettext_noop("July %(year)s"),
+    gettext_noop("August %(year)s"),
+    gettext_noop("September %(year)s"),
+    gettext_noop("October %(year)s"),
+    gettext_noop("November %(year)s"),
+    gettext_noop("December %(year)s"),
+)
+_QUARTER_LABELS = (
+    gettext_noop("Q1 %(year)s"),
+    gettext_noop("Q2 %(year)s"),
+    gettext_noop("Q3 %(year)s"),
+    gettext_noop("Q4 %(year)s"),
+)
+_HALF_LABELS = (gettext_noop("First half of %(year)s"), gettext_noop("Second half of %(year)s"))
 
 
 @dataclass(frozen=True)
@@ -89,6 +114,18 @@ class Period:
         if self.kind == PeriodKind.HALF_YEAR:
             return f"6 tháng {'đầu' if self.index == 1 else 'cuối'} năm {self.year}"
         return f"Năm {self.year}"
+
+    def label(self) -> str:
+        """The period's name in the reader's language: "Tháng 6/2025" (label_vi's words) or
+        "June 2025", "Q2 2025", "First half of 2025", "Year 2025"."""
+        params = {"year": self.year, "index": self.index}
+        if self.kind == PeriodKind.MONTH:
+            return gettext(_MONTH_LABELS[self.index - 1]) % params
+        if self.kind == PeriodKind.QUARTER:
+            return gettext(_QUARTER_LABELS[self.index - 1]) % params
+        if self.kind == PeriodKind.HALF_YEAR:
+            return gettext(_HALF_LABELS[self.index - 1]) % params
+        return gettext("Year %(year)s") % params
 
     def previous(self) -> Period:
         return self._shift(-1)

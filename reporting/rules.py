@@ -16,9 +16,11 @@ inputs and returns problems keyed by field — "value", "numerator", "denominato
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from indicators.models import Indicator, MeasureKind
 from indicators.numbers import (
@@ -59,14 +61,49 @@ class FiguresRefused(ValueError):
         )
 
 
-class SubmitRefused(ValueError):
-    """What stops a report from being submitted; `problems` as `submit_problems` returns them."""
+@dataclass(frozen=True)
+class SubmitProblem:
+    """One thing a submit still needs: the input it is about (`anchor`, the input's name, whose
+    element id is "id_" + anchor), what it names (code and name) and why."""
 
-    def __init__(self, problems: dict[str, dict[int, dict[str, list[str]]]]):
+    anchor: str
+    code: str
+    name: str
+    message: str
+    is_task: bool = False
+
+    @property
+    def what(self) -> str:
+        """ "Chỉ tiêu 5" or "Nhiệm vụ 3": indicators and tasks are numbered apart."""
+        return f"{_('Task') if self.is_task else _('Indicator')} {self.code}"
+
+
+class SubmitRefused(ValueError):
+    """What stops a report from being submitted; `problems` as `submit_problems` returns them,
+    `items` as `submit_problem_list` (one line each, to link to its field)."""
+
+    def __init__(
+        self,
+        problems: dict[str, dict[int, dict[str, list[str]]]],
+        items: list[SubmitProblem] | None = None,
+    ):
         self.problems = problems
-        super().__init__(
-            _("The report cannot be submitted yet: complete or correct the entries marked.")
-        )
+        self.items = items or []
+        super().__init__(submit_refusal_message(self.items))
+
+
+def submit_refusal_message(items: list[SubmitProblem]) -> str:
+    """The one sentence every client gives for a refused submit, naming what is missing."""
+    if not items:
+        return _("The report cannot be submitted yet: complete or correct the entries marked.")
+    return ngettext(
+        "The report cannot be submitted yet: %(count)s entry to complete or correct: %(items)s.",
+        "The report cannot be submitted yet: %(count)s entries to complete or correct: %(items)s.",
+        len(items),
+    ) % {
+        "count": len(items),
+        "items": "; ".join(f"{item.what} {item.name} — {item.message}" for item in items),
+    }
 
 
 def accepted_fields(indicator: Indicator) -> tuple[str, ...]:
@@ -273,6 +310,34 @@ def submit_problems(report: UnitReport) -> dict[str, dict[int, dict[str, list[st
     if progress:
         problems["progress"] = progress
     return problems
+
+
+def submit_problem_list(
+    report: UnitReport, problems: dict[str, dict[int, dict[str, list[str]]]]
+) -> list[SubmitProblem]:
+    """`submit_problems` as lines in the report's order, each naming its indicator or task and
+    the input to go to."""
+    items = []
+    values, progress = problems.get("values", {}), problems.get("progress", {})
+    for item in report.indicators:
+        indicator = item.indicator
+        for field, messages in values.get(indicator.pk, {}).items():
+            if field not in INPUT_SUFFIXES:
+                field = accepted_fields(indicator)[0]
+            for message in messages:
+                items.append(
+                    SubmitProblem(
+                        input_name(indicator.pk, field), indicator.code, indicator.name, message
+                    )
+                )
+    for item in report.tasks:
+        task = item.task
+        for field, messages in progress.get(task.pk, {}).items():
+            for message in messages:
+                items.append(
+                    SubmitProblem(f"task_{task.pk}_{field}", task.code, task.name, message, True)
+                )
+    return items
 
 
 # What an evidence file's first bytes must be for its extension: a renamed program or page is

@@ -35,7 +35,7 @@ from reporting.periods import (
     period_parse,
     period_window,
 )
-from reporting.selectors import unit_report
+from reporting.selectors import review_rows, unit_report
 
 
 class SubmissionConflict(Exception):
@@ -334,9 +334,10 @@ def submission_submit(*, actor, submission: Submission, version: int) -> Submiss
         )
     if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
         raise WorkflowError(_("This report was already submitted."))
-    problems = rules.submit_problems(unit_report(submission))
+    report = unit_report(submission)
+    problems = rules.submit_problems(report)
     if problems:
-        raise rules.SubmitRefused(problems)
+        raise rules.SubmitRefused(problems, rules.submit_problem_list(report, problems))
     _bump_version(submission, version, actor)
     now = timezone.now()
     old = submission.status
@@ -446,14 +447,110 @@ def submission_reopen(*, actor, submission: Submission, reason: str) -> Submissi
     )
 
 
+def period_close_summary(period: ReportingPeriod) -> dict:
+    """What closing the period does, for its confirmation: the units whose report it locks (not
+    approved yet) and, of them, those that have not submitted at all."""
+    rows = review_rows(period.commune, period)
+    locked = [
+        row.unit
+        for row in rows
+        if not (row.submission and row.submission.status == SubmissionStatus.APPROVED)
+    ]
+    missing = [
+        row.unit
+        for row in rows
+        if not row.submission
+        or row.submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+    ]
+    return {"locked": locked, "missing": missing}
+
+
 @transaction.atomic
 def period_close(*, actor, period: ReportingPeriod) -> ReportingPeriod:
+    """Close the period: no unit saves or submits for it any more, until the office reopens it."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed:
+        raise WorkflowError(_("This period is already closed."))
     period.closed_at = timezone.now()
     period.save(update_fields=["closed_at"])
     audit_record(
-        actor=actor, commune=period.commune, obj=period, field="closed", new=period.closed_at
+        actor=actor,
+        commune=period.commune,
+        obj=period,
+        action=AuditAction.CLOSE,
+        field="closed",
+        new=period.closed_at,
     )
     return period
+
+
+@transaction.atomic
+def period_reopen(*, actor, period: ReportingPeriod, reason: str) -> ReportingPeriod:
+    """Reopen a closed period, with the reason kept in its history: its units may save and
+    submit again (approved reports stay approved)."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if not period.is_closed:
+        raise WorkflowError(_("This period is not closed."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("A reason is required to reopen a closed period."))
+    old = period.closed_at
+    period.closed_at = None
+    period.save(update_fields=["closed_at"])
+    audit_record(
+        actor=actor,
+        commune=period.commune,
+        obj=period,
+        action=AuditAction.REOPEN,
+        field="closed",
+        old=old,
+        reason=reason,
+    )
+    return period
+
+
+@transaction.atomic
+def submission_withdraw(*, actor, submission: Submission, version: int) -> Submission:
+    """The unit takes back a report the standing office has not reviewed yet: back to draft, to
+    correct and submit again. Refused once the office has returned or approved it."""
+    if submission.period.is_closed:
+        raise WorkflowError(
+            _("The standing office has closed this period: it no longer takes reports.")
+        )
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise WorkflowError(
+            _("Only a submitted report that the standing office has not reviewed can be withdrawn.")
+        )
+    # One statement decides: a review that lands first leaves nothing to withdraw.
+    updated = Submission.objects.filter(
+        pk=submission.pk, version=version, status=SubmissionStatus.SUBMITTED
+    ).update(
+        status=SubmissionStatus.DRAFT,
+        submitted_at=None,
+        is_late=False,
+        version=F("version") + 1,
+        updated_by=actor,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        current = Submission.objects.get(pk=submission.pk)
+        if current.status != SubmissionStatus.SUBMITTED:
+            raise WorkflowError(
+                _("The standing office has already reviewed this report: it cannot be withdrawn.")
+            )
+        raise SubmissionConflict
+    old = submission.status
+    submission.refresh_from_db()
+    audit_record(
+        actor=actor,
+        commune=submission.commune,
+        obj=submission,
+        action=AuditAction.WITHDRAW,
+        field="status",
+        old=old,
+        new=submission.status,
+    )
+    return submission
 
 
 def _notify_unit(submission: Submission, *, kind: str, title: str, body: str) -> None:

@@ -26,6 +26,11 @@ urlpatterns = [
         name="period_close",
     ),
     path(
+        "communes/<slug:commune_code>/reporting/<str:period_code>/reopen/",
+        views.period_reopen_view,
+        name="period_reopen",
+    ),
+    path(
         "communes/<slug:commune_code>/reporting/<str:period_code>/units/<int:unit_pk>/",
         views.SubmissionView.as_view(),
         name="submission",

@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from accounts.models import Notification
 from communes.access import access_commune_by_code, scope_for
-from communes.audit import audit_trail_for
+from communes.audit import audit_rows, audit_trail_for
 from communes.mixins import CommuneMixin
 from communes.models import Unit, UnitKind
 from communes.services import model_form_save
@@ -30,7 +30,13 @@ from reporting.models import (
     TaskProgress,
 )
 from reporting.periods import PeriodKind
-from reporting.rules import BOUNDED_KINDS, FiguresRefused, SubmitRefused
+from reporting.rules import (
+    BOUNDED_KINDS,
+    FiguresRefused,
+    SubmitRefused,
+    submit_problem_list,
+    submit_problems,
+)
 from reporting.selectors import period_lines, plans_for_year, review_rows, unit_report
 from reporting.services import (
     SubmissionConflict,
@@ -38,6 +44,8 @@ from reporting.services import (
     adhoc_request_create,
     notification_mark_read,
     period_close,
+    period_close_summary,
+    period_reopen,
     periods_ensure_until,
     reporting_start,
     submission_approve,
@@ -46,6 +54,7 @@ from reporting.services import (
     submission_return,
     submission_save,
     submission_submit,
+    submission_withdraw,
 )
 
 
@@ -90,6 +99,7 @@ class PeriodReviewView(ReportingMixin, TemplateView):
         context.update(
             period=period,
             rows=rows,
+            audit_entries=audit_rows(audit_trail_for(period)[:50]),
             returned_rows=[row for row in rows if row.state == "returned"],
             overdue_units={row.unit.pk for row in rows if row.is_overdue(period, timezone.now())},
             counts={
@@ -101,12 +111,66 @@ class PeriodReviewView(ReportingMixin, TemplateView):
 
 
 @login_required
-@require_POST
 def period_close_view(request, commune_code, period_code):
+    """Closing a period asks first, naming the units it locks; only the confirmed POST closes."""
     commune = access_commune_by_code(request.user, commune_code, manage=True)
     period = get_object_or_404(ReportingPeriod, commune=commune, code=period_code)
-    period_close(actor=request.user, period=period)
-    messages.success(request, _("The period is closed: units can no longer submit for it."))
+    back = reverse("reporting:period", args=[commune.code, period.code])
+    if period.is_closed:
+        messages.info(request, _("This period is already closed."))
+        return HttpResponseRedirect(back)
+    if request.method == "POST" and request.POST.get("confirmed") == "1":
+        try:
+            period_close(actor=request.user, period=period)
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The period is closed: units can no longer submit for it."))
+        return HttpResponseRedirect(back)
+    summary = period_close_summary(period)
+    locked = len(summary["locked"])
+    return render(
+        request,
+        "reporting/confirm.html",
+        {
+            "commune": commune,
+            "period": period,
+            "title": _("Close the period %(period)s?") % {"period": period.label},
+            "consequence": ngettext(
+                "Close the period %(period)s: %(count)s unit will no longer be able to edit or "
+                "submit its report.",
+                "Close the period %(period)s: %(count)s units will no longer be able to edit or "
+                "submit their reports.",
+                locked,
+            )
+            % {"period": period.label, "count": locked},
+            "details": [
+                _("Not submitted yet: %(units)s.")
+                % {"units": ", ".join(unit.short_name for unit in summary["missing"])}
+            ]
+            if summary["missing"]
+            else [],
+            "note": _("The standing office can reopen the period later, giving a reason."),
+            "action_url": reverse("reporting:period_close", args=[commune.code, period.code]),
+            "fields": {},
+            "confirm_label": _("Close the period"),
+            "cancel_url": back,
+            "danger": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_reopen_view(request, commune_code, period_code):
+    commune = access_commune_by_code(request.user, commune_code, manage=True)
+    period = get_object_or_404(ReportingPeriod, commune=commune, code=period_code)
+    try:
+        period_reopen(actor=request.user, period=period, reason=request.POST.get("reason", ""))
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The period is open again: units can save and submit for it."))
     return HttpResponseRedirect(reverse("reporting:period", args=[commune.code, period.code]))
 
 
@@ -134,6 +198,8 @@ class SubmissionView(ReportingMixin, TemplateView):
         action = request.POST.get("action", "save")
         if action in ("return", "approve", "reopen"):
             return self.review_action(action)
+        if action in ("withdraw", "submit_confirmed"):
+            return self.unit_action(action)
         if not self.can_write:
             raise PermissionDenied
         form = SubmissionForm(request.POST, request.FILES, report=self.report)
@@ -185,13 +251,19 @@ class SubmissionView(ReportingMixin, TemplateView):
                 }
             )
         if action == "submit" and not form.errors:
-            # What a submit requires is the service's rule (`reporting.rules.submit_problems`).
+            # What a submit requires is the service's rule (`reporting.rules.submit_problems`):
+            # checked before asking, so that the confirmation only comes when it can be sent.
             try:
+                if request.POST.get("confirmed") != "1":
+                    if refused := self.submit_check():
+                        raise refused
+                    return self.submit_confirmation()
                 submission_submit(
                     actor=request.user, submission=self.submission, version=self.submission.version
                 )
             except SubmitRefused as exc:
                 form.submit_problems(exc.problems)
+                self.submit_refusal = exc
             except WorkflowError as exc:
                 messages.error(request, str(exc))
                 return self.redirect()
@@ -220,10 +292,117 @@ class SubmissionView(ReportingMixin, TemplateView):
         messages.success(request, _("Draft saved."))
         return self.redirect()
 
+    submit_refusal: SubmitRefused | None = None
+
+    def submit_check(self) -> SubmitRefused | None:
+        """What the service would refuse, asked before the confirmation (nothing written)."""
+        submission = Submission.objects.select_related("period", "commune").get(
+            pk=self.submission.pk
+        )
+        report = unit_report(submission)
+        problems = submit_problems(report)
+        return SubmitRefused(problems, submit_problem_list(report, problems)) if problems else None
+
+    def submit_confirmation(self):
+        submission = Submission.objects.get(pk=self.submission.pk)
+        return self.confirmation(
+            title=_("Submit the report?"),
+            consequence=_(
+                "Submit the report of %(unit)s for %(period)s to the standing office: once "
+                "submitted, it can no longer be edited, unless you withdraw it before the office "
+                "reviews it or the office returns it."
+            )
+            % {"unit": self.unit.short_name, "period": self.period.label},
+            details=[_("This report is late: it will be marked late.")]
+            if self.period.is_late_at(timezone.now())
+            else [],
+            action="submit_confirmed",
+            version=submission.version,
+            confirm_label=_("Submit to the standing office"),
+        )
+
+    def confirmation(self, *, title, consequence, details, action, version, confirm_label):
+        return render(
+            self.request,
+            "reporting/confirm.html",
+            {
+                "commune": self.commune,
+                "period": self.period,
+                "title": title,
+                "consequence": consequence,
+                "details": details,
+                "action_url": self.request.path,
+                "fields": {"action": action, "confirmed": "1", "version": version},
+                "confirm_label": confirm_label,
+                "cancel_url": self.request.path,
+            },
+        )
+
+    def unit_action(self, action: str):
+        """Submit once confirmed, or withdraw a report not yet reviewed: the unit's staff only."""
+        if not self.scope.can_write_for_unit(self.unit.pk):
+            raise PermissionDenied
+        try:
+            version = int(self.request.POST.get("version", ""))
+        except ValueError:
+            version = self.submission.version
+        try:
+            if action == "withdraw":
+                submission_withdraw(
+                    actor=self.request.user, submission=self.submission, version=version
+                )
+                messages.success(
+                    self.request,
+                    _("The report was withdrawn: it is a draft again, to correct and submit."),
+                )
+            else:
+                submission_submit(
+                    actor=self.request.user, submission=self.submission, version=version
+                )
+                if self.submission.is_late:
+                    messages.warning(
+                        self.request, _("Report submitted after the deadline: it is marked late.")
+                    )
+                else:
+                    messages.success(self.request, _("Report submitted to the standing office."))
+        except SubmitRefused as exc:
+            self.report = unit_report(self.submission)
+            form = SubmissionForm(report=self.report)
+            form.submit_problems(exc.problems)
+            self.submit_refusal = exc
+            messages.error(self.request, str(exc))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        except SubmissionConflict:
+            messages.error(
+                self.request,
+                _("Someone else saved this report meanwhile: check it, then try again."),
+            )
+        except WorkflowError as exc:
+            messages.error(self.request, str(exc))
+        return self.redirect()
+
     def review_action(self, action: str):
         if not self.can_review:
             raise PermissionDenied
         comment = self.request.POST.get("comment", "")
+        if action == "approve" and self.request.POST.get("confirmed") != "1":
+            if self.submission.status != SubmissionStatus.SUBMITTED:
+                messages.error(
+                    self.request, _("Only a submitted report can be returned or approved.")
+                )
+                return self.redirect()
+            return self.confirmation(
+                title=_("Approve the report?"),
+                consequence=_(
+                    "Approve the report of %(unit)s for %(period)s: its figures are locked and "
+                    "count in the commune's figures; only a reopening with a reason changes them."
+                )
+                % {"unit": self.unit.short_name, "period": self.period.label},
+                details=[],
+                action="approve",
+                version=self.submission.version,
+                confirm_label=_("Approve"),
+            )
         try:
             if action == "return":
                 submission_return(
@@ -262,9 +441,13 @@ class SubmissionView(ReportingMixin, TemplateView):
             report=self.report,
             can_write=self.can_write and self.submission.is_editable,
             can_review=self.can_review,
-            audit_entries=audit_trail_for(self.submission)[:50],
+            audit_entries=audit_rows(audit_trail_for(self.submission)[:50]),
             statuses=SubmissionStatus,
             bounded_kinds=BOUNDED_KINDS,
+            can_withdraw=self.scope.can_write_for_unit(self.unit.pk)
+            and self.submission.status == SubmissionStatus.SUBMITTED
+            and not self.period.is_closed,
+            submit_refusal=self.submit_refusal,
         )
         return context
 

@@ -391,7 +391,7 @@ def province_report(request, province_code):
             "province": province,
             "codes": codes,
             "period_code": period_code,
-            "period_label": period_parse(period_code).label_vi() if period_code else "",
+            "period_label": period_parse(period_code).label() if period_code else "",
             "files": _files(province_reports(province, period_code)) if period_code else [],
             "form": form,
             "can_manage": can_manage,

@@ -71,6 +71,7 @@ from reporting.services import (
     submission_return,
     submission_save,
     submission_submit,
+    submission_withdraw,
 )
 from tasks.models import TaskStatus
 
@@ -495,7 +496,30 @@ class SubmissionSubmitView(SubmissionActionView):
                 actor=self.request.user, submission=submission, version=version
             )
         except SubmitRefused as exc:
-            raise exceptions.ValidationError(submission_problems(exc.problems)) from None
+            # The browser's sentence, naming what is missing, and the messages by id.
+            raise exceptions.ValidationError(
+                {"non_field_errors": [str(exc)], **submission_problems(exc.problems)}
+            ) from None
+        except SubmissionConflict:
+            raise self.stale(from_header) from None
+
+
+@extend_schema(
+    request=SubmissionSubmitSerializer, responses=SubmissionSerializer, parameters=[IF_MATCH]
+)
+class SubmissionWithdrawView(SubmissionActionView):
+    """Withdraw a submitted report the standing office has not reviewed yet: back to draft (unit
+    staff). Needs If-Match or `version`."""
+
+    input_serializer_class = SubmissionSubmitSerializer
+
+    def act(self, submission, data):
+        self.writer_check(submission)
+        version, from_header = self.version_of_request(submission, data.get("version"))
+        try:
+            return submission_withdraw(
+                actor=self.request.user, submission=submission, version=version
+            )
         except SubmissionConflict:
             raise self.stale(from_header) from None
 

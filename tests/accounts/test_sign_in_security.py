@@ -228,3 +228,10 @@ def test_an_administrator_resets_a_lost_second_factor_from_the_admin(client, peo
     assert not TOTPDevice.objects.filter(user=officer).exists()
     entry = AuditEntry.objects.get(object_id=officer.pk, field="second factor")
     assert entry.actor == admin
+
+
+def test_the_password_reset_button_says_what_it_does(client):
+    """Before: the button read «Lưu» (save) on a page that sends a link."""
+    html = client.get(reverse("password_reset")).content.decode()
+    assert "Gửi cho tôi liên kết đặt lại mật khẩu</button>" in html
+    assert ">Lưu</button>" not in html

@@ -121,6 +121,8 @@ def new_page(browser, live_server, page_checker):
     def make(viewport=DESKTOP):
         context = browser.new_context(viewport=viewport, locale="vi-VN", base_url=live_server.url)
         context.set_default_timeout(10_000)
+        # The session's first page compiles every template on a machine shared by many.
+        context.set_default_navigation_timeout(30_000)
         contexts.append(context)
         page = context.new_page()
         page_checker.watch(page)

@@ -56,6 +56,10 @@ def test_unit_clerk_and_standing_office_journey(new_page, seeds):
     page.locator(f'input[name="ind_{nine.pk}_a"]').fill("86")
     page.get_by_role("button", name="Gửi Phòng VH-XH").click()
     page.wait_for_load_state()
+    # A confirmation names what submitting does before anything is sent.
+    assert "không sửa được nữa" in page.get_by_test_id("consequence").inner_text()
+    page.get_by_test_id("confirmation").get_by_role("button", name="Gửi Phòng VH-XH").click()
+    page.wait_for_load_state()
     assert page.get_by_test_id("status").inner_text() == "đã gửi"
 
     reviewer = new_page()
@@ -82,10 +86,17 @@ def test_unit_clerk_and_standing_office_journey(new_page, seeds):
     page.locator(f'input[name="ind_{eight.pk}_a"]').fill("36")
     page.get_by_role("button", name="Gửi Phòng VH-XH").click()
     page.wait_for_load_state()
+    # A confirmation names what submitting does before anything is sent.
+    assert "không sửa được nữa" in page.get_by_test_id("consequence").inner_text()
+    page.get_by_test_id("confirmation").get_by_role("button", name="Gửi Phòng VH-XH").click()
+    page.wait_for_load_state()
     assert page.get_by_test_id("status").inner_text() == "đã gửi"
 
     reviewer.reload()
     reviewer.get_by_role("button", name="Duyệt").click()
+    reviewer.wait_for_load_state()
+    assert "số liệu sẽ bị khóa" in reviewer.get_by_test_id("consequence").inner_text()
+    reviewer.get_by_test_id("confirmation").get_by_role("button", name="Duyệt").click()
     reviewer.wait_for_load_state()
     assert reviewer.get_by_test_id("status").inner_text() == "đã duyệt"
     screenshot(reviewer, "journey-3-approved")

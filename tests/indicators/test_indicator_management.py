@@ -175,3 +175,16 @@ def test_a_target_added_in_the_admin_belongs_to_its_indicators_commune(admin_cli
     assert response.status_code == 302, response.context["adminform"].form.errors
     added = indicator.targets.get(year=2031)
     assert added.commune_id == indicator.commune_id
+
+
+def test_each_unit_list_is_named_above_its_boxes(client, people):
+    """Before: «Đơn vị chủ trì:» came after the boxes it names, just above the next list."""
+    indicator = Indicator.objects.get(plan__commune__code="dien-quang", code="1")
+    client.force_login(people["standing_office"])
+    html = client.get(
+        reverse("indicators:edit", args=["dien-quang", indicator.pk])
+    ).content.decode()
+    for name, legend in (("lead_units", "Đơn vị chủ trì"), ("support_units", "Đơn vị phối hợp")):
+        group = html.split(f'id="id_{name}_group"')[1].split("</fieldset>")[0]
+        assert group.lstrip(">").strip().startswith(f"<legend>{legend}</legend>")
+        assert f'name="{name}"' in group  # the boxes are inside the list the legend names

@@ -104,3 +104,21 @@ def test_plan_page_query_count_does_not_grow_with_indicators_or_tasks(
     add(20)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(plan_url(plan)).status_code == 200
+
+
+def test_task_numbers_sit_under_their_section_headings(client, seeds):
+    """Each section's heading row opens its own row group, followed by its tasks' numbers."""
+    commune = Commune.objects.get(code="an-nong")
+    client.force_login(person(Role.COMMUNE_LEADER, commune=commune))
+    plan = commune.plans.get(document_number="28/KH-UBND")
+    html = client.get(plan_url(plan)).content.decode()
+    table = html.split('data-testid="task-table"')[1].split("</table>")[0]
+    for section in plan.task_sections.all():
+        group = table.split(f'id="section-{section.pk}"')[1].split("</tbody>")[0]
+        heading, _sep, body = group.partition("</th></tr>")
+        assert section.title in heading
+        codes = re.findall(r'<tr id="task-\d+"[^>]*data-code="([^"]+)"', body)
+        expected = list(
+            plan.tasks.filter(section=section).order_by("order").values_list("code", flat=True)
+        )
+        assert codes == expected and codes, section.numeral

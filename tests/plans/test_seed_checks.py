@@ -201,3 +201,42 @@ def test_the_command_prints_the_notes(folder, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "21 indicators, 9 tasks" in out
     assert "note: xa-thu-seed/kh-2025.toml: [[indicators]] row 1 (code = '1'): the target" in out
+
+
+# The forms' rules for targets and deadlines apply to the seeds too (issue 15).
+
+
+@pytest.mark.parametrize("typed", ["150%", "abc%", "-20%"])
+def test_a_seed_target_the_indicator_form_refuses_is_refused_naming_where(folder, typed):
+    """Before: «150%» for a share loaded as a target nobody could type in the form."""
+    edit(folder / "kh-2025.toml", 'targets = { 2025 = "50%" }', f'targets = {{ 2025 = "{typed}" }}')
+    message = refused(folder)
+    assert message.startswith(f"{CODE}/kh-2025.toml: [[indicators]] row 1 (")
+    assert "target 2025: " in message
+
+
+@pytest.mark.parametrize(
+    "toml,kept,why",
+    [
+        ('"Quý 5/2025"', "Quý 5/2025", "Không có quý 5"),
+        ("2025-07-31", "2025-07-31", "not text"),  # TOML reads it as a date: it crashed
+        ("2030", "2030", "not text"),
+    ],
+)
+def test_a_seed_deadline_it_cannot_read_is_kept_and_flagged_not_a_crash(folder, toml, kept, why):
+    edit(folder / "kh-2025.toml", 'deadline = "Tháng 7/2025"', f"deadline = {toml}")
+    result = seed_folder_load(folder)
+    task = result.plans[0].tasks.get(code="1")
+    assert task.deadline_text == kept
+    # Kept as written, and read by the one deadline rule like any typed text ("2030": that year).
+    assert task.deadline_flagged == (task.deadline_kind == "unparsed")
+    if kept == "Quý 5/2025":
+        assert task.deadline_flagged and task.due_date is None
+    assert any(why in note and "task" in note.lower() for note in result.notes), result.notes
+
+
+def test_the_three_seeds_still_load_without_notes():
+    for folder in seed_loader.seed_folders():
+        result = seed_folder_load(folder)
+        assert result.plans, folder
+        assert not [note for note in result.notes if "deadline" in note], result.notes

@@ -198,3 +198,49 @@ def test_check_figures_lists_what_breaks_the_rules_and_fix_keeps_it_as_typed(an_
     again = StringIO()
     call_command("check_figures", stdout=again)
     assert again.getvalue().startswith("0 ")
+
+
+@pytest.mark.parametrize("code,fields", PLANTED[:3])
+def test_the_api_and_dashboards_show_an_unreadable_stored_figure_as_empty(an_nong, code, fields):
+    """A number the column cannot hold reads as null in the API and as nothing on dashboards
+    and their Excel files, never as a string «invalid» in a number's place."""
+    import io
+    import zipfile
+
+    value = plant(an_nong, code, fields)
+    commune = an_nong["commune"]
+    office, province = reader(an_nong["office"]), reader(an_nong["province"])
+    rows = office.get(f"/api/v1/communes/{commune.code}/values/?period=202606").json()["results"]
+    row = next(r for r in rows if r["id"] == value.pk)
+    unreadable = [name for name, number in fields.items() if len(str(number)) > 20]
+    assert unreadable and all(row[name] is None for name in unreadable)
+    assert row["figure"] is None
+    figures = province.get(f"/api/v1/provinces/{commune.province.code}/figures/?period=202606")
+    assert figures.status_code == 200
+    for item in figures.json()["indicators"]:
+        for cell in item["communes"]:
+            assert cell["value"] in (None,) or Decimal(cell["value"]).is_finite()
+    pages = [
+        (office, reverse("dashboards:commune", args=[commune.code]) + "?year=2026&period=202606"),
+        (
+            office,
+            reverse("dashboards:commune", args=[commune.code])
+            + "?year=2026&period=202606&format=xlsx",
+        ),
+        (office, reverse("indicators:detail", args=[commune.code, value.indicator_id])),
+        (office, reverse("dashboards:indicator_excel", args=[commune.code, value.indicator_id])),
+        (
+            province,
+            reverse("dashboards:province", args=[commune.province.code])
+            + "?year=2026&period=202606",
+        ),
+    ]
+    for client, page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        body = response.content
+        if body[:2] == b"PK":  # an Excel file: read every part of it
+            archive = zipfile.ZipFile(io.BytesIO(body))
+            body = b"".join(archive.read(name) for name in archive.namelist())
+        text = body.decode(errors="replace")
+        assert "giá trị không hợp lệ" not in text and "NaN" not in text, page

@@ -166,7 +166,9 @@ def test_full_journey_with_return_notification_and_approval(client, an_nong):
     ctx = an_nong
     client.force_login(ctx["clerk"])
     with time_machine.travel("2026-07-10 09:00 +0700"):
-        response = client.post(url(ctx), fill_all(client, ctx) | {"action": "submit"})
+        response = client.post(
+            url(ctx), fill_all(client, ctx) | {"action": "submit", "confirmed": "1"}
+        )
     assert response.status_code == 302
     submission = Submission.objects.get(unit=ctx["centre"], period=ctx["period"])
     assert submission.status == "submitted" and not submission.is_late
@@ -183,12 +185,14 @@ def test_full_journey_with_return_notification_and_approval(client, an_nong):
     html = client.get(url(ctx)).content.decode()
     assert "Kiểm tra lại số hồ sơ số hóa" in html and 'data-testid="unread-count">1<' in html
     with time_machine.travel("2026-07-20 09:00 +0700"):
-        client.post(url(ctx), fill_all(client, ctx, ("360", "400")) | {"action": "submit"})
+        client.post(
+            url(ctx), fill_all(client, ctx, ("360", "400")) | {"action": "submit", "confirmed": "1"}
+        )
     submission.refresh_from_db()
     assert submission.status == "submitted" and submission.is_late  # after 15/07
 
     client.force_login(ctx["office"])
-    client.post(url(ctx), {"action": "approve"})
+    client.post(url(ctx), {"action": "approve", "confirmed": "1"})
     submission.refresh_from_db()
     assert submission.status == "approved"
     figure = commune_figures(ctx["commune"], ctx["period"])[ctx["eight"].pk]
@@ -261,9 +265,11 @@ def test_other_unit_cannot_open_or_post_and_leader_reads_only(client, an_nong, p
 
 def test_closed_period_refuses_late_submissions(client, an_nong):
     client.force_login(an_nong["office"])
-    client.post(reverse("reporting:period_close", args=["an-nong", "202606"]))
+    client.post(reverse("reporting:period_close", args=["an-nong", "202606"]), {"confirmed": "1"})
     client.force_login(an_nong["clerk"])
-    response = client.post(url(an_nong), fill_all(client, an_nong) | {"action": "submit"})
+    response = client.post(
+        url(an_nong), fill_all(client, an_nong) | {"action": "submit", "confirmed": "1"}
+    )
     assert Submission.objects.get(unit=an_nong["centre"]).status == "draft"
     assert response.status_code in (302, 400)
 
@@ -271,12 +277,14 @@ def test_closed_period_refuses_late_submissions(client, an_nong):
 def test_approved_figure_shows_on_the_plan_page_for_the_province(client, an_nong, people):
     ctx = an_nong
     client.force_login(ctx["clerk"])
-    client.post(url(ctx), fill_all(client, ctx, ("35,4", "100")) | {"action": "submit"})
+    client.post(
+        url(ctx), fill_all(client, ctx, ("35,4", "100")) | {"action": "submit", "confirmed": "1"}
+    )
     plan_url = reverse("plans:detail", args=["an-nong", ctx["eight"].plan_id])
     client.force_login(people["thanh_hoa"])
     assert 'data-testid="actual-8"' not in client.get(plan_url).content.decode()  # not approved yet
     client.force_login(ctx["office"])
-    client.post(url(ctx), {"action": "approve"})
+    client.post(url(ctx), {"action": "approve", "confirmed": "1"})
     client.force_login(people["thanh_hoa"])
     html = client.get(plan_url).content.decode()
     cell = html.split('data-testid="actual-8">')[1].split("</td>")[0]
@@ -304,7 +312,7 @@ def test_outlier_is_a_warning_to_confirm_not_an_error(client, an_nong):
     client.force_login(ctx["clerk"])
     data = fill_all(client, ctx, ("350", "400"))
     data[f"ind_{eight}_a"], data[f"ind_{eight}_b"] = "3", "100"  # 3% against a history of 85%
-    response = client.post(url(ctx), data | {"action": "submit"})
+    response = client.post(url(ctx), data | {"action": "submit", "confirmed": "1"})
     html = response.content.decode()
     assert response.status_code == 400 and "khác xa số liệu các kỳ trước" in html
     assert (
@@ -313,7 +321,7 @@ def test_outlier_is_a_warning_to_confirm_not_an_error(client, an_nong):
     )  # saved, not refused
     data["version"] = str(int(data["version"]) + 1)
     data[f"ind_{eight}_confirm"] = "on"
-    assert client.post(url(ctx), data | {"action": "submit"}).status_code == 302
+    assert client.post(url(ctx), data | {"action": "submit", "confirmed": "1"}).status_code == 302
     assert Submission.objects.get(period=ctx["period"], unit=ctx["centre"]).status == "submitted"
 
 
