@@ -265,7 +265,8 @@ def _commune_cells(cell) -> Sequence[tuple[object, str]]:
     ]
 
 
-# Targets that are a number (or a range's lower bound) are written as numbers.
+# Targets that are a number (or a range's lower bound) are written as numbers; a strict "> 40%"
+# stays text, as printed: the number alone would read as "at least".
 NUMERIC = {Comparator.AT_LEAST, Comparator.AT_MOST, Comparator.EQUAL, Comparator.RANGE}
 
 

@@ -140,12 +140,15 @@ def test_khi_co_de_nghi_waits_for_an_ad_hoc_request_and_unparsed_deadlines_stay_
 ):
     commune = dien_quang["commune"]
     on_request = task_in(commune, deadline_text="Khi có đề nghị", lead=["Phòng Kinh tế"])
-    unreadable = task_in(commune, deadline_text="Sau khi có kinh phí", lead=["Phòng Kinh tế"])
+    unreadable = task_in(commune, deadline_text="Tùy tình hình", lead=["Phòng Kinh tế"])
+    # "Sau khi … được ban hành" waits for its event: never due by itself, and not flagged.
+    event = task_in(commune, deadline_text="Sau khi Quy chế được ban hành", lead=["Phòng Kinh tế"])
     assert unreadable.deadline_flagged
+    assert event.deadline_kind == "event" and not event.deadline_flagged
     days = [date(2025, 1, 1) + timedelta(days=n) for n in range(0, 365, 7)] + [date(2025, 12, 31)]
     for day in days:
         for item in reminders_due(day, commune_ids=[commune.pk]):
-            assert item.task_id not in (on_request.pk, unreadable.pk)
+            assert item.task_id not in (on_request.pk, unreadable.pk, event.pk)
     unreadable.refresh_from_db()
     assert unreadable.deadline_flagged
 
