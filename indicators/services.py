@@ -7,7 +7,7 @@ from django.db import transaction
 from communes.audit import audit_record
 from communes.models import AuditAction
 from indicators.models import Indicator, Target
-from indicators.targets import target_exists, target_parse
+from indicators.targets import Comparator, target_exists, target_parse
 
 
 @transaction.atomic
@@ -28,7 +28,8 @@ def indicator_targets_set(
         text = text.strip()
         current = existing.get(year)
         exists = not text and year == exists_by
-        if current and current.text == text and (not exists or current.comparator == "exists"):
+        kept_exists = exists and current is not None and current.comparator == Comparator.EXISTS
+        if current and current.text == text and (text or kept_exists):
             continue
         field = f"target {year}"
         if not text and not exists:
