@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import UnitAssignment
-from indicators.targets import Comparator
+from indicators.targets import Comparator, target_shown
 
 TARGET_YEARS = range(2025, 2046)
 
@@ -205,6 +205,11 @@ class Target(models.Model):
 
     # What `parsed_apply` derives from the text.
     PARSED_FIELDS = ("comparator", "value", "value_max", "is_percent", "note", "until_year")
+
+    @property
+    def shown_text(self) -> str:
+        """As printed; "must exist by <year>" for a milestone row that prints no value."""
+        return target_shown(self)
 
     @property
     def is_every_year(self) -> bool:

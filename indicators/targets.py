@@ -52,6 +52,14 @@ MILESTONE_COMPARATORS = frozenset({"done", "exists"})
 NUMERIC_COMPARATORS = frozenset({"gte", "lte", "gt", "lt", "eq", "range"})
 
 
+def target_shown(target) -> str:
+    """A target (a Target or a summary with its fields) as pages and reports print it: the
+    text as printed; for a milestone row that prints none, "must exist by <year>"."""
+    if target.text or target.comparator != Comparator.EXISTS:
+        return target.text
+    return _("must exist by %(year)s") % {"year": target.year}
+
+
 def target_exists() -> ParsedTarget:
     """The target of a milestone row that prints no value (kept as an empty text)."""
     return ParsedTarget(Comparator.EXISTS, None, None, False, "")

@@ -22,7 +22,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.assessment import Assessment
-from indicators.targets import Comparator
+from indicators.targets import Comparator, target_shown
 from reports.documents import CommuneDocument, ProvinceDocument
 from reports.wording import nfc
 
@@ -252,7 +252,7 @@ def _commune_cells(cell) -> Sequence[tuple[object, str]]:
     elif target.value is not None and target.comparator in NUMERIC:
         planned = (target.value, "dec2")
     else:
-        planned = (target.text, "text-centre")
+        planned = (target_shown(target), "text-centre")
     mark = _MARKS.get(cell.verdict.assessment, _NO_MARK)
     if figure is None:
         return [planned, _EMPTY, _EMPTY, _EMPTY, mark]

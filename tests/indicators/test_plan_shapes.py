@@ -259,3 +259,10 @@ def test_the_migration_reads_stored_free_text_targets_the_parser_now_reads(shape
         ("dưới 5%", "lt", None),
         ("trên 40%", "gt", None),
     ]
+
+
+def test_pages_and_reports_print_a_valueless_milestone_as_must_exist_by_its_year():
+    from indicators.targets import target_shown
+
+    assert target_shown(target("", 2030)) == "phải có trước hết năm 2030"
+    assert target("trên 40%").shown_text == "trên 40%"
