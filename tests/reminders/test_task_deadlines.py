@@ -1,5 +1,6 @@
 """Task reminders: dated, quarterly, yearly, continuous, on request and unreadable deadlines."""
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -29,8 +30,13 @@ def about(task):
     return lambda item: item.subject == ReminderSubject.TASK and item.task_id == task.pk
 
 
+_CODES = itertools.count(1)
+
+
 def task_in(commune, *, deadline_text, lead, support=(), **fields):
     plan = commune.plans.first()
+    # Not a bare number: the factory's "9" would collide with a seeded task of the plan.
+    fields.setdefault("code", f"R{next(_CODES)}")
     task = TaskFactory(plan=plan, commune=commune, deadline_text=deadline_text, **fields)
     task.deadline_apply(deadline_parse(deadline_text))
     task.save()
