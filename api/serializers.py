@@ -90,7 +90,17 @@ class IndicatorGroupSerializer(serializers.ModelSerializer):
 class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
-        fields = ["year", "text", "comparator", "value", "value_max", "is_percent", "note"]
+        # until_year: an every-year target ("Mỗi năm có …") holds each year up to it.
+        fields = [
+            "year",
+            "text",
+            "comparator",
+            "value",
+            "value_max",
+            "is_percent",
+            "until_year",
+            "note",
+        ]
 
 
 class TargetListSerializer(serializers.ModelSerializer):
@@ -188,6 +198,7 @@ class TaskSerializer(AssignedUnitsMixin, serializers.ModelSerializer):
             "parent",
             "code",
             "name",
+            "is_heading",
             "expected_result",
             "budget_million_vnd",
             "deadline_text",

@@ -24,6 +24,8 @@ from communes.slugs import slug_free, slug_vi
 
 
 def _display(field: forms.Field, value):
+    if isinstance(value, models.QuerySet):  # a multiple choice: the units chosen, not a pk
+        return list(value)
     if isinstance(field, forms.ModelChoiceField) and not isinstance(
         value, models.Model | list | tuple
     ):

@@ -16,6 +16,7 @@ from dashboards.selectors import (
     short_label,
 )
 from dashboards.tables import Table
+from indicators.targets import target_shown
 from reporting.selectors import Figure, indicator_figure
 
 
@@ -91,7 +92,7 @@ def commune_tables(dashboard: CommuneDashboard, *, filters: str) -> list[Table]:
                 str(row.indicator.group),
                 _units(row.indicator),
                 row.indicator.unit_of_measure,
-                target.text if target else None,
+                target_shown(target) if target else None,
                 target.year if target else None,
                 _round(row.standing.expected),
                 figure_text(figure),
@@ -175,7 +176,7 @@ def history_table(history: IndicatorHistory) -> Table:
                 figure.numerator if figure else None,
                 figure.denominator if figure else None,
                 _round(point.expected),
-                point.target.text if point.target else None,
+                target_shown(point.target) if point.target else None,
                 str(point.standing.track.label) if point.standing else _("not opened"),
             ]
         )

@@ -9,7 +9,7 @@ from indicators.models import (
     ProvinceIndicator,
     Target,
 )
-from indicators.targets import target_problem
+from indicators.targets import Comparator, target_problem
 
 _VALUE = Target._meta.get_field("value")
 # A target's numbers must fit its column.
@@ -85,9 +85,12 @@ class IndicatorForm(forms.ModelForm):
         units = Unit.objects.filter(commune=plan.commune, is_active=True)
         self.fields["lead_units"].queryset = units
         self.fields["support_units"].queryset = units
-        existing = {}
+        existing, exists_by = {}, None
         if self.instance.pk:
-            existing = {target.year: target.text for target in self.instance.targets.all()}
+            for target in self.instance.targets.all():
+                existing[target.year] = target.text
+                if target.comparator == Comparator.EXISTS:
+                    exists_by = target.year
         self.existing_targets = existing
         last = max(plan.period_end, plan.vision_year or 0)
         years = {y for y in TARGET_YEARS if plan.period_start <= y <= last} | set(existing)
@@ -96,6 +99,17 @@ class IndicatorForm(forms.ModelForm):
             self.fields[f"target_{year}"] = forms.CharField(
                 label=str(year), required=False, max_length=500, initial=existing.get(year, "")
             )
+        self.fields["exists_by"] = forms.TypedChoiceField(
+            label=_("Must exist by"),
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[("", "—"), *((year, str(year)) for year in self.target_years)],
+            initial=exists_by,
+            help_text=_(
+                "For a row that prints no target under a milestone: the thing (a centre, a report) must exist by that year. It is achieved when reported done."
+            ),
+        )
 
     def target_fields(self):
         return [self[f"target_{year}"] for year in self.target_years]
@@ -114,10 +128,22 @@ class IndicatorForm(forms.ModelForm):
         cleaned = super().clean()
         measure_kind = cleaned.get("measure_kind") or self.instance.measure_kind
         kind_changed = bool(self.instance.pk) and measure_kind != self.initial.get("measure_kind")
+        exists_by = cleaned.get("exists_by")
+        if exists_by and cleaned.get("is_heading"):
+            self.add_error("exists_by", _("A heading row has no targets of its own."))
         for year in self.target_years:
             name = f"target_{year}"
             text = (cleaned.get(name) or "").strip()
             if not text:
+                continue
+            if year == exists_by:
+                self.add_error(
+                    name,
+                    _(
+                        "%(year)s is chosen as the year the thing must exist by: leave its target empty, or choose no year there."
+                    )
+                    % {"year": year},
+                )
                 continue
             if cleaned.get("is_heading"):
                 self.add_error(name, _("A heading row has no targets of its own."))

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import UnitAssignment
-from indicators.targets import Comparator
+from indicators.targets import Comparator, target_shown
 
 TARGET_YEARS = range(2025, 2046)
 
@@ -170,13 +170,16 @@ class Target(models.Model):
         Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    text = models.CharField(_("target as printed"), max_length=500)
+    # Empty only for a milestone row that prints no value (Comparator.EXISTS).
+    text = models.CharField(_("target as printed"), max_length=500, blank=True)
     comparator = models.CharField(_("comparator"), max_length=12, choices=Comparator.choices)
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)
     value_max = models.DecimalField(
         _("upper value"), max_digits=20, decimal_places=4, null=True, blank=True
     )
     is_percent = models.BooleanField(_("printed with %"), default=False)
+    # "Mỗi năm có …": the target holds for each year from `year` to this one (the plan's end).
+    until_year = models.PositiveSmallIntegerField(_("every year until"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -199,3 +202,31 @@ class Target(models.Model):
         if self.indicator_id is not None:
             self.commune_id = self.indicator.commune_id
         super().save(*args, **kwargs)
+
+    # What `parsed_apply` derives from the text.
+    PARSED_FIELDS = ("comparator", "value", "value_max", "is_percent", "note", "until_year")
+
+    @property
+    def shown_text(self) -> str:
+        """As printed; "must exist by <year>" for a milestone row that prints no value."""
+        return target_shown(self)
+
+    @property
+    def is_every_year(self) -> bool:
+        return self.until_year is not None
+
+    def covers(self, year: int) -> bool:
+        """Set for `year`, or an every-year target running through it."""
+        if self.until_year is None:
+            return self.year == year
+        return self.year <= year <= self.until_year
+
+    def parsed_apply(self, parsed, *, horizon: int | None) -> None:
+        """Copy a `ParsedTarget` onto the parsed fields; `horizon` is the plan's end year, up
+        to which an every-year target holds."""
+        self.comparator = parsed.comparator
+        self.value = parsed.value
+        self.value_max = parsed.value_max
+        self.is_percent = parsed.is_percent
+        self.note = parsed.note
+        self.until_year = max(horizon or self.year, self.year) if parsed.every_year else None

@@ -42,14 +42,14 @@ from indicators.assessment import (
 )
 from indicators.models import Direction, Target
 from indicators.numbers import decimal_format_vi
-from indicators.targets import Comparator
+from indicators.targets import MILESTONE_COMPARATORS, NUMERIC_COMPARATORS, Comparator
 
 HUNDRED = Decimal(100)
 PLACES = Decimal("0.0001")
 # Shortfall from the path, in percent of the path value.
 ON_TRACK_BAND = Decimal(5)
 AT_RISK_BAND = Decimal(15)
-NUMERIC = {Comparator.AT_LEAST, Comparator.AT_MOST, Comparator.EQUAL, Comparator.RANGE}
+NUMERIC = NUMERIC_COMPARATORS
 # Months per period, by `reporting.periods.PeriodKind` value (a lower layer names none of them).
 _MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 
@@ -111,28 +111,35 @@ class Standing:
 
 
 def _direction_of(target: Target, direction: str) -> str:
-    if target.comparator == Comparator.AT_LEAST:
+    if target.comparator in (Comparator.AT_LEAST, Comparator.MORE_THAN):
         return Direction.HIGHER
-    if target.comparator == Comparator.AT_MOST:
+    if target.comparator in (Comparator.AT_MOST, Comparator.LESS_THAN):
         return Direction.LOWER
     return direction
 
 
 def target_path(targets: Iterable[Target], direction: str) -> list[PathPoint]:
-    """The numeric targets as points of the path, by year."""
+    """The numeric targets as points of the path, by year; an every-year target is a point in
+    each year it covers that has no target of its own."""
+    targets = sorted(targets, key=lambda t: t.year)
+    own_years = {target.year for target in targets}
     points = []
-    for target in sorted(targets, key=lambda t: t.year):
+    for target in targets:
         if target.comparator not in NUMERIC or target.value is None:
             continue
         high = target.value_max if target.value_max is not None else target.value
         reading = _direction_of(target, direction)
         if reading == Direction.LOWER:
-            points.append(PathPoint(target.year, high, None))
+            aim, aim_max = high, None
         elif reading == Direction.HIGHER:
-            points.append(PathPoint(target.year, target.value, None))
+            aim, aim_max = target.value, None
         else:
-            points.append(PathPoint(target.year, target.value, high))
-    return points
+            aim, aim_max = target.value, high
+        until = target.until_year or target.year
+        for year in range(target.year, until + 1):
+            if year == target.year or year not in own_years:
+                points.append(PathPoint(year, aim, aim_max))
+    return sorted(points, key=lambda point: point.year)
 
 
 def _between(low: Decimal, high: Decimal, share: Decimal) -> Decimal:
@@ -228,7 +235,7 @@ def indicator_standing(
     has_figure = value is not None or is_done is not None or bool(text)
     not_assessed = Verdict(Assessment.NOT_ASSESSED)
 
-    if reference is not None and reference.comparator == Comparator.DONE:
+    if reference is not None and reference.comparator in MILESTONE_COMPARATORS:
         return _milestone_standing(
             reference, point, value=value, is_done=is_done, direction=direction
         )

@@ -7,22 +7,32 @@ from django.db import transaction
 from communes.audit import audit_record
 from communes.models import AuditAction
 from indicators.models import Indicator, Target
-from indicators.targets import target_parse
+from indicators.targets import Comparator, target_exists, target_parse
 
 
 @transaction.atomic
 def indicator_targets_set(
-    *, actor, indicator: Indicator, texts: dict[int, str], reason: str = ""
+    *,
+    actor,
+    indicator: Indicator,
+    texts: dict[int, str],
+    exists_by: int | None = None,
+    reason: str = "",
 ) -> None:
-    """Set the targets of the given years; an empty text removes that year's target."""
+    """Set the targets of the given years; an empty text removes that year's target, except in
+    `exists_by`, the year a milestone row that prints no value must exist by (Comparator.EXISTS).
+    An every-year target ("Mỗi năm có …") holds until the plan's end year."""
     existing = {target.year: target for target in indicator.targets.all()}
+    horizon = indicator.plan.period_end
     for year, text in sorted(texts.items()):
         text = text.strip()
         current = existing.get(year)
-        if current and current.text == text:
+        exists = not text and year == exists_by
+        kept_exists = exists and current is not None and current.comparator == Comparator.EXISTS
+        if current and current.text == text and (text or kept_exists):
             continue
         field = f"target {year}"
-        if not text:
+        if not text and not exists:
             if current:
                 audit_record(
                     actor=actor,
@@ -36,14 +46,10 @@ def indicator_targets_set(
                 current.delete()
             continue
         old_text = current.text if current else None
-        parsed = target_parse(text)
+        parsed = target_exists() if exists else target_parse(text)
         target = current or Target(indicator=indicator, commune=indicator.commune, year=year)
         target.text = text
-        target.comparator = parsed.comparator
-        target.value = parsed.value
-        target.value_max = parsed.value_max
-        target.is_percent = parsed.is_percent
-        target.note = parsed.note
+        target.parsed_apply(parsed, horizon=horizon)
         target.full_clean()
         target.save()
         audit_record(
@@ -52,6 +58,6 @@ def indicator_targets_set(
             obj=indicator,
             field=field,
             old=old_text,
-            new=text,
+            new=text or str(parsed.comparator.label),
             reason=reason,
         )

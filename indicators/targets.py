@@ -1,4 +1,5 @@
-"""Indicator targets as plans print them: "≥ 70", "35,4%", "2-3", "Khuyến khích", "X", "-".
+"""Indicator targets as plans print them: "≥ 70", "35,4%", "2-3", "Khuyến khích", "X", "-",
+"trên 40%" (strictly more), "dưới 5%" (strictly less), "Mỗi năm có ít nhất 2" (every year).
 
 The printed text stays the source of truth; ParsedTarget is what achievement checks read.
 Anything not understood comes back as TEXT, never as an error: the caller keeps the text.
@@ -22,9 +23,13 @@ SHARE_KINDS = frozenset({"percent", "share_budget", "share_grdp"})
 class Comparator(models.TextChoices):
     AT_LEAST = "gte", _("at least (≥)")
     AT_MOST = "lte", _("at most (≤)")
+    MORE_THAN = "gt", _("more than (>)")  # "trên 40%", "> 40%": 40% does not meet it
+    LESS_THAN = "lt", _("less than (<)")  # "dưới 5%", "< 5"
     EQUAL = "eq", _("value as printed")  # a bare number: judged by the indicator's direction
     RANGE = "range", _("range")
     DONE = "done", _("done by then")  # "X", "Hoàn thành"
+    # A milestone row that prints no value: the thing (a centre, a report) must exist by then.
+    EXISTS = "exists", _("must exist by then")
     ENCOURAGED = "encouraged", _("encouraged, no pass mark")  # "Khuyến khích"
     NOT_APPLICABLE = "na", _("not applicable yet")  # "-"
     TEXT = "text", _("free text")
@@ -37,6 +42,27 @@ class ParsedTarget:
     value_max: Decimal | None  # upper bound for a range, else None
     is_percent: bool  # the text carried a % sign
     note: str  # text in brackets after the number, e.g. "Các hệ thống đảng số, ..."; else ""
+    # "Mỗi năm có …", "hằng năm đạt …": the target holds for each year up to the plan's end.
+    every_year: bool = False
+
+
+# Comparators judged like a milestone: done (or reported as existing) achieves them.
+MILESTONE_COMPARATORS = frozenset({"done", "exists"})
+# Comparators whose value the figure is compared with.
+NUMERIC_COMPARATORS = frozenset({"gte", "lte", "gt", "lt", "eq", "range"})
+
+
+def target_shown(target) -> str:
+    """A target (a Target or a summary with its fields) as pages and reports print it: the
+    text as printed; for a milestone row that prints none, "must exist by <year>"."""
+    if target.text or target.comparator != Comparator.EXISTS:
+        return target.text
+    return _("must exist by %(year)s") % {"year": target.year}
+
+
+def target_exists() -> ParsedTarget:
+    """The target of a milestone row that prints no value (kept as an empty text)."""
+    return ParsedTarget(Comparator.EXISTS, None, None, False, "")
 
 
 # Whole-cell words, matched case-folded. 002 explains its table with "(-)" and "(X)".
@@ -63,11 +89,28 @@ _OPERATORS = {
     "=<": Comparator.AT_MOST,
     "tối đa": Comparator.AT_MOST,
     "không quá": Comparator.AT_MOST,
+    ">": Comparator.MORE_THAN,
+    "trên": Comparator.MORE_THAN,
+    "hơn": Comparator.MORE_THAN,
+    "lớn hơn": Comparator.MORE_THAN,
+    "cao hơn": Comparator.MORE_THAN,
+    "vượt": Comparator.MORE_THAN,
+    "<": Comparator.LESS_THAN,
+    "dưới": Comparator.LESS_THAN,
+    "nhỏ hơn": Comparator.LESS_THAN,
+    "thấp hơn": Comparator.LESS_THAN,
 }
 _NOTE_RE = re.compile(r"(?P<head>[^(]+?) ?\((?P<note>.*)\)")
+# Longest first: ">=" before ">", "lớn hơn" before "hơn".
 _OPERATOR_RE = re.compile(
-    "(?P<op>" + "|".join(map(re.escape, _OPERATORS)) + r")? ?(?P<number>.*?) ?(?P<percent>%)?"
+    "(?P<op>"
+    + "|".join(map(re.escape, sorted(_OPERATORS, key=len, reverse=True)))
+    + r")? ?(?P<number>.*?) ?(?P<percent>%)?"
 )
+_COUNTED_RE = re.compile(r"(?P<number>.*?[0-9%]) (?P<noun>[^0-9%]+)")
+# "Mỗi năm có ít nhất 2", "Hằng năm đạt 90%", "mỗi năm: ≥ 2". "Hằng năm tăng 10%" is a growth
+# rate, not a level: it stays text.
+_EVERY_YEAR_RE = re.compile(r"(?:mỗi năm|h[àằ]ng năm)(?: có| đạt| phấn đấu đạt)? ?:? ?(?P<rest>.+)")
 # Starts with a digit, so a negative number ("-3") is never read as a range.
 _RANGE_RE = re.compile(
     r"(?P<low>[0-9][0-9.,]*) ?(?P<p1>%)? ?[-–—] ?(?P<high>[0-9][0-9.,]*) ?(?P<p2>%)?"
@@ -100,10 +143,17 @@ def target_parse(text: str) -> ParsedTarget:
     head, note = clean, ""
     if match := _NOTE_RE.fullmatch(clean):
         head, note = match["head"], match["note"].strip()
-    parsed = _head_parse(head.casefold())
-    if parsed is None:
+    head, every_year = head.casefold(), False
+    if match := _EVERY_YEAR_RE.fullmatch(head):
+        head, every_year = match["rest"], True
+    parsed = _head_parse(head)
+    if parsed is None and every_year and (match := _COUNTED_RE.fullmatch(head)):
+        parsed = _head_parse(match["number"])  # "ít nhất 01 mô hình": the noun is the unit's
+    if parsed is None or (every_year and parsed.comparator not in NUMERIC_COMPARATORS):
         return ParsedTarget(Comparator.TEXT, None, None, False, "")
-    return ParsedTarget(parsed.comparator, parsed.value, parsed.value_max, parsed.is_percent, note)
+    return ParsedTarget(
+        parsed.comparator, parsed.value, parsed.value_max, parsed.is_percent, note, every_year
+    )
 
 
 def target_problem(
@@ -141,4 +191,4 @@ def target_problem(
 
 
 # A target that starts like a comparison or a number must carry a number we can read.
-_LOOKS_NUMERIC = re.compile(r"^\s*(≥|≤|>=|<=|=>|=<|[-−]?[0-9])")
+_LOOKS_NUMERIC = re.compile(r"^\s*(≥|≤|>=|<=|=>|=<|>|<|[-−]?[0-9])")

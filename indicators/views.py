@@ -27,7 +27,10 @@ class IndicatorFormView(PlanChildFormView):
 
     def after_save(self, form):
         indicator_targets_set(
-            actor=self.request.user, indicator=self.object, texts=form.target_texts()
+            actor=self.request.user,
+            indicator=self.object,
+            texts=form.target_texts(),
+            exists_by=form.cleaned_data.get("exists_by"),
         )
 
     def success_anchor(self):

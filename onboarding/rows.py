@@ -377,11 +377,14 @@ class IndicatorRows(_Rows):
         ref = item.rows[0]
         if not item.targets:
             year = self.section_of.get(item.code)
+            if year:
+                # A row under "Đến hết năm 2030" that prints no value: it must exist by then.
+                item.exists_by = year
             self.plan.flag(
                 ref,
                 "targets",
                 _(
-                    "No target is printed; under the %(year)s milestone this may mean the thing must exist by %(year)s (a milestone)."
+                    "No target is printed under the %(year)s milestone: read as «must exist by %(year)s» (achieved when reported done); check it."
                 )
                 % {"year": year}
                 if year
@@ -399,6 +402,8 @@ class IndicatorRows(_Rows):
                     % {"unit": item.unit},
                 )
         item.kind, guessed = kind_infer(item.unit, method, item.targets, item.name)
+        if item.exists_by and not item.unit:
+            item.kind, guessed = MeasureKind.MILESTONE, False
         if guessed:
             self.plan.flag(
                 ref,

@@ -204,6 +204,7 @@ def plan_import_commit(
                     "lead_text": item.lead.text[:300],
                     "support_text": item.support.text[:500],
                     "targets": {year: text[:500] for year, text in item.targets.items()},
+                    "exists_by": item.exists_by,
                     "lead": _units_of(item.lead, by_id, new_units),
                     "support": _units_of(item.support, by_id, new_units),
                 }
@@ -220,6 +221,7 @@ def plan_import_commit(
                     "code": task.code,
                     "parent": task.parent,
                     "name": task.name,
+                    "heading": task.heading,
                     "lead_text": task.lead.text[:300],
                     "support_text": task.support.text[:500],
                     "result": task.result,

@@ -64,6 +64,8 @@ class ImportedIndicator:
     unit: str = ""
     kind: str = "percent"
     targets: dict[int, str] = field(default_factory=dict)
+    # A row under a milestone section that prints no value: the thing must exist by that year.
+    exists_by: int | None = None
     lead: Assignment = field(default_factory=Assignment)
     support: Assignment = field(default_factory=Assignment)
     formula: str = ""
@@ -92,6 +94,7 @@ class ImportedIndicator:
             "targets": {str(year): text for year, text in sorted(self.targets.items())},
             "lead": self.lead.labels(),
             "support": self.support.labels(),
+            "exists_by": self.exists_by,
             "group": self.group,
             "parent": self.parent,
             "lead_text": self.lead.text,
@@ -125,6 +128,7 @@ class ImportedIndicator:
             unit=data.get("unit", ""),
             kind=data.get("kind", "percent"),
             targets={int(year): text for year, text in (data.get("targets") or {}).items()},
+            exists_by=data.get("exists_by"),
             lead=lead,
             support=support,
             **{name: data.get(name, "") for name in _INDICATOR_TEXTS},
@@ -257,7 +261,8 @@ class ImportedPlan:
 
     @property
     def years(self) -> list[int]:
-        return sorted({year for indicator in self.indicators for year in indicator.targets})
+        years = {year for indicator in self.indicators for year in indicator.targets}
+        return sorted(years | {i.exists_by for i in self.indicators if i.exists_by})
 
     def as_json(self) -> dict:
         return {

@@ -107,14 +107,15 @@ PLAN_FILE = {
     ),
     "indicator_groups": _table("numeral title note", "numeral title", "numeral"),
     "indicators": _table(
-        "group code parent name heading unit kind direction targets lead lead_text support "
-        "support_text numerator denominator formula data_source guidance legal_basis note",
+        "group code parent name heading unit kind direction targets exists_by lead lead_text "
+        "support support_text numerator denominator formula data_source guidance legal_basis note",
         "group code name",
         "code",
     ),
     "task_sections": _table("numeral title note", "numeral title", "numeral"),
     "tasks": _table(
-        "section code parent name lead lead_text support support_text result budget deadline note",
+        "section code parent name heading lead lead_text support support_text result budget "
+        "deadline note",
         "code name",
         "section code",
     ),
@@ -203,6 +204,12 @@ def _targets_check(row: dict, *, where: str) -> list[str]:
         problem = target_problem(text, row.get("kind", "percent"), **TARGET_COLUMN)
         if problem:
             raise SeedError(f"{where}: target {year}: {problem}")
+    exists_by = row.get("exists_by")
+    if exists_by is not None:
+        if not isinstance(exists_by, int) or not 2025 <= exists_by <= 2045:
+            raise SeedError(f"{where}: exists_by must be a year from 2025 to 2045, e.g. 2030")
+        if str(exists_by) in targets:
+            raise SeedError(f"{where}: exists_by {exists_by} also has a printed target")
     return notes
 
 
@@ -310,8 +317,12 @@ def seed_folder_load(folder: Path) -> SeedLoadResult:
         except KeyError as exc:
             raise SeedError(f"{folder.name}: {where} names unknown unit {exc.args[0]!r}") from None
 
+    from reporting.services import schedules_from_duty
+
     for plan_data in plan_files.values():
         plan = _plan_load(plan_data, commune, units, result)
+        # A duty without days leaves the kinds commune.toml does not set to the office.
+        schedules_from_duty(commune=commune, text=plan.reporting_duty)
         result.plans.append(plan)
     return result
 

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from communes.models import Commune, Unit
 from indicators.models import Indicator, IndicatorGroup, Target
 from plans.models import Plan, PlanStatus
+from tasks.deadlines import DeadlineKind
 from tasks.models import Task, TaskSection
 
 
@@ -53,6 +54,16 @@ class PlanDetail:
     @property
     def flagged_tasks(self) -> list[Task]:
         return [task for block in self.sections for task in block.tasks if task.deadline_flagged]
+
+    @property
+    def event_tasks(self) -> list[Task]:
+        """Tasks due only once an event happens ("Sau khi … được ban hành")."""
+        return [
+            task
+            for block in self.sections
+            for task in block.tasks
+            if task.deadline_kind == DeadlineKind.EVENT
+        ]
 
 
 def plan_in_force_q(year: int, *, prefix: str = "") -> Q:
@@ -125,9 +136,36 @@ def plan_detail(plan: Plan) -> PlanDetail:
     )
     section_blocks = {section.pk: TaskSectionBlock(section) for section in sections}
     unsectioned = TaskSectionBlock(None)
-    for task in tasks:
+    for task in _under_their_headings(list(tasks)):
         (section_blocks.get(task.section_id) or unsectioned).tasks.append(task)
     task_blocks = list(section_blocks.values())
     if unsectioned.tasks:
         task_blocks.insert(0, unsectioned)
     return PlanDetail(plan=plan, years=years, groups=list(blocks.values()), sections=task_blocks)
+
+
+def _under_their_headings(tasks: list[Task]) -> list[Task]:
+    """Tasks in plan order with each sub-item right under its heading (a sub-item added later,
+    with a higher order, still shows under it); `depth` set on each: 0 for a top-level task."""
+    by_pk = {task.pk: task for task in tasks}
+    children: dict[int | None, list[Task]] = {}
+    for task in tasks:
+        parent_id = task.parent_id if task.parent_id in by_pk else None
+        children.setdefault(parent_id, []).append(task)
+    ordered: list[Task] = []
+
+    def place(task: Task, depth: int) -> None:
+        task.depth = depth
+        ordered.append(task)
+        if depth < 5:
+            for child in children.get(task.pk, []):
+                place(child, depth + 1)
+
+    for task in children.get(None, []):
+        place(task, 0)
+    placed = {task.pk for task in ordered}
+    for task in tasks:
+        if task.pk not in placed:  # in a cycle of parents: shown, not lost
+            task.depth = 0
+            ordered.append(task)
+    return ordered

@@ -14,6 +14,7 @@ from plans.selectors import plan_detail
 from plans.services import PlanStatusError, plan_put_in_force
 from reporting.models import ReportingPeriod, SubmissionStatus
 from reporting.selectors import commune_figures
+from reporting.services import schedules_from_duty
 
 
 class PlanDetailView(CommuneMixin, TemplateView):
@@ -49,6 +50,18 @@ class PlanFormView(CommuneObjectFormView):
     form_class = PlanForm
     template_name = "plans/plan_form.html"
     success_message = _("The plan was saved.")
+
+    def after_save(self, form) -> None:
+        # A duty without days ("định kỳ hàng năm hoặc đột xuất") leaves the schedule to complete.
+        created = schedules_from_duty(commune=self.commune, text=self.object.reporting_duty)
+        if created:
+            messages.warning(
+                self.request,
+                gettext(
+                    "The reporting duty fixes no days: complete the reporting schedule (%(kinds)s)."
+                )
+                % {"kinds": ", ".join(str(schedule.get_kind_display()) for schedule in created)},
+            )
 
     def get_success_url(self):
         return reverse("plans:detail", args=[self.commune.code, self.object.pk])

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from communes.models import Commune
 from indicators.models import Indicator, IndicatorGroup, Target
-from indicators.targets import target_parse
+from indicators.targets import target_exists, target_parse
 from plans.models import Plan
 from tasks.deadlines import deadline_parse
 from tasks.models import Task, TaskSection
@@ -51,6 +51,7 @@ def _task_fields(row: dict) -> dict:
     budget = row.get("budget")
     return {
         "name": row["name"],
+        "is_heading": row.get("heading", False),
         "lead_text": row.get("lead_text", ""),
         "support_text": row.get("support_text", ""),
         "expected_result": row.get("result", ""),
@@ -141,7 +142,7 @@ def plan_indicators_write(
     if with_parent:
         Indicator.objects.bulk_update(with_parent, ["parent"])
     objects = [by_code[row["code"]] for row in indicators]
-    _targets_write(objects, [row.get("targets", {}) for row in indicators])
+    _targets_write(objects, [_row_targets(row) for row in indicators], horizon=plan.period_end)
     _assignments_replace(Indicator, objects, indicators)
     if prune:
         used = {row["group"] for row in indicators}
@@ -159,8 +160,18 @@ def _prune(model, stale: list) -> None:
     model.objects.filter(pk__in=ids).delete()
 
 
-def _targets_write(indicators: list[Indicator], targets: list[dict]) -> None:
-    """Each indicator's targets by year; years no longer printed are removed."""
+def _row_targets(row: dict) -> dict:
+    """The row's targets by year; `exists_by` (a milestone row that prints no value: the thing
+    must exist by that year) is an empty text, read as Comparator.EXISTS."""
+    targets = dict(row.get("targets", {}))
+    if exists_by := row.get("exists_by"):
+        targets.setdefault(str(exists_by), "")
+    return targets
+
+
+def _targets_write(indicators: list[Indicator], targets: list[dict], *, horizon: int) -> None:
+    """Each indicator's targets by year; years no longer printed are removed. An every-year
+    target ("Mỗi năm có …") holds until `horizon`, the plan's end year."""
     existing = {
         (target.indicator_id, target.year): target
         for target in Target.objects.filter(indicator__in=[obj.pk for obj in indicators])
@@ -168,7 +179,8 @@ def _targets_write(indicators: list[Indicator], targets: list[dict]) -> None:
     rows, keep = [], set()
     for indicator, by_year in zip(indicators, targets, strict=True):
         for year, text in by_year.items():
-            parsed = target_parse(text)
+            target = Target(year=int(year))
+            target.parsed_apply(target_parse(text) if text else target_exists(), horizon=horizon)
             key = (indicator.pk, int(year))
             keep.add(key)
             rows.append(
@@ -178,13 +190,9 @@ def _targets_write(indicators: list[Indicator], targets: list[dict]) -> None:
                         "indicator_id": indicator.pk,
                         "year": int(year),
                         "text": text,
-                        "comparator": parsed.comparator,
-                        "value": parsed.value,
-                        "value_max": parsed.value_max,
-                        "is_percent": parsed.is_percent,
-                        "note": parsed.note,
                         "commune_id": indicator.commune_id,
-                    },
+                    }
+                    | {name: getattr(target, name) for name in Target.PARSED_FIELDS},
                 )
             )
     stale = [target.pk for key, target in existing.items() if key not in keep]

@@ -279,7 +279,7 @@ def _report_subjects(communes, steps_by_day, active_ids, first_day, last_day):
             schedule = schedules[commune_id].get(kind) or ReportingSchedule.default_for(
                 communes[commune_id], kind
             )
-            if not schedule.is_used:
+            if not schedule.is_in_effect:  # unused, or its days not completed yet
                 continue
             used[commune_id].add(kind.value)
             for period in _periods_due(kind.value, schedule.deadline_rule, min(days), max(days)):

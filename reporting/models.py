@@ -43,6 +43,10 @@ class ReportingSchedule(models.Model):
         default=14,
         help_text=_("Decree 09/2019: data run to the 14th of the period's last month."),
     )
+    # A plan's duty that fixes no day ("định kỳ hàng năm hoặc đột xuất"): the days above are
+    # placeholders until the standing office completes the entry; nothing is due meanwhile.
+    needs_completion = models.BooleanField(_("to be completed by the office"), default=False)
+    duty_text = models.TextField(_("reporting duty as printed"), blank=True)
 
     class Meta:
         verbose_name = _("reporting schedule")
@@ -53,6 +57,11 @@ class ReportingSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune} · {self.get_kind_display()}"
+
+    @property
+    def is_in_effect(self) -> bool:
+        """Reports of this kind fall due: the kind is used and its days are complete."""
+        return self.is_used and not self.needs_completion
 
     @property
     def deadline_rule(self) -> DeadlineRule:

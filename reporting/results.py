@@ -141,6 +141,7 @@ class TargetSummary(NamedTuple):
     comparator: str
     value: Decimal | None
     value_max: Decimal | None
+    until_year: int | None  # an every-year target ("Mỗi năm có …") holds until then
 
 
 class IndicatorSummary(NamedTuple):

@@ -63,6 +63,32 @@ def schedules_for(commune: Commune) -> dict[str, ReportingSchedule]:
     }
 
 
+def schedules_from_duty(*, commune: Commune, text: str) -> list[ReportingSchedule]:
+    """A plan's reporting duty that fixes no day ("định kỳ hàng năm hoặc đột xuất"): an
+    incomplete schedule entry for each kind it names (all four when it names none), for the
+    standing office to complete; kinds the commune has already set are left alone. Returns the
+    entries created."""
+    from reporting.duty import duty_kinds, duty_lacks_days
+
+    if not duty_lacks_days(text):
+        return []
+    kinds = duty_kinds(text) or [kind.value for kind in CALENDAR_KINDS]
+    taken = set(
+        ReportingSchedule.objects.filter(commune=commune, kind__in=kinds).values_list(
+            "kind", flat=True
+        )
+    )
+    created = []
+    for kind in kinds:
+        if kind in taken:
+            continue
+        schedule = ReportingSchedule.default_for(commune, kind)
+        schedule.needs_completion, schedule.duty_text = True, text
+        created.append(schedule)
+    ReportingSchedule.objects.bulk_create(created)
+    return created
+
+
 def reporting_start(commune: Commune) -> date:
     """The first day of the earliest plan's period: the commune's reporting periods start there."""
     years = list(commune.plans.values_list("period_start", flat=True))
@@ -98,7 +124,7 @@ def periods_ensure_until(commune: Commune, today: date, *, since: date) -> list[
     two queries once they all exist, one more for each period created."""
     wanted = []
     for kind, schedule in schedules_for(commune).items():
-        if not schedule.is_used:
+        if not schedule.is_in_effect:  # unused, or days still to be completed by the office
             continue
         current = period_containing(kind, today, schedule.cutoff_rule)
         period = period_containing(kind, since, schedule.cutoff_rule)

@@ -469,6 +469,8 @@ class ScheduleForm(forms.ModelForm):
                 "deadline_month_offset",
                 gettext_lazy("Enter a number of months between -11 and 12."),
             )
+        # The office saving the days completes an entry a plan's duty left without them.
+        self.instance.needs_completion = False
         return cleaned
 
 

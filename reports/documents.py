@@ -14,6 +14,7 @@ from itertools import groupby
 from communes.models import Commune, Province
 from indicators.assessment import Assessment
 from indicators.models import MeasureKind
+from indicators.targets import target_shown
 from plans.models import Plan, SigningAuthority
 from reporting.consolidation import ConsolidatedRow, ProvinceConsolidation
 from reporting.results import CommuneResults, IndicatorResult, TaskResult, TaskState
@@ -132,9 +133,9 @@ def text_paragraphs(text: str) -> list[str]:
 
 def _target_text(result: IndicatorResult) -> str:
     if result.target is not None:
-        text = nfc(result.target.text)
+        text = nfc(target_shown(result.target))
     elif result.milestone is not None:
-        text = f"— (năm {result.milestone.year}: {nfc(result.milestone.text)})"
+        text = f"— (năm {result.milestone.year}: {nfc(target_shown(result.milestone))})"
     else:
         text = "—"
     standing = result.standing
@@ -343,7 +344,7 @@ def _indicator_paragraphs(
             [
                 f"{nfc(result.indicator.name)}: thực hiện"
                 f" {figure_text(result.figure, result.indicator.measure_kind)},"
-                f" kế hoạch {nfc(result.target.text)}"
+                f" kế hoạch {nfc(target_shown(result.target))}"
                 for result in missed
             ]
         )
@@ -649,7 +650,9 @@ def province_matrices(consolidation: ProvinceConsolidation) -> list[MatrixTable]
             # A target common to every commune goes in the header; otherwise in each cell.
             shared = []
             for row in chunk:
-                texts = {nfc(c.target.text) for c in row.cells.values() if c.target is not None}
+                texts = {
+                    nfc(target_shown(c.target)) for c in row.cells.values() if c.target is not None
+                }
                 shared.append(texts.pop() if len(texts) == 1 else None)
             table_rows = []
             for commune in communes:
@@ -658,7 +661,7 @@ def province_matrices(consolidation: ProvinceConsolidation) -> list[MatrixTable]
                     cell = row.cells.get(commune_id)
                     shown = _cell_text(cell, row.indicator.measure_kind)
                     if common is None and cell is not None and cell.target is not None:
-                        shown.target = nfc(cell.target.text)
+                        shown.target = nfc(target_shown(cell.target))
                     cells.append(shown)
                 table_rows.append((nfc(commune.name), cells))
             tables.append(

@@ -22,7 +22,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.assessment import Assessment
-from indicators.targets import Comparator
+from indicators.targets import Comparator, target_shown
 from reports.documents import CommuneDocument, ProvinceDocument
 from reports.wording import nfc
 
@@ -306,7 +306,7 @@ def _commune_cells(cell) -> Sequence[tuple[object, str]]:
     elif target.value is not None and target.comparator in NUMERIC:
         planned = _number_cell(target.value, "dec2")
     else:
-        planned = (target.text, "text-centre")
+        planned = (target_shown(target), "text-centre")
     mark = _MARKS.get(cell.verdict.assessment, _NO_MARK)
     if figure is None:
         return [planned, _EMPTY, _EMPTY, _EMPTY, mark]
@@ -319,7 +319,8 @@ def _commune_cells(cell) -> Sequence[tuple[object, str]]:
     ]
 
 
-# Targets that are a number (or a range's lower bound) are written as numbers.
+# Targets that are a number (or a range's lower bound) are written as numbers; a strict "> 40%"
+# stays text, as printed: the number alone would read as "at least".
 NUMERIC = {Comparator.AT_LEAST, Comparator.AT_MOST, Comparator.EQUAL, Comparator.RANGE}
 
 

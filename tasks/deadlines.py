@@ -22,6 +22,9 @@ class DeadlineKind(models.TextChoices):
     ON_REQUEST = "on_request", _("on request")  # "Khi có đề nghị"
     SPAN = "span", _("span of years")  # "2025-2030"
     OPEN_START = "open_start", _("from a year on")  # "Từ năm 2026", "2025 và những năm tiếp theo"
+    # "Sau khi Kế hoạch được ban hành", "sau khi được thành lập": due only once the event
+    # happens, never by itself; shown to the office, not flagged.
+    EVENT = "event", _("when an event happens")
     NONE = "none", _("no deadline printed")  # empty text
     UNPARSED = "unparsed", _("not understood")  # anything else: kept and flagged
 
@@ -53,6 +56,12 @@ _OPEN_START_RE = re.compile(
 )
 _CONTINUOUS_SUFFIX_RE = re.compile(r"(.+?),? và thường xuyên")
 _ON_REQUEST = {"khi có đề nghị", "khi có yêu cầu", "theo yêu cầu"}
+# "Sau khi … được ban hành", "ngay sau khi được thành lập", "trong vòng 30 ngày kể từ khi …":
+# the event is the rest of the text. A bare "khi …" ("khi nào xong") is not read.
+_EVENT_RE = re.compile(
+    r"(?:(?:trong (?:vòng|thời hạn) )?[0-9]+ ngày,? )?"
+    r"(?:ngay sau khi|sau khi|ngay khi|kể từ khi|kể từ ngày) (?P<event>.+)"
+)
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -95,6 +104,8 @@ def _main_parse(text: str) -> ParsedDeadline | None:
         return ParsedDeadline(DeadlineKind.SPAN, start_year=start, end_year=end)
     if match := _OPEN_START_RE.fullmatch(text):
         return ParsedDeadline(DeadlineKind.OPEN_START, start_year=int(match[1] or match[2]))
+    if _EVENT_RE.fullmatch(text):
+        return ParsedDeadline(DeadlineKind.EVENT)
     return None
 
 
@@ -145,6 +156,17 @@ def deadline_problem(text: str) -> str | None:
     return None
 
 
+def deadline_event(text: str) -> str:
+    """The event an EVENT deadline waits for, as printed ("Kế hoạch được ban hành"), else ""."""
+    clean = " ".join(unicodedata.normalize("NFC", text or "").split()).rstrip(" .;")
+    if deadline_parse(clean).kind != DeadlineKind.EVENT:
+        return ""
+    if match := _CONTINUOUS_SUFFIX_RE.fullmatch(clean.casefold()):
+        clean = clean[: len(match[1])]
+    match = re.fullmatch(_EVENT_RE.pattern, clean, re.IGNORECASE)
+    return match["event"] if match else ""
+
+
 def task_due_dates(
     deadline: ParsedDeadline, plan_years: range, extended: Mapping[date, date] | None = None
 ) -> list[date]:
@@ -157,7 +179,8 @@ def task_due_dates(
     - "Tháng 11 năm trước": each November before a plan year, for that year (a 2026–2030 plan:
       30/11/2025 … 30/11/2029);
     - "2025-2030": once, on 31/12/2030; each period's report covers its progress until then;
-    - "Thường xuyên", "Từ năm 2026", "Khi có đề nghị", no deadline, unparsed: no date.
+    - "Thường xuyên", "Từ năm 2026", "Khi có đề nghị", "Sau khi … được ban hành" (an event),
+      no deadline, unparsed: no date.
     """
     dates = _printed_due_dates(deadline, plan_years)
     if extended:

@@ -38,6 +38,7 @@ class TaskForm(forms.ModelForm):
             "parent",
             "code",
             "name",
+            "is_heading",
             "lead_units",
             "lead_text",
             "support_units",
@@ -70,7 +71,7 @@ class TaskForm(forms.ModelForm):
         self.fields["lead_units"].queryset = units
         self.fields["support_units"].queryset = units
         self.fields["deadline_text"].help_text = _(
-            'As printed: "Tháng 7/2025", "Quý IV/2025", "Năm 2026", "Hàng năm", "Thường xuyên", "Khi có đề nghị", "2025-2030"…'
+            'As printed: "Tháng 7/2025", "Quý IV/2025", "Năm 2026", "Hàng năm", "Thường xuyên", "Khi có đề nghị", "2025-2030", "Sau khi Kế hoạch được ban hành" (due when that happens, never by itself)…'
         )
 
     def clean(self):
@@ -94,6 +95,10 @@ class TaskForm(forms.ModelForm):
             self.add_error(
                 "parent", _("A sub-task belongs to the same section as its parent task.")
             )
+        if parent and parent.parent_id and parent.parent_id == self.instance.pk:
+            self.add_error("parent", _("A task cannot sit under its own sub-item."))
+        if cleaned.get("is_heading") and parent:
+            self.add_error("is_heading", _("A heading task is not a sub-item of another task."))
         return cleaned
 
     def save(self, commit=True):

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import UnitAssignment
-from tasks.deadlines import DeadlineKind
+from tasks.deadlines import DeadlineKind, deadline_event
 
 
 class TaskSection(models.Model):
@@ -60,6 +60,13 @@ class Task(UnitAssignment):
     )
     code = models.CharField(_("code"), max_length=20)
     name = models.TextField(_("name"))
+    is_heading = models.BooleanField(
+        _("heading task"),
+        default=False,
+        help_text=_(
+            "A heading whose sub-items carry the work: progress is reported on the sub-items (on the heading only while it has none)."
+        ),
+    )
     expected_result = models.TextField(_("expected result"), blank=True)
     budget_million_vnd = models.DecimalField(
         _("budget (million VND)"), max_digits=16, decimal_places=3, null=True, blank=True
@@ -125,6 +132,13 @@ class Task(UnitAssignment):
         "end_year",
         "deadline_flagged",
     )
+
+    @property
+    def deadline_event(self) -> str:
+        """The event an "on an event" deadline waits for, as printed."""
+        if self.deadline_kind != DeadlineKind.EVENT:
+            return ""
+        return deadline_event(self.deadline_text)
 
     def deadline_apply(self, parsed) -> None:
         """Copy a `ParsedDeadline` onto the structured deadline fields."""

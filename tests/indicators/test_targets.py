@@ -80,7 +80,17 @@ CASES = [
     ("≥ 2.5", word(Comparator.TEXT)),  # a dot is never a decimal mark
     ("80% dân số", word(Comparator.TEXT)),
     ("3-2", word(Comparator.TEXT)),  # a reversed range is not guessed at
-    ("> 5", word(Comparator.TEXT)),  # strictly greater has no comparator
+    # strict comparators: "trên 40%" is not met by 40%
+    ("> 5", number(Comparator.MORE_THAN, "5")),
+    ("> 40%", number(Comparator.MORE_THAN, "40", percent=True)),
+    ("trên 40%", number(Comparator.MORE_THAN, "40", percent=True)),
+    ("Trên 40 %", number(Comparator.MORE_THAN, "40", percent=True)),
+    ("lớn hơn 2,5", number(Comparator.MORE_THAN, "2.5")),
+    ("< 5", number(Comparator.LESS_THAN, "5")),
+    ("dưới 5%", number(Comparator.LESS_THAN, "5", percent=True)),
+    ("Dưới 5%", number(Comparator.LESS_THAN, "5", percent=True)),
+    ("nhỏ hơn 3", number(Comparator.LESS_THAN, "3")),
+    ("Trên 90% hộ dân có cáp quang", word(Comparator.TEXT)),  # a sentence stays text
 ]
 
 
@@ -115,10 +125,43 @@ def test_comparator_choices_are_complete():
     assert Comparator.values == [
         "gte",
         "lte",
+        "gt",
+        "lt",
         "eq",
         "range",
         "done",
+        "exists",
         "encouraged",
         "na",
         "text",
     ]
+
+
+EVERY_YEAR = [
+    ("Mỗi năm có ít nhất 2", Comparator.AT_LEAST, "2", False),
+    ("Mỗi năm có ít nhất 01 mô hình", Comparator.AT_LEAST, "1", False),
+    ("Hằng năm đạt 90%", Comparator.EQUAL, "90", True),
+    ("hàng năm đạt trên 40%", Comparator.MORE_THAN, "40", True),
+    ("Mỗi năm: ≥ 2", Comparator.AT_LEAST, "2", False),
+]
+
+
+@pytest.mark.parametrize(("text", "comparator", "value", "percent"), EVERY_YEAR)
+def test_every_year_targets_are_read_with_their_flag(text, comparator, value, percent):
+    parsed = target_parse(text)
+    assert (parsed.comparator, parsed.value, parsed.is_percent, parsed.every_year) == (
+        comparator,
+        Decimal(value),
+        percent,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hằng năm tăng 10%", "Mỗi năm có", "Xây dựng báo cáo chỉ số thương mại điện tử hằng năm"],
+)
+def test_every_year_wording_without_a_level_stays_text(text):
+    # "tăng 10%" is a growth rate, not a level the figure must reach.
+    parsed = target_parse(text)
+    assert (parsed.comparator, parsed.every_year) == (Comparator.TEXT, False)

@@ -31,6 +31,7 @@ INDICATOR_FIELDS = (
     "unit_of_measure",
     "measure_kind",
     "targets",
+    "target_readings",
     "lead",
     "support",
     "lead_text",
@@ -45,6 +46,7 @@ INDICATOR_FIELDS = (
 TASK_FIELDS = (
     "parent",
     "name",
+    "is_heading",
     "lead",
     "support",
     "lead_text",
@@ -86,12 +88,16 @@ def _indicator_rows(plan: Plan) -> dict[str, dict]:
             "group": (item.group.numeral, item.group.title),
             "parent": item.parent.code if item.parent else "",
             "targets": {target.year: target.text for target in item.targets.all()},
+            # What the portal reads each target as: ≥, >, every year until, must exist by…
+            "target_readings": {
+                target.year: (target.comparator, target.until_year) for target in item.targets.all()
+            },
             "lead": sorted(unit.short_name for unit in item.lead_units.all()),
             "support": sorted(unit.short_name for unit in item.support_units.all()),
         } | {
             field: getattr(item, field)
             for field in INDICATOR_FIELDS
-            if field not in ("group", "parent", "targets", "lead", "support")
+            if field not in ("group", "parent", "targets", "target_readings", "lead", "support")
         }
     return rows
 

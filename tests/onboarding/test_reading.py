@@ -187,15 +187,20 @@ def test_milestone_sections_merge_into_one_indicator_with_a_target_per_year():
     ]
 
 
-def test_a_milestone_row_without_value_is_flagged_for_the_office():
+def test_a_milestone_row_without_value_must_exist_by_that_year_and_is_flagged():
     rows = [
         ["", "Đến hết năm 2030", "", "", ""],
         ["1", "Trung tâm điều hành thông minh của xã", "Trung tâm", "", "Phòng Kinh tế"],
+        ["2", "Báo cáo chỉ số chuyển đổi số của xã", "", "", "Phòng Kinh tế"],
     ]
     imported = plan_file_read(indicator_plan(rows))
-    assert imported.indicators[0].targets == {}
-    assert [flag.message for flag in imported.flags if flag.field == "targets"] == [
-        "Không ghi chỉ tiêu; dưới mốc 2030, dòng này có thể nghĩa là việc phải hoàn thành trước năm 2030 (chỉ tiêu mốc)."
+    centre, report = imported.indicators
+    # Nothing is printed, so no target text; the row is read as "must exist by 2030".
+    assert (centre.targets, centre.exists_by) == ({}, 2030)
+    assert (report.exists_by, report.kind) == (2030, "milestone")
+    assert imported.as_json()["indicators"][0]["exists_by"] == 2030
+    assert [f.message for f in imported.flags if f.field == "targets" and f.row == "T1:R3"] == [
+        "Không ghi chỉ tiêu dưới mốc 2030: đọc là «phải có trước hết năm 2030» (đạt khi báo cáo đã hoàn thành); đề nghị kiểm tra."
     ]
 
 
@@ -269,16 +274,17 @@ def test_unreadable_text_is_kept_and_flagged():
         {
             "rows": [
                 ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Kinh phí", "Thời hạn"],
-                ["1", "Việc", "Phòng Kinh tế", "một trăm", "sau khi được thành lập"],
+                ["1", "Việc", "Phòng Kinh tế", "một trăm", "tùy tình hình"],
+                ["2", "Việc khác", "Phòng Kinh tế", "", "sau khi được thành lập"],
             ]
         },
     )
     imported = plan_file_read(tasks)
-    assert (imported.tasks[0].deadline, imported.tasks[0].budget) == (
-        "sau khi được thành lập",
-        "một trăm",
-    )
+    assert (imported.tasks[0].deadline, imported.tasks[0].budget) == ("tùy tình hình", "một trăm")
     assert {flag.field for flag in imported.flags} >= {"deadline", "budget"}
+    # A deadline conditional on an event is read (its own kind), kept as printed, not flagged.
+    assert imported.tasks[1].deadline == "sau khi được thành lập"
+    assert ("T1:R3", "deadline") not in {(flag.row, flag.field) for flag in imported.flags}
 
 
 def test_target_printed_in_the_unit_column():

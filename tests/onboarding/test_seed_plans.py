@@ -7,8 +7,18 @@ committed as a draft, and compared with the seed plan loaded by `load_seeds`: th
 (number, type, date, title, issuer, signature, period), every indicator (group, parent, name,
 heading, unit, kind, targets per year, lead and support units and their printed cells, formula,
 a and b, data source, guidance, legal basis) and every task (parent, name, lead and support
-units and their printed cells, result, budget, deadline and its kind). Codes missing on either
-side are differences too (field "*").
+units and their printed cells, result, budget, deadline and its kind, heading or not). Each
+target is compared as printed and as read (comparator, every-year horizon: "target_readings").
+Codes missing on either side are differences too (field "*").
+
+The plan shapes of issue 14 item 4 in the seeds, each set where the printed document says so:
+- An Nông task IV.4 "Các hệ thống thông tin phục vụ chính quyền số:" prints no unit and no
+  deadline above its sub-items 4.1-4.4: a heading task (seed `heading = true`; the import reads
+  it as one too), so its progress is reported on 4.1-4.4. V.3 prints its own lead and support
+  units: not a heading, as printed.
+- No seed target is strict ("trên", "dưới"), every-year ("Mỗi năm có …": An Nông 7 says "mỗi
+  năm" in its name, but its target "2-3" is for the one year of a 2026 plan) or a milestone row
+  without value; no seed deadline waits for an event. Their readings are compared all the same.
 
 Nearly all differences are one decision: a collective name ("Các phòng, đơn vị liên quan",
 "Phòng, ban ngành, đơn vị") names no unit, so the import keeps it as printed (lead_text /

@@ -1,5 +1,6 @@
 """Task reminders: dated, quarterly, yearly, continuous, on request and unreadable deadlines."""
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -29,8 +30,13 @@ def about(task):
     return lambda item: item.subject == ReminderSubject.TASK and item.task_id == task.pk
 
 
+_CODES = itertools.count(1)
+
+
 def task_in(commune, *, deadline_text, lead, support=(), **fields):
     plan = commune.plans.first()
+    # Not a bare number: the factory's "9" would collide with a seeded task of the plan.
+    fields.setdefault("code", f"R{next(_CODES)}")
     task = TaskFactory(plan=plan, commune=commune, deadline_text=deadline_text, **fields)
     task.deadline_apply(deadline_parse(deadline_text))
     task.save()
@@ -140,12 +146,15 @@ def test_khi_co_de_nghi_waits_for_an_ad_hoc_request_and_unparsed_deadlines_stay_
 ):
     commune = dien_quang["commune"]
     on_request = task_in(commune, deadline_text="Khi có đề nghị", lead=["Phòng Kinh tế"])
-    unreadable = task_in(commune, deadline_text="Sau khi có kinh phí", lead=["Phòng Kinh tế"])
+    unreadable = task_in(commune, deadline_text="Tùy tình hình", lead=["Phòng Kinh tế"])
+    # "Sau khi … được ban hành" waits for its event: never due by itself, and not flagged.
+    event = task_in(commune, deadline_text="Sau khi Quy chế được ban hành", lead=["Phòng Kinh tế"])
     assert unreadable.deadline_flagged
+    assert event.deadline_kind == "event" and not event.deadline_flagged
     days = [date(2025, 1, 1) + timedelta(days=n) for n in range(0, 365, 7)] + [date(2025, 12, 31)]
     for day in days:
         for item in reminders_due(day, commune_ids=[commune.pk]):
-            assert item.task_id not in (on_request.pk, unreadable.pk)
+            assert item.task_id not in (on_request.pk, unreadable.pk, event.pk)
     unreadable.refresh_from_db()
     assert unreadable.deadline_flagged
 

@@ -82,15 +82,22 @@ CASES = [
     ("Khi có yêu cầu", ParsedDeadline(K.ON_REQUEST)),
     ("", ParsedDeadline(K.NONE)),
     ("  \n ", ParsedDeadline(K.NONE)),
+    # conditional on an event: their own kind, never due by themselves, not flagged
+    ("Sau khi có hướng dẫn", ParsedDeadline(K.EVENT)),
+    ("Sau khi Kế hoạch được ban hành", ParsedDeadline(K.EVENT)),
+    ("sau khi được thành lập", ParsedDeadline(K.EVENT)),
+    ("Ngay sau khi Quy chế được ban hành.", ParsedDeadline(K.EVENT)),
+    ("Trong vòng 30 ngày kể từ khi Đề án được phê duyệt", ParsedDeadline(K.EVENT)),
+    ("Sau khi có hướng dẫn và thường xuyên", ParsedDeadline(K.EVENT, is_continuous=True)),
     # not understood: kept by the caller, flagged
-    ("Sau khi có hướng dẫn", UNPARSED),
+    ("Tùy tình hình", UNPARSED),
     ("Tháng 13/2025", UNPARSED),
     ("Tháng 0/2025", UNPARSED),
     ("Quý V/2025", UNPARSED),
     ("Quý 5/2025", UNPARSED),
     ("2030-2025", UNPARSED),
     ("Tháng 13 năm trước", UNPARSED),
-    ("Sau khi có hướng dẫn và thường xuyên", UNPARSED),
+    ("Tùy tình hình và thường xuyên", UNPARSED),
 ]
 
 
@@ -125,6 +132,8 @@ DUE_DATES = [
     ("Khi có đề nghị", PLAN_2025_2030, []),
     ("", PLAN_2025_2030, []),
     ("Sau khi có hướng dẫn", PLAN_2025_2030, []),
+    ("Sau khi Kế hoạch được ban hành", PLAN_2025_2030, []),
+    ("Tùy tình hình", PLAN_2025_2030, []),
 ]
 
 
@@ -166,6 +175,30 @@ def test_kinds_are_choices():
         "on_request",
         "span",
         "open_start",
+        "event",
         "none",
         "unparsed",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("Sau khi Kế hoạch được ban hành", "Kế hoạch được ban hành"),
+        ("SAU KHI được thành lập.", "được thành lập"),
+        ("Sau khi Quy chế được ban hành, và thường xuyên", "Quy chế được ban hành"),
+        ("Tháng 7/2025", ""),
+        ("Khi có đề nghị", ""),
+        ("Tùy tình hình", ""),
+    ],
+)
+def test_the_event_a_deadline_waits_for_is_kept_as_printed(text, event):
+    from tasks.deadlines import deadline_event
+
+    assert deadline_event(text) == event
+
+
+def test_an_event_deadline_is_never_due_in_any_year():
+    parsed = deadline_parse("Sau khi Kế hoạch được ban hành")
+    assert not parsed.flagged
+    assert all(task_due_in(parsed, PLAN_2025_2030, year) is None for year in PLAN_2025_2030)
