@@ -12,11 +12,19 @@ from tests.conftest import person
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def to_communes(page, username: str) -> None:
+    """Log in (home is the officer's to-do page), then open the province's list of communes."""
+    log_in(page, username)
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Việc cần làm")
+    page.get_by_role("link", name="Các xã trong tỉnh").first.click()
+    page.wait_for_load_state()
+
+
 def test_province_officer_creates_a_commune_and_sees_it_listed(new_page, seeds):
     thanh_hoa = Commune.objects.get(code="dien-quang").province
     officer = person(Role.PROVINCE_OFFICER, province=thanh_hoa)
     page = new_page()
-    log_in(page, officer.username)
+    to_communes(page, officer.username)
     assert page.get_by_role("heading", level=1).inner_text() == "Các xã trong tỉnh Thanh Hóa"
     screenshot(page, "province-communes-before")
 
@@ -57,7 +65,7 @@ def test_the_import_page_on_a_phone(new_page, seeds):
     thanh_hoa = Commune.objects.get(code="dien-quang").province
     officer = person(Role.PROVINCE_OFFICER, province=thanh_hoa)
     page = new_page(PHONE)
-    log_in(page, officer.username)
+    to_communes(page, officer.username)
     screenshot(page, "province-communes-phone")
     page.get_by_role("link", name="Nhập từ Excel").click()
     page.wait_for_load_state()
@@ -77,7 +85,7 @@ def test_the_excel_list_with_wrong_rows_creates_nothing_then_the_corrected_list_
     thanh_hoa = Commune.objects.get(code="dien-quang").province
     officer = person(Role.PROVINCE_OFFICER, province=thanh_hoa)
     page = new_page()
-    log_in(page, officer.username)
+    to_communes(page, officer.username)
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải mẫu Excel").click()
     template = tmp_path / download.value.suggested_filename
