@@ -167,6 +167,13 @@ def log_in(page, username: str, password: str = "pass-for-tests-1") -> None:
         page.wait_for_load_state()
 
 
+def open_from_menu(page, name: str) -> None:
+    """Open a page of the commune menu («Kế hoạch», «Bảng điều khiển», …): people land on their
+    to-do page («Việc cần làm») and go on from there."""
+    page.get_by_role("navigation", name="Xã").get_by_role("link", name=name, exact=True).click()
+    page.wait_for_load_state()
+
+
 def _recovery_code_for(username: str) -> str | None:
     from django_otp.plugins.otp_static.models import StaticToken
     from django_otp.plugins.otp_totp.models import TOTPDevice

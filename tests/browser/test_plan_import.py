@@ -8,7 +8,7 @@ import pytest
 from accounts.models import Role
 from onboarding.models import PlanImport
 from plans.models import Plan, PlanStatus
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, open_from_menu, screenshot
 from tests.conftest import person
 from tests.onboarding.comparison import commune_with_seed_units
 
@@ -40,6 +40,9 @@ def test_standing_office_imports_its_plan_and_puts_it_in_force(new_page, seeds):
     page = new_page()
     log_in(page, office.username)
     effort.fields, effort.clicks = 2, 1  # user name, password; «Đăng nhập»
+    # Home is the office's to-do page; the plans are one click away in the commune menu.
+    open_from_menu(page, "Kế hoạch")
+    effort.clicks += 1
     assert page.get_by_role("heading", level=1).inner_text().startswith("Xã Điền Quang")
     assert "Chưa có kế hoạch nào" in page.content() or not Plan.objects.filter(commune=commune)
 
@@ -111,6 +114,7 @@ def test_office_maps_an_unknown_header_once_and_the_next_file_is_read_without_as
     first.write_bytes(odd_plan())
     page = new_page()
     log_in(page, office.username)
+    open_from_menu(page, "Kế hoạch")
     page.get_by_role("link", name="Nhập kế hoạch từ tệp").click()
     page.get_by_label("Tệp kế hoạch (.docx hoặc .xlsx)").set_input_files(str(first))
     page.get_by_role("button", name="Đọc tệp").click()

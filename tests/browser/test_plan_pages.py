@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import Role
 from communes.models import Commune
-from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, log_in, open_from_menu, screenshot
 from tests.conftest import person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,6 +16,8 @@ def test_standing_office_logs_in_and_reads_the_plan(new_page, seeds, viewport, l
     user = person(Role.STANDING_OFFICE, commune=commune)
     page = new_page(viewport)
     log_in(page, user.username)
+    assert page.get_by_role("heading", level=1).inner_text() == "Việc cần làm Xã Điền Quang"
+    open_from_menu(page, "Kế hoạch")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Xã Điền Quang")
     page.get_by_role("link", name="Thực hiện phát triển khoa học").click()
     page.wait_for_load_state()
@@ -34,6 +36,8 @@ def test_province_officer_lists_its_communes(new_page, seeds):
     user = person(Role.PROVINCE_OFFICER, province=commune.province)
     page = new_page()
     log_in(page, user.username)
+    page.get_by_role("link", name="Các xã trong tỉnh").first.click()
+    page.wait_for_load_state()
     names = page.locator('[data-testid="commune-table"] tbody tr td:first-child').all_inner_texts()
     assert names == ["Xã An Nông", "Xã Điền Quang"]
     screenshot(page, "province-thanh-hoa")
@@ -49,6 +53,7 @@ def test_truong_giang_plan_with_five_milestone_years(new_page, seeds):
     user = person(Role.COMMUNE_LEADER, commune=commune)
     page = new_page()
     log_in(page, user.username)
+    open_from_menu(page, "Kế hoạch")
     page.locator(".cards.plans a").first.click()
     page.wait_for_load_state()
     years = page.locator('[data-testid="indicator-table"] thead th.year').all_inner_texts()
