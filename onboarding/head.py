@@ -30,6 +30,11 @@ _ATTACHED_RE = re.compile(
     r"(?: ngày (?P<date>[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}))?",
     re.I,
 )
+# The reporting duty: a sentence about reports that fixes a day ("Định kỳ, trước ngày 15 hằng
+# tháng …"), else one that names the duty ("duy trì chế độ báo cáo định kỳ và đột xuất").
+_DUTY_RE = re.compile(r"chế độ báo cáo|định kỳ.*báo cáo|báo cáo.*định kỳ", re.I)
+_DUTY_DAY_RE = re.compile(r"\b(?:trước|chậm nhất)\s+ngày\s+[0-9]{1,2}", re.I)
+_SENTENCE_RE = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])")
 _HEAD_LINES = 40  # the head and the signature sit in the first and last lines of the body
 
 
@@ -68,7 +73,22 @@ def head_read(document: SourceDocument) -> ImportedHead:
             break
     if not head.issue_date and not head.issue_date_text:
         head.issue_date_text = ""
+    head.reporting_duty = duty_read(document.paragraphs)
     return head
+
+
+def duty_read(paragraphs: list[str]) -> str:
+    """The sentence of the body that sets the units' reporting duty, as printed ("" when none):
+    the first that fixes a day, else the first that names the duty. The commune's reporting
+    schedule follows it (`reporting.services.schedules_from_duty`)."""
+    sentences = [
+        clean(sentence).lstrip("-–• ")
+        for paragraph in paragraphs
+        for sentence in _SENTENCE_RE.split(paragraph)
+    ]
+    duties = [sentence for sentence in sentences if _DUTY_RE.search(sentence)]
+    fixed = [sentence for sentence in duties if _DUTY_DAY_RE.search(sentence)]
+    return (fixed or duties or [""])[0]
 
 
 def _signature_read(paragraphs: list[str], head: ImportedHead) -> bool:

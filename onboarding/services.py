@@ -18,6 +18,7 @@ from communes.audit import audit_record
 from communes.models import AuditAction, Commune, Unit, UnitKind
 from plans.models import Plan, PlanStatus
 from plans.writers import PlanRowError, plan_document_write, plan_indicators_write, plan_tasks_write
+from reporting.services import schedules_from_duty
 
 from .structure import Assignment, ImportedPlan
 
@@ -158,6 +159,7 @@ def plan_import_commit(
             "signing_authority": head.signing_authority,
             "signer_title": head.signer_title,
             "signer_name": head.signer_name,
+            "reporting_duty": head.reporting_duty,
             "period_start": start,
             "period_end": end,
             "status": PlanStatus.DRAFT,
@@ -237,6 +239,8 @@ def plan_import_commit(
         )
     except PlanRowError as exc:
         raise PlanImportError(str(exc)) from None
+    # A duty that fixes no days leaves the commune's reporting schedule for the office to complete.
+    plan.schedules_to_complete = schedules_from_duty(commune=commune, text=head.reporting_duty)
     audit_record(
         actor=actor,
         commune=commune,

@@ -209,6 +209,7 @@ class ImportedHead:
     signer_title: str = ""
     signer_name: str = ""
     attached_to: str = ""  # "Kèm theo Kế hoạch số 28/KH-UBND ngày 24/01/2026" under the appendices
+    reporting_duty: str = ""  # the sentence that sets the units' reporting duty, as printed
     period_start: int | None = None  # given by the Excel template's document sheet
     period_end: int | None = None
 
@@ -224,6 +225,7 @@ class ImportedHead:
             "signing_authority": self.signing_authority,
             "signer_title": self.signer_title,
             "attached_to": self.attached_to,
+            "reporting_duty": self.reporting_duty,
         } | (  # only the Excel template's document sheet gives the period
             {"period_start": self.period_start, "period_end": self.period_end}
             if self.period_start or self.period_end
@@ -339,6 +341,7 @@ _HEAD_TEXTS = (
     "signer_title",
     "signer_name",
     "attached_to",
+    "reporting_duty",
 )
 
 

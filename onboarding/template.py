@@ -48,6 +48,7 @@ HEAD_ROWS = [
     ("signing_authority", "Thẩm quyền ký (TM., KT.)"),
     ("signer_title", "Chức vụ người ký"),
     ("signer_name", "Người ký"),
+    ("reporting_duty", "Chế độ báo cáo"),
     ("period_start", "Từ năm"),
     ("period_end", "Đến năm"),
 ]

@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView
 
 from communes.access import access_in_commune
 from communes.mixins import CommuneMixin
+from reporting.duty import schedules_to_complete_message
 
 from .forms import ColumnMappingForm, IndicatorRowForm, PlanUploadForm, TaskRowForm
 from .mapping import mapping_tables
@@ -164,6 +165,8 @@ class PlanImportCommitView(PlanImportMixin, View):
             _("Saved as the draft plan %(number)s; check it, then put it in force.")
             % {"number": plan.document_number},
         )
+        if plan.schedules_to_complete:
+            messages.warning(request, schedules_to_complete_message(plan.schedules_to_complete))
         return redirect("plans:detail", self.commune.code, plan.pk)
 
 

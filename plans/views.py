@@ -12,6 +12,7 @@ from plans.forms import PlanForm
 from plans.models import Plan, PlanStanding
 from plans.selectors import plan_detail
 from plans.services import PlanStatusError, plan_put_in_force
+from reporting.duty import schedules_to_complete_message
 from reporting.models import ReportingPeriod, SubmissionStatus
 from reporting.selectors import commune_figures
 from reporting.services import schedules_from_duty
@@ -55,13 +56,7 @@ class PlanFormView(CommuneObjectFormView):
         # A duty without days ("định kỳ hàng năm hoặc đột xuất") leaves the schedule to complete.
         created = schedules_from_duty(commune=self.commune, text=self.object.reporting_duty)
         if created:
-            messages.warning(
-                self.request,
-                gettext(
-                    "The reporting duty fixes no days: complete the reporting schedule (%(kinds)s)."
-                )
-                % {"kinds": ", ".join(str(schedule.get_kind_display()) for schedule in created)},
-            )
+            messages.warning(self.request, schedules_to_complete_message(created))
 
     def get_success_url(self):
         return reverse("plans:detail", args=[self.commune.code, self.object.pk])

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext
+
 from reporting.periods import PeriodKind
 
 # "trước ngày 15", "trước ngày 05/6", "ngày 10 hằng tháng", "chậm nhất ngày 20".
@@ -37,3 +39,10 @@ def duty_lacks_days(text: str) -> bool:
     """A reporting duty is printed ("định kỳ hàng năm hoặc đột xuất") but fixes no day."""
     clean = " ".join(unicodedata.normalize("NFC", text or "").split()).casefold()
     return bool(_PERIODIC_RE.search(clean)) and not _DAY_RE.search(clean)
+
+
+def schedules_to_complete_message(created) -> str:
+    """What the office is told when a plan's duty left schedule entries to complete."""
+    return gettext(
+        "The reporting duty fixes no days: complete the reporting schedule (%(kinds)s)."
+    ) % {"kinds": ", ".join(str(schedule.get_kind_display()) for schedule in created)}

@@ -20,6 +20,7 @@ PLAN_FIELDS = (
     "signing_authority",
     "signer_title",
     "signer_name",
+    "reporting_duty",
     "period_start",
     "period_end",
 )

@@ -76,6 +76,19 @@ AN_NONG = {
     # The file's own head is the emulation plan, which prints no "Số:" line at all; the seed
     # writes "…/KH-UBND" by convention, the import keeps the blank as "…".
     ("plan", "", "document_number"): ("…", None),
+    # The duty is the sentence that sets it ("… duy trì nghiêm túc chế độ báo cáo định kỳ và đột
+    # xuất, … hệ thống theo dõi, giám sát IOC của tỉnh."); the seed also copied the sentence
+    # after it, on what the reports are used for, which sets no duty.
+    (
+        "plan",
+        "",
+        "reporting_duty",
+    ): (
+        "Các Phòng, Trung tâm, đơn vị duy trì nghiêm túc chế độ báo cáo định kỳ và đột xuất, đồng"
+        " thời cập nhật đầy đủ, kịp thời các kết quả thực hiện lên hệ thống theo dõi, giám sát IOC"
+        " của tỉnh.",
+        None,
+    ),
     # Support "Các phòng, ban, đơn vị" (indicators 2, 8–11).
     ("indicator", "2", "support"): ([], COLLECTIVE),
     ("indicator", "8", "support"): ([], COLLECTIVE),

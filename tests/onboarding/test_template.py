@@ -12,6 +12,7 @@ from indicators.models import MeasureKind
 from onboarding.importer import plan_file_read
 from onboarding.services import plan_import_commit
 from onboarding.template import (
+    HEAD_ROWS,
     HEAD_SHEET,
     INDICATORS_SHEET,
     TASKS_SHEET,
@@ -316,4 +317,6 @@ def test_the_document_sheet_carries_the_head_and_a_bad_date_is_named_by_cell(see
     assert not [flag for flag in imported.skipped if flag.field == "table"]
     # An empty template offers the head's rows, blank.
     empty = openpyxl.load_workbook(io.BytesIO(plan_template_workbook(commune=commune)))
-    assert [row[1].value for row in empty[HEAD_SHEET].iter_rows(min_row=2)] == [None] * 11
+    assert [row[1].value for row in empty[HEAD_SHEET].iter_rows(min_row=2)] == [None] * len(
+        HEAD_ROWS
+    )

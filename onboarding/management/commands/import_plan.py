@@ -30,6 +30,7 @@ from onboarding.mapping import (
 )
 from onboarding.reading import MAX_FILE_BYTES, ImportFileError
 from onboarding.services import PlanImportError, plan_import_commit
+from reporting.duty import schedules_to_complete_message
 
 
 class Command(BaseCommand):
@@ -130,6 +131,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {flag.row} {flag.field}: {flag.message}")
         if plan is not None:
             self.stdout.write(_("Saved as the draft plan %(key)s.") % {"key": plan.key})
+            if plan.schedules_to_complete:
+                self.stdout.write(schedules_to_complete_message(plan.schedules_to_complete))
 
 
 def json_dumps(data) -> str:
