@@ -21,7 +21,7 @@ from communes.models import Commune, Unit, UnitKind
 from indicators.assessment import target_or_next
 from indicators.models import Indicator, MeasureKind, Target
 from plans.models import Plan
-from plans.selectors import plan_years_in_force, plans_in_force
+from plans.selectors import plans_in_force
 from reporting.models import (
     DeadlineExtension,
     ExtensionStatus,
@@ -434,18 +434,34 @@ def period_lines(
     """The periods page: a period of a year without a plan in force owes nothing (no page calls
     it overdue), nor does a unit not asked for a report (`units_expected`'s rule); otherwise
     each of `units` gets the timeliness of its report (`submission_timeliness`). Queries: the
-    periods, their ad-hoc units, the submissions, the plans' years, one per year with a plan."""
+    periods, their ad-hoc units, the submissions, the plans, one per set of plans in force (years
+    under the same plans share it): flat in the number of periods, units and years."""
     periods = list(periods.prefetch_related("requested_units"))
     submissions = {
         (s.period_id, s.unit_id): s
         for s in Submission.objects.filter(period__in=periods, unit__in=units)
     }
-    planned_years = plan_years_in_force(Plan.objects.filter(commune=commune))
-    expected_by_year: dict[int, set[int]] = {}
-    for year in sorted({period.year for period in periods} & planned_years):
-        chosen = Unit.objects.filter(pk__in=[unit.pk for unit in units])
-        plans = plans_in_force(year, commune=commune)
-        expected_by_year[year] = set(reporting_units(chosen, plans).values_list("pk", flat=True))
+    plans = list(Plan.objects.filter(commune=commune).only("status", "period_start", "period_end"))
+    in_force_by_year = {
+        year: frozenset(plan.pk for plan in plans if plan.is_in_force_in(year))
+        for year in {period.year for period in periods}
+    }
+    planned_years = {year for year, plan_ids in in_force_by_year.items() if plan_ids}
+    chosen = Unit.objects.filter(pk__in=[unit.pk for unit in units])
+    reporting_by_plans = {
+        plan_ids: set(
+            reporting_units(chosen, Plan.objects.filter(pk__in=plan_ids)).values_list(
+                "pk", flat=True
+            )
+        )
+        for plan_ids in set(in_force_by_year.values())
+        if plan_ids
+    }
+    expected_by_year: dict[int, set[int]] = {
+        year: reporting_by_plans[plan_ids]
+        for year, plan_ids in in_force_by_year.items()
+        if plan_ids
+    }
     lines = []
     for period in periods:
         asked = {unit.pk for unit in period.requested_units.all()}
