@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -423,8 +423,13 @@ def _leader_sign(commune) -> TodoSection:
         _("Commune reports awaiting your sign-off"),
         empty=_("No commune report awaits sign-off."),
     )
+    # Prepared by the office for an open period, and no signed PDF uploaded back for it yet.
+    signed = Report.objects.filter(
+        commune=commune, period=OuterRef("period"), kind=ReportKind.COMMUNE
+    ).exclude(signed_file="")
     texts = (
         CommuneReportText.objects.filter(commune=commune, period__closed_at__isnull=True)
+        .exclude(Exists(signed))
         .select_related("period")
         .order_by("period__deadline")
     )

@@ -235,3 +235,31 @@ def _grow(commune, unit):
             answer="Không",
             answered_at=timezone.now(),
         )
+
+
+def test_a_report_awaits_the_leaders_sign_off_until_its_signed_pdf_is_uploaded(demo):
+    from reports.models import CommuneReportText, Report, ReportFormat, ReportKind, ReportStatus
+
+    commune = demo["an-nong"]
+    leader = person(Role.COMMUNE_LEADER, commune=commune)
+    period = ReportingPeriod.objects.filter(commune=commune, closed_at__isnull=True).first()
+    CommuneReportText.objects.update_or_create(commune=commune, period=period)
+
+    def awaiting() -> list[str]:
+        todo = commune_todo(commune, scope_for(leader), now=timezone.now())
+        return [item.title for item in todo.items_of("report_to_sign")]
+
+    assert f"Báo cáo của xã: {period.label}" in awaiting()
+    report = Report.objects.create(
+        kind=ReportKind.COMMUNE,
+        province=commune.province,
+        commune=commune,
+        period=period,
+        period_code=period.code,
+        format=ReportFormat.PDF,
+        status=ReportStatus.DONE,
+    )
+    assert f"Báo cáo của xã: {period.label}" in awaiting()  # made, not signed yet
+    report.signed_file = "signed/2026/11/bao-cao.pdf"
+    report.save(update_fields=["signed_file"])
+    assert f"Báo cáo của xã: {period.label}" not in awaiting()
