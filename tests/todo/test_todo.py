@@ -263,3 +263,22 @@ def test_a_report_awaits_the_leaders_sign_off_until_its_signed_pdf_is_uploaded(d
     report.signed_file = "signed/2026/11/bao-cao.pdf"
     report.save(update_fields=["signed_file"])
     assert f"Báo cáo của xã: {period.label}" not in awaiting()
+
+
+@pytest.mark.django_db
+def test_province_to_do_page_queries_do_not_grow_with_communes_indicators_and_tasks(client):
+    """The officer's page at two province sizes (synthetic provinces of 2 and 9 communes with
+    their year's reports): the same number of queries."""
+    from reports.synthetic import synthetic_province_create
+
+    def count(synthetic) -> int:
+        officer = person(Role.PROVINCE_OFFICER, province=synthetic.province)
+        client.force_login(officer)
+        url = reverse("todo:province", args=[synthetic.province.code])
+        with time_machine.travel(datetime(2026, 2, 10, 9, tzinfo=TIME_ZONE), tick=False):
+            _queries(client, url)
+            return _queries(client, url)
+
+    small = synthetic_province_create(communes=2, indicators=10, tasks=4, code="t-2")
+    large = synthetic_province_create(communes=9, indicators=20, tasks=8, code="t-9")
+    assert count(small) == count(large)
