@@ -41,6 +41,7 @@ def test_head_number_date_issuer_signer():
         "signing_authority": "KT. CHỦ TỊCH",
         "signer_title": "PHÓ CHỦ TỊCH",
         "attached_to": "",
+        "reporting_duty": "",
     }
 
 
