@@ -10,6 +10,7 @@ from accounts.security import second_factor_required_by_role
 from communes.models import Commune, Unit
 from plans.seeds import seeds_load_all
 from tests.factories import UserFactory
+from tests.snapshot import snapshot_restore, snapshot_take
 
 
 @pytest.fixture(autouse=True)
@@ -59,15 +60,13 @@ def _second_factor_verified_on_force_login(monkeypatch):
 SEED_CODES = {"dien-quang", "truong-giang", "an-nong"}
 
 
-def _seeds_load() -> None:
-    seeds_load_all()
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the seed communes once; each test runs in a transaction that is rolled back."""
+    """Load the seed communes once and keep a copy of them; each test runs in a transaction that
+    is rolled back, and a transactional test's flush is undone from the copy (tests/snapshot.py)."""
     with django_db_blocker.unblock():
-        _seeds_load()
+        seeds_load_all()
+        snapshot_take("seeds")
 
 
 @pytest.fixture
@@ -75,7 +74,7 @@ def seeds(db):
     """The three real seed communes of fixtures/seeds/, by code."""
     communes = {commune.code: commune for commune in Commune.objects.filter(code__in=SEED_CODES)}
     if len(communes) < len(SEED_CODES):  # a transactional test flushed the database
-        _seeds_load()
+        snapshot_restore("seeds")
         communes = {
             commune.code: commune for commune in Commune.objects.filter(code__in=SEED_CODES)
         }
