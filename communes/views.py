@@ -24,7 +24,6 @@ from communes.mixins import CommuneMixin, CommuneObjectFormView
 from communes.models import Commune, Unit
 from communes.services import CommunesInvalid, commune_create, communes_import_excel
 from communes.slugs import slug_vi
-from plans.selectors import plans_of_commune
 
 
 @login_required
@@ -43,22 +42,6 @@ def home(request):
         "communes/home.html",
         {"communes": communes, "provinces": provinces, "scope": scope},
     )
-
-
-class CommuneDetailView(CommuneMixin, TemplateView):
-    template_name = "communes/commune_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["plans"] = plans_of_commune(self.commune).annotate(
-            indicator_count=Count(
-                "indicators", filter=Q(indicators__is_heading=False), distinct=True
-            ),
-            task_count=Count("tasks", distinct=True),
-        )
-        context["units"] = Unit.objects.filter(commune=self.commune).order_by("order", "short_name")
-        context["is_province_reader"] = self.scope.is_province_reader_of(self.commune)
-        return context
 
 
 class ProvinceMixin(LoginRequiredMixin):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from communes.access import access_in_commune, access_province_by_code, scope_for
+from communes.audit import audit_rows, audit_trail_for
 from communes.mixins import CommuneMixin
 from communes.models import Commune
 from dashboards import ontrack
@@ -332,3 +333,26 @@ class IndicatorFiguresExcelView(CommuneMixin, TemplateView):
         return _excel(
             request, tables, f"chi-tieu-{self.commune.code}-{indicator.code}-{history.kind}"
         )
+
+
+class IndicatorDetailView(CommuneMixin, TemplateView):
+    """An indicator of the plan with its figures per period against the target path."""
+
+    template_name = "indicators/indicator_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        queryset = Indicator.objects.select_related("plan", "group", "parent").prefetch_related(
+            "lead_units", "support_units", "targets"
+        )
+        indicator = access_in_commune(queryset, self.commune, self.kwargs["pk"])
+        context.update(
+            indicator=indicator,
+            plan=indicator.plan,
+            audit_entries=audit_rows(audit_trail_for(indicator)[:100]),
+        )
+        # Its figures per period against the target path, and who reported them (issue 6).
+        context.update(
+            indicator_progress_context(self.request, indicator=indicator, commune=self.commune)
+        )
+        return context

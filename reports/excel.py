@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from communes.spreadsheets import cell_text_guard, text_runs_as_formula
 from indicators.assessment import Assessment
 from indicators.targets import Comparator, target_shown
 from reports.documents import CommuneDocument, ProvinceDocument
@@ -28,8 +29,6 @@ from reports.wording import nfc
 
 FONT_NAME = "Times New Roman"
 MM_PER_INCH = Decimal("25.4")
-# What a spreadsheet reads as the start of a formula (tab and carriage return too: OWASP's list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Decree 30 margins (mm) as Excel page margins (inches).
 MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 20}
 
@@ -76,23 +75,6 @@ def _styles() -> list[NamedStyle]:
         style("dec1", border=box, size=11, fmt="#,##0.0"),
         style("dec2", border=box, size=11, fmt="#,##0.00"),
     ]
-
-
-def text_runs_as_formula(value: object) -> bool:
-    """Would a spreadsheet run this cell as a formula? Text starting with =, +, -, @, a tab or a
-    carriage return would; a lone dash ("-", a target not set yet) cannot run and stays as printed.
-    The one rule for every workbook the portal writes (reports and dashboards' tables)."""
-    return isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_STARTS)
-
-
-def cell_text_guard(cell) -> None:
-    """The one rule of every workbook the portal writes (reports, dashboards' tables): a text
-    cell that a spreadsheet would run as a formula is stored as text with Excel's quote prefix.
-    Excel shows it exactly as typed, never runs it, and does not turn it into a formula when
-    the cell is edited. For openpyxl's cells, write-only or not, after their value is set."""
-    if text_runs_as_formula(cell.value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 class LiteralText(str):

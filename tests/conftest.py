@@ -8,7 +8,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from accounts.models import Membership, Role, User
 from accounts.security import second_factor_required_by_role
 from communes.models import Commune, Unit
-from plans.seeds import seeds_load_all
+from onboarding.seeds import seeds_load_all
 from tests.factories import UserFactory
 from tests.snapshot import snapshot_restore, snapshot_take
 

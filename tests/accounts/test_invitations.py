@@ -43,7 +43,7 @@ def test_an_invitation_does_not_bring_back_a_deactivated_province_officer(
     assert not officer.is_active
     _log_in(client, officer.username)
     for url in (
-        reverse("communes:detail", args=["truong-giang"]),
+        reverse("plans:commune", args=["truong-giang"]),
         reverse("dashboards:province", args=[dien_quang.province.code]),
         reverse(
             "dashboards:province",
@@ -89,7 +89,7 @@ def test_a_new_person_accepts_by_choosing_a_password_and_sees_the_commune(
     assert response.status_code == 302
     user = User.objects.get(username="nguyen.van.b@example.vn")
     assert Membership.objects.filter(user=user, role=Role.UNIT_STAFF, is_active=True).exists()
-    assert client.get(reverse("communes:detail", args=["dien-quang"])).status_code == 200
+    assert client.get(reverse("plans:commune", args=["dien-quang"])).status_code == 200
     client.logout()
     assert _log_in(client, user.username, "Mat-khau-moi-2025").status_code == 302
     # The link worked once.

@@ -31,9 +31,9 @@ def commune_urls(code: str) -> dict[str, list[str]]:
         unit=unit,
     )
     read = [
-        reverse("communes:detail", args=[code]),
+        reverse("plans:commune", args=[code]),
         reverse("plans:detail", args=[code, plan.pk]),
-        reverse("indicators:detail", args=[code, indicator.pk]),
+        reverse("dashboards:indicator", args=[code, indicator.pk]),
     ]
     manage = [
         reverse("communes:units", args=[code]),
@@ -109,13 +109,13 @@ def test_province_officer_sees_only_the_communes_of_its_province(client, people)
     html = response.content.decode()
     assert "Điền Quang" in html and "An Nông" in html and "Trường Giang" not in html
     assert client.get(reverse("communes:province", args=["51"])).status_code == 404
-    assert client.get(reverse("communes:detail", args=["truong-giang"])).status_code == 404
+    assert client.get(reverse("plans:commune", args=["truong-giang"])).status_code == 404
     # Home sends a single-province officer straight to the province's to-do page.
     assert client.get(reverse("home")).url == reverse("todo:province", args=["38"])
 
 
 def test_anonymous_is_sent_to_login(client, seeds):
-    response = client.get(reverse("communes:detail", args=["dien-quang"]))
+    response = client.get(reverse("plans:commune", args=["dien-quang"]))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
     response = client.get(reverse("communes:province", args=["38"]))
     assert response.status_code == 302
@@ -133,12 +133,12 @@ def test_deactivated_membership_loses_access(client, people):
     user = people["leader"]
     user.memberships.update(is_active=False)
     client.force_login(user)
-    assert client.get(reverse("communes:detail", args=["dien-quang"])).status_code == 404
+    assert client.get(reverse("plans:commune", args=["dien-quang"])).status_code == 404
 
 
 def test_vietnamese_by_default_even_for_an_english_browser_and_english_on_request(client, people):
     client.force_login(people["leader"])
-    url = reverse("communes:detail", args=["dien-quang"])
+    url = reverse("plans:commune", args=["dien-quang"])
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Kế hoạch" in html
     client.post(reverse("set_language"), {"language": "en", "next": url})

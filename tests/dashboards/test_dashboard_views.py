@@ -198,7 +198,7 @@ def test_period_choice_prefers_a_due_period_of_a_year_with_a_plan(seeds):
 def test_indicator_page_shows_history_and_who_reported(client, people, dien_quang_2025):
     commune, _period = dien_quang_2025
     one = Indicator.objects.get(plan__commune=commune, code="1")
-    url = reverse("indicators:detail", args=[commune.code, one.pk]) + "?kind=year"
+    url = reverse("dashboards:indicator", args=[commune.code, one.pk]) + "?kind=year"
     client.force_login(people["standing_office"])
     response = client.get(url)
     html = response.content.decode()
@@ -320,7 +320,7 @@ def test_indicator_page_queries_do_not_grow(client, factory_commune):
     client.force_login(person(Role.COMMUNE_LEADER, commune=commune))
     grow_commune(commune, plan, office, indicators=2, units=1, months=2)
     indicator = Indicator.objects.filter(commune=commune).first()
-    url = reverse("indicators:detail", args=[commune.code, indicator.pk])
+    url = reverse("dashboards:indicator", args=[commune.code, indicator.pk])
     small = count_queries(client, url)
     grow_commune(commune, plan, office, indicators=4, units=3, months=8)
     assert count_queries(client, url) == small
