@@ -4,8 +4,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from communes.models import Commune, UnitKind
 from indicators.assessment import Assessment
@@ -26,6 +24,7 @@ from tests.factories import (
     TaskFactory,
     UnitFactory,
 )
+from tests.queries import assert_flat, queries_of
 
 
 def approved(period, unit, *, late=False, status=SubmissionStatus.APPROVED):
@@ -196,16 +195,14 @@ def test_consolidation_queries_do_not_grow_with_communes(province):
         value(submission, indicator, numerator=n, denominator=10)
 
     def count():
-        with CaptureQueriesContext(connection) as queries:
-            province_consolidation(province, "2025")
-        return len(queries)
+        return queries_of(lambda: province_consolidation(province, "2025"))
 
     add_commune(1)
     add_commune(2)
     few = count()
     for n in range(3, 9):
         add_commune(n)
-    assert count() == few
+    assert_flat(few, count(), "province consolidation")
 
 
 def test_task_states_at_the_end_of_the_period(db):

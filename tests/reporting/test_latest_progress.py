@@ -4,9 +4,6 @@ plain reading of the whole history, on reports that were returned, reopened and 
 import random
 from collections import defaultdict
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from communes.models import UnitKind
 from reporting.models import Submission, SubmissionStatus, TaskProgress
 from reporting.results import task_results
@@ -26,6 +23,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
+from tests.queries import assert_flat, queries_of
 
 MONTHS = [f"2025{month:02d}" for month in range(1, 13)]
 QUARTERS = [f"2025Q{quarter}" for quarter in range(1, 5)]
@@ -170,11 +168,9 @@ def test_latest_progress_reads_a_fixed_number_of_queries(db):
 
     def count(communes):
         periods = {commune.pk: period_ensure(commune, "202512") for commune in communes}
-        with CaptureQueriesContext(connection) as queries:
-            task_results(periods, year=2025, detail=False)
-        return len(queries)
+        return queries_of(lambda: task_results(periods, year=2025, detail=False))
 
     communes = [add_commune(n) for n in range(2)]
     few = count(communes)
     communes += [add_commune(n) for n in range(2, 8)]
-    assert count(communes) == few
+    assert_flat(few, count(communes), "latest progress")
