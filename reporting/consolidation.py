@@ -20,7 +20,12 @@ from indicators.models import MeasureKind, ProvinceIndicator
 from plans.selectors import plans_in_force
 from reporting.models import ReportingPeriod, Submission
 from reporting.periods import PeriodKind, period_parse
-from reporting.results import IndicatorResult, TaskState, indicator_results, task_results
+from reporting.results import (
+    IndicatorResult,
+    TaskState,
+    indicator_row_results,
+    task_row_results,
+)
 from reporting.selectors import Timeliness, ratio_scale, report_timeliness, reporting_units
 
 # A commune's own indicator, linked to the province's, judged on its own figure and target; its
@@ -114,8 +119,8 @@ def province_consolidation(province: Province, period_code: str) -> ProvinceCons
         ).exclude(kind=PeriodKind.AD_HOC)
     }
     periods = {commune.pk: periods_found.get(commune.pk) for commune in communes}
-    indicators = indicator_results(periods, year=year, detail=False)
-    tasks = task_results(periods, year=year, detail=False)
+    indicators = indicator_row_results(periods, year=year)
+    tasks = task_row_results(periods, year=year)
     standings = [
         _standing(commune, periods[commune.pk], indicators[commune.pk], tasks[commune.pk])
         for commune in communes
