@@ -108,6 +108,32 @@ def commune_results(commune: Commune, period: ReportingPeriod) -> CommuneResults
     )
 
 
+def same_period_last_year(code: str) -> str | None:
+    """The code of the same period of the year before ("2025S1" → "2024S1"); None for an
+    ad-hoc request, which has no such twin."""
+    try:
+        parsed = period_parse(code)
+    except ValueError:
+        return None
+    return f"{parsed.year - 1}{parsed.code[4:]}"
+
+
+def last_year_figures(commune_ids, code: str) -> dict[int, dict[int, Figure]]:
+    """Per commune id, its approved figures of the same period of the year before (a year's
+    period: that year's figures whatever the kinds reported), by indicator id; communes that
+    did not open that period are left out."""
+    previous = same_period_last_year(code)
+    if previous is None:
+        return {}
+    periods = list(
+        ReportingPeriod.objects.filter(commune_id__in=commune_ids, code=previous).exclude(
+            kind=PeriodKind.AD_HOC
+        )
+    )
+    figures = figures_for_years(periods)
+    return {period.commune_id: figures[period.pk] for period in periods}
+
+
 # The columns of a commune indicator, a target and a task that the province's consolidation
 # reads: its matrix prints the target's text, the verdicts and the dashboards' trajectories need
 # the rest. Named rows (`values_list(named=True)`): a province reads thousands of them.

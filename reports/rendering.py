@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from communes.models import Province
-from reporting.consolidation import province_consolidation
+from reporting.consolidation import last_year_fill, province_consolidation
 from reporting.models import ReportingPeriod
-from reporting.results import commune_results
+from reporting.results import commune_results, last_year_figures
 from reporting.selectors import plans_for_year
 from reports.documents import (
     CommuneDocument,
@@ -40,11 +40,14 @@ def commune_report_document(period: ReportingPeriod, *, today: date) -> CommuneD
     results = commune_results(commune, period)
     text = commune_report_text(period, today=today)
     plans = list(plans_for_year(commune, period.year).order_by("period_start", "pk"))
-    return commune_document(results, text, plans, today=today)
+    last_year = last_year_figures([commune.pk], period.code).get(commune.pk, {})
+    return commune_document(results, text, plans, today=today, last_year=last_year)
 
 
 def province_report_document(province: Province, period_code: str, *, today: date):
     consolidation = province_consolidation(province, period_code)
+    communes = [standing.commune.pk for standing in consolidation.standings]
+    last_year_fill(consolidation, last_year_figures(communes, consolidation.period_code))
     text = province_report_text(province, consolidation.period_code, today=today)
     return province_document(consolidation, today=today, text=text)
 
