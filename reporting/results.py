@@ -2,7 +2,9 @@
 
 One reading for the commune report, the dashboards and the API. Figures come from approved unit
 reports only. Every function runs a fixed number of queries, whatever the number of communes,
-indicators or tasks: the province consolidation calls the same batched functions.
+indicators or tasks. A commune's report reads model instances (`select_related`, `Prefetch`);
+the province's consolidation judges the same querysets read as named rows
+(`values_list(named=True)`) by the same rules: it reads thousands of them and prints little.
 """
 
 from __future__ import annotations
