@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from communes.models import UnitKind
 from reporting.models import Submission, SubmissionStatus, TaskProgress
-from reporting.results import task_results
+from reporting.results import task_results, task_row_results
 from reporting.services import (
     period_ensure,
     submission_approve,
@@ -133,8 +133,8 @@ def test_latest_progress_equals_the_reading_of_the_whole_history(db):
         }
         cutoffs = {commune_id: period.window_end for commune_id, period in periods.items()}
         expected = latest_by_history(list(periods), cutoffs)
-        for detail in (True, False):
-            results = task_results(periods, year=2025, detail=detail)
+        for read_tasks in (task_results, task_row_results):
+            results = read_tasks(periods, year=2025)
             read = {
                 result.task.id: (result.percent, result.result)
                 for commune_results in results.values()
@@ -168,7 +168,7 @@ def test_latest_progress_reads_a_fixed_number_of_queries(db):
 
     def count(communes):
         periods = {commune.pk: period_ensure(commune, "202512") for commune in communes}
-        return queries_of(lambda: task_results(periods, year=2025, detail=False))
+        return queries_of(lambda: task_row_results(periods, year=2025))
 
     communes = [add_commune(n) for n in range(2)]
     few = count(communes)
