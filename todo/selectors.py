@@ -607,7 +607,8 @@ class InspectionCommune:
 
 def inspection_communes(scope: Scope, *, now: datetime | None = None) -> list[InspectionCommune]:
     """The communes an inspector reads (its commune, or every commune of its province), each with
-    its plans and its latest periods due (with how many unit reports are in and approved).
+    its plans and its latest periods due within its plans' years (with how many unit reports
+    are in and approved).
 
     Four queries whatever the number of communes, plans and periods; it creates nothing.
     """
@@ -628,7 +629,8 @@ def inspection_communes(scope: Scope, *, now: datetime | None = None) -> list[In
     latest: list[ReportingPeriod] = []
     for period in periods.order_by("commune_id", "-deadline", "code"):
         row = rows[period.commune_id]
-        if len(row.periods) < INSPECTION_PERIODS_PER_COMMUNE:
+        in_a_plan = any(p.period_start <= period.year <= p.period_end for p in row.plans)
+        if in_a_plan and len(row.periods) < INSPECTION_PERIODS_PER_COMMUNE:
             latest.append(period)
             row.periods.append(InspectionPeriod(period, 0, 0))
     counts = (
