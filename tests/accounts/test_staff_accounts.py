@@ -55,11 +55,10 @@ def test_demo_accounts_cover_every_role_in_every_seed_commune(settings, seeds):
     demo_accounts_create(demo=True)
     for code in ("dien-quang", "truong-giang", "an-nong"):
         roles = set(Membership.objects.filter(commune__code=code).values_list("role", flat=True))
-        assert {Role.UNIT_STAFF, Role.STANDING_OFFICE, Role.COMMUNE_LEADER} <= roles
-    assert (
-        Membership.objects.filter(role=Role.PROVINCE_OFFICER).values("province").distinct().count()
-        == 2
-    )
+        assert {Role.UNIT_STAFF, Role.STANDING_OFFICE, Role.COMMUNE_LEADER, Role.INSPECTOR} <= roles
+    for role in (Role.PROVINCE_OFFICER, Role.INSPECTOR):
+        of_provinces = Membership.objects.filter(role=role, province__isnull=False)
+        assert of_provinces.values("province").distinct().count() == 2, role
 
 
 def test_everyone_can_change_their_password(client, people):
