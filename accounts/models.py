@@ -119,6 +119,12 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.unit_id and self.commune_id and self.unit.commune_id != self.commune_id:
             raise ValidationError({"unit": _("The unit belongs to another commune.")})
+        if self.role == Role.INSPECTOR and (
+            self.unit_id or bool(self.commune_id) == bool(self.province_id)
+        ):
+            raise ValidationError(
+                _("An inspector reads one commune or one province: choose either, not a unit.")
+            )
 
 
 class Invitation(models.Model):

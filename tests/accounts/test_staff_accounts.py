@@ -94,3 +94,21 @@ def test_admin_searches_and_filters_for_administrators(client, seeds):
     )
     assert response.status_code == 200
     assert "Tỉ lệ người dân có tài khoản định danh điện tử (VNeID)" in response.content.decode()
+
+
+def test_an_inspector_membership_names_a_commune_or_a_province(seeds):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import UserFactory
+
+    dien_quang = seeds["dien-quang"]
+    user = UserFactory()
+    for scope in (
+        {"commune": dien_quang, "province": dien_quang.province},
+        {},
+        {"commune": dien_quang, "unit": dien_quang.units.first()},
+    ):
+        with pytest.raises(ValidationError):
+            Membership(user=user, role=Role.INSPECTOR, **scope).full_clean()
+    Membership(user=user, role=Role.INSPECTOR, commune=dien_quang).full_clean()
+    Membership(user=user, role=Role.INSPECTOR, province=dien_quang.province).full_clean()
