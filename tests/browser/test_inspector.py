@@ -92,5 +92,7 @@ def test_a_province_inspector_reads_plan_report_and_official_report(new_page, se
     _offers_nothing_to_act(page)
     page.goto(f"/communes/dien-quang/reports/files/{report.pk}/")
     assert page.get_by_role("link", name=f"Tải về {report.filename}").is_visible()
+    stale = page.get_by_test_id("stale")
+    assert stale.count() == 0 or "hãy tạo lại" not in stale.inner_text()  # nothing to do
     _offers_nothing_to_act(page)
     screenshot(page, "inspector-report-file")
