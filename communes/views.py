@@ -31,10 +31,13 @@ def home(request):
     """Send each person where their role belongs; a person with several places chooses."""
     scope = scope_for(request.user)
     communes = list(Commune.objects.filter(pk__in=scope.commune_ids).select_related("province"))
-    provinces = list(provinces_readable(request.user))
-    # Each person's home is the work in front of them ("Việc cần làm", the `todo` app).
+    provinces = [p for p in provinces_readable(request.user) if scope.can_manage_province(p)]
+    # Each person's home is the work in front of them ("Việc cần làm", the `todo` app); an
+    # inspector's is what there is to read.
     destinations = [reverse("todo:commune", args=[c.code]) for c in communes]
     destinations += [reverse("todo:province", args=[p.code]) for p in provinces]
+    if scope.is_inspector:
+        destinations.append(reverse("todo:inspection"))
     if len(destinations) == 1 and not scope.is_admin:
         return redirect(destinations[0])
     return render(

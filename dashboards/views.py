@@ -309,7 +309,7 @@ def indicator_progress_context(request, *, indicator: Indicator, commune: Commun
 
 def _shows_people(request, commune: Commune) -> bool:
     # Who typed a figure is the commune's internal business; the province sees the unit.
-    return scope_for(request.user).is_member_of(commune)
+    return scope_for(request.user).reads_internal_work_of(commune)
 
 
 class IndicatorFiguresExcelView(CommuneMixin, TemplateView):

@@ -86,7 +86,7 @@ def person(role: str, *, commune: Commune | None = None, unit: Unit | None = Non
     Membership.objects.create(
         user=user,
         role=role,
-        commune=commune if role != Role.PROVINCE_OFFICER else None,
+        commune=commune if role != Role.PROVINCE_OFFICER and province is None else None,
         unit=unit,
         province=province,
     )
@@ -112,4 +112,14 @@ def people(seeds):
         "thanh_hoa": person(Role.PROVINCE_OFFICER, province=dien_quang.province),
         "quang_ngai": person(Role.PROVINCE_OFFICER, province=truong_giang.province),
         "other_commune_office": person(Role.STANDING_OFFICE, commune=truong_giang),
+    }
+
+
+@pytest.fixture
+def inspectors(seeds):
+    """Read-only inspectors: of the commune Điền Quang, and of its province Thanh Hóa."""
+    dien_quang = Commune.objects.get(code="dien-quang")
+    return {
+        "inspector": person(Role.INSPECTOR, commune=dien_quang),
+        "inspector_thanh_hoa": person(Role.INSPECTOR, province=dien_quang.province),
     }

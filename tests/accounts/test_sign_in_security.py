@@ -235,3 +235,12 @@ def test_the_password_reset_button_says_what_it_does(client):
     html = client.get(reverse("password_reset")).content.decode()
     assert "Gửi cho tôi liên kết đặt lại mật khẩu</button>" in html
     assert ">Lưu</button>" not in html
+
+
+def test_a_province_inspector_needs_a_second_factor_and_a_commune_inspector_does_not(
+    inspectors,
+):
+    from accounts.security import second_factor_required_by_role
+
+    assert second_factor_required_by_role(inspectors["inspector_thanh_hoa"])
+    assert not second_factor_required_by_role(inspectors["inspector"])
