@@ -17,7 +17,6 @@ from reporting.models import (
     IndicatorValue,
     ReportingPeriod,
     Submission,
-    SubmissionStatus,
     TaskProgress,
 )
 from reporting.services import period_ensure
@@ -29,23 +28,12 @@ from tests.factories import (
     IndicatorGroupFactory,
     PlanFactory,
     ProvinceFactory,
+    SubmissionFactory,
     TargetFactory,
     TaskFactory,
     UnitFactory,
 )
 from tests.queries import Queries, assert_flat, queries_of_get
-
-
-def approved(period, unit, *, late=False):
-    return Submission.objects.create(
-        commune=period.commune,
-        period=period,
-        unit=unit,
-        status=SubmissionStatus.APPROVED,
-        submitted_at=period.deadline + (timedelta(days=2) if late else -timedelta(days=2)),
-        is_late=late,
-        reviewed_at=period.deadline,
-    )
 
 
 def dashboard_url(commune, **query):
@@ -67,10 +55,10 @@ def dien_quang_2025(seeds):
     kinh_te = commune.units.get(short_name="Phòng Kinh tế")
     one = Indicator.objects.get(plan__commune=commune, code="1")
     two = Indicator.objects.get(plan__commune=commune, code="2")
-    submission = approved(period, office)
+    submission = SubmissionFactory(period=period, unit=office, approved=True)
     IndicatorValue.objects.create(submission=submission, commune=commune, indicator=one, value=60)
     IndicatorValue.objects.create(submission=submission, commune=commune, indicator=two, value=20)
-    approved(period, kinh_te, late=True)
+    SubmissionFactory(period=period, unit=kinh_te, approved=True, late=True)
     return commune, period
 
 
@@ -267,7 +255,9 @@ def grow_commune(commune, plan, office, *, indicators: int, units: int, months: 
         for unit in [office, *commune.units.exclude(pk=office.pk)]:
             if Submission.objects.filter(period=period, unit=unit).exists():
                 continue
-            submission = approved(period, unit, late=month % 2 == 0)
+            submission = SubmissionFactory(
+                period=period, unit=unit, approved=True, late=month % 2 == 0
+            )
             for indicator in Indicator.objects.filter(lead_units=unit):
                 IndicatorValue.objects.create(
                     submission=submission,
