@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from communes.outbox import OutboxRow
+
 PAYLOAD_VERSION = 1  # the shape of the body (README, "Push to the province")
 
 
@@ -58,7 +60,7 @@ class PushStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class PushDelivery(models.Model):
+class PushDelivery(OutboxRow):
     """One approved period of one commune, pushed once per revision."""
 
     province = models.ForeignKey(
@@ -88,12 +90,7 @@ class PushDelivery(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
-    # The outbox's bookkeeping, as on reminders.Reminder: who inserted the row, which delivery
-    # claimed it and when, and after when a row handed to the broker is taken for lost.
-    inserted_by = models.UUIDField(editable=False)
-    claim = models.UUIDField(null=True, blank=True, editable=False)
-    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    requeue_after = models.DateTimeField(null=True, blank=True, editable=False)
+    # inserted_by, claim, claimed_at, requeue_after: the outbox's (communes/outbox.py).
 
     class Meta:
         verbose_name = _("push delivery")

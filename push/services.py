@@ -24,14 +24,16 @@ import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.utils import timezone
 
 from communes.audit import audit_record
 from communes.models import AuditAction, Province
+from communes.outbox import outbox_claimable, outbox_queue, outbox_waiting
 from push.models import PushDelivery, PushEndpoint, PushStatus
 from push.payload import KEY_HEADER, SIGNATURE_HEADER, push_body, push_payload, push_signature
 from reporting.models import ReportingPeriod
@@ -133,40 +135,12 @@ def _deliveries_queue(ids: list[int]) -> int:
     and the rest is left to the sweep."""
     from push.tasks import push_deliver_task
 
-    queued = []
-    for pk in ids:
-        try:
-            push_deliver_task.delay(pk)
-        except Exception as error:  # the broker's errors vary by transport and client
-            logger.warning(
-                "Queue unreachable (%s: %s): %s pushes recorded and left for the sweep",
-                type(error).__name__,
-                error,
-                len(ids) - len(queued),
-            )
-            break
-        queued.append(pk)
-    if queued:
-        now = timezone.now()
-        _waiting(PushDelivery.objects.filter(pk__in=queued), now=now).update(
-            requeue_after=now + timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
-        )
+    queued = outbox_queue(
+        [(partial(push_deliver_task.delay, pk), [pk]) for pk in ids],
+        rows=PushDelivery.objects.all(),
+        noun="pushes",
+    )
     return len(queued)
-
-
-def _claimable(rows, *, now):
-    stuck_since = now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
-    return rows.filter(
-        Q(status=PushStatus.PENDING)
-        | Q(status=PushStatus.SENDING)
-        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=stuck_since))
-    )
-
-
-def _waiting(rows, *, now):
-    return _claimable(rows, now=now).filter(
-        Q(requeue_after__isnull=True) | Q(requeue_after__lte=now)
-    )
 
 
 @dataclass(frozen=True)
@@ -180,7 +154,7 @@ def push_sweep() -> SweepResult:
     "sending"; a delivery claims its row, so a row queued twice is posted once."""
     since = timezone.now() - timedelta(days=settings.OUTBOX_SWEEP_DAYS)
     ids = list(
-        _waiting(PushDelivery.objects.filter(created_at__gte=since), now=timezone.now())
+        outbox_waiting(PushDelivery.objects.filter(created_at__gte=since), now=timezone.now())
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -193,7 +167,7 @@ def push_sweep() -> SweepResult:
 
 def _claim(delivery_id: int) -> uuid.UUID | None:
     claim, now = uuid.uuid4(), timezone.now()
-    claimed = _claimable(PushDelivery.objects.filter(pk=delivery_id), now=now).update(
+    claimed = outbox_claimable(PushDelivery.objects.filter(pk=delivery_id), now=now).update(
         status=PushStatus.SENDING,
         claim=claim,
         claimed_at=now,

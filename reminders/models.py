@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from communes.outbox import OutboxRow
+
 # Days relative to the last on-time day: 7, 3 and 1 before, the day itself, 1, 3 and 7 late.
 DEFAULT_STEPS = [-7, -3, -1, 0, 1, 3, 7]
 DEFAULT_OFFICE_FROM_STEP = 1  # Phòng VH-XH is copied from the first late step
@@ -117,7 +119,7 @@ class ReminderStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class Reminder(models.Model):
+class Reminder(OutboxRow):
     """One reminder to one person about one report or task at one step, sent at most once."""
 
     user = models.ForeignKey(
@@ -168,15 +170,7 @@ class Reminder(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    # The run that inserted the row (rows another run inserted first keep that run's token), and
-    # the delivery that claimed it: how each run finds exactly the rows that are its to send.
-    inserted_by = models.UUIDField(editable=False)
-    claim = models.UUIDField(null=True, blank=True, editable=False)
-    # The outbox's clocks: when the row was claimed (a "sending" row older than the timeout
-    # belongs to a worker that died), and after when a row handed to the broker and still
-    # waiting is taken for lost and queued again (null: never handed, e.g. the broker was down).
-    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    requeue_after = models.DateTimeField(null=True, blank=True, editable=False)
+    # inserted_by, claim, claimed_at, requeue_after: the outbox's (communes/outbox.py).
 
     class Meta:
         verbose_name = _("reminder")

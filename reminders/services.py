@@ -23,18 +23,20 @@ import smtplib
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
 from communes.audit import audit_record
 from communes.models import Commune
+from communes.outbox import outbox_claimable, outbox_queue, outbox_waiting
 from reminders.messages import digest_subject, digest_text, mail_text, reminder_body, reminder_title
 from reminders.models import (
     Reminder,
@@ -195,49 +197,16 @@ def _deliveries_queue(rows: list[dict]) -> int:
         (reminders_digest_task, batch, [pk for user_id in batch for pk in digests[user_id]])
         for batch in _batches(readers, DELIVERY_BATCH)
     ]
-    queued: list[int] = []
-    for task, argument, pks in jobs:
-        try:
-            task.delay(argument)
-        except Exception as error:  # the broker's errors vary by transport and client
-            logger.warning(
-                "Queue unreachable (%s: %s): %s reminders recorded and left for the sweep",
-                type(error).__name__,
-                error,
-                len(rows) - len(queued),
-            )
-            break
-        queued.extend(pks)
-    if queued:
-        now = timezone.now()
-        # Only rows still waiting: not one a worker has claimed meanwhile, nor over the later
-        # time a failed attempt set (its retry is on its way).
-        _waiting(Reminder.objects.filter(pk__in=queued), now=now).update(
-            requeue_after=now + timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
-        )
+    queued = outbox_queue(
+        [(partial(task.delay, argument), pks) for task, argument, pks in jobs],
+        rows=Reminder.objects.all(),
+        noun="reminders",
+    )
     return len(queued)
 
 
 def _batches(items: list, size: int) -> list[list]:
     return [items[start : start + size] for start in range(0, len(items), size)]
-
-
-def _claimable(rows, *, now):
-    """Rows a delivery may claim: pending, or claimed longer ago than the timeout (the worker
-    that claimed them died: killed, out of memory, its machine gone)."""
-    stuck_since = now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
-    return rows.filter(
-        Q(status=ReminderStatus.PENDING)
-        | Q(status=ReminderStatus.SENDING)
-        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=stuck_since))
-    )
-
-
-def _waiting(rows, *, now):
-    """Rows due to be queued: claimable, and not handed to the broker or a retry lately."""
-    return _claimable(rows, now=now).filter(
-        Q(requeue_after__isnull=True) | Q(requeue_after__lte=now)
-    )
 
 
 @dataclass(frozen=True)
@@ -255,7 +224,7 @@ def reminders_sweep() -> SweepResult:
     left "sending"; deliveries claim their rows, so a row queued twice is still mailed once."""
     since = timezone.localdate() - timedelta(days=settings.OUTBOX_SWEEP_DAYS)
     rows = list(
-        _waiting(Reminder.objects.filter(run_date__gte=since), now=timezone.now())
+        outbox_waiting(Reminder.objects.filter(run_date__gte=since), now=timezone.now())
         .order_by("pk")
         .values("pk", "user_id", "channel")
     )
@@ -310,7 +279,7 @@ def _mail(*, subject: str, text: str, to: str, message_id: str, connection=None)
 def _claim(rows) -> uuid.UUID | None:
     claim = uuid.uuid4()
     now = timezone.now()
-    claimed = _claimable(rows, now=now).update(
+    claimed = outbox_claimable(rows, now=now).update(
         status=ReminderStatus.SENDING,
         claim=claim,
         claimed_at=now,
