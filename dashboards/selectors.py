@@ -33,7 +33,11 @@ from reporting.consolidation import (
     CommuneCell,
     CommuneStanding,
     ConsolidatedRow,
+    NationalConsolidation,
+    NationalIndicator,
     ProvinceConsolidation,
+    ProvinceSummary,
+    national_consolidation,
     province_consolidation,
 )
 from reporting.models import (
@@ -52,6 +56,7 @@ from reporting.selectors import (
     submission_timeliness,
     units_expected,
 )
+from reports.documents import consolidated_value_text
 
 KIND_ORDER = [PeriodKind.YEAR, PeriodKind.HALF_YEAR, PeriodKind.QUARTER, PeriodKind.MONTH]
 PER_YEAR = {
@@ -536,9 +541,21 @@ class PeriodOption:
 
 def province_periods(province: Province) -> list[PeriodOption]:
     """The calendar periods any commune of the province has opened, one query."""
+    return _period_options(ReportingPeriod.objects.filter(commune__province=province))
+
+
+def national_periods() -> list[PeriodOption]:
+    """The calendar periods any commune of the country has opened, one query."""
+    return _period_options(ReportingPeriod.objects.all())
+
+
+def national_plan_years() -> set[int]:
+    return plan_years_in_force(Plan.objects.all())
+
+
+def _period_options(periods) -> list[PeriodOption]:
     rows = (
-        ReportingPeriod.objects.filter(commune__province=province)
-        .exclude(kind=PeriodKind.AD_HOC)
+        periods.exclude(kind=PeriodKind.AD_HOC)
         .values("code", "kind")
         # Due once every commune's deadline has passed: the province reads what all have sent.
         .annotate(deadline=Max("deadline"), window_end=Max("window_end"))
@@ -748,3 +765,56 @@ def province_dashboard(
         lines=lines,
         sort=sort,
     )
+
+
+# The national summary (administrators)
+
+NATIONAL_PAGE_SIZE = 6  # indicators a page: 34 provinces down the side stay readable
+
+
+@dataclass
+class NationalCell:
+    row: ConsolidatedRow | None  # None: the province's catalogue has no such indicator
+    value: str = ""
+    ab: str = ""  # Σa/Σb of a ratio
+
+
+@dataclass
+class NationalLine:
+    summary: ProvinceSummary
+    cells: list[NationalCell]
+
+
+@dataclass
+class NationalSummary:
+    consolidation: NationalConsolidation
+    group: str | None
+    indicators: list[NationalIndicator]  # of the chosen group (every group: all)
+
+    def lines(self, indicators: list[NationalIndicator]) -> list[NationalLine]:
+        return [
+            NationalLine(
+                summary, [_national_cell(i.rows.get(summary.province.pk)) for i in indicators]
+            )
+            for summary in self.consolidation.provinces
+        ]
+
+    def totals(self, indicators: list[NationalIndicator]) -> list[NationalCell]:
+        return [_national_cell(indicator.total) for indicator in indicators]
+
+
+def _national_cell(row: ConsolidatedRow | None) -> NationalCell:
+    if row is None:
+        return NationalCell(None)
+    value, ab = consolidated_value_text(row)
+    return NationalCell(row, value, ab)
+
+
+def national_summary(period_code: str, *, group: str | None = None) -> NationalSummary:
+    """Provinces × the indicators of their catalogues for one period, every province read at
+    once (`reporting.consolidation.national_consolidation`): a fixed number of queries."""
+    consolidation = national_consolidation(Province.objects.all(), period_code)
+    groups = consolidation.groups()
+    group = group if group in groups else None
+    indicators = [i for i in consolidation.indicators if group is None or i.group == group]
+    return NationalSummary(consolidation, group, indicators)
