@@ -813,7 +813,7 @@ def _national_cell(row: ConsolidatedRow | None) -> NationalCell:
 def national_summary(period_code: str, *, group: str | None = None) -> NationalSummary:
     """Provinces × the indicators of their catalogues for one period, every province read at
     once (`reporting.consolidation.national_consolidation`): a fixed number of queries."""
-    consolidation = national_consolidation(Province.objects.all(), period_code)
+    consolidation = national_consolidation(Province.objects.order_by("name"), period_code)
     groups = consolidation.groups()
     group = group if group in groups else None
     indicators = [i for i in consolidation.indicators if group is None or i.group == group]

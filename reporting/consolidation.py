@@ -9,13 +9,13 @@ The number of queries is fixed, whatever the number of communes (the largest pro
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
 from communes.models import Commune, Province, Unit
+from communes.names import name_key
 from indicators.assessment import Assessment
 from indicators.models import MeasureKind, ProvinceIndicator
 from plans.selectors import plans_in_force
@@ -166,8 +166,9 @@ class ProvinceSummary:
 
 @dataclass
 class NationalIndicator:
-    """One indicator of the provinces' catalogues, matched across provinces by its name (each
-    province numbers its own catalogue). `total` consolidates every commune of every province by
+    """One indicator of the provinces' catalogues, matched across provinces by its name as unit
+    names are matched (`communes.names.name_key`: case, tone placement, dashes; each province
+    numbers its own catalogue). `total` consolidates every commune of every province by
     the same rule as a province: ratios Σa/Σb, counts summed, milestones counted."""
 
     name: str
@@ -184,23 +185,19 @@ class NationalConsolidation:
     kind: str
     year: int
     label: str
-    provinces: list[ProvinceSummary]  # by name
+    provinces: list[ProvinceSummary]
     indicators: list[NationalIndicator]  # in the order the catalogues first list them
 
     def groups(self) -> list[str]:
         return list(dict.fromkeys(indicator.group for indicator in self.indicators))
 
 
-def _name_key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
-
-
 def national_consolidation(provinces, period_code: str) -> NationalConsolidation:
     """The provinces' consolidations for one period in a fixed number of queries, whatever the
     number of provinces and communes: every commune read at once, as `province_consolidation`
-    reads one province's."""
+    reads one province's. The provinces come out in the order given."""
     parsed = period_parse(period_code)  # ValueError for a code that names no calendar period
-    provinces = sorted(provinces, key=lambda province: province.name)
+    provinces = list(provinces)
     province_ids = [province.pk for province in provinces]
     communes = list(Commune.objects.filter(province__in=province_ids).order_by("name"))
     periods_found = {
@@ -221,9 +218,9 @@ def national_consolidation(provinces, period_code: str) -> NationalConsolidation
     by_name: dict[str, NationalIndicator] = {}
     for row in rows:
         catalogued = row.indicator
-        national = by_name.get(_name_key(catalogued.name))
+        national = by_name.get(name_key(catalogued.name))
         if national is None:
-            national = by_name[_name_key(catalogued.name)] = NationalIndicator(
+            national = by_name[name_key(catalogued.name)] = NationalIndicator(
                 name=catalogued.name,
                 group=catalogued.group,
                 unit_of_measure=catalogued.unit_of_measure,
