@@ -24,8 +24,16 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 RENDER_SECONDS = 180
 
 
-def test_a_worker_renders_each_province_once_and_assembles_the_zip(worker, monkeypatch):  # noqa: F811
-    monkeypatch.setattr(app.conf, "task_always_eager", False)  # hand the tasks to Redis
+@pytest.fixture
+def to_redis():
+    """Tasks go to Redis, not run in process (the tests' setting)."""
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = eager
+
+
+def test_a_worker_renders_each_province_once_and_assembles_the_zip(worker, to_redis):  # noqa: F811
     provinces = [add_province("81", 1), add_province("82", 2), add_province("83", 1)]
     national = national_report_request(
         actor=person(Role.ADMINISTRATOR),
