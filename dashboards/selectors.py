@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Max
 from django.utils.translation import pgettext
 
@@ -57,6 +58,7 @@ from reporting.selectors import (
     units_expected,
 )
 from reports.documents import consolidated_value_text
+from reports.selectors import national_fingerprint
 
 KIND_ORDER = [PeriodKind.YEAR, PeriodKind.HALF_YEAR, PeriodKind.QUARTER, PeriodKind.MONTH]
 PER_YEAR = {
@@ -770,6 +772,10 @@ def province_dashboard(
 # The national summary (administrators)
 
 NATIONAL_PAGE_SIZE = 6  # indicators a page: 34 provinces down the side stay readable
+# The country's reading takes seconds at 3,321 communes: it is kept in the cache under the digest
+# of what it reads (the period's submissions and their versions, plans, communes, catalogues),
+# so a change to any of them is a new key and the next page reads the country again.
+NATIONAL_SUMMARY_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -813,7 +819,15 @@ def _national_cell(row: ConsolidatedRow | None) -> NationalCell:
 def national_summary(period_code: str, *, group: str | None = None) -> NationalSummary:
     """Provinces × the indicators of their catalogues for one period, every province read at
     once (`reporting.consolidation.national_consolidation`): a fixed number of queries."""
-    consolidation = national_consolidation(Province.objects.order_by("name"), period_code)
+    key = f"national-summary:{national_fingerprint(period_code)}"
+    consolidation = cache.get(key)
+    if consolidation is None:
+        consolidation = national_consolidation(Province.objects.order_by("name"), period_code)
+        # Kept without each commune's cells (the page and its Excel read the provinces' values).
+        for indicator in consolidation.indicators:
+            for row in (*indicator.rows.values(), indicator.total):
+                row.cells = {}
+        cache.set(key, consolidation, timeout=NATIONAL_SUMMARY_CACHE_SECONDS)
     groups = consolidation.groups()
     group = group if group in groups else None
     indicators = [i for i in consolidation.indicators if group is None or i.group == group]

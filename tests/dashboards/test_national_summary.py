@@ -9,6 +9,10 @@ from io import BytesIO
 from urllib.parse import urlencode
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -16,7 +20,7 @@ from accounts.models import Role
 from communes.models import UnitKind
 from indicators.models import Indicator, ProvinceIndicator
 from reporting.consolidation import province_consolidation
-from reporting.models import IndicatorValue
+from reporting.models import IndicatorValue, Submission
 from reports.documents import consolidated_value_text
 from tests.conftest import person
 from tests.dashboards.test_dashboard_views import count_queries, grow_commune
@@ -52,6 +56,15 @@ def add_province(code: str, communes: int) -> ProvinceIndicator:
             indicator.save()
         IndicatorValue.objects.filter(commune=commune).update(denominator=100 * n)
     return province
+
+
+@pytest.fixture(autouse=True)
+def _cache_empty():
+    """The summary is cached under the digest of what it reads; row ids repeat between tests on
+    SQLite, so each test starts with nothing cached."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -114,18 +127,50 @@ def test_a_few_indicators_a_page_and_every_one_in_excel(client, admin, monkeypat
     assert checked[("Toàn quốc", NAMES[0])] == (15, 400)
 
 
+def reading_queries(client, url) -> int:
+    """The page's queries when it reads the country (nothing cached)."""
+    client.get(url)  # warm the per-process caches (content types)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
 def test_queries_do_not_grow_with_provinces_and_communes(client, admin):
     add_province("81", 1)
     add_province("82", 1)
     client.force_login(admin)
     url = national_url(period=PERIOD)
-    small = count_queries(client, url)
+    small, small_cached = reading_queries(client, url), count_queries(client, url)
+    assert small_cached < small
     add_province("83", 3)
     add_province("84", 4)
     for n in range(5):
         add_province(f"9{n}", 2)
-    assert count_queries(client, url) == small
-    assert count_queries(client, national_url(period=PERIOD, page=2)) == small
+    assert reading_queries(client, url) == small
+    assert count_queries(client, url) == small_cached
+    assert count_queries(client, national_url(period=PERIOD, page=2)) == small_cached
+
+
+def test_a_figure_changed_through_a_new_version_shows_at_once(client, admin):
+    """What is cached is keyed by the submissions' versions (every save, approval and reopening
+    moves one, as for a report's staleness): a changed figure is read at once."""
+    province = add_province("81", 1)
+    client.force_login(admin)
+    url = national_url(period=PERIOD)
+
+    def first_value():
+        summary = client.get(url).context["summary"]
+        return next(i for i in summary.indicators if i.name == NAMES[0]).rows[province.pk].value
+
+    assert first_value() == 5  # 5 of 100
+    value = IndicatorValue.objects.filter(
+        commune__province=province, indicator__province_indicator__name=NAMES[0]
+    ).get()
+    value.numerator = 40
+    value.save()
+    Submission.objects.filter(pk=value.submission_id).update(version=F("version") + 1)
+    assert first_value() == 40
 
 
 def test_the_summary_links_to_each_province_and_offers_the_national_report(client, admin):
