@@ -281,8 +281,8 @@ def province_tables(dashboard: ProvinceDashboard, *, filters: str) -> list[Table
 
 def national_tables(summary: NationalSummary, *, filters: str) -> list[Table]:
     """The national summary for Excel: every province × every indicator of the chosen group
-    (the page shows a few indicators at a time), and the same cells one a line with Σa, Σb and
-    the communes counted, so that each province's value can be checked."""
+    (the page shows a few indicators at a time) as numbers, and the same cells one a line with
+    Σa, Σb and the communes counted, so that each province's value can be checked."""
     indicators = summary.indicators
     matrix = Table(
         "provinces",
@@ -299,14 +299,14 @@ def national_tables(summary: NationalSummary, *, filters: str) -> list[Table]:
             [
                 str(line.summary.province),
                 line.summary.communes,
-                *[cell.value or None for cell in line.cells],
+                *[_round(cell.row.value) if cell.row else None for cell in line.cells],
             ]
         )
     matrix.rows.append(
         [
             _("Whole country"),
             sum(s.communes for s in summary.consolidation.provinces),
-            *[cell.value or None for cell in summary.totals(indicators)],
+            *[_round(cell.row.value) for cell in summary.totals(indicators)],
         ]
     )
     detail = Table(

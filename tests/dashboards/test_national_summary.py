@@ -120,6 +120,9 @@ def test_a_few_indicators_a_page_and_every_one_in_excel(client, admin, monkeypat
     assert all(any(name[:40] in str(h) for h in header) for name in NAMES)  # every indicator
     names = [row[0] for row in rows[3:]]
     assert "Tỉnh Thử 81" in names and "Tỉnh Thử 82" in names and names[-1] == "Toàn quốc"
+    values = {row[0]: row[2] for row in rows[3:]}  # numbers a spreadsheet can sum, not text
+    assert Decimal(str(values["Tỉnh Thử 82"])) == Decimal("3.33")  # 10 / 300
+    assert Decimal(str(values["Toàn quốc"])) == Decimal("3.75")  # 15 / 400
     checked = {
         (row[0], row[2]): (row[5], row[6]) for row in detail.iter_rows(min_row=4, values_only=True)
     }
