@@ -50,7 +50,11 @@ def _account(username: str, full_name: str, memberships: list[dict]) -> User:
         user.save()
     for membership in memberships:
         Membership.objects.get_or_create(user=user, **membership)
-    if any(m["role"] in (Role.PROVINCE_OFFICER, Role.ADMINISTRATOR) for m in memberships):
+    if any(
+        m["role"] in (Role.PROVINCE_OFFICER, Role.ADMINISTRATOR)
+        or (m["role"] == Role.INSPECTOR and "province" in m)
+        for m in memberships
+    ):
         TOTPDevice.objects.update_or_create(
             user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
         )
@@ -73,6 +77,13 @@ def demo_accounts_create(*, demo: bool) -> list[DemoAccount]:
             [{"role": Role.PROVINCE_OFFICER, "province": province}],
         )
         accounts.append(DemoAccount(username, f"province officer, {province.name}"))
+        username = f"{slug_vi(province.name)}.ubkt"
+        _account(
+            username,
+            f"Ủy ban Kiểm tra Tỉnh ủy {province.name}",
+            [{"role": Role.INSPECTOR, "province": province}],
+        )
+        accounts.append(DemoAccount(username, f"inspector (read only), {province.name}"))
     for commune in Commune.objects.select_related("province").order_by("name"):
         prefix = commune.code
         units = Unit.objects.filter(commune=commune, kind__in=REPORTING_KINDS).order_by("order")
@@ -93,6 +104,12 @@ def demo_accounts_create(*, demo: bool) -> list[DemoAccount]:
             [{"role": Role.COMMUNE_LEADER, "commune": commune}],
         )
         accounts.append(DemoAccount(f"{prefix}.lanh-dao", f"commune leader, {commune}"))
+        _account(
+            f"{prefix}.hdnd",
+            f"Hội đồng nhân dân xã {commune.name}",
+            [{"role": Role.INSPECTOR, "commune": commune}],
+        )
+        accounts.append(DemoAccount(f"{prefix}.hdnd", f"inspector (read only), {commune}"))
         for unit in units:
             if unit == standing_office:
                 continue

@@ -20,11 +20,13 @@ class Role(models.TextChoices):
     STANDING_OFFICE = "standing_office", _("standing office reviewer (Phòng VH-XH)")
     COMMUNE_LEADER = "commune_leader", _("commune leader")
     PROVINCE_OFFICER = "province_officer", _("province officer")
+    INSPECTOR = "inspector", _("inspector (read only)")
     ADMINISTRATOR = "administrator", _("administrator")
 
 
 class Membership(models.Model):
-    """One role of one person: staff of a unit, reviewer or leader of a commune, officer of a province."""
+    """One role of one person: staff of a unit, reviewer or leader of a commune, officer of a province,
+    inspector (Ủy ban kiểm tra, Hội đồng nhân dân) of a commune or of a province."""
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
@@ -84,6 +86,18 @@ class Membership(models.Model):
                         unit__isnull=True,
                     )
                     | models.Q(
+                        role="inspector",
+                        unit__isnull=True,
+                        commune__isnull=False,
+                        province__isnull=True,
+                    )
+                    | models.Q(
+                        role="inspector",
+                        unit__isnull=True,
+                        commune__isnull=True,
+                        province__isnull=False,
+                    )
+                    | models.Q(
                         role="administrator",
                         province__isnull=True,
                         commune__isnull=True,
@@ -105,6 +119,12 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.unit_id and self.commune_id and self.unit.commune_id != self.commune_id:
             raise ValidationError({"unit": _("The unit belongs to another commune.")})
+        if self.role == Role.INSPECTOR and (
+            self.unit_id or bool(self.commune_id) == bool(self.province_id)
+        ):
+            raise ValidationError(
+                _("An inspector reads one commune or one province: choose either, not a unit.")
+            )
 
 
 class Invitation(models.Model):

@@ -3,7 +3,7 @@
 - A wrong password counts against the account and against the client's address; after
   `AXES_FAILURE_LIMIT` of either, login is refused (HTTP 429, in Vietnamese) until the cool-off
   ends or someone unlocks it (`accounts.services.login_unlock`).
-- Province officers and administrators (and anyone who turned it on) must verify a code from
+- Province officers, province inspectors and administrators (and anyone who turned it on) must verify a code from
   their authenticator app, or a recovery code, before any other page: `SecondFactorMiddleware`.
 """
 
@@ -64,13 +64,17 @@ def login_locked_usernames(usernames) -> set[str]:
 
 
 def second_factor_required_by_role(user) -> bool:
-    """Province officers and administrators always verify a second factor."""
+    """Province officers, province inspectors and administrators always verify a second factor.
+
+    A province's inspector reads every unit report of every commune of the province (names,
+    figures, evidence): a stolen password would open more than any commune role does. A commune's
+    inspector reads what its leader reads, and like the leader is not required to."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser or user.is_staff:
         return True
     scope = scope_for(user)
-    return scope.is_admin or bool(scope.province_ids)
+    return scope.is_admin or bool(scope.province_ids or scope.inspected_province_ids)
 
 
 def second_factor_enrolled(user) -> bool:

@@ -33,7 +33,9 @@ from communes.access import scope_for
 from communes.audit import audit_record
 from communes.models import AuditAction, Commune, Unit, UnitKind
 
-COMMUNE_ROLES = (Role.UNIT_STAFF, Role.STANDING_OFFICE, Role.COMMUNE_LEADER)
+# A commune's inspector (its Party inspection committee, its People's Council) is invited like its
+# staff; a province's inspector is created by an administrator (Django admin, Memberships).
+COMMUNE_ROLES = (Role.UNIT_STAFF, Role.STANDING_OFFICE, Role.COMMUNE_LEADER, Role.INSPECTOR)
 
 
 def _portal_url(path: str) -> str:

@@ -196,4 +196,4 @@ class InvitationAcceptView(View):
             _("Welcome: you now act for %(commune)s as %(role)s.")
             % {"commune": self.invitation.commune, "role": self.invitation.get_role_display()},
         )
-        return HttpResponseRedirect(reverse("communes:detail", args=[self.invitation.commune.code]))
+        return HttpResponseRedirect(reverse("plans:commune", args=[self.invitation.commune.code]))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from api.models import ApiToken
+from communes.access import writes_refused
 
 
 class TokenScopePermission(permissions.BasePermission):
@@ -20,3 +21,16 @@ class TokenScopePermission(permissions.BasePermission):
             return True  # requesting a report file changes no data
         token = request.auth
         return not isinstance(token, ApiToken) or token.can_write
+
+
+class ReadOnlyRolePermission(permissions.BasePermission):
+    """An inspector reads and never writes, by token or session (the rule is `communes.access`)."""
+
+    message = _("Your role reads the portal: it cannot change anything.")
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return True  # IsAuthenticated answers
+        # Not even a report file request: it makes a file, and the acceptance says every write.
+        name = request.resolver_match.view_name if request.resolver_match else ""
+        return not writes_refused(request.user, request.method, name, view.kwargs)

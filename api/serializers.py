@@ -580,7 +580,7 @@ class ConsolidationCellSerializer(serializers.Serializer):
     """One commune's own figure for the catalogue's indicator, against its own target."""
 
     commune = serializers.CharField(source="commune.code")
-    indicator = serializers.IntegerField(source="indicator.pk")
+    indicator = serializers.IntegerField(source="indicator.id")
     indicator_code = serializers.CharField(source="indicator.code")
     value = serializers.DecimalField(source="figure.value", **BIG)
     numerator = serializers.DecimalField(source="figure.numerator", **BIG)

@@ -7,6 +7,11 @@ Every view, selector and API resolves the caller's `Scope` once per request and 
 - commune leaders read their commune;
 - province officers read every commune of their province and nothing else, and create its
   new communes;
+- inspectors (the Party's inspection committee, the People's Council) read everything of their
+  commune, or of every commune of their province, that its members read — plans, figures,
+  tasks, unit reports, commune reports, the history — and act on nothing: a person whose only
+  roles are inspector is refused every write (`writes_refused`, called for every request by
+  `communes.middleware.ReadOnlyRoleMiddleware` and the API's `ReadOnlyRolePermission`);
 - administrators read and manage everything, and they alone read the country as a whole (the
   national summary and the national reports).
 
@@ -37,6 +42,8 @@ class Scope:
     managed_commune_ids: frozenset[int] = field(default_factory=frozenset)
     led_commune_ids: frozenset[int] = field(default_factory=frozenset)
     province_ids: frozenset[int] = field(default_factory=frozenset)
+    inspected_commune_ids: frozenset[int] = field(default_factory=frozenset)
+    inspected_province_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def commune_ids(self) -> frozenset[int]:
@@ -49,16 +56,50 @@ class Scope:
             return Q()
         own = f"{prefix}__in" if prefix else "pk__in"
         province = f"{prefix}__province__in" if prefix else "province__in"
-        if not self.commune_ids and not self.province_ids:
+        communes = self.commune_ids | self.inspected_commune_ids
+        provinces = self.province_ids | self.inspected_province_ids
+        if not communes and not provinces:
             return Q(pk__in=[])
-        return Q(**{own: self.commune_ids}) | Q(**{province: self.province_ids})
+        return Q(**{own: communes}) | Q(**{province: provinces})
 
     def can_read_commune(self, commune: Commune) -> bool:
         return (
             self.is_admin
             or commune.pk in self.commune_ids
             or commune.province_id in self.province_ids
+            or self.inspects(commune)
         )
+
+    @property
+    def is_inspector(self) -> bool:
+        return bool(self.inspected_commune_ids or self.inspected_province_ids)
+
+    @property
+    def is_read_only(self) -> bool:
+        """Inspector and nothing else: every write is refused, whatever the page or the API."""
+        return (
+            self.is_inspector
+            and not self.is_admin
+            and not (self.unit_ids or self.commune_ids or self.province_ids)
+        )
+
+    def inspects(self, commune: Commune) -> bool:
+        return (
+            commune.pk in self.inspected_commune_ids
+            or commune.province_id in self.inspected_province_ids
+        )
+
+    def can_read_province(self, province: Province) -> bool:
+        return (
+            self.is_admin
+            or province.pk in self.province_ids
+            or province.pk in self.inspected_province_ids
+        )
+
+    def reads_internal_work_of(self, commune: Commune) -> bool:
+        """The commune's internal work (unit reports, their review, who typed what): its members,
+        and its inspectors, who read it without acting on it."""
+        return self.is_member_of(commune) or self.inspects(commune)
 
     def can_manage_commune(self, commune: Commune) -> bool:
         return self.is_admin or commune.pk in self.managed_commune_ids
@@ -84,11 +125,15 @@ class Scope:
         return self.is_admin or commune.pk in self.commune_ids
 
     def reads_every_unit_report_of(self, commune: Commune) -> bool:
-        return self.can_manage_commune(commune) or commune.pk in self.led_commune_ids
+        return (
+            self.can_manage_commune(commune)
+            or commune.pk in self.led_commune_ids
+            or self.inspects(commune)
+        )
 
     def can_read_unit_report(self, commune: Commune, unit_id: int) -> bool:
         """A unit's report (its figures, progress and evidence): the unit's staff, the standing
-        office and the commune's leaders."""
+        office, the commune's leaders and its inspectors."""
         return self.reads_every_unit_report_of(commune) or self.can_write_for_unit(unit_id)
 
     def unit_reports_filter(self, commune: Commune, prefix: str = "") -> Q:
@@ -109,6 +154,7 @@ def scope_for(user) -> Scope:
     if cached is not None:
         return cached
     units, unit_communes, managed, led, provinces = set(), set(), set(), set(), set()
+    inspected_communes, inspected_provinces = set(), set()
     is_admin = user.is_superuser
     memberships = Membership.objects.filter(user=user, is_active=True).values_list(
         "role", "unit_id", "commune_id", "province_id"
@@ -123,6 +169,11 @@ def scope_for(user) -> Scope:
             led.add(commune_id)
         elif role == Role.PROVINCE_OFFICER:
             provinces.add(province_id)
+        elif role == Role.INSPECTOR:
+            if commune_id is not None:
+                inspected_communes.add(commune_id)
+            else:
+                inspected_provinces.add(province_id)
         elif role == Role.ADMINISTRATOR:
             is_admin = True
     scope = Scope(
@@ -133,6 +184,8 @@ def scope_for(user) -> Scope:
         managed_commune_ids=frozenset(managed),
         led_commune_ids=frozenset(led),
         province_ids=frozenset(provinces),
+        inspected_commune_ids=frozenset(inspected_communes),
+        inspected_province_ids=frozenset(inspected_provinces),
     )
     user._portal_scope = scope
     return scope
@@ -148,7 +201,7 @@ def provinces_readable(user) -> QuerySet[Province]:
     scope = scope_for(user)
     if scope.is_admin:
         return Province.objects.all()
-    return Province.objects.filter(pk__in=scope.province_ids)
+    return Province.objects.filter(pk__in=scope.province_ids | scope.inspected_province_ids)
 
 
 def access_commune_by_code(user, code: str, *, manage: bool = False) -> Commune:
@@ -186,3 +239,45 @@ def access_in_commune(queryset: QuerySet, commune: Commune, pk) -> Model:
         return queryset.get(commune=commune, pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+# What a read-only person may still post: their own session and language, nothing of a tenant.
+READ_ONLY_MAY_POST = frozenset(
+    {
+        "login",
+        "logout",
+        "password_change",
+        "password_reset",
+        "password_reset_confirm",
+        "set_language",
+        "accounts:second_factor",
+        "accounts:second_factor_setup",
+        "accounts:second_factor_verify",
+    }
+)
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def writes_refused(user, method: str, url_name: str, url_kwargs: dict) -> bool:
+    """Whether this request is a write the caller's role refuses outright (an inspector's).
+
+    The commune or province in the URL is resolved first, so that another tenant's code still
+    answers 404 like a missing one; then every unsafe method is refused (403), before any view
+    code runs, whatever the view itself would check.
+    """
+    if method not in UNSAFE_METHODS or url_name in READ_ONLY_MAY_POST:
+        return False
+    if not scope_for(user).is_read_only:
+        return False
+    if "commune_code" in url_kwargs:
+        access_commune_by_code(user, url_kwargs["commune_code"])
+    elif "province_code" in url_kwargs:
+        access_province_by_code(user, url_kwargs["province_code"])
+    return True
+
+
+def refuse_read_only(user) -> None:
+    """A page that exists only to act (one's reminder settings, one's API tokens): 403 to a
+    read-only person even for reading it, so that no form is offered."""
+    if scope_for(user).is_read_only:
+        raise PermissionDenied

@@ -10,7 +10,6 @@ from django.views.generic.edit import FormView
 
 from communes.access import access_commune_by_code, access_in_commune, scope_for
 from communes.services import model_form_save
-from plans.models import Plan
 
 
 class CommuneMixin(LoginRequiredMixin):
@@ -96,34 +95,4 @@ class CommuneObjectFormView(CommuneMixin, FormView):
                 "thing": name,
                 "object": self.object,
             }
-        return context
-
-
-class PlanChildFormView(CommuneObjectFormView):
-    """A form for an object that belongs to a plan (indicator, group, task, section)."""
-
-    def setup_object(self):
-        super().setup_object()
-        if self.object is not None:
-            self.plan = self.object.plan
-        else:
-            self.plan = access_in_commune(Plan.objects.all(), self.commune, self.kwargs["plan_pk"])
-
-    def get_form_extra_kwargs(self) -> dict:
-        return {"plan": self.plan}
-
-    def get_success_url(self):
-        return self.plan_url() + self.success_anchor()
-
-    def plan_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("plans:detail", args=[self.commune.code, self.plan.pk])
-
-    def success_anchor(self) -> str:
-        return ""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["plan"] = self.plan
         return context

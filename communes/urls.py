@@ -4,7 +4,6 @@ from communes import views
 
 app_name = "communes"
 urlpatterns = [
-    path("communes/<slug:commune_code>/", views.CommuneDetailView.as_view(), name="detail"),
     path("communes/<slug:commune_code>/units/", views.UnitListView.as_view(), name="units"),
     path(
         "communes/<slug:commune_code>/units/new/", views.UnitFormView.as_view(), name="unit_create"

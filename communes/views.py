@@ -24,7 +24,6 @@ from communes.mixins import CommuneMixin, CommuneObjectFormView
 from communes.models import Commune, Unit
 from communes.services import CommunesInvalid, commune_create, communes_import_excel
 from communes.slugs import slug_vi
-from plans.selectors import plans_of_commune
 
 
 @login_required
@@ -32,10 +31,13 @@ def home(request):
     """Send each person where their role belongs; a person with several places chooses."""
     scope = scope_for(request.user)
     communes = list(Commune.objects.filter(pk__in=scope.commune_ids).select_related("province"))
-    provinces = list(provinces_readable(request.user))
-    # Each person's home is the work in front of them ("Việc cần làm", the `todo` app).
+    provinces = [p for p in provinces_readable(request.user) if scope.can_manage_province(p)]
+    # Each person's home is the work in front of them ("Việc cần làm", the `todo` app); an
+    # inspector's is what there is to read.
     destinations = [reverse("todo:commune", args=[c.code]) for c in communes]
     destinations += [reverse("todo:province", args=[p.code]) for p in provinces]
+    if scope.is_inspector:
+        destinations.append(reverse("todo:inspection"))
     if len(destinations) == 1 and not scope.is_admin:
         return redirect(destinations[0])
     return render(
@@ -43,22 +45,6 @@ def home(request):
         "communes/home.html",
         {"communes": communes, "provinces": provinces, "scope": scope},
     )
-
-
-class CommuneDetailView(CommuneMixin, TemplateView):
-    template_name = "communes/commune_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["plans"] = plans_of_commune(self.commune).annotate(
-            indicator_count=Count(
-                "indicators", filter=Q(indicators__is_heading=False), distinct=True
-            ),
-            task_count=Count("tasks", distinct=True),
-        )
-        context["units"] = Unit.objects.filter(commune=self.commune).order_by("order", "short_name")
-        context["is_province_reader"] = self.scope.is_province_reader_of(self.commune)
-        return context
 
 
 class ProvinceMixin(LoginRequiredMixin):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dashboards",
     "todo",
     "api",
+    "push",
     "config.apps.PortalConfig",
 ]
 
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
+    "communes.middleware.ReadOnlyRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -248,6 +250,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 OUTBOX_REQUEUE_SECONDS = env.int("OUTBOX_REQUEUE_SECONDS", default=15 * 60)
 OUTBOX_SENDING_TIMEOUT = env.int("OUTBOX_SENDING_TIMEOUT", default=10 * 60)
 OUTBOX_SWEEP_DAYS = 7  # older reminders still waiting are left, listed as such under Nhắc hạn
+# The push to the province (push/services.py): retries of a receiver that failed for now wait
+# PUSH_RETRY_BASE_SECONDS, doubling each time up to PUSH_RETRY_MAX_SECONDS; PUSH_MAX_ATTEMPTS in all
+# (30 s, 1, 2, 4 … 30 min: about 4 hours with the defaults).
+PUSH_RETRY_BASE_SECONDS = env.int("PUSH_RETRY_BASE_SECONDS", default=30)
+PUSH_RETRY_MAX_SECONDS = env.int("PUSH_RETRY_MAX_SECONDS", default=30 * 60)
+PUSH_MAX_ATTEMPTS = env.int("PUSH_MAX_ATTEMPTS", default=12)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -269,6 +277,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "api.permissions.TokenScopePermission",
+        "api.permissions.ReadOnlyRolePermission",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("dashboards.urls")),
     path("", include("todo.urls")),
+    path("", include("push.urls")),
     path("api/", include("api.urls")),
 ]

@@ -107,10 +107,12 @@ def short_label(code: str) -> str:
     return pgettext("short period", _SHORT_HALVES[parsed.index - 1]) % params
 
 
-def standing_of(indicator: Indicator, figure: Figure | None, point: PeriodPoint) -> Standing:
-    """The on-track class of a commune indicator; needs its `targets` prefetched."""
+def standing_of(
+    indicator: Indicator, targets: list, figure: Figure | None, point: PeriodPoint
+) -> Standing:
+    """The on-track class of a commune indicator, with its `targets` by year."""
     return indicator_standing(
-        indicator.targets.all(),
+        targets,
         point,
         value=figure.value if figure else None,
         is_done=figure.is_done if figure else None,
@@ -372,7 +374,11 @@ def commune_dashboard(
             continue
         if unit and not _led_by(result.indicator, unit):
             continue
-        rows.append(IndicatorRow(result, standing_of(result.indicator, result.figure, point)))
+        rows.append(
+            IndicatorRow(
+                result, standing_of(result.indicator, result.targets, result.figure, point)
+            )
+        )
     groups: dict[int, GroupProgress] = {}
     for row in rows:
         groups.setdefault(row.indicator.group_id, GroupProgress(row.indicator.group)).rows.append(
@@ -521,7 +527,7 @@ def indicator_history(
                 figure=figure,
                 expected=on_path.aim if on_path else None,
                 target=by_year.get(parsed.year) if at.is_final else None,
-                standing=standing_of(indicator, figure, at) if period else None,
+                standing=standing_of(indicator, targets, figure, at) if period else None,
             )
         )
     return IndicatorHistory(indicator, kind, kinds, points, values)
@@ -744,7 +750,7 @@ def province_dashboard(
                 # The consolidation judged a month, quarter or half year on the path already.
                 heat = cell.standing
                 if heat is None:
-                    heat = standing_of(cell.indicator, cell.figure, point)
+                    heat = standing_of(cell.indicator, cell.targets, cell.figure, point)
             cells.append(HeatCell(row, cell, heat))
         if group is None:
             achieved, assessed = standing.indicators_achieved, standing.indicators_assessed

@@ -21,7 +21,7 @@ from openpyxl.cell import Cell as SheetCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.excel import cell_text_guard
+from communes.spreadsheets import cell_text_guard
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")

@@ -5,6 +5,11 @@ from dashboards import views
 app_name = "dashboards"
 urlpatterns = [
     path(
+        "communes/<slug:commune_code>/indicators/<int:pk>/",
+        views.IndicatorDetailView.as_view(),
+        name="indicator",
+    ),
+    path(
         "communes/<slug:commune_code>/dashboard/",
         views.CommuneDashboardView.as_view(),
         name="commune",

@@ -18,6 +18,7 @@ from communes.access import (
     access_province_by_code,
     scope_for,
 )
+from communes.audit import audit_rows, audit_trail_for
 from communes.mixins import CommuneMixin
 from communes.models import Commune
 from dashboards import ontrack
@@ -325,7 +326,7 @@ def indicator_progress_context(request, *, indicator: Indicator, commune: Commun
 
 def _shows_people(request, commune: Commune) -> bool:
     # Who typed a figure is the commune's internal business; the province sees the unit.
-    return scope_for(request.user).is_member_of(commune)
+    return scope_for(request.user).reads_internal_work_of(commune)
 
 
 class IndicatorFiguresExcelView(CommuneMixin, TemplateView):
@@ -349,6 +350,29 @@ class IndicatorFiguresExcelView(CommuneMixin, TemplateView):
         return _excel(
             request, tables, f"chi-tieu-{self.commune.code}-{indicator.code}-{history.kind}"
         )
+
+
+class IndicatorDetailView(CommuneMixin, TemplateView):
+    """An indicator of the plan with its figures per period against the target path."""
+
+    template_name = "indicators/indicator_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        queryset = Indicator.objects.select_related("plan", "group", "parent").prefetch_related(
+            "lead_units", "support_units", "targets"
+        )
+        indicator = access_in_commune(queryset, self.commune, self.kwargs["pk"])
+        context.update(
+            indicator=indicator,
+            plan=indicator.plan,
+            audit_entries=audit_rows(audit_trail_for(indicator)[:100]),
+        )
+        # Its figures per period against the target path, and who reported them (issue 6).
+        context.update(
+            indicator_progress_context(self.request, indicator=indicator, commune=self.commune)
+        )
+        return context
 
 
 class NationalSummaryView(LoginRequiredMixin, TemplateView):

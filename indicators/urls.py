@@ -20,11 +20,6 @@ urlpatterns = [
         name="create",
     ),
     path(
-        "communes/<slug:commune_code>/indicators/<int:pk>/",
-        views.IndicatorDetailView.as_view(),
-        name="detail",
-    ),
-    path(
         "communes/<slug:commune_code>/indicators/<int:pk>/edit/",
         views.IndicatorFormView.as_view(),
         name="edit",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from communes.models import Commune, Unit
 from indicators.models import Indicator, IndicatorGroup, Target
@@ -169,3 +169,12 @@ def _under_their_headings(tasks: list[Task]) -> list[Task]:
             task.depth = 0
             ordered.append(task)
     return ordered
+
+
+def plans_with_counts(commune):
+    """The commune's plans for its page, each with its number of indicators (headings left out)
+    and of tasks."""
+    return plans_of_commune(commune).annotate(
+        indicator_count=Count("indicators", filter=Q(indicators__is_heading=False), distinct=True),
+        task_count=Count("tasks", distinct=True),
+    )

@@ -4,6 +4,7 @@ from plans import views
 
 app_name = "plans"
 urlpatterns = [
+    path("communes/<slug:commune_code>/", views.CommuneDetailView.as_view(), name="commune"),
     path("communes/<slug:commune_code>/plans/new/", views.PlanFormView.as_view(), name="create"),
     path(
         "communes/<slug:commune_code>/plans/<int:pk>/",

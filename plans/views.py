@@ -8,14 +8,28 @@ from django.views.generic import TemplateView
 
 from communes.access import access_in_commune
 from communes.mixins import CommuneMixin, CommuneObjectFormView
+from communes.models import Unit
 from plans.forms import PlanForm
 from plans.models import Plan, PlanStanding
-from plans.selectors import plan_detail
+from plans.selectors import plan_detail, plans_with_counts
 from plans.services import PlanStatusError, plan_put_in_force
 from reporting.duty import schedules_to_complete_message
 from reporting.models import ReportingPeriod, SubmissionStatus
 from reporting.selectors import commune_figures
 from reporting.services import schedules_from_duty
+
+
+class CommuneDetailView(CommuneMixin, TemplateView):
+    """A commune's page: its plans and its units."""
+
+    template_name = "communes/commune_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plans"] = plans_with_counts(self.commune)
+        context["units"] = Unit.objects.filter(commune=self.commune).order_by("order", "short_name")
+        context["is_province_reader"] = self.scope.is_province_reader_of(self.commune)
+        return context
 
 
 class PlanDetailView(CommuneMixin, TemplateView):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from communes.access import scope_for
+from communes.access import refuse_read_only, scope_for
 from communes.mixins import CommuneMixin
 from reminders.forms import ReminderPolicyForm, ReminderPreferenceForm
 from reminders.models import ReminderPolicy, ReminderPreference
@@ -56,6 +56,7 @@ class ReminderPolicyView(CommuneMixin, TemplateView):
 @login_required
 def preferences(request):
     """Anyone chooses separate mails or one summary a day; province officers get no reminders."""
+    refuse_read_only(request.user)
     current = ReminderPreference.objects.filter(user=request.user).first()
     initial = {"daily_digest": "1" if current and current.daily_digest else "0"}
     if request.method == "POST":

@@ -21,8 +21,19 @@ from indicators.models import MeasureKind, ProvinceIndicator
 from plans.selectors import plans_in_force
 from reporting.models import ReportingPeriod, Submission
 from reporting.periods import PeriodKind, period_parse
-from reporting.results import IndicatorResult, TaskState, indicator_results, task_results
-from reporting.selectors import Timeliness, ratio_scale, report_timeliness, reporting_units
+from reporting.results import (
+    IndicatorResult,
+    TaskState,
+    indicator_row_results,
+    task_row_results,
+)
+from reporting.selectors import (
+    Figure,
+    Timeliness,
+    ratio_scale,
+    report_timeliness,
+    reporting_units,
+)
 
 # A commune's own indicator, linked to the province's, judged on its own figure and target; its
 # `commune` is set.
@@ -41,6 +52,12 @@ class ConsolidatedRow:
     communes_achieved: int = 0
     # Communes that reported only a percentage, without a and b: they cannot enter Σa/Σb.
     communes_without_ab: int = 0
+    # The same period of the year before, by the same rule over the same communes' indicators
+    # (`last_year_fill`); all None where none of them had approved figures then.
+    last_year_value: Decimal | None = None
+    last_year_numerator: Decimal | None = None
+    last_year_denominator: Decimal | None = None
+    communes_reporting_last_year: int = 0
 
 
 @dataclass
@@ -52,6 +69,9 @@ class CommuneStanding:
     late: int = 0
     missing: int = 0  # not submitted, returned ones included
     returned: int = 0  # returned for correction, not resubmitted yet
+    # The units behind `late` and `missing` (short names, in the commune's unit order).
+    late_units: list[str] = field(default_factory=list)
+    missing_units: list[str] = field(default_factory=list)
     indicators_total: int = 0
     indicators_assessed: int = 0
     indicators_achieved: int = 0
@@ -115,8 +135,8 @@ def province_consolidation(province: Province, period_code: str) -> ProvinceCons
         ).exclude(kind=PeriodKind.AD_HOC)
     }
     periods = {commune.pk: periods_found.get(commune.pk) for commune in communes}
-    indicators = indicator_results(periods, year=year, detail=False)
-    tasks = task_results(periods, year=year, detail=False)
+    indicators = indicator_row_results(periods, year=year)
+    tasks = task_row_results(periods, year=year)
     standings = [
         _standing(commune, periods[commune.pk], indicators[commune.pk], tasks[commune.pk])
         for commune in communes
@@ -207,7 +227,7 @@ def national_consolidation(provinces, period_code: str) -> NationalConsolidation
         ).exclude(kind=PeriodKind.AD_HOC)
     }
     periods = {commune.pk: periods_found.get(commune.pk) for commune in communes}
-    indicators = indicator_results(periods, year=parsed.year, detail=False)
+    indicators = indicator_row_results(periods, year=parsed.year)
     rows = _rows_consolidated(
         ProvinceIndicator.objects.filter(province__in=province_ids).order_by("province", "order"),
         indicators,
@@ -275,7 +295,13 @@ def _compliance_fill(standings: list[CommuneStanding], province: Province, year:
         return
     plans = plans_in_force(year, province=province)
     units = Unit.objects.filter(commune__province=province)
-    expected = set(reporting_units(units, plans).order_by().values_list("commune_id", "pk"))
+    # The expected units' names by (commune id, unit id), in each commune's unit order.
+    expected = {
+        (commune_id, unit_id): name
+        for commune_id, unit_id, name in reporting_units(units, plans)
+        .order_by("order", "short_name")
+        .values_list("commune_id", "pk", "short_name")
+    }
     states = {
         (commune_id, unit_id): report_timeliness(status, is_late, None)
         for commune_id, unit_id, status, is_late in Submission.objects.filter(
@@ -290,7 +316,13 @@ def _compliance_fill(standings: list[CommuneStanding], province: Province, year:
             continue
         units = by_commune.get(standing.commune.pk, [])
         standing.units_expected = len(units)
-        counted = Counter(states.get(key, Timeliness.MISSING) for key in units)
+        timeliness = {key: states.get(key, Timeliness.MISSING) for key in units}
+        counted = Counter(timeliness.values())
+        for key, state in timeliness.items():
+            if state == Timeliness.LATE:
+                standing.late_units.append(expected[key])
+            elif state in (Timeliness.MISSING, Timeliness.RETURNED):
+                standing.missing_units.append(expected[key])
         standing.on_time = counted[Timeliness.ON_TIME]
         standing.late = counted[Timeliness.LATE]
         standing.returned = counted[Timeliness.RETURNED]
@@ -320,22 +352,49 @@ def _rank(standings: list[CommuneStanding]) -> None:
 
 def _consolidate(row: ConsolidatedRow) -> None:
     cells = row.cells.values()
-    reported = [cell for cell in cells if cell.figure is not None]
+    reported = [cell.figure for cell in cells if cell.figure is not None]
     row.communes_reporting = len(reported)
     row.communes_achieved, row.communes_assessed = _achieved_and_assessed(cells)
-    kind = row.indicator.measure_kind
+    row.value, row.numerator, row.denominator, without_ab = figures_consolidated(
+        row.indicator.measure_kind, reported
+    )
+    row.communes_without_ab = without_ab
+
+
+def figures_consolidated(kind: str, figures: list[Figure]):
+    """The province's value of the communes' `figures` of one indicator, by the rule of its kind:
+    (value, Σa or None, Σb or the milestone's communes, communes without a and b)."""
     if kind == MeasureKind.COUNT:
-        numbers = [cell.figure.value for cell in reported if cell.figure.value is not None]
-        row.value = sum(numbers) if numbers else None
-    elif kind == MeasureKind.MILESTONE:
-        done = [cell for cell in reported if cell.figure.is_done is not None]
-        if done:
-            row.value = Decimal(sum(cell.figure.is_done for cell in done))
-            row.denominator = Decimal(len(done))
-    elif kind != MeasureKind.TEXT:
-        with_ab = [cell for cell in reported if cell.figure.denominator]
-        row.communes_without_ab = len(reported) - len(with_ab)
-        if with_ab:
-            row.numerator = sum(cell.figure.numerator for cell in with_ab)
-            row.denominator = sum(cell.figure.denominator for cell in with_ab)
-            row.value = row.numerator * ratio_scale(kind) / row.denominator
+        numbers = [figure.value for figure in figures if figure.value is not None]
+        return (sum(numbers) if numbers else None), None, None, 0
+    if kind == MeasureKind.MILESTONE:
+        done = [figure for figure in figures if figure.is_done is not None]
+        if not done:
+            return None, None, None, 0
+        return Decimal(sum(figure.is_done for figure in done)), None, Decimal(len(done)), 0
+    if kind == MeasureKind.TEXT:
+        return None, None, None, 0
+    with_ab = [figure for figure in figures if figure.denominator]
+    if not with_ab:
+        return None, None, None, len(figures)
+    numerator = sum(figure.numerator for figure in with_ab)
+    denominator = sum(figure.denominator for figure in with_ab)
+    value = numerator * ratio_scale(kind) / denominator
+    return value, numerator, denominator, len(figures) - len(with_ab)
+
+
+def last_year_fill(
+    consolidation: ProvinceConsolidation, figures: dict[int, dict[int, Figure]]
+) -> None:
+    """Each row's value for the same period of the year before, from the communes' figures then
+    (`reporting.results.last_year_figures`) of the indicators in its cells."""
+    for row in consolidation.rows:
+        then = [
+            figure
+            for commune_id, cell in row.cells.items()
+            if (figure := figures.get(commune_id, {}).get(cell.indicator.id)) is not None
+        ]
+        row.communes_reporting_last_year = len(then)
+        row.last_year_value, row.last_year_numerator, row.last_year_denominator, _ = (
+            figures_consolidated(row.indicator.measure_kind, then)
+        )

@@ -355,6 +355,30 @@ def commune_figures(commune: Commune, period: ReportingPeriod) -> dict[int, Figu
     return figures_for_periods([period])[period.pk]
 
 
+def commune_figure_rows(commune: Commune, period: ReportingPeriod) -> list[dict]:
+    """The commune's figures of a period as the API's figures resource gives them (and the push
+    to the province sends them): one row per indicator with a figure, in the plan's order."""
+    figures = commune_figures(commune, period)
+    indicators = Indicator.objects.filter(commune=commune, pk__in=list(figures)).order_by(
+        "plan_id", "order"
+    )
+    return [
+        {
+            "indicator": indicator.pk,
+            "code": indicator.code,
+            "name": indicator.name,
+            "measure_kind": indicator.measure_kind,
+            "value": figures[indicator.pk].value,
+            "numerator": figures[indicator.pk].numerator,
+            "denominator": figures[indicator.pk].denominator,
+            "is_done": figures[indicator.pk].is_done,
+            "text": figures[indicator.pk].text,
+            "units": figures[indicator.pk].units,
+        }
+        for indicator in indicators
+    ]
+
+
 class Timeliness(models.TextChoices):
     """Where a unit's report for a period stands against its deadline."""
 

@@ -36,6 +36,7 @@ from reporting.periods import (
     period_window,
 )
 from reporting.selectors import review_rows, unit_report
+from reporting.signals import period_closed
 
 
 class SubmissionConflict(Exception):
@@ -507,6 +508,7 @@ def period_close(*, actor, period: ReportingPeriod) -> ReportingPeriod:
         field="closed",
         new=period.closed_at,
     )
+    period_closed.send(sender=ReportingPeriod, period=period)
     return period
 
 

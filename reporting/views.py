@@ -60,8 +60,9 @@ from reporting.services import (
 
 class ReportingMixin(CommuneMixin):
     def check_member(self):
-        """Submissions are the commune's internal work: province officers read approved figures only."""
-        if not self.scope.is_member_of(self.commune):
+        """Submissions are the commune's internal work: its members and inspectors read them,
+        province officers read approved figures only."""
+        if not self.scope.reads_internal_work_of(self.commune):
             raise PermissionDenied
 
     def get_period(self) -> ReportingPeriod:

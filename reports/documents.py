@@ -18,6 +18,7 @@ from indicators.targets import target_shown
 from plans.models import Plan, SigningAuthority
 from reporting.consolidation import ConsolidatedRow, ProvinceConsolidation
 from reporting.results import CommuneResults, IndicatorResult, TaskResult, TaskState
+from reporting.selectors import Figure
 from reports.wording import (
     ASSESSMENT_TEXT,
     TASK_STATE_TEXT,
@@ -57,6 +58,9 @@ class IndicatorRow:
     denominator: Decimal | None
     percent_value: Decimal | None
     value_format: str
+    # The same period of the year before, where it has approved figures.
+    last_year: str = ""
+    last_year_value: Decimal | None = None
 
 
 @dataclass
@@ -111,6 +115,9 @@ class CommuneDocument(OfficialDocument):
     task_sections: list[TaskSectionRows]
     # A month, quarter or half year: Phụ lục I judges against the target path to the period.
     on_path: bool = False
+    # "Cùng kỳ năm 2024": the title of the column beside "Thực hiện", set where the same period
+    # of the year before has approved figures; empty, the column is left out.
+    last_year_label: str = ""
 
 
 def commune_issuer(commune: Commune) -> list[str]:
@@ -146,7 +153,8 @@ def _target_text(result: IndicatorResult) -> str:
     return text
 
 
-def indicator_row(result: IndicatorResult) -> IndicatorRow:
+def indicator_row(result: IndicatorResult, last_year: Figure | None = None) -> IndicatorRow:
+    """One row of Phụ lục I; `last_year`: the figure of the same period of the year before."""
     indicator, figure, verdict = result.indicator, result.figure, result.verdict
     kind = indicator.measure_kind
     percent = verdict.percent_of_target
@@ -168,17 +176,25 @@ def indicator_row(result: IndicatorResult) -> IndicatorRow:
         denominator=figure.denominator if figure else None,
         percent_value=percent,
         value_format="#,##0" if places == 0 else "#,##0.0",
+        last_year=figure_text(last_year, kind) if last_year else "",
+        last_year_value=last_year.value if last_year else None,
     )
 
 
-def indicator_groups(results: list[IndicatorResult]) -> list[IndicatorGroupRows]:
+def indicator_groups(
+    results: list[IndicatorResult], last_year: dict[int, Figure] | None = None
+) -> list[IndicatorGroupRows]:
+    """Phụ lục I by group; `last_year`: the same period of the year before, by indicator id."""
+    last_year = last_year or {}
     groups = []
     for group, items in groupby(results, key=lambda result: result.indicator.group):
         groups.append(
             IndicatorGroupRows(
                 numeral=nfc(group.numeral),
                 title=sentence_case(group.title),
-                rows=[indicator_row(result) for result in items],
+                rows=[
+                    indicator_row(result, last_year.get(result.indicator.id)) for result in items
+                ],
             )
         )
     return groups
@@ -473,9 +489,18 @@ def commune_body(results: CommuneResults, text, plans: list[Plan]) -> list[Block
 
 
 def commune_document(
-    results: CommuneResults, text, plans: list[Plan], *, today: date
+    results: CommuneResults,
+    text,
+    plans: list[Plan],
+    *,
+    today: date,
+    last_year: dict[int, Figure] | None = None,
 ) -> CommuneDocument:
+    """The commune's report; `last_year`: the commune's figures of the same period of the year
+    before, by indicator id (`reporting.results.last_year_figures`), printed beside this one's."""
     commune, period = results.commune, results.period
+    groups = indicator_groups(results.indicators, last_year)
+    has_last_year = any(row.last_year for group in groups for row in group.rows)
     issued_on = text.issued_on
     number = document_number(text.document_number)
     phrase = period_phrase(period.code, title=period.title)
@@ -501,9 +526,10 @@ def commune_document(
             f"{'' if issued_on else str(today.year)}"
             f" của UBND {commune.get_kind_display_short().lower()} {commune.name})"
         ),
-        indicator_groups=indicator_groups(results.indicators),
+        indicator_groups=groups,
         task_sections=task_sections(results.tasks),
         on_path=bool(results.indicators) and all(r.on_path for r in results.indicators),
+        last_year_label=f"Cùng kỳ năm {period.year - 1}" if has_last_year else "",
     )
 
 
@@ -552,6 +578,7 @@ class ConsolidatedValue:
     communes: str
     achieved: str
     row: ConsolidatedRow
+    last_year: str = ""  # the value of the same period of the year before, where it has one
 
 
 @dataclass
@@ -575,6 +602,9 @@ class ProvinceDocument(OfficialDocument):
     consolidation: ProvinceConsolidation
     groups: list[tuple[str, list[ConsolidatedRow]]] = field(default_factory=list)
     communes: list[Commune] = field(default_factory=list)
+    # "Cùng kỳ năm 2024" where the same period of the year before has a province value (the
+    # column beside "Giá trị toàn tỉnh"); empty, the column is left out.
+    last_year_label: str = ""
 
     @property
     def task_rows(self) -> list[tuple[str, int, int, int, int]]:
@@ -620,15 +650,19 @@ def _cell_text(cell, measure_kind: str) -> MatrixCell:
 
 
 def consolidated_value_text(row: ConsolidatedRow) -> tuple[str, str]:
-    kind = row.indicator.measure_kind
-    if row.value is None:
+    return _value_text(row.indicator.measure_kind, row.value, row.numerator, row.denominator)
+
+
+def _value_text(kind: str, value, numerator, denominator) -> tuple[str, str]:
+    """A province value as printed, and its "Σa/Σb" for a ratio."""
+    if value is None:
         return "", ""
     if kind == MeasureKind.MILESTONE:
-        return f"{number(row.value)}/{number(row.denominator)} xã hoàn thành", ""
-    value = number(row.value, places=figure_places(kind))
-    if row.numerator is not None and row.denominator:
-        return value, f"{number(row.numerator)}/{number(row.denominator)}"
-    return value, ""
+        return f"{number(value)}/{number(denominator)} xã hoàn thành", ""
+    shown = number(value, places=figure_places(kind))
+    if numerator is not None and denominator:
+        return shown, f"{number(numerator)}/{number(denominator)}"
+    return shown, ""
 
 
 def _total_text(row: ConsolidatedRow) -> str:
@@ -707,6 +741,12 @@ def consolidated_value(row: ConsolidatedRow) -> ConsolidatedValue:
         if row.communes_assessed
         else "",
         row=row,
+        last_year=_value_text(
+            row.indicator.measure_kind,
+            row.last_year_value,
+            row.last_year_numerator,
+            row.last_year_denominator,
+        )[0],
     )
 
 
@@ -766,18 +806,25 @@ def _province_values_paragraphs(consolidation: ProvinceConsolidation) -> list[Bl
 
 
 def _late_and_missing(standings) -> list[str]:
-    """The communes whose units reported late or not at all, each named with its counts."""
+    """The communes whose units reported late or not at all, each with its counts and the
+    units named."""
     lines = []
     for standing in standings:
         if standing.period is None or not (standing.late or standing.missing):
             continue
         parts = []
         if standing.late:
-            parts.append(f"{standing.late} báo cáo trễ hạn")
+            parts.append(f"{standing.late} báo cáo trễ hạn ({_unit_names(standing.late_units)})")
         if standing.missing:
-            parts.append(f"{standing.missing} báo cáo chưa gửi")
-        lines.append(f"{nfc(str(standing.commune))}: " + ", ".join(parts))
+            parts.append(
+                f"{standing.missing} báo cáo chưa gửi ({_unit_names(standing.missing_units)})"
+            )
+        lines.append(f"{nfc(str(standing.commune))}: " + "; ".join(parts))
     return lines
+
+
+def _unit_names(names: list[str]) -> str:
+    return ", ".join(nfc(name) for name in names)
 
 
 def _narrative_sections(text, numeral: int) -> list[Block]:
@@ -874,6 +921,7 @@ def province_document(
     addressee, recipients, signer and the narrative compiled from the communes."""
     superior, issuer = province_issuer(consolidation.province)
     phrase = period_phrase(consolidation.period_code)
+    values = province_values(consolidation)
     issued_on = text.issued_on if text is not None else today
     number = document_number(text.document_number if text is not None else "", "BC-SKHCN")
     province = consolidation.province.name
@@ -908,7 +956,12 @@ def province_document(
             f"{'' if issued_on else str(today.year)})"
         ),
         standings=province_standings(consolidation),
-        values=province_values(consolidation),
+        values=values,
+        last_year_label=(
+            f"Cùng kỳ năm {consolidation.year - 1}"
+            if any(item.last_year for _group, items in values for item in items)
+            else ""
+        ),
         consolidation=consolidation,
         groups=consolidation.groups(),
         communes=consolidation.communes,

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from communes.spreadsheets import cell_text_guard, text_runs_as_formula
 from indicators.assessment import Assessment
 from indicators.targets import Comparator, target_shown
 from reports.documents import CommuneDocument, ProvinceDocument
@@ -28,8 +29,6 @@ from reports.wording import nfc
 
 FONT_NAME = "Times New Roman"
 MM_PER_INCH = Decimal("25.4")
-# What a spreadsheet reads as the start of a formula (tab and carriage return too: OWASP's list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Decree 30 margins (mm) as Excel page margins (inches).
 MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 20}
 
@@ -76,23 +75,6 @@ def _styles() -> list[NamedStyle]:
         style("dec1", border=box, size=11, fmt="#,##0.0"),
         style("dec2", border=box, size=11, fmt="#,##0.00"),
     ]
-
-
-def text_runs_as_formula(value: object) -> bool:
-    """Would a spreadsheet run this cell as a formula? Text starting with =, +, -, @, a tab or a
-    carriage return would; a lone dash ("-", a target not set yet) cannot run and stays as printed.
-    The one rule for every workbook the portal writes (reports and dashboards' tables)."""
-    return isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_STARTS)
-
-
-def cell_text_guard(cell) -> None:
-    """The one rule of every workbook the portal writes (reports, dashboards' tables): a text
-    cell that a spreadsheet would run as a formula is stored as text with Excel's quote prefix.
-    Excel shows it exactly as typed, never runs it, and does not turn it into a formula when
-    the cell is edited. For openpyxl's cells, write-only or not, after their value is set."""
-    if text_runs_as_formula(cell.value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 class LiteralText(str):
@@ -333,27 +315,41 @@ def _number_cell(value, style: str):
     return (value, style)
 
 
+def _last_year_at(doc, index: int, cells: list, cell) -> list:
+    """`cells` with `cell` inserted at `index` where the document prints the same period of the
+    year before beside this one's."""
+    return [*cells[:index], cell, *cells[index:]] if doc.last_year_label else cells
+
+
 def commune_sheets(doc: CommuneDocument) -> list[Sheet]:
     indicator_rows = []
     for group in doc.indicator_groups:
         indicator_rows.append(
-            [(group.numeral, "group"), (group.title, "group")] + [("", "group")] * 8
+            [(group.numeral, "group"), (group.title, "group")]
+            + [("", "group")] * (9 if doc.last_year_label else 8)
         )
         for row in group.rows:
             value_style = "int" if row.value_format == "#,##0" else "dec2"
             indicator_rows.append(
-                [
-                    (row.code, "text-centre"),
-                    (row.name, "text"),
-                    (row.unit_of_measure, "text-centre"),
-                    (row.target, "text-centre"),
-                    _number_cell(row.value, value_style),
-                    _number_cell(row.numerator, "dec2"),
-                    _number_cell(row.denominator, "dec2"),
-                    (row.actual if row.value is None else "", "text"),
-                    _number_cell(row.percent_value, "dec1"),
-                    (row.assessment, "text-centre"),
-                ]
+                _last_year_at(
+                    doc,
+                    5,
+                    [
+                        (row.code, "text-centre"),
+                        (row.name, "text"),
+                        (row.unit_of_measure, "text-centre"),
+                        (row.target, "text-centre"),
+                        _number_cell(row.value, value_style),
+                        _number_cell(row.numerator, "dec2"),
+                        _number_cell(row.denominator, "dec2"),
+                        (row.actual if row.value is None else "", "text"),
+                        _number_cell(row.percent_value, "dec1"),
+                        (row.assessment, "text-centre"),
+                    ],
+                    _number_cell(row.last_year_value, value_style)
+                    if row.last_year_value is not None
+                    else (row.last_year, "text"),
+                )
             )
     task_rows = []
     for section in doc.task_sections:
@@ -380,21 +376,26 @@ def commune_sheets(doc: CommuneDocument) -> list[Sheet]:
             title="Phụ lục I - Chỉ tiêu",
             label="Phụ lục I",
             heading=f"KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU {doc.period_phrase.upper()}",
-            widths=[7, 45, 11, 13, 13, 11, 11, 16, 12, 14],
-            header=[
-                "TT",
-                "Chỉ tiêu",
-                "Đơn vị tính",
-                f"Kế hoạch năm {doc.year}",
-                "Thực hiện",
-                "Tử số (a)",
-                "Mẫu số (b)",
-                "Thực hiện (định tính)",
-                "Tỷ lệ so với lộ trình đến kỳ báo cáo (%)"
-                if doc.on_path
-                else "Tỷ lệ so với kế hoạch năm (%)",
-                "Đánh giá",
-            ],
+            widths=_last_year_at(doc, 5, [7, 45, 11, 13, 13, 11, 11, 16, 12, 14], 13),
+            header=_last_year_at(
+                doc,
+                5,
+                [
+                    "TT",
+                    "Chỉ tiêu",
+                    "Đơn vị tính",
+                    f"Kế hoạch năm {doc.year}",
+                    "Thực hiện",
+                    "Tử số (a)",
+                    "Mẫu số (b)",
+                    "Thực hiện (định tính)",
+                    "Tỷ lệ so với lộ trình đến kỳ báo cáo (%)"
+                    if doc.on_path
+                    else "Tỷ lệ so với kế hoạch năm (%)",
+                    "Đánh giá",
+                ],
+                doc.last_year_label,
+            ),
             body_rows=indicator_rows,
         ),
         _appendix_sheet(
@@ -463,18 +464,23 @@ def province_sheets(doc: ProvinceDocument) -> list[Sheet]:
     for item in (item for _group, items in doc.values for item in items):
         row = item.row
         value_rows.append(
-            [
-                (item.code, "text-centre"),
-                (item.name, "text"),
-                (item.unit_of_measure, "text-centre"),
-                _number_cell(row.value, "dec2"),
-                _number_cell(row.numerator, "dec2"),
-                _number_cell(row.denominator, "dec2"),
-                (row.communes_reporting, "int"),
-                (row.communes_assessed, "int"),
-                (row.communes_achieved, "int"),
-                (row.communes_without_ab, "int"),
-            ]
+            _last_year_at(
+                doc,
+                4,
+                [
+                    (item.code, "text-centre"),
+                    (item.name, "text"),
+                    (item.unit_of_measure, "text-centre"),
+                    _number_cell(row.value, "dec2"),
+                    _number_cell(row.numerator, "dec2"),
+                    _number_cell(row.denominator, "dec2"),
+                    (row.communes_reporting, "int"),
+                    (row.communes_assessed, "int"),
+                    (row.communes_achieved, "int"),
+                    (row.communes_without_ab, "int"),
+                ],
+                _number_cell(row.last_year_value, "dec2"),
+            )
         )
     sheets.append(
         _appendix_sheet(
@@ -482,19 +488,24 @@ def province_sheets(doc: ProvinceDocument) -> list[Sheet]:
             title="Chỉ tiêu toàn tỉnh",
             label="Phụ lục II",
             heading=f"GIÁ TRỊ TOÀN TỈNH CỦA CÁC CHỈ TIÊU {doc.period_phrase.upper()}",
-            widths=[7, 50, 12, 14, 14, 14, 12, 12, 12, 14],
-            header=[
-                "Mã",
-                "Chỉ tiêu",
-                "Đơn vị tính",
-                "Giá trị toàn tỉnh",
-                "Tổng tử số (Σa)",
-                "Tổng mẫu số (Σb)",
-                "Số xã có số liệu",
-                "Số xã được đánh giá",
-                "Số xã đạt",
-                "Số xã chỉ báo tỷ lệ (không có a, b)",
-            ],
+            widths=_last_year_at(doc, 4, [7, 50, 12, 14, 14, 14, 12, 12, 12, 14], 14),
+            header=_last_year_at(
+                doc,
+                4,
+                [
+                    "Mã",
+                    "Chỉ tiêu",
+                    "Đơn vị tính",
+                    "Giá trị toàn tỉnh",
+                    "Tổng tử số (Σa)",
+                    "Tổng mẫu số (Σb)",
+                    "Số xã có số liệu",
+                    "Số xã được đánh giá",
+                    "Số xã đạt",
+                    "Số xã chỉ báo tỷ lệ (không có a, b)",
+                ],
+                doc.last_year_label,
+            ),
             body_rows=value_rows,
         )
     )

@@ -8,22 +8,27 @@ from reporting.periods import period_parse
 from reports.models import CommuneReportText, ProvinceReportText, ReportFormat
 from reports.services import TEXT_FIELDS
 
+TEXT_WIDGETS = {
+    "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    "summary": forms.Textarea(attrs={"rows": 2}),
+    "results": forms.Textarea(attrs={"rows": 6}),
+    "difficulties": forms.Textarea(attrs={"rows": 5}),
+    "causes": forms.Textarea(attrs={"rows": 4}),
+    "next_tasks": forms.Textarea(attrs={"rows": 4}),
+    "proposals": forms.Textarea(attrs={"rows": 4}),
+    "recipients": forms.Textarea(attrs={"rows": 5}),
+}
 
-class CommuneReportTextForm(forms.ModelForm):
+
+class ReportTextForm(forms.ModelForm):
+    """What the commune's and the province's report forms share: the number (the portal adds
+    the rest, `number_refused` says which), the date, the texts stored composed (NFC)."""
+
+    number_refused = ""
+
     class Meta:
-        model = CommuneReportText
-        fields = list(TEXT_FIELDS)
         labels = {"document_number": _("Number of the report")}
-        widgets = {
-            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "summary": forms.Textarea(attrs={"rows": 2}),
-            "results": forms.Textarea(attrs={"rows": 6}),
-            "difficulties": forms.Textarea(attrs={"rows": 5}),
-            "causes": forms.Textarea(attrs={"rows": 4}),
-            "next_tasks": forms.Textarea(attrs={"rows": 4}),
-            "proposals": forms.Textarea(attrs={"rows": 4}),
-            "recipients": forms.Textarea(attrs={"rows": 5}),
-        }
+        widgets = TEXT_WIDGETS
 
     def clean(self):
         cleaned = super().clean()
@@ -36,10 +41,16 @@ class CommuneReportTextForm(forms.ModelForm):
     def clean_document_number(self):
         number = self.cleaned_data["document_number"].strip()
         if "/" in number:
-            raise forms.ValidationError(
-                _('Enter only the number: "/BC-UBND" is added by the portal.')
-            )
+            raise forms.ValidationError(self.number_refused)
         return number
+
+
+class CommuneReportTextForm(ReportTextForm):
+    number_refused = _('Enter only the number: "/BC-UBND" is added by the portal.')
+
+    class Meta(ReportTextForm.Meta):
+        model = CommuneReportText
+        fields = list(TEXT_FIELDS)
 
 
 class ReportRequestForm(forms.Form):
@@ -91,32 +102,10 @@ PROVINCE_TEXT_FIELDS = (
 )
 
 
-class ProvinceReportTextForm(forms.ModelForm):
-    class Meta:
+class ProvinceReportTextForm(ReportTextForm):
+    number_refused = _('Enter only the number: "/BC-SKHCN" is added by the portal.')
+
+    class Meta(ReportTextForm.Meta):
         model = ProvinceReportText
         fields = list(PROVINCE_TEXT_FIELDS)
-        labels = {"document_number": _("Number of the report")}
-        widgets = {
-            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "results": forms.Textarea(attrs={"rows": 6}),
-            "difficulties": forms.Textarea(attrs={"rows": 5}),
-            "causes": forms.Textarea(attrs={"rows": 4}),
-            "next_tasks": forms.Textarea(attrs={"rows": 4}),
-            "proposals": forms.Textarea(attrs={"rows": 4}),
-            "recipients": forms.Textarea(attrs={"rows": 4}),
-        }
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = unicodedata.normalize("NFC", value)
-        return cleaned
-
-    def clean_document_number(self):
-        number = self.cleaned_data["document_number"].strip()
-        if "/" in number:
-            raise forms.ValidationError(
-                _('Enter only the number: "/BC-SKHCN" is added by the portal.')
-            )
-        return number
+        widgets = {**TEXT_WIDGETS, "recipients": forms.Textarea(attrs={"rows": 4})}

@@ -3,18 +3,16 @@ the benchmark share. Reads only; storing the file is `reports.services.report_re
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import date
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from communes.models import Province
-from reporting.consolidation import province_consolidation
+from reporting.consolidation import last_year_fill, province_consolidation
 from reporting.models import ReportingPeriod
-from reporting.results import commune_results
+from reporting.results import commune_results, last_year_figures
 from reporting.selectors import plans_for_year
 from reports.documents import (
     CommuneDocument,
@@ -37,50 +35,21 @@ def _quiet(_percent: int) -> None:
     pass
 
 
-@contextmanager
-def _collector_paused():
-    """Reading a province builds tens of thousands of objects that live until the document is
-    made; the cyclic garbage collector's passes over them cost a third of the reading time.
-    Reference counting still frees everything; the collector resumes right after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@contextmanager
-def kept_out_of_collection():
-    """Run with every object alive now out of the cyclic collector's passes (`gc.freeze`), and
-    the collector running again. The cells just made live until the file is written and hold no
-    cycles: a first pass over tens of thousands of them would cost more than openpyxl spends on
-    a sheet. What the writer makes meanwhile is collected as usual."""
-    gc.freeze()
-    was_enabled = gc.isenabled()
-    gc.enable()
-    try:
-        yield
-    finally:
-        if not was_enabled:
-            gc.disable()
-        gc.unfreeze()
-
-
 def commune_report_document(period: ReportingPeriod, *, today: date) -> CommuneDocument:
     commune = period.commune
     results = commune_results(commune, period)
     text = commune_report_text(period, today=today)
     plans = list(plans_for_year(commune, period.year).order_by("period_start", "pk"))
-    return commune_document(results, text, plans, today=today)
+    last_year = last_year_figures([commune.pk], period.code).get(commune.pk, {})
+    return commune_document(results, text, plans, today=today, last_year=last_year)
 
 
 def province_report_document(province: Province, period_code: str, *, today: date):
-    with _collector_paused():
-        consolidation = province_consolidation(province, period_code)
-        text = province_report_text(province, consolidation.period_code, today=today)
-        return province_document(consolidation, today=today, text=text)
+    consolidation = province_consolidation(province, period_code)
+    communes = [standing.commune.pk for standing in consolidation.standings]
+    last_year_fill(consolidation, last_year_figures(communes, consolidation.period_code))
+    text = province_report_text(province, consolidation.period_code, today=today)
+    return province_document(consolidation, today=today, text=text)
 
 
 def commune_report_html(doc: CommuneDocument) -> str:
@@ -98,21 +67,15 @@ def province_report_html(doc: ProvinceDocument) -> str:
 
 def _file(document: Callable, fmt: str, makers: dict, on_progress: Progress) -> bytes:
     """The document (`document()` makes it) as a file: `makers[fmt]` is (make, write), the
-    portal's markup, cells or Word content, then the library writing them. Reading the data and
-    making the content run with the cyclic collector paused: tens of thousands of objects
-    without cycles. The document is let go as soon as its content is made; the writer then runs
-    with the collector on and what was made kept out of its passes."""
+    portal's markup, cells or Word content, then the library writing them."""
     make, write = makers[fmt]
-    with _collector_paused():
-        doc = document()
-        on_progress(30)
-        made = make(doc)
-        del doc
-        on_progress(40)
-        with kept_out_of_collection():
-            if fmt == ReportFormat.PDF:
-                return write(made, on_progress=lambda p: on_progress(40 + p * 55 // 100))
-            content = write(made)
+    doc = document()
+    on_progress(30)
+    made = make(doc)
+    on_progress(40)
+    if fmt == ReportFormat.PDF:
+        return write(made, on_progress=lambda p: on_progress(40 + p * 55 // 100))
+    content = write(made)
     on_progress(95)
     return content
 

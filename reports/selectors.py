@@ -112,7 +112,9 @@ def _one_line(text: str) -> str:
 def province_narrative_compile(province: Province, period_code: str) -> dict[str, str]:
     """Each commune's narrative of the period under the province report's sections, one
     "- Xã A: …" item per commune: the commune report's texts where the standing office saved
-    them, else its units' approved narrative. Two queries whatever the number of communes."""
+    them, else its units' approved narrative ("Unit: …; …"). The same text from several units
+    of a commune, or several communes, comes once, naming all its sources ("- Xã A, Xã B: …").
+    Two queries whatever the number of communes."""
     periods = list(
         ReportingPeriod.objects.filter(commune__province=province, code=period_code)
         .select_related("commune")
@@ -132,7 +134,7 @@ def province_narrative_compile(province: Province, period_code: str) -> dict[str
         .order_by("unit__order", "unit__short_name")
     ):
         submissions.setdefault(submission.period_id, []).append(submission)
-    compiled: dict[str, list[str]] = {field: [] for field in PROVINCE_NARRATIVE}
+    compiled: dict[str, list[tuple[str, str]]] = {field: [] for field in PROVINCE_NARRATIVE}
     for period in periods:
         name = f"{period.commune.get_kind_display_short()} {nfc(period.commune.name)}"
         text = saved.get(period.pk)
@@ -141,14 +143,31 @@ def province_narrative_compile(province: Province, period_code: str) -> dict[str
                 item = _one_line(getattr(text, field))
             else:
                 source = UNIT_NARRATIVE.get(field)
-                item = "; ".join(
-                    f"{nfc(s.unit.short_name)}: {_one_line(getattr(s, source))}"
+                units = [
+                    (nfc(s.unit.short_name), _one_line(getattr(s, source)))
                     for s in submissions.get(period.pk, [])
-                    if source and _one_line(getattr(s, source))
-                )
+                    if source
+                ]
+                item = "; ".join(_folded([unit for unit in units if unit[1]]))
             if item:
-                compiled[field].append(f"- {name}: {item}")
-    return {field: "\n".join(lines) for field, lines in compiled.items()}
+                compiled[field].append((name, item))
+    return {
+        field: "\n".join(f"- {item}" for item in _folded(items))
+        for field, items in compiled.items()
+    }
+
+
+def _folded(items: list[tuple[str, str]]) -> list[str]:
+    """ "Sources: text" of each (source, text), a text that several sources gave (letter case,
+    spacing and the final stop aside) once, naming all of them in the order first seen."""
+    folded: dict[str, tuple[str, list[str]]] = {}
+    for source, text in items:
+        key = " ".join(text.casefold().split()).rstrip(".;")
+        if key not in folded:
+            folded[key] = (text, [])
+        if source not in folded[key][1]:
+            folded[key][1].append(source)
+    return [f"{', '.join(sources)}: {text}" for text, sources in folded.values()]
 
 
 def province_report_text(

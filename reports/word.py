@@ -93,6 +93,16 @@ def _numbers(count: int) -> list[str]:
     return [f"({index})" for index in range(1, count + 1)]
 
 
+def _last_year_at(doc, index: int, cells, cell):
+    """`cells` (a list, or the letters of `aligns`) with `cell` inserted at `index` where the
+    document prints the same period of the year before beside this one's."""
+    if not doc.last_year_label:
+        return cells
+    if isinstance(cells, str):
+        return cells[:index] + cell + cells[index:]
+    return [*cells[:index], cell, *cells[index:]]
+
+
 def commune_word(doc: CommuneDocument) -> WordDocument:
     indicators = []
     for group in doc.indicator_groups:
@@ -100,15 +110,20 @@ def commune_word(doc: CommuneDocument) -> WordDocument:
         indicators += [
             (
                 "row",
-                [
-                    row.code,
-                    row.name,
-                    row.unit_of_measure,
-                    row.target,
-                    row.actual,
-                    row.percent,
-                    row.assessment,
-                ],
+                _last_year_at(
+                    doc,
+                    5,
+                    [
+                        row.code,
+                        row.name,
+                        row.unit_of_measure,
+                        row.target,
+                        row.actual,
+                        row.percent,
+                        row.assessment,
+                    ],
+                    row.last_year,
+                ),
             )
             for row in group.rows
         ]
@@ -149,19 +164,28 @@ def commune_word(doc: CommuneDocument) -> WordDocument:
                 doc.attached_to,
                 [
                     WordTable(
-                        widths=_widths([6, 34, 9, 11, 16, 10, 14]),
-                        aligns="clccrrc",
+                        widths=_widths(
+                            [6, 26, 9, 11, 16, 8, 10, 14]
+                            if doc.last_year_label
+                            else [6, 34, 9, 11, 16, 10, 14]
+                        ),
+                        aligns=_last_year_at(doc, 5, "clccrrc", "r"),
                         header=[
-                            [
-                                "TT",
-                                "Chỉ tiêu",
-                                "Đơn vị tính",
-                                f"Kế hoạch năm {doc.year}",
-                                "Thực hiện",
-                                percent,
-                                "Đánh giá",
-                            ],
-                            _numbers(7),
+                            _last_year_at(
+                                doc,
+                                5,
+                                [
+                                    "TT",
+                                    "Chỉ tiêu",
+                                    "Đơn vị tính",
+                                    f"Kế hoạch năm {doc.year}",
+                                    "Thực hiện",
+                                    percent,
+                                    "Đánh giá",
+                                ],
+                                doc.last_year_label,
+                            ),
+                            _numbers(8 if doc.last_year_label else 7),
                         ],
                         rows=indicators,
                     ),
@@ -220,20 +244,26 @@ def province_word(doc: ProvinceDocument) -> WordDocument:
         values += [
             (
                 "row",
-                [
-                    item.code,
-                    item.name
-                    + (
-                        f" ({item.row.communes_without_ab} xã chỉ báo tỷ lệ, không tính vào Σa/Σb)"
-                        if item.row.communes_without_ab
-                        else ""
-                    ),
-                    item.unit_of_measure,
-                    item.value,
-                    item.ab,
-                    item.communes,
-                    item.achieved,
-                ],
+                _last_year_at(
+                    doc,
+                    4,
+                    [
+                        item.code,
+                        item.name
+                        + (
+                            f" ({item.row.communes_without_ab} xã chỉ báo tỷ lệ,"
+                            " không tính vào Σa/Σb)"
+                            if item.row.communes_without_ab
+                            else ""
+                        ),
+                        item.unit_of_measure,
+                        item.value,
+                        item.ab,
+                        item.communes,
+                        item.achieved,
+                    ],
+                    item.last_year,
+                ),
             )
             for item in items
         ]
@@ -297,18 +327,27 @@ def province_word(doc: ProvinceDocument) -> WordDocument:
                 doc.attached_to,
                 [
                     WordTable(
-                        widths=_widths([6, 44, 10, 12, 12, 8, 8]),
-                        aligns="clcrrcc",
+                        widths=_widths(
+                            [6, 34, 10, 12, 10, 12, 8, 8]
+                            if doc.last_year_label
+                            else [6, 44, 10, 12, 12, 8, 8]
+                        ),
+                        aligns=_last_year_at(doc, 4, "clcrrcc", "r"),
                         header=[
-                            [
-                                "Mã",
-                                "Chỉ tiêu",
-                                "Đơn vị tính",
-                                "Giá trị toàn tỉnh",
-                                "Tổng tử số / tổng mẫu số (Σa/Σb)",
-                                "Số xã có số liệu",
-                                "Số xã đạt / được đánh giá",
-                            ]
+                            _last_year_at(
+                                doc,
+                                4,
+                                [
+                                    "Mã",
+                                    "Chỉ tiêu",
+                                    "Đơn vị tính",
+                                    "Giá trị toàn tỉnh",
+                                    "Tổng tử số / tổng mẫu số (Σa/Σb)",
+                                    "Số xã có số liệu",
+                                    "Số xã đạt / được đánh giá",
+                                ],
+                                doc.last_year_label,
+                            )
                         ],
                         rows=values,
                     )

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from communes.mixins import PlanChildFormView
+from plans.mixins import PlanChildFormView
 from tasks.forms import TaskForm, TaskSectionForm
 from tasks.models import Task, TaskSection
 

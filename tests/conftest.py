@@ -8,8 +8,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from accounts.models import Membership, Role, User
 from accounts.security import second_factor_required_by_role
 from communes.models import Commune, Unit
-from plans.seeds import seeds_load_all
+from onboarding.seeds import seeds_load_all
 from tests.factories import UserFactory
+from tests.snapshot import snapshot_restore, snapshot_take
 
 
 @pytest.fixture(autouse=True)
@@ -59,15 +60,13 @@ def _second_factor_verified_on_force_login(monkeypatch):
 SEED_CODES = {"dien-quang", "truong-giang", "an-nong"}
 
 
-def _seeds_load() -> None:
-    seeds_load_all()
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the seed communes once; each test runs in a transaction that is rolled back."""
+    """Load the seed communes once and keep a copy of them; each test runs in a transaction that
+    is rolled back, and a transactional test's flush is undone from the copy (tests/snapshot.py)."""
     with django_db_blocker.unblock():
-        _seeds_load()
+        seeds_load_all()
+        snapshot_take("seeds")
 
 
 @pytest.fixture
@@ -75,7 +74,7 @@ def seeds(db):
     """The three real seed communes of fixtures/seeds/, by code."""
     communes = {commune.code: commune for commune in Commune.objects.filter(code__in=SEED_CODES)}
     if len(communes) < len(SEED_CODES):  # a transactional test flushed the database
-        _seeds_load()
+        snapshot_restore("seeds")
         communes = {
             commune.code: commune for commune in Commune.objects.filter(code__in=SEED_CODES)
         }
@@ -87,7 +86,7 @@ def person(role: str, *, commune: Commune | None = None, unit: Unit | None = Non
     Membership.objects.create(
         user=user,
         role=role,
-        commune=commune if role != Role.PROVINCE_OFFICER else None,
+        commune=commune if role != Role.PROVINCE_OFFICER and province is None else None,
         unit=unit,
         province=province,
     )
@@ -113,4 +112,14 @@ def people(seeds):
         "thanh_hoa": person(Role.PROVINCE_OFFICER, province=dien_quang.province),
         "quang_ngai": person(Role.PROVINCE_OFFICER, province=truong_giang.province),
         "other_commune_office": person(Role.STANDING_OFFICE, commune=truong_giang),
+    }
+
+
+@pytest.fixture
+def inspectors(seeds):
+    """Read-only inspectors: of the commune Điền Quang, and of its province Thanh Hóa."""
+    dien_quang = Commune.objects.get(code="dien-quang")
+    return {
+        "inspector": person(Role.INSPECTOR, commune=dien_quang),
+        "inspector_thanh_hoa": person(Role.INSPECTOR, province=dien_quang.province),
     }

@@ -1,11 +1,14 @@
 """Factories for unit tests; the seed communes are loaded by the `seeds` fixture where realism matters."""
 
+from datetime import timedelta
+
 import factory
 
 from accounts.models import Membership, Role, User
 from communes.models import Commune, Province, Unit, UnitKind
 from indicators.models import Indicator, IndicatorGroup, Target
 from plans.models import Plan
+from reporting.models import IndicatorValue, Submission, SubmissionStatus, TaskProgress
 from tasks.models import Task, TaskSection
 
 
@@ -131,3 +134,50 @@ class TaskFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Nhiệm vụ thử {n}")
     deadline_text = "Tháng 7/2025"
     order = factory.Sequence(lambda n: n)
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A unit's report for a period: a draft, or with `approved=True` handed in two days before
+    the deadline (`late=True`: two days after) and reviewed on it."""
+
+    class Meta:
+        model = Submission
+
+    class Params:
+        late = False
+        approved = factory.Trait(
+            status=SubmissionStatus.APPROVED,
+            submitted_at=factory.LazyAttribute(
+                lambda o: o.period.deadline + timedelta(days=2 if o.late else -2)
+            ),
+            reviewed_at=factory.SelfAttribute("period.deadline"),
+        )
+
+    period = None  # required: a ReportingPeriod (reporting.services.period_ensure)
+    unit = None  # required: a Unit of the period's commune
+    commune = factory.SelfAttribute("period.commune")
+    status = SubmissionStatus.DRAFT
+    is_late = factory.SelfAttribute("late")
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    """A figure of a report: pass `value=`, `numerator=`/`denominator=`, `is_done=` or `text=`."""
+
+    class Meta:
+        model = IndicatorValue
+
+    submission = None  # required
+    commune = factory.SelfAttribute("submission.commune")
+    indicator = None  # required
+
+
+class TaskProgressFactory(factory.django.DjangoModelFactory):
+    """A task's progress in a report."""
+
+    class Meta:
+        model = TaskProgress
+
+    submission = None  # required
+    commune = factory.SelfAttribute("submission.commune")
+    task = None  # required
+    status = "in_progress"

@@ -16,7 +16,7 @@ def test_a_request_gets_an_id_echoed_back_and_one_access_line(client, people, ca
     client.force_login(people["standing_office"])
     with caplog.at_level(logging.INFO, logger="portal.access"):
         response = client.get(
-            reverse("communes:detail", args=["dien-quang"]), HTTP_X_REQUEST_ID="proxy-id-1234"
+            reverse("plans:commune", args=["dien-quang"]), HTTP_X_REQUEST_ID="proxy-id-1234"
         )
     assert response.headers["X-Request-ID"] == "proxy-id-1234"
     (record,) = _access_records(caplog)

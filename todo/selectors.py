@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -583,3 +583,71 @@ def province_todo(province: Province, *, now: datetime | None = None) -> TodoLis
             )
         )
     return TodoList([late, ready])
+
+
+# ---------------------------------------------------------------------------------------------
+# The inspector's home: what there is to read, never anything to do.
+
+INSPECTION_PERIODS_PER_COMMUNE = 4
+
+
+@dataclass
+class InspectionPeriod:
+    period: ReportingPeriod
+    submitted: int
+    approved: int
+
+
+@dataclass
+class InspectionCommune:
+    commune: Commune
+    plans: list[Plan] = field(default_factory=list)
+    periods: list[InspectionPeriod] = field(default_factory=list)
+
+
+def inspection_communes(scope: Scope, *, now: datetime | None = None) -> list[InspectionCommune]:
+    """The communes an inspector reads (its commune, or every commune of its province), each with
+    its plans and its latest periods due within its plans' years (with how many unit reports
+    are in and approved).
+
+    Four queries whatever the number of communes, plans and periods; it creates nothing.
+    """
+    now = now or timezone.now()
+    communes = list(
+        Commune.objects.filter(
+            Q(pk__in=scope.inspected_commune_ids) | Q(province__in=scope.inspected_province_ids)
+        )
+        .select_related("province")
+        .order_by("province__name", "name")
+    )
+    rows = {commune.pk: InspectionCommune(commune) for commune in communes}
+    for plan in Plan.objects.filter(commune__in=rows).order_by("-period_start", "document_number"):
+        rows[plan.commune_id].plans.append(plan)
+    periods = ReportingPeriod.objects.filter(
+        commune__in=rows, deadline__lte=now + timedelta(days=31)
+    )
+    latest: list[ReportingPeriod] = []
+    for period in periods.order_by("commune_id", "-deadline", "code"):
+        row = rows[period.commune_id]
+        in_a_plan = any(p.period_start <= period.year <= p.period_end for p in row.plans)
+        if in_a_plan and len(row.periods) < INSPECTION_PERIODS_PER_COMMUNE:
+            latest.append(period)
+            row.periods.append(InspectionPeriod(period, 0, 0))
+    counts = (
+        Submission.objects.filter(
+            period__in=[p.pk for p in latest],
+            status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED],
+        )
+        .values_list("period_id", "status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    by_period: dict[int, dict[str, int]] = {}
+    for period_id, status, count in counts:
+        by_period.setdefault(period_id, {})[status] = count
+    for row in rows.values():
+        for item in row.periods:
+            found = by_period.get(item.period.pk, {})
+            item.approved = found.get(SubmissionStatus.APPROVED, 0)
+            item.submitted = found.get(SubmissionStatus.SUBMITTED, 0) + item.approved
+    return list(rows.values())

@@ -1,10 +1,14 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from communes.access import scope_for
 from communes.mixins import CommuneMixin
+from communes.models import Province
 from communes.views import ProvinceMixin
 from reporting.services import periods_ensure_until, reporting_start
-from todo.selectors import commune_todo, province_todo
+from todo.selectors import commune_todo, inspection_communes, province_todo
 from todo.templatetags.todo import todo_remember
 
 
@@ -34,4 +38,21 @@ class ProvinceTodoView(ProvinceMixin, TemplateView):
         todo = province_todo(self.province)
         todo_remember(self.request, ("province", self.province.pk), todo)
         context["todo"] = todo
+        return context
+
+
+class InspectionHomeView(LoginRequiredMixin, TemplateView):
+    """An inspector's home: the communes of its scope, their plans and periods, to read."""
+
+    template_name = "todo/inspection.html"
+
+    def get_context_data(self, **kwargs):
+        scope = scope_for(self.request.user)
+        if not scope.is_inspector:
+            raise Http404
+        context = super().get_context_data(**kwargs)
+        context["communes"] = inspection_communes(scope)
+        context["provinces"] = list(
+            Province.objects.filter(pk__in=scope.inspected_province_ids).order_by("name")
+        )
         return context

@@ -53,7 +53,7 @@ class CommuneApiMixin(ApiMixin):
 
     @property
     def is_member(self) -> bool:
-        return self.scope.is_member_of(self.commune)
+        return self.scope.reads_internal_work_of(self.commune)
 
     @property
     def can_manage(self) -> bool:

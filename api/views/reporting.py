@@ -56,7 +56,7 @@ from reporting.models import (
 )
 from reporting.periods import period_parse
 from reporting.rules import FiguresRefused, SubmitRefused
-from reporting.selectors import UnitReport, commune_figures, unit_report
+from reporting.selectors import UnitReport, commune_figure_rows, unit_report
 from reporting.services import (
     SubmissionConflict,
     WorkflowError,
@@ -639,22 +639,4 @@ class CommuneFiguresView(CommuneApiMixin, generics.ListAPIView):
         period = ReportingPeriod.objects.filter(commune=self.commune, code=code[:20]).first()
         if period is None:
             raise exceptions.NotFound(_("The commune has no such period."))
-        figures = commune_figures(self.commune, period)
-        indicators = Indicator.objects.filter(commune=self.commune, pk__in=list(figures)).order_by(
-            "plan_id", "order"
-        )
-        return [
-            {
-                "indicator": indicator.pk,
-                "code": indicator.code,
-                "name": indicator.name,
-                "measure_kind": indicator.measure_kind,
-                "value": figures[indicator.pk].value,
-                "numerator": figures[indicator.pk].numerator,
-                "denominator": figures[indicator.pk].denominator,
-                "is_done": figures[indicator.pk].is_done,
-                "text": figures[indicator.pk].text,
-                "units": figures[indicator.pk].units,
-            }
-            for indicator in indicators
-        ]
+        return commune_figure_rows(self.commune, period)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from api.forms import ApiTokenForm
 from api.models import ApiToken
 from api.services import api_token_create, api_token_revoke
+from communes.access import refuse_read_only
 
 
 @login_required
@@ -25,6 +26,7 @@ def token_list(request):
     The secret is rendered straight into the response to the POST and never stored, not even in
     the session: a reload asks the browser to send the form again rather than show it twice.
     """
+    refuse_read_only(request.user)
     created, secret = None, None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

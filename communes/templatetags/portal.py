@@ -30,14 +30,6 @@ def field_name(prefix, pk, suffix):
 
 
 @register.filter
-def ratio_text(value):
-    """A ratio as the forms show it while typing: "87,5% (350/400)"."""
-    from reporting.forms import ratio_preview
-
-    return ratio_preview(value)
-
-
-@register.filter
 def warning_for(form, indicator_pk):
     return getattr(form, "warnings", {}).get(f"ind_{indicator_pk}", "")
 

@@ -43,7 +43,7 @@ def test_an_invitation_does_not_bring_back_a_deactivated_province_officer(
     assert not officer.is_active
     _log_in(client, officer.username)
     for url in (
-        reverse("communes:detail", args=["truong-giang"]),
+        reverse("plans:commune", args=["truong-giang"]),
         reverse("dashboards:province", args=[dien_quang.province.code]),
         reverse(
             "dashboards:province",
@@ -89,7 +89,7 @@ def test_a_new_person_accepts_by_choosing_a_password_and_sees_the_commune(
     assert response.status_code == 302
     user = User.objects.get(username="nguyen.van.b@example.vn")
     assert Membership.objects.filter(user=user, role=Role.UNIT_STAFF, is_active=True).exists()
-    assert client.get(reverse("communes:detail", args=["dien-quang"])).status_code == 200
+    assert client.get(reverse("plans:commune", args=["dien-quang"])).status_code == 200
     client.logout()
     assert _log_in(client, user.username, "Mat-khau-moi-2025").status_code == 302
     # The link worked once.
@@ -195,3 +195,38 @@ def test_only_an_administrator_reactivates_and_it_is_audited(people, seeds):
     assert officer.is_active
     entry = AuditEntry.objects.get(object_id=officer.pk, field="is_active")
     assert entry.actor == admin and entry.new_value == "True"
+
+
+def test_the_standing_office_invites_an_inspector_who_reads_and_cannot_write(
+    client, people, django_capture_on_commit_callbacks
+):
+    _message, path = _invite(
+        client,
+        people["standing_office"],
+        email="ubkt@example.vn",
+        role=Role.INSPECTOR,
+        unit=None,
+        capture=django_capture_on_commit_callbacks,
+    )
+    client.get(client.get(path).url)
+    response = client.post(
+        reverse("accounts:invitation_accept"),
+        {"password1": "Mat-khau-moi-2025", "password2": "Mat-khau-moi-2025"},
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="ubkt@example.vn")
+    membership = Membership.objects.get(user=user)
+    assert membership.role == Role.INSPECTOR and membership.commune.code == "dien-quang"
+    assert membership.unit is None and membership.province is None
+    # Home is the inspection page; it reads the commune's periods and cannot add a unit.
+    home = client.get(reverse("home"))
+    assert home.status_code == 302 and home.url == reverse("todo:inspection")
+    assert client.get(reverse("reporting:periods", args=["dien-quang"])).status_code == 200
+    new_unit = client.post(
+        reverse("communes:unit_create", args=["dien-quang"]), {"short_name": "Thử"}
+    )
+    assert new_unit.status_code == 403
+    # The standing office sees the inspector among its staff accounts.
+    client.force_login(people["standing_office"])
+    staff_page = client.get(reverse("accounts:staff", args=["dien-quang"])).content.decode()
+    assert "ubkt@example.vn" in staff_page

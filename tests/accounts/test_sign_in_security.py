@@ -151,7 +151,7 @@ def test_someone_with_only_the_password_cannot_replace_the_device(client, people
 def test_unit_staff_may_turn_it_on_and_are_then_asked_for_it(client, people):
     user = people["kinh_te"]
     _log_in(client, user.username)
-    home = reverse("communes:detail", args=["dien-quang"])
+    home = reverse("plans:commune", args=["dien-quang"])
     assert client.get(home).status_code == 200  # not required for unit staff
     client.get(reverse("accounts:second_factor_setup"))
     device = TOTPDevice.objects.get(user=user)
@@ -174,7 +174,7 @@ def test_unit_staff_may_turn_it_on_and_are_then_asked_for_it(client, people):
 
 def test_a_session_ends_after_the_idle_time_and_activity_keeps_it(client, people, settings):
     idle = timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    page = reverse("communes:detail", args=["dien-quang"])
+    page = reverse("plans:commune", args=["dien-quang"])
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         _log_in(client, people["kinh_te"].username)
@@ -204,13 +204,13 @@ def test_demo_officers_log_in_with_the_demo_code(client, seeds, settings):
         reverse("accounts:second_factor_verify"), {"token": output.getvalue().strip()}
     )
     assert response.status_code == 302
-    assert client.get(reverse("communes:detail", args=["an-nong"])).status_code == 200
+    assert client.get(reverse("plans:commune", args=["an-nong"])).status_code == 200
 
 
 def test_the_test_clients_login_goes_through_the_lock_out_too(client, people):
     assert not client.login(username=people["thanh_hoa"].username, password="sai")
     assert client.login(username=people["thanh_hoa"].username, password="pass-for-tests-1")
-    assert client.get(reverse("communes:detail", args=["an-nong"])).status_code == 200
+    assert client.get(reverse("plans:commune", args=["an-nong"])).status_code == 200
 
 
 def test_an_administrator_resets_a_lost_second_factor_from_the_admin(client, people):
@@ -235,3 +235,12 @@ def test_the_password_reset_button_says_what_it_does(client):
     html = client.get(reverse("password_reset")).content.decode()
     assert "Gửi cho tôi liên kết đặt lại mật khẩu</button>" in html
     assert ">Lưu</button>" not in html
+
+
+def test_a_province_inspector_needs_a_second_factor_and_a_commune_inspector_does_not(
+    inspectors,
+):
+    from accounts.security import second_factor_required_by_role
+
+    assert second_factor_required_by_role(inspectors["inspector_thanh_hoa"])
+    assert not second_factor_required_by_role(inspectors["inspector"])

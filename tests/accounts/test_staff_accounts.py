@@ -55,11 +55,10 @@ def test_demo_accounts_cover_every_role_in_every_seed_commune(settings, seeds):
     demo_accounts_create(demo=True)
     for code in ("dien-quang", "truong-giang", "an-nong"):
         roles = set(Membership.objects.filter(commune__code=code).values_list("role", flat=True))
-        assert {Role.UNIT_STAFF, Role.STANDING_OFFICE, Role.COMMUNE_LEADER} <= roles
-    assert (
-        Membership.objects.filter(role=Role.PROVINCE_OFFICER).values("province").distinct().count()
-        == 2
-    )
+        assert {Role.UNIT_STAFF, Role.STANDING_OFFICE, Role.COMMUNE_LEADER, Role.INSPECTOR} <= roles
+    for role in (Role.PROVINCE_OFFICER, Role.INSPECTOR):
+        of_provinces = Membership.objects.filter(role=role, province__isnull=False)
+        assert of_provinces.values("province").distinct().count() == 2, role
 
 
 def test_everyone_can_change_their_password(client, people):
@@ -95,3 +94,21 @@ def test_admin_searches_and_filters_for_administrators(client, seeds):
     )
     assert response.status_code == 200
     assert "Tỉ lệ người dân có tài khoản định danh điện tử (VNeID)" in response.content.decode()
+
+
+def test_an_inspector_membership_names_a_commune_or_a_province(seeds):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import UserFactory
+
+    dien_quang = seeds["dien-quang"]
+    user = UserFactory()
+    for scope in (
+        {"commune": dien_quang, "province": dien_quang.province},
+        {},
+        {"commune": dien_quang, "unit": dien_quang.units.first()},
+    ):
+        with pytest.raises(ValidationError):
+            Membership(user=user, role=Role.INSPECTOR, **scope).full_clean()
+    Membership(user=user, role=Role.INSPECTOR, commune=dien_quang).full_clean()
+    Membership(user=user, role=Role.INSPECTOR, province=dien_quang.province).full_clean()

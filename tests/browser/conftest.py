@@ -2,11 +2,14 @@
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from tests.browser import a11y
+from tests.snapshot import snapshot_restore, snapshot_take
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -22,6 +25,9 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 375, "height": 740}
+# The day the browser tests' demo figures are made on (a Saturday morning in Vietnam).
+DEMO_DAY = date(2026, 11, 21)
+DEMO_MORNING = "2026-11-21 09:00 +0700"
 
 
 # The session's axe-core / vnu checker (tests/browser/a11y.py); None until a browser test runs.
@@ -143,6 +149,20 @@ def new_page(browser, live_server, page_checker):
             + "\n".join(found),
             pytrace=False,
         )
+
+
+@pytest.fixture
+def demo(seeds, settings):
+    """The seed communes with their demo figures as made on DEMO_MORNING: made once per session,
+    then copied back for each test (tests/snapshot.py), since making them takes half a minute."""
+    if not snapshot_restore("demo"):
+        from reporting.demo import demo_figures_create
+
+        settings.DEMO_DATA_ALLOWED = True
+        with time_machine.travel(DEMO_MORNING, tick=False):
+            demo_figures_create(demo=True, today=DEMO_DAY)
+        snapshot_take("demo")
+    return seeds
 
 
 def screenshot(page, name: str) -> Path:

@@ -1,8 +1,6 @@
 """The dashboards in the browser, at 1366×768 and on a phone, for the seed communes with their
 demo figures; what they show is checked against the database."""
 
-from datetime import date
-
 import pytest
 from django.utils import timezone
 
@@ -12,23 +10,15 @@ from dashboards.ontrack import Track
 from dashboards.selectors import commune_dashboard
 from indicators.models import Indicator
 from reporting.consolidation import province_consolidation
-from reporting.demo import demo_figures_create
 from reporting.models import ReportingPeriod
-from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot
+from tests.browser.conftest import DEMO_DAY, DESKTOP, PHONE, log_in, screenshot
 from tests.conftest import person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TODAY = date(2026, 11, 21)
+TODAY = DEMO_DAY
 # The period each seed commune is looked at: Điền Quang's plan is for 2025 only.
 PERIODS = {"dien-quang": "2025", "truong-giang": "202610", "an-nong": "202610"}
-
-
-@pytest.fixture
-def demo(seeds, settings):
-    settings.DEMO_DATA_ALLOWED = True
-    demo_figures_create(demo=True, today=TODAY)
-    return seeds
 
 
 def expected(commune: Commune, code: str):

@@ -12,18 +12,17 @@ from accounts.models import Role
 from communes.models import Commune
 from reminders.selectors import reminders_due
 from reporting.consolidation import province_consolidation
-from reporting.demo import demo_figures_create
 from reporting.models import DeadlineExtension, ReportingPeriod, Submission, SubmissionStatus
 from reporting.results import TaskState, task_results
 from reporting.services import periods_ensure_until
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import DEMO_DAY, DEMO_MORNING, log_in, screenshot
 from tests.conftest import person
 from tests.todo.test_todo import owed_by
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TODAY = date(2026, 11, 21)
-MORNING = "2026-11-21 09:00 +0700"
+TODAY = DEMO_DAY
+MORNING = DEMO_MORNING
 
 
 @pytest.fixture(autouse=True)
@@ -31,14 +30,6 @@ def _long_sessions(settings):
     # The browser keeps its own clock: a session cookie made on the travelled day must not have
     # expired by the real one.
     settings.SESSION_COOKIE_AGE = 20 * 365 * 24 * 3600
-
-
-@pytest.fixture
-def demo(seeds, settings):
-    settings.DEMO_DATA_ALLOWED = True
-    with time_machine.travel(MORNING, tick=False):
-        demo_figures_create(demo=True, today=TODAY)
-    return seeds
 
 
 @pytest.fixture
@@ -94,15 +85,11 @@ def test_unit_staff_and_standing_office_to_do_pages(open_page, demo):
         assert page.url.endswith("/communes/truong-giang/todo/")
         reviews = kinds(page, "review")
         assert reviews.count() == 1 and waiting.unit.short_name in reviews.first.inner_text()
+        # The open periods past their deadline that some unit still owes.
         late_periods = {
-            period.code
-            for period in ReportingPeriod.objects.filter(
-                commune=truong_giang, closed_at__isnull=True, deadline__lte=timezone.now()
-            )
-            if any(
-                period.code in owed_by(truong_giang, u, timezone.now())
-                for u in truong_giang.units.all()
-            )
+            code
+            for unit in truong_giang.units.all()
+            for code in owed_by(truong_giang, unit, timezone.now())
         }
         shown = kinds(page, "units_late")
         assert shown.count() == len(late_periods)

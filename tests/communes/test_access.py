@@ -31,9 +31,9 @@ def commune_urls(code: str) -> dict[str, list[str]]:
         unit=unit,
     )
     read = [
-        reverse("communes:detail", args=[code]),
+        reverse("plans:commune", args=[code]),
         reverse("plans:detail", args=[code, plan.pk]),
-        reverse("indicators:detail", args=[code, indicator.pk]),
+        reverse("dashboards:indicator", args=[code, indicator.pk]),
     ]
     manage = [
         reverse("communes:units", args=[code]),
@@ -109,13 +109,13 @@ def test_province_officer_sees_only_the_communes_of_its_province(client, people)
     html = response.content.decode()
     assert "Điền Quang" in html and "An Nông" in html and "Trường Giang" not in html
     assert client.get(reverse("communes:province", args=["51"])).status_code == 404
-    assert client.get(reverse("communes:detail", args=["truong-giang"])).status_code == 404
+    assert client.get(reverse("plans:commune", args=["truong-giang"])).status_code == 404
     # Home sends a single-province officer straight to the province's to-do page.
     assert client.get(reverse("home")).url == reverse("todo:province", args=["38"])
 
 
 def test_anonymous_is_sent_to_login(client, seeds):
-    response = client.get(reverse("communes:detail", args=["dien-quang"]))
+    response = client.get(reverse("plans:commune", args=["dien-quang"]))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
     response = client.get(reverse("communes:province", args=["38"]))
     assert response.status_code == 302
@@ -133,14 +133,52 @@ def test_deactivated_membership_loses_access(client, people):
     user = people["leader"]
     user.memberships.update(is_active=False)
     client.force_login(user)
-    assert client.get(reverse("communes:detail", args=["dien-quang"])).status_code == 404
+    assert client.get(reverse("plans:commune", args=["dien-quang"])).status_code == 404
 
 
 def test_vietnamese_by_default_even_for_an_english_browser_and_english_on_request(client, people):
     client.force_login(people["leader"])
-    url = reverse("communes:detail", args=["dien-quang"])
+    url = reverse("plans:commune", args=["dien-quang"])
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Kế hoạch" in html
     client.post(reverse("set_language"), {"language": "en", "next": url})
     html = client.get(url).content.decode()
     assert "Plans" in html and "Kế hoạch" not in html
+
+
+def test_an_inspector_with_another_role_writes_only_through_that_role(client, people):
+    """Inspecting Điền Quang adds reads, never writes: Trường Giang's standing office (and unit
+    staff) who also inspects Điền Quang reads a Điền Quang unit's report, cannot save or approve
+    it, and still manages its own commune."""
+    from reporting.services import period_ensure
+
+    dien_quang = Commune.objects.get(code="dien-quang")
+    truong_giang = Commune.objects.get(code="truong-giang")
+    own_unit = truong_giang.units.order_by("order").first()
+    clerk = people["other_commune_office"]
+    Membership.objects.create(user=clerk, role=Role.UNIT_STAFF, commune=truong_giang, unit=own_unit)
+    Membership.objects.create(user=clerk, role=Role.INSPECTOR, commune=dien_quang)
+    scope = scope_for(clerk)
+    assert scope.is_inspector and not scope.is_read_only
+    assert scope.reads_internal_work_of(dien_quang) and not scope.is_member_of(dien_quang)
+    assert not scope.can_manage_commune(dien_quang)
+    period = period_ensure(dien_quang, "2025")
+    unit = dien_quang.units.get(short_name="Phòng Kinh tế")
+    url = reverse("reporting:submission", args=[dien_quang.code, period.code, unit.pk])
+    client.force_login(clerk)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"action": "save"}).status_code == 403
+    assert client.post(url, {"action": "approve"}).status_code == 403
+    assert (
+        client.post(reverse("communes:unit_create", args=[dien_quang.code]), {}).status_code == 403
+    )
+    # Its own commune it still manages (it is that commune's standing office).
+    units_page = reverse("communes:units", args=[truong_giang.code])
+    assert client.get(units_page).status_code == 200
+
+
+def test_only_an_inspector_alone_is_read_only(inspectors, people):
+    assert scope_for(inspectors["inspector"]).is_read_only
+    assert scope_for(inspectors["inspector_thanh_hoa"]).is_read_only
+    for role in ("standing_office", "leader", "kinh_te", "thanh_hoa"):
+        assert not scope_for(people[role]).is_read_only, role

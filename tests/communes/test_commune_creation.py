@@ -424,7 +424,7 @@ def test_a_new_commune_opens_everywhere_the_province_reads_it(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(province_url(), form_data())
     for url in (
-        reverse("communes:detail", args=["quang-phu"]),
+        reverse("plans:commune", args=["quang-phu"]),
         reverse("dashboards:commune", args=["quang-phu"]),
         reverse("dashboards:province", args=[THANH_HOA]),
         reverse("reports:province_report", args=[THANH_HOA]),

@@ -46,7 +46,7 @@ def test_standing_office_changes_a_target_and_the_change_is_audited(client, peop
         people["standing_office"],
     )
     detail = client.get(
-        reverse("indicators:detail", args=["dien-quang", indicator.pk])
+        reverse("dashboards:indicator", args=["dien-quang", indicator.pk])
     ).content.decode()
     assert "≥ 2,5" in detail and "50%" in detail  # the history shows old and new
 

@@ -6,9 +6,9 @@ import tomllib
 from pathlib import Path
 
 from communes.models import Commune, Unit, UnitAlias
+from onboarding.seeds import SEEDS_DIR
 from onboarding.text import name_key
 from plans.models import Plan
-from plans.seeds import SEEDS_DIR
 
 PLAN_FIELDS = (
     "document_number",

@@ -1,8 +1,6 @@
 """Committing an import: a draft plan, by natural key, audited, in a fixed number of queries."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from communes.models import AuditEntry, Unit, UnitAlias, UnitKind
 from indicators.models import Indicator, Target
@@ -13,6 +11,7 @@ from tasks.deadlines import DeadlineKind
 from tasks.models import Task
 from tests.factories import CommuneFactory, UnitFactory, UserFactory
 from tests.onboarding.documents import HEAD, docx_bytes
+from tests.queries import assert_flat, queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -163,20 +162,25 @@ def test_a_new_communes_names_become_new_units_of_a_guessed_kind():
 
 def _queries(commune, indicators, tasks) -> int:
     imported = plan_file_read(plan_file(indicators, tasks), name="kh.docx", commune=commune)
-    with CaptureQueriesContext(connection) as context:
-        plan_import_commit(actor=None, commune=commune, imported=imported, key=f"kh-{indicators}")
-    return len(context.captured_queries)
+    return queries_of(
+        lambda: plan_import_commit(
+            actor=None, commune=commune, imported=imported, key=f"kh-{indicators}"
+        )
+    )
 
 
 def test_commit_query_count_is_flat_in_the_number_of_rows(commune):
-    small, large = _queries(commune, 3, 2), _queries(commune, 30, 20)
-    assert small == large, (small, large)
+    assert_flat(_queries(commune, 3, 2), _queries(commune, 30, 20), "plan import commit")
     # And for re-imports, which update instead of create.
-    assert _queries(commune, 3, 2) == _queries(commune, 30, 20)
+    assert_flat(_queries(commune, 3, 2), _queries(commune, 30, 20), "re-import")
 
 
 def test_commit_query_count_with_new_units_is_flat_too():
-    assert _queries(CommuneFactory(), 3, 2) == _queries(CommuneFactory(), 30, 20)
+    assert_flat(
+        _queries(CommuneFactory(), 3, 2),
+        _queries(CommuneFactory(), 30, 20),
+        "commit with new units",
+    )
 
 
 def test_unit_count_of_a_commit_is_what_was_proposed(commune):

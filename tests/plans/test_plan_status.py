@@ -40,5 +40,5 @@ def test_dien_quang_plan_reads_expired_in_2026(client, people):
     with time_machine.travel("2026-12-01 09:00 +0700"):
         client.force_login(people["standing_office"])
         assert page_status(client, plan) == "hết hiệu lực"
-        home = client.get(reverse("communes:detail", args=["dien-quang"])).content.decode()
+        home = client.get(reverse("plans:commune", args=["dien-quang"])).content.decode()
         assert "hết hiệu lực" in home and "đang có hiệu lực" not in home

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from communes.models import Commune
 from indicators.models import Indicator, ProvinceIndicator
-from plans import seeds as seed_loader
-from plans.seeds import SeedError, province_catalogue_load, seed_folder_load
+from onboarding import seeds as seed_loader
+from onboarding.seeds import SeedError, province_catalogue_load, seed_folder_load
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.db.models import F
 
 from communes.models import Commune, Province, Unit
 from indicators.models import Indicator, ProvinceIndicator, Target
+from onboarding.seeds import seeds_load_all
 from plans.models import Plan
-from plans.seeds import seeds_load_all
 from tasks.models import Task
 
 pytestmark = pytest.mark.django_db

@@ -1,17 +1,14 @@
 """The commune's results and the province's consolidation: the rules users check by hand."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from communes.models import Commune, UnitKind
 from indicators.assessment import Assessment
 from indicators.models import MeasureKind, ProvinceIndicator
 from reporting.consolidation import province_consolidation
-from reporting.models import IndicatorValue, Submission, SubmissionStatus, TaskProgress
+from reporting.models import SubmissionStatus, TaskProgress
 from reporting.results import TaskState, commune_results
 from reporting.selectors import units_expected
 from reporting.services import period_ensure
@@ -20,30 +17,15 @@ from tasks.models import TaskStatus
 from tests.factories import (
     CommuneFactory,
     IndicatorFactory,
+    IndicatorValueFactory,
     PlanFactory,
     ProvinceFactory,
+    SubmissionFactory,
     TargetFactory,
     TaskFactory,
     UnitFactory,
 )
-
-
-def approved(period, unit, *, late=False, status=SubmissionStatus.APPROVED):
-    return Submission.objects.create(
-        commune=period.commune,
-        period=period,
-        unit=unit,
-        status=status,
-        submitted_at=period.deadline + (timedelta(days=2) if late else -timedelta(days=2)),
-        is_late=late,
-        reviewed_at=period.deadline,
-    )
-
-
-def value(submission, indicator, **figures):
-    return IndicatorValue.objects.create(
-        submission=submission, commune=submission.commune, indicator=indicator, **figures
-    )
+from tests.queries import assert_flat, queries_of
 
 
 def commune_with(province, catalogue, name, *, kind=MeasureKind.PERCENT, target="≥ 70"):
@@ -80,15 +62,19 @@ def test_ratio_consolidates_as_sum_of_a_over_sum_of_b_not_mean_of_percentages(pr
     small, small_unit, small_indicator = commune_with(province, row, "Xã Nhỏ")
     big, big_unit, big_indicator = commune_with(province, row, "Xã Lớn")
     # 9/10 = 90 % and 100/1000 = 10 %: the mean would say 50 %, the province is 109/1010.
-    value(
-        approved(period_ensure(small, "2025"), small_unit),
-        small_indicator,
+    IndicatorValueFactory(
+        submission=SubmissionFactory(
+            period=period_ensure(small, "2025"), unit=small_unit, approved=True
+        ),
+        indicator=small_indicator,
         numerator=9,
         denominator=10,
     )
-    value(
-        approved(period_ensure(big, "2025"), big_unit),
-        big_indicator,
+    IndicatorValueFactory(
+        submission=SubmissionFactory(
+            period=period_ensure(big, "2025"), unit=big_unit, approved=True
+        ),
+        indicator=big_indicator,
         numerator=100,
         denominator=1000,
     )
@@ -130,10 +116,14 @@ def test_counts_sum_rates_per_10k_divide_summed_counts_and_milestones_count(prov
         TargetFactory(indicator=milestone, text="X", comparator="done", value=None)
         for extra in (rate, milestone):
             extra.lead_units.add(unit)
-        submission = approved(period_ensure(commune, "2025"), unit)
-        value(submission, indicator, value=count)
-        value(submission, rate, numerator=count, denominator=people)
-        value(submission, milestone, is_done=done)
+        submission = SubmissionFactory(
+            period=period_ensure(commune, "2025"), unit=unit, approved=True
+        )
+        IndicatorValueFactory(submission=submission, indicator=indicator, value=count)
+        IndicatorValueFactory(
+            submission=submission, indicator=rate, numerator=count, denominator=people
+        )
+        IndicatorValueFactory(submission=submission, indicator=milestone, is_done=done)
 
     consolidated = province_consolidation(province, "2025")
     by_code = {row.indicator.code: row for row in consolidated.rows}
@@ -150,8 +140,21 @@ def test_a_percentage_without_a_and_b_stays_out_of_the_sum_and_is_counted(provin
     row = catalogue_row(province)
     one, one_unit, one_indicator = commune_with(province, row, "Xã Một")
     two, two_unit, two_indicator = commune_with(province, row, "Xã Hai")
-    value(approved(period_ensure(one, "2025"), one_unit), one_indicator, numerator=3, denominator=4)
-    value(approved(period_ensure(two, "2025"), two_unit), two_indicator, value=Decimal(90))
+    IndicatorValueFactory(
+        submission=SubmissionFactory(
+            period=period_ensure(one, "2025"), unit=one_unit, approved=True
+        ),
+        indicator=one_indicator,
+        numerator=3,
+        denominator=4,
+    )
+    IndicatorValueFactory(
+        submission=SubmissionFactory(
+            period=period_ensure(two, "2025"), unit=two_unit, approved=True
+        ),
+        indicator=two_indicator,
+        value=Decimal(90),
+    )
 
     (result,) = province_consolidation(province, "2025").rows
 
@@ -164,13 +167,22 @@ def test_only_approved_reports_count_and_compliance_is_per_commune(province):
     late, unit_b, indicator_b = commune_with(province, row, "Xã Muộn")
     silent, _unit_c, _indicator_c = commune_with(province, row, "Xã Chưa Nộp")
     commune_with(province, row, "Xã Chưa Mở Kỳ")  # its period was never opened
-    value(
-        approved(period_ensure(on_time, "2025"), unit_a), indicator_a, numerator=8, denominator=10
+    IndicatorValueFactory(
+        submission=SubmissionFactory(
+            period=period_ensure(on_time, "2025"), unit=unit_a, approved=True
+        ),
+        indicator=indicator_a,
+        numerator=8,
+        denominator=10,
     )
-    submitted = approved(
-        period_ensure(late, "2025"), unit_b, late=True, status=SubmissionStatus.SUBMITTED
+    submitted = SubmissionFactory(
+        period=period_ensure(late, "2025"),
+        unit=unit_b,
+        approved=True,
+        late=True,
+        status=SubmissionStatus.SUBMITTED,
     )
-    value(submitted, indicator_b, numerator=1, denominator=10)
+    IndicatorValueFactory(submission=submitted, indicator=indicator_b, numerator=1, denominator=10)
     period_ensure(silent, "2025")
 
     consolidated = province_consolidation(province, "2025")
@@ -192,20 +204,22 @@ def test_consolidation_queries_do_not_grow_with_communes(province):
     def add_commune(n):
         commune, unit, indicator = commune_with(province, row, f"Xã {n}")
         TaskFactory(plan=indicator.plan).lead_units.add(unit)
-        submission = approved(period_ensure(commune, "2025"), unit)
-        value(submission, indicator, numerator=n, denominator=10)
+        submission = SubmissionFactory(
+            period=period_ensure(commune, "2025"), unit=unit, approved=True
+        )
+        IndicatorValueFactory(
+            submission=submission, indicator=indicator, numerator=n, denominator=10
+        )
 
     def count():
-        with CaptureQueriesContext(connection) as queries:
-            province_consolidation(province, "2025")
-        return len(queries)
+        return queries_of(lambda: province_consolidation(province, "2025"))
 
     add_commune(1)
     add_commune(2)
     few = count()
     for n in range(3, 9):
         add_commune(n)
-    assert count() == few
+    assert_flat(few, count(), "province consolidation")
 
 
 def test_task_states_at_the_end_of_the_period(db):
@@ -228,7 +242,7 @@ def test_task_states_at_the_end_of_the_period(db):
         task("Quý IV/2025"),
         task("Hàng năm"),
     )
-    july = approved(period_ensure(commune, "202507"), unit)
+    july = SubmissionFactory(period=period_ensure(commune, "202507"), unit=unit, approved=True)
     TaskProgress.objects.create(
         submission=july,
         commune=commune,
@@ -243,7 +257,7 @@ def test_task_states_at_the_end_of_the_period(db):
     TaskProgress.objects.create(
         submission=july, commune=commune, task=running, status=TaskStatus.IN_PROGRESS, percent=40
     )
-    september = approved(period_ensure(commune, "202509"), unit)
+    september = SubmissionFactory(period=period_ensure(commune, "202509"), unit=unit, approved=True)
     TaskProgress.objects.create(
         submission=september, commune=commune, task=late, status=TaskStatus.DONE, percent=100
     )
@@ -271,12 +285,14 @@ def test_the_lead_units_progress_decides_over_a_support_units_later_report(provi
         task.save()
         task.lead_units.add(lead)
         task.support_units.add(support)
-    june = approved(period_ensure(commune, "202506"), lead)
+    june = SubmissionFactory(period=period_ensure(commune, "202506"), unit=lead, approved=True)
     TaskProgress.objects.create(
         submission=june, commune=commune, task=shared, status=TaskStatus.IN_PROGRESS, percent=50
     )
     # Later, the support unit calls both tasks done: only the one the lead never reported on is.
-    november = approved(period_ensure(commune, "202511"), support)
+    november = SubmissionFactory(
+        period=period_ensure(commune, "202511"), unit=support, approved=True
+    )
     for task in (shared, supported_only):
         TaskProgress.objects.create(
             submission=november, commune=commune, task=task, status=TaskStatus.DONE, percent=100

@@ -4,12 +4,9 @@ plain reading of the whole history, on reports that were returned, reopened and 
 import random
 from collections import defaultdict
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from communes.models import UnitKind
 from reporting.models import Submission, SubmissionStatus, TaskProgress
-from reporting.results import task_results
+from reporting.results import task_results, task_row_results
 from reporting.services import (
     period_ensure,
     submission_approve,
@@ -26,6 +23,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
+from tests.queries import assert_flat, queries_of
 
 MONTHS = [f"2025{month:02d}" for month in range(1, 13)]
 QUARTERS = [f"2025Q{quarter}" for quarter in range(1, 5)]
@@ -135,8 +133,8 @@ def test_latest_progress_equals_the_reading_of_the_whole_history(db):
         }
         cutoffs = {commune_id: period.window_end for commune_id, period in periods.items()}
         expected = latest_by_history(list(periods), cutoffs)
-        for detail in (True, False):
-            results = task_results(periods, year=2025, detail=detail)
+        for read_tasks in (task_results, task_row_results):
+            results = read_tasks(periods, year=2025)
             read = {
                 result.task.id: (result.percent, result.result)
                 for commune_results in results.values()
@@ -170,11 +168,9 @@ def test_latest_progress_reads_a_fixed_number_of_queries(db):
 
     def count(communes):
         periods = {commune.pk: period_ensure(commune, "202512") for commune in communes}
-        with CaptureQueriesContext(connection) as queries:
-            task_results(periods, year=2025, detail=False)
-        return len(queries)
+        return queries_of(lambda: task_row_results(periods, year=2025))
 
     communes = [add_commune(n) for n in range(2)]
     few = count(communes)
     communes += [add_commune(n) for n in range(2, 8)]
-    assert count(communes) == few
+    assert_flat(few, count(communes), "latest progress")

@@ -11,7 +11,7 @@ from communes.models import Commune, Province
 from indicators.models import Indicator
 from reporting.models import Submission, SubmissionStatus, TaskProgress
 from reporting.national_demo import commune_counts, provinces_load
-from reporting.results import task_results
+from reporting.results import task_row_results
 from reporting.services import period_ensure
 from tasks.models import Task
 from tests.factories import CommuneFactory
@@ -70,7 +70,7 @@ def test_a_small_national_set_in_every_state(settings, capsys):
     periods = {commune.pk: period_ensure(commune, "202606") for commune in demo}
     cutoffs = {pk: period.window_end for pk, period in periods.items()}
     expected = latest_by_history(list(periods), cutoffs)
-    results = task_results(periods, year=2026, detail=False)
+    results = task_row_results(periods, year=2026)
     read = {
         r.task.id: (r.percent, r.result)
         for rows in results.values()

@@ -281,7 +281,7 @@ def test_history_uses_the_status_names_of_the_ui(client, an_nong):
     assert ">draft<" not in history and ">submitted<" not in history and ">status<" not in history
     # A figure's history, on its indicator's page, names the field in the reader's words.
     page = client.get(
-        reverse("indicators:detail", args=["an-nong", an_nong["eight"].pk])
+        reverse("dashboards:indicator", args=["an-nong", an_nong["eight"].pk])
     ).content.decode()
     rows = [r for r in page[page.find('data-testid="history"') :].split("<tr>") if "202606 · " in r]
     assert rows and any("tử số (a)" in r for r in rows)

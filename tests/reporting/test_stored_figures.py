@@ -227,7 +227,7 @@ def test_the_api_and_dashboards_show_an_unreadable_stored_figure_as_empty(an_non
             reverse("dashboards:commune", args=[commune.code])
             + "?year=2026&period=202606&format=xlsx",
         ),
-        (office, reverse("indicators:detail", args=[commune.code, value.indicator_id])),
+        (office, reverse("dashboards:indicator", args=[commune.code, value.indicator_id])),
         (office, reverse("dashboards:indicator_excel", args=[commune.code, value.indicator_id])),
         (
             province,

@@ -8,8 +8,9 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from communes.spreadsheets import text_runs_as_formula
 from dashboards.tables import Table, workbook_response
-from reports.excel import Sheet, _finished, text_runs_as_formula, workbook_write
+from reports.excel import Sheet, _finished, workbook_write
 
 FORMULAS = ('=HYPERLINK("http://evil.invalid","bấm")', "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1")
 

@@ -59,9 +59,10 @@ def test_each_commune_item_under_its_heading(synthetic):
         f"- Xã {first.name}: Thiếu máy tính",
         f"- Xã {second.name}: Mạng yếu ở thôn 3",
     ]
-    # A commune without saved texts: its units' approved narrative, each unit named.
+    # A commune without saved texts: its units' approved narrative, each unit named (the same
+    # text from several units once, naming them all).
     (unsaved,) = difficulties[2:]
-    assert unsaved.startswith(f"- Xã {third.name}: Phòng VH-XH: ")
+    assert unsaved.startswith(f"- Xã {third.name}: Phòng VH-XH, ")
     assert _section(body, "NGUYÊN NHÂN") == [f"- Xã {first.name}: Kinh phí chưa bố trí"]
     proposals = _section(body, "KIẾN NGHỊ, ĐỀ XUẤT")
     assert proposals[0] == f"- Xã {second.name}: Hỗ trợ trạm 4G"

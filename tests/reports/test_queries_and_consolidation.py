@@ -7,8 +7,6 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from indicators.models import MeasureKind, ProvinceIndicator
@@ -33,15 +31,14 @@ from tests.factories import (
     TargetFactory,
     UnitFactory,
 )
+from tests.queries import assert_flat, queries_of
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 12, 20)
 
 
-def _queries(work) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        work()
-    return len(queries)
+def _queries(work):
+    return queries_of(work)
 
 
 def _commune_report_queries(synthetic) -> int:
@@ -56,7 +53,7 @@ def _commune_report_queries(synthetic) -> int:
 def test_commune_report_queries_do_not_grow_with_indicators_or_tasks():
     small = synthetic_province_create(communes=1, indicators=6, tasks=3, code="q-s")
     large = synthetic_province_create(communes=1, indicators=30, tasks=24, code="q-l")
-    assert _commune_report_queries(small) == _commune_report_queries(large)
+    assert_flat(_commune_report_queries(small), _commune_report_queries(large), "commune report")
 
 
 def test_province_report_queries_do_not_grow_with_communes():
@@ -70,7 +67,7 @@ def test_province_report_queries_do_not_grow_with_communes():
 
     small = synthetic_province_create(communes=2, indicators=10, tasks=4, code="q-2")
     large = synthetic_province_create(communes=9, indicators=20, tasks=8, code="q-9")
-    assert count(small) == count(large)
+    assert_flat(count(small), count(large), "province report")
 
 
 def _commune_with_ratio(province, name, unit_name, a, b, catalogue):

@@ -193,9 +193,7 @@ def test_links_from_the_commune_pages(client, generate, people, dien_quang):
     commune, period = dien_quang
     client.force_login(people["standing_office"])
     reports_url = reverse("reports:commune_reports", args=[commune.code])
-    assert (
-        reports_url in client.get(reverse("communes:detail", args=[commune.code])).content.decode()
-    )
+    assert reports_url in client.get(reverse("plans:commune", args=[commune.code])).content.decode()
     review = client.get(reverse("reporting:period", args=[commune.code, period.code]))
     assert reverse("reports:commune_report", args=[commune.code, period.code]) in (
         review.content.decode()

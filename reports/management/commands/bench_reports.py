@@ -21,7 +21,6 @@ from reports.excel import province_sheets, workbook_write
 from reports.models import ReportFormat
 from reports.pdf import PDF_VARIANT, STATIC_BASE_URL, StaticFilesFetcher
 from reports.rendering import (
-    kept_out_of_collection,
     province_report_document,
     province_report_file,
     province_report_html,
@@ -119,7 +118,7 @@ class Command(BaseCommand):
             queries = _queries_of(portal)
             runs = _interleaved(
                 pdf_repeat if fmt == ReportFormat.PDF else repeat,
-                library=partial(_as_the_portal_calls, alone, inputs.pop(fmt)),
+                library=partial(alone, inputs.pop(fmt)),
                 database=partial(_database_alone, queries),
                 portal=portal,
             )
@@ -201,13 +200,6 @@ def _database_alone(queries: list[tuple[str, object]]) -> int:
             cursor.execute(sql, params)
             rows += len(cursor.fetchall())
     return rows
-
-
-def _as_the_portal_calls(library, made):
-    """The library on what the portal made, called as `_file` calls it: the collector running,
-    and what was made (and everything older) left out of its passes."""
-    with kept_out_of_collection():
-        return library(made)
 
 
 def _weasyprint_alone(html: str) -> bytes:

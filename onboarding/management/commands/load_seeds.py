@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.seeds import SeedError, seeds_load_all
+from onboarding.seeds import SeedError, seeds_load_all
 
 
 class Command(BaseCommand):
