@@ -6,16 +6,19 @@ adds the on-track classes, the groupings the dashboards show and the reporting-c
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Max
 from django.utils.translation import pgettext
 
-from communes.models import Commune, Province, Unit, UnitKind
+from communes.models import AuditEntry, Commune, Province, Unit, UnitKind
+from dashboards.charts import number_label
 from dashboards.legend import TASK_STATE_ORDER
 from dashboards.ontrack import (
     TRACK_ORDER,
@@ -27,7 +30,7 @@ from dashboards.ontrack import (
     period_point,
     target_path,
 )
-from indicators.models import Indicator, IndicatorGroup, Target
+from indicators.models import Indicator, IndicatorGroup, MeasureKind, ProvinceIndicator, Target
 from plans.models import Plan
 from plans.selectors import plan_years_in_force
 from reporting.consolidation import (
@@ -57,8 +60,7 @@ from reporting.selectors import (
     submission_timeliness,
     units_expected,
 )
-from reports.documents import consolidated_value_text
-from reports.selectors import national_fingerprint
+from tasks.models import Task, TaskSection
 
 KIND_ORDER = [PeriodKind.YEAR, PeriodKind.HALF_YEAR, PeriodKind.QUARTER, PeriodKind.MONTH]
 PER_YEAR = {
@@ -816,10 +818,42 @@ class NationalSummary:
 
 
 def _national_cell(row: ConsolidatedRow | None) -> NationalCell:
+    """The province's value as the consolidated report writes it: counts whole, the rest with
+    one decimal, Σa/Σb beside a ratio, milestones as done/reporting."""
     if row is None:
         return NationalCell(None)
-    value, ab = consolidated_value_text(row)
-    return NationalCell(row, value, ab)
+    if row.value is None:
+        return NationalCell(row)
+    if row.indicator.measure_kind == MeasureKind.MILESTONE:
+        return NationalCell(row, f"{number_label(row.value, 0)}/{number_label(row.denominator, 0)}")
+    places = 0 if row.indicator.measure_kind == MeasureKind.COUNT else 1
+    ab = ""
+    if row.numerator is not None and row.denominator:
+        ab = f"{number_label(row.numerator, 2)}/{number_label(row.denominator, 2)}"
+    return NationalCell(row, number_label(row.value, places), ab)
+
+
+def national_fingerprint(period_code: str) -> str:
+    """A digest of what the national summary of a period reads, in a fixed number of queries:
+    the period's submissions with their versions (every save, approval and reopening moves one),
+    the last audited change to a plan row and the plans' last save, the communes and the
+    catalogues; the same ingredients as a province report's staleness (`reports.selectors`)."""
+    submissions = list(
+        Submission.objects.filter(period__code=period_code)
+        .order_by("pk")
+        .values_list("pk", "version")
+    )
+    types = ContentType.objects.get_for_models(
+        Plan, IndicatorGroup, Indicator, Target, TaskSection, Task, ProvinceIndicator
+    ).values()
+    audited = AuditEntry.objects.filter(content_type__in=types).aggregate(last=Max("pk"))["last"]
+    plans = Plan.objects.aggregate(last=Max("updated_at"))["last"]
+    communes = list(Commune.objects.order_by("pk").values_list("pk", "province_id"))
+    catalogue = list(
+        ProvinceIndicator.objects.order_by("pk").values_list("pk", "province_id", "name")
+    )
+    parts = (period_code, submissions, audited, plans, communes, catalogue)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def national_summary(period_code: str, *, group: str | None = None) -> NationalSummary:

@@ -52,8 +52,6 @@ from indicators.models import Indicator, MeasureKind
 from reporting.models import ReportingPeriod
 from reporting.periods import PeriodKind, period_parse
 from reporting.results import TaskState
-from reports.forms import NationalReportForm
-from reports.selectors import national_reports
 
 
 def _int(raw) -> int | None:
@@ -417,8 +415,6 @@ class NationalSummaryView(LoginRequiredMixin, TemplateView):
             lines=summary.lines(indicators),
             totals=summary.totals(indicators),
             communes=sum(s.communes for s in summary.consolidation.provinces),
-            report_form=NationalReportForm(initial={"period": option.code, "format": "pdf"}),
-            national_reports=national_reports(10),
             page_query=_query_without(query, ("format", "table", "page")),
             filter_query=_query_without(query, ("format", "table", "page")),
         )

@@ -224,21 +224,6 @@ def province_report_fingerprint(province: Province, period_code: str) -> str:
     return _digest(submissions, _plan_changes({"commune__province": province}), communes, catalogue)
 
 
-def national_fingerprint(period_code: str) -> str:
-    """A digest of what the national summary of a period reads, as `province_report_fingerprint`
-    for every province at once: a fixed number of queries."""
-    submissions = list(
-        Submission.objects.filter(period__code=period_code)
-        .order_by("pk")
-        .values_list("pk", "version")
-    )
-    communes = list(Commune.objects.order_by("pk").values_list("pk", "province_id"))
-    catalogue = list(
-        ProvinceIndicator.objects.order_by("pk").values_list("pk", "province_id", "name")
-    )
-    return _digest(period_code, submissions, _plan_changes({}), communes, catalogue)
-
-
 def report_fingerprint(report: Report) -> str:
     if report.kind == ReportKind.COMMUNE:
         return commune_report_fingerprint(report.period)

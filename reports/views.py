@@ -36,6 +36,7 @@ from reports.selectors import (
     commune_reports,
     national_report_parts,
     national_report_progress,
+    national_reports,
     province_period_codes,
     province_report_text,
     province_reports,
@@ -469,11 +470,23 @@ def province_file_regenerate(request, province_code, pk):
 
 
 @login_required
-@require_POST
 def national_request(request):
-    """Ask for the national report: one province file each, in one zip."""
+    """The national report: the provinces, period and format to ask for (one province file
+    each, in one zip), and the recent ones."""
     access_country(request.user)
-    back_url = reverse("dashboards:national")
+    back_url = request.path
+    if request.method != "POST":
+        period = request.GET.get("period", "")
+        return render(
+            request,
+            "reports/national_request.html",
+            {
+                "form": NationalReportForm(initial={"period": period, "format": "pdf"}),
+                "period": period,
+                "period_label": _period_label(period),
+                "national_reports": national_reports(20),
+            },
+        )
     form = NationalReportForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -494,6 +507,13 @@ def national_request(request):
         messages.error(request, refused.message)
         return HttpResponseRedirect(back_url)
     return HttpResponseRedirect(reverse("reports:national_file", args=[national.pk]))
+
+
+def _period_label(code: str) -> str:
+    try:
+        return period_parse(code).label() if code else ""
+    except ValueError:
+        return ""
 
 
 def _national(request, pk) -> NationalReport:

@@ -32,7 +32,9 @@ def test_administrator_reads_the_country_and_downloads_its_report(new_page, seed
     phone.goto("/national/?period=2025")
     screenshot(phone, "national-summary-phone")
 
+    page.get_by_role("link", name="Tạo báo cáo Năm 2025").click()
     page.get_by_label("Định dạng").select_option("xlsx")
+    screenshot(page, "national-request")
     page.get_by_role("button", name="Tạo báo cáo Năm 2025").click()
     download_link = page.get_by_role("link", name="Tải về bao-cao-toan-quoc-2025-xlsx.zip")
     download_link.wait_for()

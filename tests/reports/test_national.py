@@ -237,11 +237,12 @@ def test_only_administrators_read_the_country(
     client.force_login(people[role])
     urls = [
         reverse("dashboards:national"),
+        reverse("reports:national_request"),
         reverse("reports:national_file", args=[national.pk]),
         reverse("reports:national_status", args=[national.pk]),
         reverse("reports:national_download", args=[national.pk]),
     ]
-    assert [client.get(url).status_code for url in urls] == [404] * 4
+    assert [client.get(url).status_code for url in urls] == [404] * 5
     before = Report.objects.count()
     answer = client.post(reverse("reports:national_request"), {"period": PERIOD, "format": "pdf"})
     assert answer.status_code == 404 and Report.objects.count() == before
