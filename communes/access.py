@@ -12,7 +12,8 @@ Every view, selector and API resolves the caller's `Scope` once per request and 
   tasks, unit reports, commune reports, the history — and act on nothing: a person whose only
   roles are inspector is refused every write (`writes_refused`, called for every request by
   `communes.middleware.ReadOnlyRoleMiddleware` and the API's `ReadOnlyRolePermission`);
-- administrators read and manage everything.
+- administrators read and manage everything, and they alone read the country as a whole (the
+  national summary and the national reports).
 
 A commune (or any object of a commune) the caller may not read is answered with 404,
 exactly like a missing one, so that ids reveal nothing. An action the caller's role does not
@@ -106,6 +107,11 @@ class Scope:
     def can_manage_province(self, province: Province) -> bool:
         """Creating the province's communes: its officers and administrators."""
         return self.is_admin or province.pk in self.province_ids
+
+    @property
+    def can_read_country(self) -> bool:
+        """The national summary and the reports of several provinces: administrators only."""
+        return self.is_admin
 
     def can_write_for_unit(self, unit_id: int) -> bool:
         return unit_id in self.unit_ids
@@ -218,6 +224,13 @@ def access_province_by_code(user, code: str, *, manage: bool = False) -> Provinc
     if manage and not scope_for(user).can_manage_province(province):
         raise PermissionDenied
     return province
+
+
+def access_country(user) -> None:
+    """The country as a whole: 404 for anyone but an administrator, as for a province the caller
+    may not read (a province officer reads one province, not the country)."""
+    if not scope_for(user).can_read_country:
+        raise Http404
 
 
 def access_in_commune(queryset: QuerySet, commune: Commune, pk) -> Model:

@@ -12,6 +12,7 @@ from dashboards.ontrack import TRACK_ORDER
 from dashboards.selectors import (
     CommuneDashboard,
     IndicatorHistory,
+    NationalSummary,
     ProvinceDashboard,
     short_label,
 )
@@ -276,3 +277,75 @@ def province_tables(dashboard: ProvinceDashboard, *, filters: str) -> list[Table
     for name, counts in dashboard.group_counts():
         groups.rows.append([name, *counts])
     return [ranking, heatmap, groups]
+
+
+def national_tables(summary: NationalSummary, *, filters: str) -> list[Table]:
+    """The national summary for Excel: every province × every indicator of the chosen group
+    (the page shows a few indicators at a time) as numbers, and the same cells one a line with
+    Σa, Σb and the communes counted, so that each province's value can be checked."""
+    indicators = summary.indicators
+    matrix = Table(
+        "provinces",
+        _("Provinces and indicators"),
+        [
+            _("Province"),
+            _("Communes"),
+            *[f"{indicator.name[:60]} ({indicator.unit_of_measure})" for indicator in indicators],
+        ],
+        note=filters,
+    )
+    for line in summary.lines(indicators):
+        matrix.rows.append(
+            [
+                str(line.summary.province),
+                line.summary.communes,
+                *[_round(cell.row.value) if cell.row else None for cell in line.cells],
+            ]
+        )
+    matrix.rows.append(
+        [
+            _("Whole country"),
+            sum(s.communes for s in summary.consolidation.provinces),
+            *[_round(cell.row.value) for cell in summary.totals(indicators)],
+        ]
+    )
+    detail = Table(
+        "detail",
+        _("Each province's value"),
+        [
+            _("Province"),
+            _("Group"),
+            _("Indicator"),
+            _("Unit"),
+            _("Value"),
+            _("Sum of numerators (a)"),
+            _("Sum of denominators (b)"),
+            _("Communes reporting"),
+            _("Communes assessed"),
+            _("Communes achieved"),
+        ],
+        note=filters,
+    )
+    named = [(str(s.province), s.province.pk) for s in summary.consolidation.provinces]
+    for indicator in indicators:
+        for name, row in [
+            *[(name, indicator.rows.get(pk)) for name, pk in named],
+            (_("Whole country"), indicator.total),
+        ]:
+            if row is None:
+                continue
+            detail.rows.append(
+                [
+                    name,
+                    indicator.group,
+                    indicator.name,
+                    indicator.unit_of_measure,
+                    _round(row.value),
+                    row.numerator,
+                    row.denominator,
+                    row.communes_reporting,
+                    row.communes_assessed,
+                    row.communes_achieved,
+                ]
+            )
+    return [matrix, detail]

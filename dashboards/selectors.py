@@ -6,15 +6,19 @@ adds the on-track classes, the groupings the dashboards show and the reporting-c
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Max
 from django.utils.translation import pgettext
 
-from communes.models import Commune, Province, Unit, UnitKind
+from communes.models import AuditEntry, Commune, Province, Unit, UnitKind
+from dashboards.charts import number_label
 from dashboards.legend import TASK_STATE_ORDER
 from dashboards.ontrack import (
     TRACK_ORDER,
@@ -26,14 +30,18 @@ from dashboards.ontrack import (
     period_point,
     target_path,
 )
-from indicators.models import Indicator, IndicatorGroup, Target
+from indicators.models import Indicator, IndicatorGroup, MeasureKind, ProvinceIndicator, Target
 from plans.models import Plan
 from plans.selectors import plan_years_in_force
 from reporting.consolidation import (
     CommuneCell,
     CommuneStanding,
     ConsolidatedRow,
+    NationalConsolidation,
+    NationalIndicator,
     ProvinceConsolidation,
+    ProvinceSummary,
+    national_consolidation,
     province_consolidation,
 )
 from reporting.models import (
@@ -52,6 +60,7 @@ from reporting.selectors import (
     submission_timeliness,
     units_expected,
 )
+from tasks.models import Task, TaskSection
 
 KIND_ORDER = [PeriodKind.YEAR, PeriodKind.HALF_YEAR, PeriodKind.QUARTER, PeriodKind.MONTH]
 PER_YEAR = {
@@ -542,9 +551,21 @@ class PeriodOption:
 
 def province_periods(province: Province) -> list[PeriodOption]:
     """The calendar periods any commune of the province has opened, one query."""
+    return _period_options(ReportingPeriod.objects.filter(commune__province=province))
+
+
+def national_periods() -> list[PeriodOption]:
+    """The calendar periods any commune of the country has opened, one query."""
+    return _period_options(ReportingPeriod.objects.all())
+
+
+def national_plan_years() -> set[int]:
+    return plan_years_in_force(Plan.objects.all())
+
+
+def _period_options(periods) -> list[PeriodOption]:
     rows = (
-        ReportingPeriod.objects.filter(commune__province=province)
-        .exclude(kind=PeriodKind.AD_HOC)
+        periods.exclude(kind=PeriodKind.AD_HOC)
         .values("code", "kind")
         # Due once every commune's deadline has passed: the province reads what all have sent.
         .annotate(deadline=Max("deadline"), window_end=Max("window_end"))
@@ -754,3 +775,100 @@ def province_dashboard(
         lines=lines,
         sort=sort,
     )
+
+
+# The national summary (administrators)
+
+NATIONAL_PAGE_SIZE = 6  # indicators a page: 34 provinces down the side stay readable
+# The country's reading takes seconds at 3,321 communes: it is kept in the cache under the digest
+# of what it reads (the period's submissions and their versions, plans, communes, catalogues),
+# so a change to any of them is a new key and the next page reads the country again.
+NATIONAL_SUMMARY_CACHE_SECONDS = 24 * 3600
+
+
+@dataclass
+class NationalCell:
+    row: ConsolidatedRow | None  # None: the province's catalogue has no such indicator
+    value: str = ""
+    ab: str = ""  # Σa/Σb of a ratio
+
+
+@dataclass
+class NationalLine:
+    summary: ProvinceSummary
+    cells: list[NationalCell]
+
+
+@dataclass
+class NationalSummary:
+    consolidation: NationalConsolidation
+    group: str | None
+    indicators: list[NationalIndicator]  # of the chosen group (every group: all)
+
+    def lines(self, indicators: list[NationalIndicator]) -> list[NationalLine]:
+        return [
+            NationalLine(
+                summary, [_national_cell(i.rows.get(summary.province.pk)) for i in indicators]
+            )
+            for summary in self.consolidation.provinces
+        ]
+
+    def totals(self, indicators: list[NationalIndicator]) -> list[NationalCell]:
+        return [_national_cell(indicator.total) for indicator in indicators]
+
+
+def _national_cell(row: ConsolidatedRow | None) -> NationalCell:
+    """The province's value as the consolidated report writes it: counts whole, the rest with
+    one decimal, Σa/Σb beside a ratio, milestones as done/reporting."""
+    if row is None:
+        return NationalCell(None)
+    if row.value is None:
+        return NationalCell(row)
+    if row.indicator.measure_kind == MeasureKind.MILESTONE:
+        return NationalCell(row, f"{number_label(row.value, 0)}/{number_label(row.denominator, 0)}")
+    places = 0 if row.indicator.measure_kind == MeasureKind.COUNT else 1
+    ab = ""
+    if row.numerator is not None and row.denominator:
+        ab = f"{number_label(row.numerator, 2)}/{number_label(row.denominator, 2)}"
+    return NationalCell(row, number_label(row.value, places), ab)
+
+
+def national_fingerprint(period_code: str) -> str:
+    """A digest of what the national summary of a period reads, in a fixed number of queries:
+    the period's submissions with their versions (every save, approval and reopening moves one),
+    the last audited change to a plan row and the plans' last save, the communes and the
+    catalogues; the same ingredients as a province report's staleness (`reports.selectors`)."""
+    submissions = list(
+        Submission.objects.filter(period__code=period_code)
+        .order_by("pk")
+        .values_list("pk", "version")
+    )
+    types = ContentType.objects.get_for_models(
+        Plan, IndicatorGroup, Indicator, Target, TaskSection, Task, ProvinceIndicator
+    ).values()
+    audited = AuditEntry.objects.filter(content_type__in=types).aggregate(last=Max("pk"))["last"]
+    plans = Plan.objects.aggregate(last=Max("updated_at"))["last"]
+    communes = list(Commune.objects.order_by("pk").values_list("pk", "province_id"))
+    catalogue = list(
+        ProvinceIndicator.objects.order_by("pk").values_list("pk", "province_id", "name")
+    )
+    parts = (period_code, submissions, audited, plans, communes, catalogue)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def national_summary(period_code: str, *, group: str | None = None) -> NationalSummary:
+    """Provinces × the indicators of their catalogues for one period, every province read at
+    once (`reporting.consolidation.national_consolidation`): a fixed number of queries."""
+    key = f"national-summary:{national_fingerprint(period_code)}"
+    consolidation = cache.get(key)
+    if consolidation is None:
+        consolidation = national_consolidation(Province.objects.order_by("name"), period_code)
+        # Kept without each commune's cells (the page and its Excel read the provinces' values).
+        for indicator in consolidation.indicators:
+            for row in (*indicator.rows.values(), indicator.total):
+                row.cells = {}
+        cache.set(key, consolidation, timeout=NATIONAL_SUMMARY_CACHE_SECONDS)
+    groups = consolidation.groups()
+    group = group if group in groups else None
+    indicators = [i for i in consolidation.indicators if group is None or i.group == group]
+    return NationalSummary(consolidation, group, indicators)

@@ -19,6 +19,7 @@ urlpatterns = [
         views.IndicatorFiguresExcelView.as_view(),
         name="indicator_excel",
     ),
+    path("national/", views.NationalSummaryView.as_view(), name="national"),
     path(
         "provinces/<slug:province_code>/dashboard/",
         views.ProvinceDashboardView.as_view(),

@@ -12,19 +12,34 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from communes.access import access_in_commune, access_province_by_code, scope_for
+from communes.access import (
+    access_country,
+    access_in_commune,
+    access_province_by_code,
+    scope_for,
+)
 from communes.audit import audit_rows, audit_trail_for
 from communes.mixins import CommuneMixin
 from communes.models import Commune
 from dashboards import ontrack
 from dashboards.charts import Series, line_chart, stacked_bars
-from dashboards.exports import commune_tables, history_table, province_tables, reporters_table
+from dashboards.exports import (
+    commune_tables,
+    history_table,
+    national_tables,
+    province_tables,
+    reporters_table,
+)
 from dashboards.forms import CommuneFilterForm, ProvinceFilterForm
 from dashboards.legend import TASK_STATE_ORDER, TRACK_SYMBOLS, track_categories
 from dashboards.ontrack import TRACK_ORDER, Track
 from dashboards.selectors import (
+    NATIONAL_PAGE_SIZE,
     commune_dashboard,
     indicator_history,
+    national_periods,
+    national_plan_years,
+    national_summary,
     period_choose,
     plan_years,
     province_dashboard,
@@ -356,3 +371,51 @@ class IndicatorDetailView(CommuneMixin, TemplateView):
             indicator_progress_context(self.request, indicator=indicator, commune=self.commune)
         )
         return context
+
+
+class NationalSummaryView(LoginRequiredMixin, TemplateView):
+    """The country for its administrators: each province's consolidated value of each indicator
+    of the catalogues (a few indicators a page, every one in Excel), and the national reports."""
+
+    template_name = "dashboards/national_summary.html"
+
+    def get(self, request, *args, **kwargs):
+        access_country(request.user)
+        query = request.GET
+        year, code = _int(query.get("year")), query.get("period")
+        if year and _code_year(code) != year:
+            code = None
+        options = national_periods()
+        option = province_period_choose(
+            options, plan_years=national_plan_years(), now=timezone.now(), year=year, code=code
+        )
+        context = self.get_context_data(option=option, **kwargs)
+        if option is None:
+            return self.render_to_response(context)
+        summary = national_summary(option.code, group=query.get("group") or None)
+        filters = [_("Whole country"), option.label] + ([summary.group] if summary.group else [])
+        if query.get("format") == "xlsx":
+            tables = national_tables(summary, filters=" · ".join(filters))
+            return _excel(request, tables, f"tong-hop-toan-quoc-{option.code}")
+        page = Paginator(summary.indicators, NATIONAL_PAGE_SIZE).get_page(query.get("page"))
+        indicators = list(page.object_list)
+        years = sorted({o.year for o in options}, reverse=True)
+        form = ProvinceFilterForm(
+            {"year": option.year, "period": option.code, "group": summary.group or ""},
+            years=years,
+            periods=[o for o in options if o.year == option.year],
+            groups=summary.consolidation.groups(),
+        )
+        del form.fields["sort"]
+        context.update(
+            summary=summary,
+            form=form,
+            page=page,
+            indicators=indicators,
+            lines=summary.lines(indicators),
+            totals=summary.totals(indicators),
+            communes=sum(s.communes for s in summary.consolidation.provinces),
+            page_query=_query_without(query, ("format", "table", "page")),
+            filter_query=_query_without(query, ("format", "table", "page")),
+        )
+        return self.render_to_response(context)

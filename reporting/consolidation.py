@@ -15,6 +15,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from communes.models import Commune, Province, Unit
+from communes.names import name_key
 from indicators.assessment import Assessment
 from indicators.models import MeasureKind, ProvinceIndicator
 from plans.selectors import plans_in_force
@@ -142,19 +143,11 @@ def province_consolidation(province: Province, period_code: str) -> ProvinceCons
     ]
     _compliance_fill(standings, province, year)
     _rank(standings)
-    by_id = {commune.pk: commune for commune in communes}
-    rows = {
-        row.pk: ConsolidatedRow(indicator=row)
-        for row in ProvinceIndicator.objects.filter(province=province).order_by("order")
-    }
-    for commune_id, results in indicators.items():
-        for result in results:
-            row = rows.get(result.indicator.province_indicator_id)
-            if row is not None:
-                result.commune = by_id[commune_id]
-                row.cells[commune_id] = result
-    for row in rows.values():
-        _consolidate(row)
+    rows = _rows_consolidated(
+        ProvinceIndicator.objects.filter(province=province).order_by("order"),
+        indicators,
+        {commune.pk: commune for commune in communes},
+    )
     return ProvinceConsolidation(
         province=province,
         period_code=parsed.code,
@@ -162,7 +155,113 @@ def province_consolidation(province: Province, period_code: str) -> ProvinceCons
         year=year,
         label=parsed.label_vi(),
         standings=standings,
-        rows=list(rows.values()),
+        rows=rows,
+    )
+
+
+def _rows_consolidated(catalogue, indicators: dict[int, list[IndicatorResult]], communes_by_id):
+    """The catalogue's rows (of one province or several), each with the cells of the communes'
+    indicators linked to it and its consolidated value."""
+    rows = {row.pk: ConsolidatedRow(indicator=row) for row in catalogue}
+    for commune_id, results in indicators.items():
+        for result in results:
+            row = rows.get(result.indicator.province_indicator_id)
+            if row is not None:
+                result.commune = communes_by_id[commune_id]
+                row.cells[commune_id] = result
+    for row in rows.values():
+        _consolidate(row)
+    return list(rows.values())
+
+
+# The country: every province's consolidation side by side.
+
+
+@dataclass
+class ProvinceSummary:
+    province: Province
+    communes: int
+    communes_open: int  # communes that have opened the period
+
+
+@dataclass
+class NationalIndicator:
+    """One indicator of the provinces' catalogues, matched across provinces by its name as unit
+    names are matched (`communes.names.name_key`: case, tone placement, dashes; each province
+    numbers its own catalogue). `total` consolidates every commune of every province by
+    the same rule as a province: ratios Σa/Σb, counts summed, milestones counted."""
+
+    name: str
+    group: str
+    unit_of_measure: str
+    measure_kind: str
+    rows: dict[int, ConsolidatedRow]  # by province id
+    total: ConsolidatedRow
+
+
+@dataclass
+class NationalConsolidation:
+    period_code: str
+    kind: str
+    year: int
+    label: str
+    provinces: list[ProvinceSummary]
+    indicators: list[NationalIndicator]  # in the order the catalogues first list them
+
+    def groups(self) -> list[str]:
+        return list(dict.fromkeys(indicator.group for indicator in self.indicators))
+
+
+def national_consolidation(provinces, period_code: str) -> NationalConsolidation:
+    """The provinces' consolidations for one period in a fixed number of queries, whatever the
+    number of provinces and communes: every commune read at once, as `province_consolidation`
+    reads one province's. The provinces come out in the order given."""
+    parsed = period_parse(period_code)  # ValueError for a code that names no calendar period
+    provinces = list(provinces)
+    province_ids = [province.pk for province in provinces]
+    communes = list(Commune.objects.filter(province__in=province_ids).order_by("name"))
+    periods_found = {
+        period.commune_id: period
+        for period in ReportingPeriod.objects.filter(
+            commune__province__in=province_ids, code=parsed.code
+        ).exclude(kind=PeriodKind.AD_HOC)
+    }
+    periods = {commune.pk: periods_found.get(commune.pk) for commune in communes}
+    indicators = indicator_row_results(periods, year=parsed.year)
+    rows = _rows_consolidated(
+        ProvinceIndicator.objects.filter(province__in=province_ids).order_by("province", "order"),
+        indicators,
+        {commune.pk: commune for commune in communes},
+    )
+    counted = Counter(commune.province_id for commune in communes)
+    opened = Counter(commune.province_id for commune in communes if periods[commune.pk])
+    by_name: dict[str, NationalIndicator] = {}
+    for row in rows:
+        catalogued = row.indicator
+        national = by_name.get(name_key(catalogued.name))
+        if national is None:
+            national = by_name[name_key(catalogued.name)] = NationalIndicator(
+                name=catalogued.name,
+                group=catalogued.group,
+                unit_of_measure=catalogued.unit_of_measure,
+                measure_kind=catalogued.measure_kind,
+                rows={},
+                total=ConsolidatedRow(indicator=catalogued),
+            )
+        national.rows[catalogued.province_id] = row
+        national.total.cells.update(row.cells)
+    for national in by_name.values():
+        _consolidate(national.total)
+    return NationalConsolidation(
+        period_code=parsed.code,
+        kind=parsed.kind,
+        year=parsed.year,
+        label=parsed.label_vi(),
+        provinces=[
+            ProvinceSummary(province, counted[province.pk], opened[province.pk])
+            for province in provinces
+        ],
+        indicators=list(by_name.values()),
     )
 
 

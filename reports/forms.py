@@ -3,6 +3,8 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communes.models import Province
+from reporting.periods import period_parse
 from reports.models import CommuneReportText, ProvinceReportText, ReportFormat
 from reports.services import TEXT_FIELDS
 
@@ -53,6 +55,27 @@ class CommuneReportTextForm(ReportTextForm):
 
 class ReportRequestForm(forms.Form):
     format = forms.ChoiceField(choices=ReportFormat.choices)
+
+
+class NationalReportForm(forms.Form):
+    """The provinces (every one unless some are chosen), the period and the format of a
+    national report."""
+
+    period = forms.CharField(label=_("Period"), max_length=20)
+    format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)
+    provinces = forms.ModelMultipleChoiceField(
+        label=_("Provinces"),
+        queryset=Province.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every province."),
+    )
+
+    def clean_period(self):
+        try:
+            return period_parse(self.cleaned_data["period"]).code
+        except ValueError:
+            raise forms.ValidationError(_("Not a reporting period.")) from None
 
 
 class SignedFileForm(forms.Form):

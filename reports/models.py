@@ -108,6 +108,15 @@ class Report(models.Model):
     # Who signed it, as the signatures in the file name them (read with pyHanko); empty: none.
     signers = models.CharField(_("signed by"), max_length=500, blank=True)
     signature_count = models.PositiveSmallIntegerField(_("digital signatures"), default=0)
+    # A province's file made as part of a national report (its zip); null: asked for alone.
+    national_report = models.ForeignKey(
+        "reports.NationalReport",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("national report"),
+    )
 
     class Meta:
         verbose_name = _("report file")
@@ -153,6 +162,62 @@ class Report(models.Model):
     @property
     def can_take_signed_file(self) -> bool:
         return self.format == ReportFormat.PDF and self.status == ReportStatus.DONE
+
+
+class NationalReportStatus(models.TextChoices):
+    RENDERING = "rendering", _("the provinces' files are being made")
+    ASSEMBLING = "assembling", _("the zip is being assembled")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class NationalReport(models.Model):
+    """The consolidated report of the country, or of the provinces chosen: one province report
+    file per province (a `Report` each, rendered by the workers in parallel through the reports'
+    outbox), put in one zip when the last is finished. Asked for by an administrator."""
+
+    period_code = models.CharField(_("period code"), max_length=20)
+    format = models.CharField(_("format"), max_length=4, choices=ReportFormat.choices)
+    whole_country = models.BooleanField(_("every province"), default=False)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=NationalReportStatus.choices,
+        default=NationalReportStatus.RENDERING,
+    )
+    file = models.FileField(
+        _("file"), storage=reports_storage, upload_to="national/%Y/%m/", blank=True, max_length=200
+    )
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    # When a worker began putting the zip together (the sweep takes up one a dead worker left).
+    assembly_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("national report")
+        verbose_name_plural = _("national reports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (NationalReportStatus.DONE, NationalReportStatus.FAILED)
+
+    @property
+    def filename(self) -> str:
+        scope = "toan-quoc" if self.whole_country else "cac-tinh"
+        return f"bao-cao-{scope}-{self.period_code}-{self.format}.zip"
 
 
 class CommuneReportText(models.Model):

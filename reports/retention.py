@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from reports.models import Report, ReportStatus
+from reports.models import NationalReport, NationalReportStatus, Report, ReportStatus
 
 
 def report_files_prune(*, older_than_days: int, now=None) -> int:
@@ -40,5 +40,22 @@ def report_files_prune(*, older_than_days: int, now=None) -> int:
         if report.file:
             report.file.delete(save=False)
         report.delete()
+        deleted += 1
+    return deleted
+
+
+def national_reports_prune(*, older_than_days: int, now=None) -> int:
+    """Delete national reports (and their zips) finished more than `older_than_days` ago. Their
+    provinces' files stay, as the provinces' own renderings, under `report_files_prune`'s rule."""
+    cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
+    deleted = 0
+    for national in NationalReport.objects.filter(
+        status__in=(NationalReportStatus.DONE, NationalReportStatus.FAILED),
+        finished_at__lt=cutoff,
+    ).only("id", "file"):
+        Report.objects.filter(national_report=national).update(national_report=None)
+        if national.file:
+            national.file.delete(save=False)
+        national.delete()
         deleted += 1
     return deleted

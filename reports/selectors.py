@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from communes.models import AuditEntry, Commune, Province
 from indicators.models import Indicator, IndicatorGroup, ProvinceIndicator, Target
@@ -16,6 +17,7 @@ from reporting.models import ReportingPeriod, Submission, SubmissionStatus
 from reporting.selectors import plans_for_year
 from reports.models import (
     CommuneReportText,
+    NationalReport,
     ProvinceReportText,
     Report,
     ReportKind,
@@ -259,3 +261,40 @@ def province_period_codes(province: Province) -> list[str]:
     for code, _end in codes:
         seen.setdefault(code, None)
     return list(seen)
+
+
+@dataclass(frozen=True)
+class NationalProgress:
+    total: int  # provinces asked for
+    done: int  # their files made
+    failed: int
+
+    @property
+    def finished(self) -> int:
+        return self.done + self.failed
+
+    @property
+    def percent(self) -> int:
+        return self.finished * 100 // self.total if self.total else 100
+
+
+def national_report_progress(national: NationalReport) -> NationalProgress:
+    """How many of the provinces' files are finished, in one query."""
+    counts = Report.objects.filter(national_report=national).aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status=ReportStatus.DONE)),
+        failed=Count("pk", filter=Q(status=ReportStatus.FAILED)),
+    )
+    return NationalProgress(**counts)
+
+
+def national_report_parts(national: NationalReport) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(national_report=national)
+        .select_related("province")
+        .order_by("province__name")
+    )
+
+
+def national_reports(limit: int = 20) -> QuerySet[NationalReport]:
+    return NationalReport.objects.select_related("requested_by")[:limit]

@@ -15,21 +15,30 @@ from __future__ import annotations
 import logging
 import math
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from datetime import timedelta
+from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.audit import audit_record
 from communes.models import AuditAction, Commune, Province
 from reporting.models import ReportingPeriod
-from reports.models import CommuneReportText, Report, ReportKind, ReportStatus
+from reports.models import (
+    CommuneReportText,
+    NationalReport,
+    NationalReportStatus,
+    Report,
+    ReportKind,
+    ReportStatus,
+)
 from reports.rendering import commune_report_file, province_report_file
 from reports.selectors import commune_report_text, report_fingerprint
 
@@ -146,11 +155,20 @@ def report_request_limit(actor) -> None:
     get_user_model().objects.select_for_update().filter(pk=actor.pk).exists()
     window = settings.REPORTS_RENDER_WINDOW
     since = timezone.now() - timedelta(seconds=window)
-    recent = list(
-        Report.objects.filter(requested_by=actor, created_at__gte=since)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[: settings.REPORTS_RENDER_LIMIT]
-    )
+    # A national report counts once, not once per province.
+    recent = sorted(
+        [
+            *Report.objects.filter(
+                requested_by=actor, created_at__gte=since, national_report__isnull=True
+            )
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[: settings.REPORTS_RENDER_LIMIT],
+            *NationalReport.objects.filter(requested_by=actor, created_at__gte=since)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[: settings.REPORTS_RENDER_LIMIT],
+        ],
+        reverse=True,
+    )[: settings.REPORTS_RENDER_LIMIT]
     if len(recent) >= settings.REPORTS_RENDER_LIMIT:
         oldest = recent[-1]
         left = (oldest + timedelta(seconds=window) - timezone.now()).total_seconds()
@@ -196,6 +214,110 @@ def report_request(
         report.save()
         transaction.on_commit(lambda: _queue(report.pk))
     return report
+
+
+def national_report_request(
+    *, actor, provinces: list[Province], period_code: str, fmt: str, whole_country: bool
+) -> NationalReport:
+    """Queue the consolidated report of several provinces: one province `Report` each, queued
+    after commit like any report (the workers render them in parallel; the sweep takes up what
+    the broker lost), and a `NationalReport` whose zip the last rendering assembles. The caller
+    has checked that the actor reads the country (`communes.access.access_country`)."""
+    national = NationalReport(
+        period_code=period_code, format=fmt, whole_country=whole_country, requested_by=actor
+    )
+    national.full_clean()
+    with transaction.atomic():
+        report_request_limit(actor)
+        national.save()
+        parts = [
+            Report(
+                kind=ReportKind.PROVINCE,
+                province=province,
+                period_code=period_code,
+                format=fmt,
+                requested_by=actor,
+                national_report=national,
+            )
+            for province in sorted(provinces, key=lambda province: province.code)
+        ]
+        for part in parts:
+            part.full_clean(exclude=["national_report"])
+        Report.objects.bulk_create(parts)
+        audit_record(actor=actor, commune=None, obj=national, action=AuditAction.CREATE)
+        ids = list(
+            Report.objects.filter(national_report=national)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        transaction.on_commit(lambda: _queue_many(ids))
+    return national
+
+
+def _queue_many(report_ids: list[int]) -> None:
+    for report_id in report_ids:
+        if not _queue(report_id):
+            break  # the broker is down: the sweep queues the rest
+
+
+def _national_stuck_since():
+    """Assembling for longer than a rendering may take: its worker died."""
+    return _render_stuck_since()
+
+
+def national_report_assemble(*, national_report_id: int) -> NationalReport | None:
+    """Put the provinces' files in one zip once every one is finished (made or failed). Called
+    after each province's rendering and by the sweep; the claim (rendering → assembling, only
+    when no province is left) lets exactly one caller assemble it."""
+    unfinished = Report.objects.filter(national_report=OuterRef("pk")).exclude(
+        status__in=(ReportStatus.DONE, ReportStatus.FAILED)
+    )
+    claimed = (
+        NationalReport.objects.filter(pk=national_report_id)
+        .filter(
+            Q(status=NationalReportStatus.RENDERING)
+            | Q(
+                status=NationalReportStatus.ASSEMBLING,
+                assembly_started_at__lt=_national_stuck_since(),
+            )
+        )
+        .filter(~Exists(unfinished))
+        .update(status=NationalReportStatus.ASSEMBLING, assembly_started_at=timezone.now())
+    )
+    national = NationalReport.objects.filter(pk=national_report_id).first()
+    if not claimed or national is None:
+        return national
+    parts = list(
+        Report.objects.filter(national_report=national)
+        .select_related("province")
+        .order_by("province__code")
+    )
+    made = [part for part in parts if part.status == ReportStatus.DONE]
+    failed = [part for part in parts if part.status != ReportStatus.DONE]
+    try:
+        buffer = BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for part in made:
+                with report_file_open(part) as handle:
+                    archive.writestr(part.filename, handle.read())
+        if made:
+            national.file.save(national.filename, ContentFile(buffer.getvalue()), save=False)
+    except Exception as error:
+        logger.exception("National report %s: the zip failed", national.pk)
+        NationalReport.objects.filter(pk=national.pk).update(
+            status=NationalReportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        national.refresh_from_db()
+        return national
+    error = "; ".join(f"{part.province}: {part.error or part.status}" for part in failed)
+    NationalReport.objects.filter(pk=national.pk).update(
+        status=NationalReportStatus.DONE if made else NationalReportStatus.FAILED,
+        file=national.file.name if made else "",
+        error=error[:2000],
+        finished_at=timezone.now(),
+    )
+    national.refresh_from_db()
+    return national
 
 
 def _queue(report_id: int) -> bool:
@@ -259,6 +381,24 @@ def reports_sweep() -> ReportSweepResult:
         if not _queue(report_id):
             break
         queued += 1
+    # National reports whose provinces are all finished but whose zip nobody assembled (the
+    # last province failed by the sweep above, or its worker died after finishing it), and
+    # those a dead worker left assembling.
+    unfinished = Report.objects.filter(national_report=OuterRef("pk")).exclude(
+        status__in=(ReportStatus.DONE, ReportStatus.FAILED)
+    )
+    for national_id in (
+        NationalReport.objects.filter(
+            Q(status=NationalReportStatus.RENDERING)
+            | Q(
+                status=NationalReportStatus.ASSEMBLING,
+                assembly_started_at__lt=_national_stuck_since(),
+            )
+        )
+        .filter(~Exists(unfinished))
+        .values_list("pk", flat=True)
+    ):
+        national_report_assemble(national_report_id=national_id)
     if ids or failed:
         logger.info(
             "Report sweep: %s waiting, %s queued again, %s failed", len(ids), queued, failed
@@ -314,6 +454,7 @@ def report_render(*, report_id: int) -> Report | None:
             status=ReportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
         report.refresh_from_db()
+        _national_part_finished(report)
         return report
     Report.objects.filter(pk=report.pk).update(
         status=ReportStatus.DONE,
@@ -324,7 +465,15 @@ def report_render(*, report_id: int) -> Report | None:
         **issue,
     )
     report.refresh_from_db()
+    _national_part_finished(report)
     return report
+
+
+def _national_part_finished(report: Report) -> None:
+    """The last province of a national report to finish assembles its zip (the sweep does it
+    for one whose worker died in between)."""
+    if report.national_report_id is not None:
+        national_report_assemble(national_report_id=report.national_report_id)
 
 
 def _issue(report: Report) -> dict:
@@ -446,3 +595,21 @@ def report_fail(*, report_id: int, error: str) -> None:
     Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
         status=ReportStatus.FAILED, error=error, finished_at=timezone.now()
     )
+    report = Report.objects.filter(pk=report_id).first()
+    if report is not None:
+        _national_part_finished(report)
+
+
+class NationalFileMissing(Exception):
+    """A finished national report whose zip is no longer in storage."""
+
+
+def national_report_file_open(national: NationalReport):
+    name = national.file.name if national.file else ""
+    try:
+        if not name or not national.file.storage.exists(name):
+            raise FileNotFoundError(name)
+        return national.file.open("rb")
+    except OSError as error:
+        logger.warning("National report %s: its zip %r is missing", national.pk, name)
+        raise NationalFileMissing(national.pk) from error

@@ -75,4 +75,12 @@ urlpatterns = [
         views.province_signed_download,
         name="province_signed_download",
     ),
+    path("national/reports/", views.national_request, name="national_request"),
+    path("national/consolidated/<int:pk>/", views.national_file, name="national_file"),
+    path("national/consolidated/<int:pk>/status/", views.national_status, name="national_status"),
+    path(
+        "national/consolidated/<int:pk>/download/",
+        views.national_download,
+        name="national_download",
+    ),
 ]

@@ -14,30 +14,43 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communes.access import access_commune_by_code, access_province_by_code, scope_for
+from communes.access import (
+    access_commune_by_code,
+    access_country,
+    access_province_by_code,
+    scope_for,
+)
+from communes.models import Province
 from reporting.models import ReportingPeriod
 from reporting.periods import period_parse
 from reports.forms import (
     CommuneReportTextForm,
+    NationalReportForm,
     ProvinceReportTextForm,
     ReportRequestForm,
     SignedFileForm,
 )
-from reports.models import Report, ReportKind, ReportStatus
+from reports.models import NationalReport, NationalReportStatus, Report, ReportKind, ReportStatus
 from reports.selectors import (
     commune_report_text,
     commune_reports,
+    national_report_parts,
+    national_report_progress,
+    national_reports,
     province_period_codes,
     province_report_text,
     province_reports,
     report_is_stale,
 )
 from reports.services import (
+    NationalFileMissing,
     ReportFileMissing,
     ReportRequestLimit,
     SignedFileRefused,
     commune_report_text_reset,
     commune_report_text_save,
+    national_report_file_open,
+    national_report_request,
     province_report_text_save,
     report_file_open,
     report_request,
@@ -451,3 +464,116 @@ def province_file_regenerate(request, province_code, pk):
         province=report.province,
         period_code=report.period_code,
     )
+
+
+# National reports: administrators only (`communes.access.access_country`).
+
+
+@login_required
+def national_request(request):
+    """The national report: the provinces, period and format to ask for (one province file
+    each, in one zip), and the recent ones."""
+    access_country(request.user)
+    back_url = request.path
+    if request.method != "POST":
+        period = request.GET.get("period", "")
+        return render(
+            request,
+            "reports/national_request.html",
+            {
+                "form": NationalReportForm(initial={"period": period, "format": "pdf"}),
+                "period": period,
+                "period_label": _period_label(period),
+                "national_reports": national_reports(20),
+            },
+        )
+    form = NationalReportForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseRedirect(back_url)
+    chosen = list(form.cleaned_data["provinces"])
+    every = list(Province.objects.order_by("code"))
+    try:
+        national = national_report_request(
+            actor=request.user,
+            provinces=chosen or every,
+            period_code=form.cleaned_data["period"],
+            fmt=form.cleaned_data["format"],
+            whole_country=not chosen or len(chosen) == len(every),
+        )
+    except ReportRequestLimit as refused:
+        messages.error(request, refused.message)
+        return HttpResponseRedirect(back_url)
+    return HttpResponseRedirect(reverse("reports:national_file", args=[national.pk]))
+
+
+def _period_label(code: str) -> str:
+    try:
+        return period_parse(code).label() if code else ""
+    except ValueError:
+        return ""
+
+
+def _national(request, pk) -> NationalReport:
+    access_country(request.user)
+    return get_object_or_404(NationalReport, pk=pk)
+
+
+def _national_status(national: NationalReport) -> dict:
+    progress = national_report_progress(national)
+    label = _("%(done)s of %(total)s provinces done") % {
+        "done": progress.finished,
+        "total": progress.total,
+    }
+    if national.status == NationalReportStatus.ASSEMBLING:
+        label = _("All %(total)s provinces done: the zip is being assembled") % {
+            "total": progress.total
+        }
+    elif national.is_finished:
+        label = f"{capfirst(national.get_status_display())} · {label}"
+    done = national.status == NationalReportStatus.DONE
+    return {
+        "status": national.status,
+        "status_label": label,
+        "done": progress.done,
+        "failed": progress.failed,
+        "total": progress.total,
+        "progress": progress.percent if not national.is_finished else 100,
+        "finished": national.is_finished,
+        "error": national.error if national.status == NationalReportStatus.FAILED else "",
+        "download_url": reverse("reports:national_download", args=[national.pk]) if done else "",
+    }
+
+
+@login_required
+def national_file(request, pk):
+    national = _national(request, pk)
+    return render(
+        request,
+        "reports/national_file.html",
+        {
+            "national": national,
+            "state": _national_status(national),
+            "parts": national_report_parts(national),
+            "status_url": reverse("reports:national_status", args=[national.pk]),
+        },
+    )
+
+
+@login_required
+def national_status(request, pk):
+    return JsonResponse(_national_status(_national(request, pk)))
+
+
+@login_required
+def national_download(request, pk):
+    national = _national(request, pk)
+    if national.status != NationalReportStatus.DONE or not national.file:
+        raise Http404
+    try:
+        handle = national_report_file_open(national)
+    except NationalFileMissing:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=national.filename)

@@ -26,7 +26,7 @@ from onboarding.models import PlanImport
 from plans.models import Plan
 from reporting.models import DeadlineExtension, Submission, TaskProgress
 from reporting.services import period_ensure, submission_for
-from reports.models import Report, ReportKind
+from reports.models import NationalReport, Report, ReportKind
 from tasks.models import Task, TaskSection
 
 # Routes with no tenant object in them: the admin, and links whose secret token is the key.
@@ -53,6 +53,7 @@ OBJECT_SEGMENTS = {
     "invitations": Invitation,
     "import": PlanImport,
     "extensions": DeadlineExtension,
+    "consolidated": NationalReport,  # national/consolidated/<pk>/: administrators only
 }
 BROWSER_METHODS = ("get", "post")
 API_METHODS = ("get", "post", "put", "patch", "delete")
@@ -152,6 +153,7 @@ class World:
                 requested_date=self.period.last_day + timedelta(days=7),
                 reason="Thử",
             ),
+            NationalReport: NationalReport.objects.create(period_code="2025", format="pdf"),
             PlanImport: PlanImport.objects.create(
                 commune=commune, file_name="kh.docx", data=b"PK", result={}, plan=self.plan
             ),

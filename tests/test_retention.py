@@ -168,3 +168,37 @@ def test_a_cleaned_up_import_says_so_and_saves_nothing(client, db):
     response = client.post(f"{review}commit/", follow=True)
     assert "Lần nhập này đã được dọn dẹp" in response.content.decode()
     assert not Plan.objects.filter(commune=commune).exists()
+
+
+def test_old_national_reports_go_and_their_provinces_files_stay_the_provinces(report_files):
+    from reports.models import NationalReport, NationalReportStatus
+    from reports.retention import national_reports_prune
+
+    def national(days_ago: int) -> tuple[NationalReport, Report]:
+        made = NationalReport.objects.create(
+            period_code="2025",
+            format="pdf",
+            status=NationalReportStatus.DONE,
+            finished_at=NOW - timedelta(days=days_ago),
+        )
+        made.file.save(f"n{made.pk}.zip", ContentFile(b"PK"), save=True)
+        part = Report.objects.create(
+            kind=ReportKind.PROVINCE,
+            province=Report._meta.get_field("province").related_model.objects.get(code="38"),
+            period_code="2025",
+            format="pdf",
+            status=ReportStatus.DONE,
+            finished_at=made.finished_at,
+            national_report=made,
+        )
+        return made, part
+
+    old, old_part = national(120)
+    recent, recent_part = national(10)
+    storage = old.file.storage
+    assert national_reports_prune(older_than_days=90, now=NOW) == 1
+    assert list(NationalReport.objects.all()) == [recent]
+    assert not storage.exists(old.file.name) and storage.exists(recent.file.name)
+    old_part.refresh_from_db()  # kept, as the province's own rendering
+    assert old_part.national_report is None
+    assert Report.objects.get(pk=recent_part.pk).national_report == recent
