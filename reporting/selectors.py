@@ -612,3 +612,22 @@ def untracked_unit_proposals(commune: Commune) -> list[Submission]:
         .select_related("unit", "period")
         .order_by("-period__window_end", "unit__order", "pk")[:UNTRACKED_PROPOSALS_SHOWN]
     )
+
+
+def commune_period_proposals(period) -> list[Proposal]:
+    """The proposals of a period followed by the commune, for its report (one query)."""
+    return list(_proposal_rows(Proposal.objects.filter(period=period)))
+
+
+def province_period_proposals(province, period_code: str) -> list[Proposal]:
+    """The proposals of a period the province's communes addressed to it, for its consolidated
+    report (one query)."""
+    return list(
+        _proposal_rows(
+            Proposal.objects.filter(
+                commune__province=province,
+                period__code=period_code,
+                addressee__in=PROVINCE_ADDRESSEES,
+            )
+        )
+    )
