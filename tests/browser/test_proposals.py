@@ -81,7 +81,7 @@ def test_a_proposal_followed_answered_seen_and_closed(open_page, seeds):
     )
     item.get_by_role("link").first.click()
     page.wait_for_load_state()
-    page.get_by_label("Trả lời").fill(ANSWER)
+    page.get_by_role("textbox", name="Trả lời").fill(ANSWER)
     page.get_by_role("button", name="Gửi trả lời").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("proposal-status").inner_text() == "đã trả lời"
