@@ -9,6 +9,7 @@ from reporting.models import ProposalAddressee
 from reporting.proposals import proposal_answer, proposal_create
 from reporting.services import period_ensure, submission_for
 from reports.rendering import commune_report_document, province_report_document
+from reports.selectors import commune_report_fingerprint, province_report_fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +55,26 @@ def test_reports_list_proposals_and_answers(seeds, people):
         f"- Xã Điền Quang, UBND xã: Tỉnh hỗ trợ đường truyền cho các thôn (gửi UBND tỉnh;"
         f" chưa trả lời (hạn {due}))./."
     ]
+
+
+def test_a_file_made_before_an_answer_is_out_of_date(seeds, people):
+    commune = seeds["dien-quang"]
+    period = period_ensure(commune, "2025")
+    proposal = proposal_create(
+        actor=people["standing_office"],
+        commune=commune,
+        period=period,
+        text="Tỉnh hỗ trợ đường truyền",
+        addressee=ProposalAddressee.PROVINCE,
+        due_date=timezone.localdate(),
+    )
+    before = (
+        commune_report_fingerprint(period),
+        province_report_fingerprint(commune.province, "2025"),
+    )
+    proposal_answer(actor=people["thanh_hoa"], proposal=proposal, answer="Đã bố trí.")
+    after = (
+        commune_report_fingerprint(period),
+        province_report_fingerprint(commune.province, "2025"),
+    )
+    assert before[0] != after[0] and before[1] != after[1]
