@@ -4,9 +4,9 @@ Every view, selector and API resolves the caller's `Scope` once per request and 
 
 - unit staff read their commune and write only for their unit;
 - the standing office (Phòng VH-XH) manages its commune;
-- commune leaders read their commune;
+- commune leaders read their commune and answer the proposals addressed to its leadership;
 - province officers read every commune of their province and nothing else, and create its
-  new communes;
+  new communes, and answer the communes' proposals addressed to the province;
 - inspectors (the Party's inspection committee, the People's Council) read everything of their
   commune, or of every commune of their province, that its members read — plans, figures,
   tasks, unit reports, commune reports, the history — and act on nothing: a person whose only
@@ -135,6 +135,27 @@ class Scope:
         """A unit's report (its figures, progress and evidence): the unit's staff, the standing
         office, the commune's leaders and its inspectors."""
         return self.reads_every_unit_report_of(commune) or self.can_write_for_unit(unit_id)
+
+    def reads_every_proposal_of(self, commune: Commune) -> bool:
+        """Tracked proposals (kiến nghị): the commune's members and inspectors read them all."""
+        return self.reads_internal_work_of(commune)
+
+    def reads_province_proposals_of(self, commune: Commune) -> bool:
+        """The province's officers and inspectors read those addressed to the province."""
+        return (
+            self.is_admin
+            or commune.province_id in self.province_ids
+            or commune.province_id in self.inspected_province_ids
+        )
+
+    def can_answer_proposal(self, commune: Commune, *, to_province: bool) -> bool:
+        """The addressee answers: the commune's leaders what is addressed to its leadership, the
+        province's officers what is addressed to the province or one of its departments."""
+        if self.is_admin:
+            return True
+        if to_province:
+            return commune.province_id in self.province_ids
+        return commune.pk in self.led_commune_ids
 
     def unit_reports_filter(self, commune: Commune, prefix: str = "") -> Q:
         """The rows of the commune's unit reports this caller may read (by their unit)."""

@@ -6,6 +6,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from indicators.fields import FigureField
 from reporting.periods import DEFAULT_DEADLINES, CutoffRule, DeadlineRule, PeriodKind, period_parse
@@ -394,3 +395,95 @@ class DeadlineExtension(models.Model):
                 "name": self.task.name[:120],
             }
         return _("report %(period)s") % {"period": self.submission.period.label}
+
+
+class ProposalAddressee(models.TextChoices):
+    COMMUNE_LEADERSHIP = "commune_leadership", _("commune leadership (Lãnh đạo UBND xã)")
+    PROVINCE_DEPARTMENT = "province_department", _("a province department (Sở, ngành tỉnh)")
+    PROVINCE = "province", _("the province (UBND tỉnh)")
+
+
+# Who answers: the commune's leaders the first, the province's officers the two others.
+PROVINCE_ADDRESSEES = (ProposalAddressee.PROVINCE_DEPARTMENT, ProposalAddressee.PROVINCE)
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", _("awaiting an answer")
+    ANSWERED = "answered", pgettext_lazy("proposal", "answered")
+    CLOSED = "closed", pgettext_lazy("proposal", "closed")
+
+
+class Proposal(models.Model):
+    """A proposal (kiến nghị) made in a report, followed to its answer: the standing office
+    addresses it and sets when it should be answered, the addressee answers, the office closes
+    it. `unit` is the unit whose report made it; empty for the commune's own."""
+
+    commune = models.ForeignKey(
+        "communes.Commune", on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
+    )
+    unit = models.ForeignKey(
+        "communes.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("period"),
+    )
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tracked_proposals",
+        verbose_name=_("unit report"),
+    )
+    text = models.TextField(_("proposal"))
+    addressee = models.CharField(
+        _("addressed to"), max_length=30, choices=ProposalAddressee.choices
+    )
+    due_date = models.DateField(_("answer due by"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["due_date", "pk"]
+        indexes = [
+            models.Index(fields=["commune", "status", "due_date"]),
+            models.Index(fields=["addressee", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.text[:80]}"
+
+    @property
+    def origin_label(self) -> str:
+        return self.unit.short_name if self.unit_id else str(_("the commune (UBND xã)"))
+
+    @property
+    def is_for_province(self) -> bool:
+        return self.addressee in PROVINCE_ADDRESSEES
+
+    def is_overdue_on(self, today: date) -> bool:
+        return self.status == ProposalStatus.OPEN and self.due_date < today

@@ -23,9 +23,12 @@ from indicators.models import Indicator, MeasureKind, Target
 from plans.models import Plan
 from plans.selectors import plans_in_force
 from reporting.models import (
+    PROVINCE_ADDRESSEES,
     DeadlineExtension,
     ExtensionStatus,
     IndicatorValue,
+    Proposal,
+    ProposalStatus,
     ReportingPeriod,
     Submission,
     SubmissionStatus,
@@ -555,3 +558,76 @@ def task_extensions_granted(
     ):
         granted[task_id][original] = new
     return dict(granted)
+
+
+# --- Tracked proposals (kiến nghị) -------------------------------------------------------------
+
+UNTRACKED_PROPOSALS_SHOWN = 50
+
+
+def _proposal_rows(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    return queryset.select_related(
+        "commune", "unit", "period", "answered_by", "closed_by"
+    ).order_by(
+        models.Case(
+            models.When(status=ProposalStatus.OPEN, then=0),
+            models.When(status=ProposalStatus.ANSWERED, then=1),
+            default=2,
+        ),
+        "due_date",
+        "pk",
+    )
+
+
+def commune_proposals(commune: Commune, scope) -> list[Proposal]:
+    """The commune's tracked proposals this caller reads: all of them for its members and
+    inspectors, those addressed to the province for the province's readers (one query)."""
+    proposals = Proposal.objects.filter(commune=commune)
+    if not scope.reads_every_proposal_of(commune):
+        if not scope.reads_province_proposals_of(commune):
+            return []
+        proposals = proposals.filter(addressee__in=PROVINCE_ADDRESSEES)
+    return list(_proposal_rows(proposals))
+
+
+def province_proposals(province) -> list[Proposal]:
+    """What the communes of a province addressed to it or to its departments (one query)."""
+    return list(
+        _proposal_rows(
+            Proposal.objects.filter(commune__province=province, addressee__in=PROVINCE_ADDRESSEES)
+        )
+    )
+
+
+def untracked_unit_proposals(commune: Commune) -> list[Submission]:
+    """Unit reports handed in whose "Kiến nghị, đề xuất" is not followed yet, latest first: what
+    the standing office may turn into tracked proposals (one query)."""
+    return list(
+        Submission.objects.filter(
+            commune=commune,
+            status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED],
+        )
+        .exclude(proposals="")
+        .exclude(tracked_proposals__isnull=False)
+        .select_related("unit", "period")
+        .order_by("-period__window_end", "unit__order", "pk")[:UNTRACKED_PROPOSALS_SHOWN]
+    )
+
+
+def commune_period_proposals(period) -> list[Proposal]:
+    """The proposals of a period followed by the commune, for its report (one query)."""
+    return list(_proposal_rows(Proposal.objects.filter(period=period)))
+
+
+def province_period_proposals(province, period_code: str) -> list[Proposal]:
+    """The proposals of a period the province's communes addressed to it, for its consolidated
+    report (one query)."""
+    return list(
+        _proposal_rows(
+            Proposal.objects.filter(
+                commune__province=province,
+                period__code=period_code,
+                addressee__in=PROVINCE_ADDRESSEES,
+            )
+        )
+    )

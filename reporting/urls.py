@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import extension_views, views
+from reporting import extension_views, proposal_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -52,6 +52,26 @@ urlpatterns = [
         "communes/<slug:commune_code>/extensions/<int:pk>/",
         extension_views.ExtensionDetailView.as_view(),
         name="extension",
+    ),
+    path(
+        "communes/<slug:commune_code>/proposals/",
+        proposal_views.ProposalListView.as_view(),
+        name="proposals",
+    ),
+    path(
+        "communes/<slug:commune_code>/proposals/new/",
+        proposal_views.ProposalCreateView.as_view(),
+        name="proposal_create",
+    ),
+    path(
+        "communes/<slug:commune_code>/proposals/<int:pk>/",
+        proposal_views.ProposalDetailView.as_view(),
+        name="proposal",
+    ),
+    path(
+        "provinces/<slug:province_code>/proposals/",
+        proposal_views.ProvinceProposalListView.as_view(),
+        name="province_proposals",
     ),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notifications_read"),

@@ -438,8 +438,34 @@ def plan_citation(plan: Plan, commune: Commune) -> str:
     )
 
 
-def commune_body(results: CommuneResults, text, plans: list[Plan]) -> list[Block]:
-    """The body: results from the data, then the narrative sections that have text; "./." last."""
+def proposal_lines(proposals, *, with_commune: bool = False) -> list[str]:
+    """Each proposal followed (kiến nghị), with whom it went to, and its answer or that it
+    awaits one."""
+    lines = []
+    for proposal in proposals:
+        origin = nfc(proposal.origin_label)
+        if with_commune:
+            origin = f"{nfc(str(proposal.commune))}, {origin}"
+        text = nfc(proposal.text).strip().rstrip(".;")
+        if proposal.answered_at:
+            answer = "trả lời: " + nfc(proposal.answer).strip().rstrip(".;")
+        else:
+            answer = f"chưa trả lời (hạn {proposal.due_date:%d/%m/%Y})"
+        addressee = str(proposal.get_addressee_display())
+        lines.append(f"{origin}: {text} (gửi {addressee}; {answer})")
+    return lines
+
+
+def proposal_blocks(proposals, *, with_commune: bool = False) -> list[Block]:
+    lines = proposal_lines(proposals, with_commune=with_commune)
+    if not lines:
+        return []
+    return [Block("h3", "Kiến nghị và trả lời"), *_listed(lines)]
+
+
+def commune_body(results: CommuneResults, text, plans: list[Plan], proposals=()) -> list[Block]:
+    """The body: results from the data, then the narrative sections that have text, and the
+    proposals followed with their answers (`proposals`: `Proposal` rows); "./." last."""
     year = results.period.year
     phrase = period_phrase(results.period.code, title=results.period.title)
     commune = results.commune
@@ -479,10 +505,11 @@ def commune_body(results: CommuneResults, text, plans: list[Plan]) -> list[Block
         ("PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", text_paragraphs(text.next_tasks)),
         ("ĐỀ XUẤT, KIẾN NGHỊ", text_paragraphs(text.proposals)),
     ):
-        if lines:
+        if lines or (proposals and heading == "ĐỀ XUẤT, KIẾN NGHỊ"):
             numeral += 1
             blocks.append(Block("h2", f"{roman(numeral - 1)}. {heading}"))
             blocks += [Block("p", line) for line in lines]
+    blocks += proposal_blocks(proposals)
     last = blocks[-1]
     last.text = last.text.rstrip(".") + "./."
     return blocks
@@ -495,6 +522,7 @@ def commune_document(
     *,
     today: date,
     last_year: dict[int, Figure] | None = None,
+    proposals=(),
 ) -> CommuneDocument:
     """The commune's report; `last_year`: the commune's figures of the same period of the year
     before, by indicator id (`reporting.results.last_year_figures`), printed beside this one's."""
@@ -512,7 +540,7 @@ def commune_document(
         place_date=f"{commune.name}, {date_in_words(issued_on, year=today.year)}",
         summary=nfc(text.summary),
         addressee=nfc(text.addressee).strip().rstrip("."),
-        body=commune_body(results, text, plans),
+        body=commune_body(results, text, plans, proposals),
         recipients=[
             line if line.startswith("-") else f"- {line}"
             for line in text_paragraphs(text.recipients)
@@ -827,8 +855,9 @@ def _unit_names(names: list[str]) -> str:
     return ", ".join(nfc(name) for name in names)
 
 
-def _narrative_sections(text, numeral: int) -> list[Block]:
-    """The communes' narrative, compiled and edited by the officer, under its headings."""
+def _narrative_sections(text, numeral: int, proposals=()) -> list[Block]:
+    """The communes' narrative, compiled and edited by the officer, under its headings; the
+    proposals addressed to the province, with their answers, under "KIẾN NGHỊ, ĐỀ XUẤT"."""
     blocks = []
     for heading, name in (
         ("KẾT QUẢ NỔI BẬT CỦA CÁC XÃ, PHƯỜNG", "results"),
@@ -838,14 +867,16 @@ def _narrative_sections(text, numeral: int) -> list[Block]:
         ("KIẾN NGHỊ, ĐỀ XUẤT", "proposals"),
     ):
         lines = text_paragraphs(getattr(text, name, "") or "")
-        if lines:
+        if lines or (proposals and name == "proposals"):
             numeral += 1
             blocks.append(Block("h2", f"{roman(numeral - 1)}. {heading}"))
             blocks += [Block("p", line) for line in lines]
-    return blocks
+    return blocks + proposal_blocks(proposals, with_commune=True)
 
 
-def province_body(consolidation: ProvinceConsolidation, narrative=None) -> list[Block]:
+def province_body(
+    consolidation: ProvinceConsolidation, narrative=None, proposals=()
+) -> list[Block]:
     standings = consolidation.standings
     phrase = period_phrase(consolidation.period_code)
     total = len(standings)
@@ -908,14 +939,14 @@ def province_body(consolidation: ProvinceConsolidation, narrative=None) -> list[
     if apart:
         text += " Không xếp hạng (không có kế hoạch đang có hiệu lực): " + ", ".join(apart) + "."
     blocks.append(Block("p", text))
-    if narrative is not None:
-        blocks += _narrative_sections(narrative, 3)  # after I–III
+    if narrative is not None or proposals:
+        blocks += _narrative_sections(narrative, 3, proposals)  # after I–III
     blocks[-1].text = blocks[-1].text.rstrip(".") + "./."
     return blocks
 
 
 def province_document(
-    consolidation: ProvinceConsolidation, *, today: date, text=None
+    consolidation: ProvinceConsolidation, *, today: date, text=None, proposals=()
 ) -> ProvinceDocument:
     """The consolidated report; `text` (a `ProvinceReportText`) gives its number, date,
     addressee, recipients, signer and the narrative compiled from the communes."""
@@ -945,7 +976,7 @@ def province_document(
             if text is not None
             else f"Ủy ban nhân dân tỉnh {province}"
         ),
-        body=province_body(consolidation, text),
+        body=province_body(consolidation, text, proposals),
         recipients=[line if line.startswith("-") else f"- {line}" for line in recipients],
         signature_lines=lines,
         signer_name=nfc(text.signer_name) if text is not None else "",

@@ -13,7 +13,11 @@ from communes.models import Province
 from reporting.consolidation import last_year_fill, province_consolidation
 from reporting.models import ReportingPeriod
 from reporting.results import commune_results, last_year_figures
-from reporting.selectors import plans_for_year
+from reporting.selectors import (
+    commune_period_proposals,
+    plans_for_year,
+    province_period_proposals,
+)
 from reports.documents import (
     CommuneDocument,
     ProvinceDocument,
@@ -41,7 +45,14 @@ def commune_report_document(period: ReportingPeriod, *, today: date) -> CommuneD
     text = commune_report_text(period, today=today)
     plans = list(plans_for_year(commune, period.year).order_by("period_start", "pk"))
     last_year = last_year_figures([commune.pk], period.code).get(commune.pk, {})
-    return commune_document(results, text, plans, today=today, last_year=last_year)
+    return commune_document(
+        results,
+        text,
+        plans,
+        today=today,
+        last_year=last_year,
+        proposals=commune_period_proposals(period),
+    )
 
 
 def province_report_document(province: Province, period_code: str, *, today: date):
@@ -49,7 +60,8 @@ def province_report_document(province: Province, period_code: str, *, today: dat
     communes = [standing.commune.pk for standing in consolidation.standings]
     last_year_fill(consolidation, last_year_figures(communes, consolidation.period_code))
     text = province_report_text(province, consolidation.period_code, today=today)
-    return province_document(consolidation, today=today, text=text)
+    proposals = province_period_proposals(province, consolidation.period_code)
+    return province_document(consolidation, today=today, text=text, proposals=proposals)
 
 
 def commune_report_html(doc: CommuneDocument) -> str:

@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from communes.models import AuditEntry, Commune, Province
 from indicators.models import Indicator, IndicatorGroup, ProvinceIndicator, Target
 from plans.models import Plan, SigningAuthority
-from reporting.models import ReportingPeriod, Submission, SubmissionStatus
+from reporting.models import Proposal, ReportingPeriod, Submission, SubmissionStatus
 from reporting.selectors import plans_for_year
 from reports.models import (
     CommuneReportText,
@@ -210,7 +210,11 @@ def commune_report_fingerprint(period: ReportingPeriod) -> str:
         Submission.objects.filter(period=period).order_by("pk").values_list("pk", "version")
     )
     text = CommuneReportText.objects.filter(period=period).values_list("updated_at").first()
-    return _digest(submissions, _plan_changes({"commune": period.commune}), text)
+    # A proposal's text never changes; answering and closing move its status.
+    proposals = list(
+        Proposal.objects.filter(period=period).order_by("pk").values_list("pk", "status")
+    )
+    return _digest(submissions, _plan_changes({"commune": period.commune}), text, proposals)
 
 
 def province_report_fingerprint(province: Province, period_code: str) -> str:
@@ -221,7 +225,18 @@ def province_report_fingerprint(province: Province, period_code: str) -> str:
     )
     communes = list(Commune.objects.filter(province=province).values_list("pk", flat=True))
     catalogue = ProvinceIndicator.objects.filter(province=province).count()
-    return _digest(submissions, _plan_changes({"commune__province": province}), communes, catalogue)
+    proposals = list(
+        Proposal.objects.filter(commune__province=province, period__code=period_code)
+        .order_by("pk")
+        .values_list("pk", "status", "addressee")
+    )
+    return _digest(
+        submissions,
+        _plan_changes({"commune__province": province}),
+        communes,
+        catalogue,
+        proposals,
+    )
 
 
 def report_fingerprint(report: Report) -> str:

@@ -24,7 +24,7 @@ from communes.models import Commune, Unit
 from indicators.models import Indicator, IndicatorGroup
 from onboarding.models import PlanImport
 from plans.models import Plan
-from reporting.models import DeadlineExtension, Submission, TaskProgress
+from reporting.models import DeadlineExtension, Proposal, Submission, TaskProgress
 from reporting.services import period_ensure, submission_for
 from reports.models import NationalReport, Report, ReportKind
 from tasks.models import Task, TaskSection
@@ -54,6 +54,7 @@ OBJECT_SEGMENTS = {
     "import": PlanImport,
     "extensions": DeadlineExtension,
     "consolidated": NationalReport,  # national/consolidated/<pk>/: administrators only
+    "proposals": Proposal,
 }
 BROWSER_METHODS = ("get", "post")
 API_METHODS = ("get", "post", "put", "patch", "delete")
@@ -154,6 +155,17 @@ class World:
                 reason="Thử",
             ),
             NationalReport: NationalReport.objects.create(period_code="2025", format="pdf"),
+            # Addressed to the province: its officers read it, so the foreign officer's 404 is
+            # the scope's, not the role's.
+            Proposal: Proposal.objects.create(
+                commune=commune,
+                unit=self.unit,
+                period=self.period,
+                submission=self.submission,
+                text="Thử",
+                addressee="province",
+                due_date=self.period.last_day,
+            ),
             PlanImport: PlanImport.objects.create(
                 commune=commune, file_name="kh.docx", data=b"PK", result={}, plan=self.plan
             ),

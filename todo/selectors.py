@@ -30,8 +30,12 @@ from plans.selectors import plan_years_in_force
 from reporting.consolidation import province_consolidation
 from reporting.extensions import day_text, task_current_due
 from reporting.models import (
+    PROVINCE_ADDRESSEES,
     DeadlineExtension,
     ExtensionStatus,
+    Proposal,
+    ProposalAddressee,
+    ProposalStatus,
     ReportingPeriod,
     Submission,
     SubmissionStatus,
@@ -471,6 +475,114 @@ def _leader_overdue(commune, today, results) -> TodoSection:
 
 
 # ---------------------------------------------------------------------------------------------
+# Tracked proposals (kiến nghị): the addressee answers, the unit reads the answer, the office closes
+
+
+def _proposal_url(proposal: Proposal) -> str:
+    return reverse("reporting:proposal", args=[proposal.commune.code, proposal.pk])
+
+
+def _proposal_title(proposal: Proposal) -> str:
+    return _("%(origin)s, %(period)s: %(text)s") % {
+        "origin": proposal.origin_label,
+        "period": proposal.period.label,
+        "text": proposal.text[:160],
+    }
+
+
+def _proposals_to_answer(proposals, today, *, with_commune: bool = False) -> TodoSection:
+    section = TodoSection(
+        "proposals",
+        _("Proposals awaiting your answer"),
+        empty=_("No proposal awaits your answer."),
+    )
+    for proposal in proposals.select_related("commune", "unit", "period").order_by(
+        "due_date", "pk"
+    ):
+        days, urgency = _days_text(proposal.due_date, today)
+        parts = [_("answer due by %(day)s") % {"day": day_text(proposal.due_date)}, days]
+        if proposal.is_overdue_on(today):
+            parts.insert(0, _("overdue"))
+        title = _proposal_title(proposal)
+        if with_commune:
+            title = f"{proposal.commune.name} · {title}"
+        section.items.append(
+            TodoItem(
+                kind="proposal_to_answer",
+                title=title,
+                url=_proposal_url(proposal),
+                detail=" · ".join(parts),
+                state=urgency,
+            )
+        )
+    return section
+
+
+def _leader_proposals(commune, today) -> TodoSection:
+    return _proposals_to_answer(
+        Proposal.objects.filter(
+            commune=commune,
+            addressee=ProposalAddressee.COMMUNE_LEADERSHIP,
+            status=ProposalStatus.OPEN,
+        ),
+        today,
+    )
+
+
+def _office_proposals(commune) -> TodoSection:
+    section = TodoSection(
+        "proposals_answered",
+        _("Answered proposals to close"),
+        empty=_("No answered proposal awaits closing."),
+    )
+    answered = (
+        Proposal.objects.filter(commune=commune, status=ProposalStatus.ANSWERED)
+        .select_related("commune", "unit", "period")
+        .order_by("answered_at", "pk")
+    )
+    for proposal in answered:
+        section.items.append(
+            TodoItem(
+                kind="proposal_to_close",
+                title=_proposal_title(proposal),
+                url=_proposal_url(proposal),
+                detail=_("Answer: %(answer)s") % {"answer": proposal.answer[:200]},
+                state="soon",
+            )
+        )
+    return section
+
+
+def _unit_proposal_answers(commune, unit_ids, now) -> TodoSection:
+    section = TodoSection(
+        "proposal_answers",
+        _("Answers to your unit's proposals"),
+        empty=_("No answer in the last %(days)s days.") % {"days": ANSWERED_RECENTLY_DAYS},
+    )
+    answered = (
+        Proposal.objects.filter(
+            commune=commune,
+            unit_id__in=unit_ids,
+            answered_at__gte=now - timedelta(days=ANSWERED_RECENTLY_DAYS),
+        )
+        .select_related("commune", "unit", "period")
+        .order_by("-answered_at", "pk")
+    )
+    for proposal in answered:
+        section.items.append(
+            TodoItem(
+                kind="proposal_answered",
+                title=_proposal_title(proposal),
+                url=_proposal_url(proposal),
+                detail=_("%(addressee)s answered: %(answer)s")
+                % {"addressee": proposal.get_addressee_display(), "answer": proposal.answer[:300]},
+                state="ok",
+            )
+        )
+    return section
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def commune_todo(commune: Commune, scope: Scope, *, now: datetime | None = None) -> TodoList:
@@ -492,6 +604,7 @@ def commune_todo(commune: Commune, scope: Scope, *, now: datetime | None = None)
             _unit_reports(commune, my_units, now, today),
             _unit_tasks(commune, unit_ids, today, results),
             _unit_answers(commune, unit_ids, now),
+            _unit_proposal_answers(commune, unit_ids, now),
         ]
     if manages:
         sections += [
@@ -500,9 +613,14 @@ def commune_todo(commune: Commune, scope: Scope, *, now: datetime | None = None)
             _office_flags(commune),
             _office_extensions(commune),
             _office_compile(commune, now),
+            _office_proposals(commune),
         ]
     if leads:
-        sections += [_leader_sign(commune), _leader_overdue(commune, today, results)]
+        sections += [
+            _leader_sign(commune),
+            _leader_overdue(commune, today, results),
+            _leader_proposals(commune, today),
+        ]
     return TodoList(sections)
 
 
@@ -582,7 +700,16 @@ def province_todo(province: Province, *, now: datetime | None = None) -> TodoLis
                 state="ok",
             )
         )
-    return TodoList([late, ready])
+    to_answer = _proposals_to_answer(
+        Proposal.objects.filter(
+            commune__province=province,
+            addressee__in=PROVINCE_ADDRESSEES,
+            status=ProposalStatus.OPEN,
+        ),
+        timezone.localdate(now),
+        with_commune=True,
+    )
+    return TodoList([late, ready, to_answer])
 
 
 # ---------------------------------------------------------------------------------------------

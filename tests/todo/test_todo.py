@@ -124,7 +124,7 @@ def test_leader_and_province_officer(demo):
     commune = demo["an-nong"]
     leader = person(Role.COMMUNE_LEADER, commune=commune)
     todo = commune_todo(commune, scope_for(leader), now=timezone.now())
-    assert [section.key for section in todo.sections] == ["sign", "overdue"]
+    assert [section.key for section in todo.sections] == ["sign", "overdue", "proposals"]
     for item in todo.items_of("task_overdue"):
         assert "quá hạn" in item.detail
 
@@ -169,10 +169,11 @@ def test_to_do_page_queries_do_not_grow_with_periods_units_and_tasks(client, dem
 
 
 def _grow(commune, unit):
-    """More units, tasks led by the clerk's unit, ad-hoc periods, reports waiting and late."""
+    """More units, tasks led by the clerk's unit, ad-hoc periods, reports waiting and late,
+    proposals to answer, to close and answered."""
     from communes.models import Unit
     from plans.selectors import plans_in_force
-    from reporting.models import DeadlineExtension
+    from reporting.models import DeadlineExtension, Proposal
     from tasks.models import Task
 
     plan = plans_in_force(2026, commune=commune).first()
@@ -227,6 +228,20 @@ def _grow(commune, unit):
             answer="Không",
             answered_at=timezone.now(),
         )
+        # Proposals to answer (the leader), answered to close (the office) and to read (the unit).
+        for status in ("open", "answered"):
+            Proposal.objects.create(
+                commune=commune,
+                unit=unit,
+                period=period,
+                submission=submission,
+                text=f"Kiến nghị {n}",
+                addressee="commune_leadership",
+                due_date=date(2026, 11, 10 + n),
+                status=status,
+                answer="Đồng ý" if status == "answered" else "",
+                answered_at=timezone.now() if status == "answered" else None,
+            )
 
 
 def test_a_report_awaits_the_leaders_sign_off_until_its_signed_pdf_is_uploaded(demo):

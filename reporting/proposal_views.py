@@ -1,0 +1,268 @@
+"""Pages of tracked proposals (kiến nghị): the list, recording one, answering and closing it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from communes.access import access_in_commune
+from communes.audit import audit_trail_for
+from communes.mixins import CommuneMixin
+from communes.models import Unit
+from communes.views import ProvinceMixin
+from reporting.models import (
+    Proposal,
+    ProposalAddressee,
+    ProposalStatus,
+    ReportingPeriod,
+    Submission,
+)
+from reporting.proposals import ProposalRefused, proposal_answer, proposal_close, proposal_create
+from reporting.selectors import commune_proposals, province_proposals, untracked_unit_proposals
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DEFAULT_ANSWER_DAYS = 15
+
+
+class ProposalCreateForm(forms.Form):
+    period = forms.ModelChoiceField(
+        queryset=ReportingPeriod.objects.none(), label=gettext_lazy("Reporting period")
+    )
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label=gettext_lazy("Proposed by"),
+        empty_label=gettext_lazy("the commune (UBND xã)"),
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Proposal"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000
+    )
+    addressee = forms.ChoiceField(
+        label=gettext_lazy("Addressed to"), choices=ProposalAddressee.choices
+    )
+    due_date = forms.DateField(label=gettext_lazy("Answer due by"), widget=DATE_INPUT)
+
+    def __init__(self, *args, commune, submission=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = ReportingPeriod.objects.filter(commune=commune).order_by(
+            "-window_end", "kind"
+        )
+        self.fields["unit"].queryset = Unit.objects.filter(commune=commune).order_by(
+            "order", "short_name"
+        )
+        if submission is not None:  # from a unit's report: its period and unit, as reported
+            for name in ("period", "unit"):
+                self.fields[name].disabled = True
+
+
+class ProposalAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=gettext_lazy("Answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+
+class ProposalCloseForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Remark on closing"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=gettext_lazy("Required to close a proposal that has not been answered."),
+    )
+
+
+def _form_error(form: forms.Form, error: ProposalRefused) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class ProposalListView(CommuneMixin, TemplateView):
+    """The commune's tracked proposals with their answers; for the office, the unit reports
+    whose proposals are not followed yet."""
+
+    template_name = "reporting/proposal_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        manages = self.scope.can_manage_commune(self.commune)
+        context.update(
+            proposals=commune_proposals(self.commune, self.scope),
+            untracked=untracked_unit_proposals(self.commune) if manages else [],
+            today=timezone.localdate(),
+            reads_all=self.scope.reads_every_proposal_of(self.commune),
+        )
+        return context
+
+
+class ProposalCreateView(CommuneMixin, TemplateView):
+    """The standing office records a proposal to follow, from a unit's report or its own."""
+
+    manage = True
+    template_name = "reporting/proposal_form.html"
+
+    def setup_source(self) -> None:
+        self.submission = None
+        pk = self.request.GET.get("submission")
+        if pk:
+            self.submission = access_in_commune(
+                Submission.objects.select_related("unit", "period"), self.commune, pk
+            )
+
+    def make_form(self, data=None) -> ProposalCreateForm:
+        initial = {"due_date": timezone.localdate() + timedelta(days=DEFAULT_ANSWER_DAYS)}
+        if self.submission is not None:
+            initial.update(
+                period=self.submission.period,
+                unit=self.submission.unit,
+                text=self.submission.proposals,
+            )
+        return ProposalCreateForm(
+            data, initial=initial, commune=self.commune, submission=self.submission
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.setup_source()
+        return self.render_to_response(self.get_context_data(form=self.make_form()))
+
+    def post(self, request, *args, **kwargs):
+        self.setup_source()
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                proposal = proposal_create(
+                    actor=request.user,
+                    commune=self.commune,
+                    period=data["period"],
+                    unit=data["unit"],
+                    submission=self.submission,
+                    text=data["text"],
+                    addressee=data["addressee"],
+                    due_date=data["due_date"],
+                )
+            except ProposalRefused as error:
+                _form_error(form, error)
+            else:
+                messages.success(
+                    request, _("The proposal is followed: its addressee is told to answer it.")
+                )
+                return HttpResponseRedirect(
+                    reverse("reporting:proposal", args=[self.commune.code, proposal.pk])
+                )
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["submission"] = self.submission
+        return context
+
+
+class ProposalDetailView(CommuneMixin, TemplateView):
+    """A proposal, its answer and its history; the addressee answers and the office closes here."""
+
+    template_name = "reporting/proposal_detail.html"
+
+    def setup_proposal(self) -> None:
+        self.proposal = access_in_commune(
+            Proposal.objects.select_related(
+                "commune", "unit", "period", "submission", "created_by", "answered_by", "closed_by"
+            ),
+            self.commune,
+            self.kwargs["pk"],
+        )
+        scope = self.scope
+        if not (
+            scope.reads_every_proposal_of(self.commune)
+            or (scope.reads_province_proposals_of(self.commune) and self.proposal.is_for_province)
+        ):
+            raise PermissionDenied
+        self.may_answer = scope.can_answer_proposal(
+            self.commune, to_province=self.proposal.is_for_province
+        )
+        self.may_close = scope.can_manage_commune(self.commune)
+
+    def get(self, request, *args, **kwargs):
+        self.setup_proposal()
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        self.setup_proposal()
+        action = request.POST.get("action")
+        answer_form = close_form = None
+        try:
+            if action == "answer":
+                if not self.may_answer:
+                    raise PermissionDenied
+                answer_form = ProposalAnswerForm(request.POST)
+                if answer_form.is_valid():
+                    proposal_answer(
+                        actor=request.user,
+                        proposal=self.proposal,
+                        answer=answer_form.cleaned_data["answer"],
+                    )
+                    messages.success(request, _("Your answer was sent."))
+                    return HttpResponseRedirect(request.path)
+            elif action == "close":
+                if not self.may_close:
+                    raise PermissionDenied
+                close_form = ProposalCloseForm(request.POST)
+                if close_form.is_valid():
+                    proposal_close(
+                        actor=request.user,
+                        proposal=self.proposal,
+                        reason=close_form.cleaned_data["reason"],
+                    )
+                    messages.success(request, _("The proposal is closed."))
+                    return HttpResponseRedirect(request.path)
+            else:
+                raise PermissionDenied
+        except ProposalRefused as error:
+            _form_error(answer_form or close_form, error)
+        return self.render_to_response(
+            self.get_context_data(answer_form=answer_form, close_form=close_form), status=400
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        proposal = self.proposal
+        is_open = proposal.status == ProposalStatus.OPEN
+        context.update(
+            proposal=proposal,
+            today=timezone.localdate(),
+            can_answer=self.may_answer and is_open,
+            can_close=self.may_close and proposal.status != ProposalStatus.CLOSED,
+            history=audit_trail_for(proposal).order_by("created_at", "pk"),
+        )
+        context.setdefault("answer_form", None)
+        context.setdefault("close_form", None)
+        if context["can_answer"] and context["answer_form"] is None:
+            context["answer_form"] = ProposalAnswerForm()
+        if context["can_close"] and context["close_form"] is None:
+            context["close_form"] = ProposalCloseForm()
+        if proposal.submission_id and self.scope.can_read_unit_report(
+            self.commune, proposal.unit_id
+        ):
+            context["submission_url"] = reverse(
+                "reporting:submission",
+                args=[self.commune.code, proposal.period.code, proposal.unit_id],
+            )
+        return context
+
+
+class ProvinceProposalListView(ProvinceMixin, TemplateView):
+    """What the province's communes addressed to the province and its departments."""
+
+    template_name = "reporting/province_proposal_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(proposals=province_proposals(self.province), today=timezone.localdate())
+        return context
