@@ -25,6 +25,7 @@ from plans.selectors import plans_in_force
 from reporting.models import (
     DeadlineExtension,
     ExtensionStatus,
+    FigureVerification,
     IndicatorValue,
     ReportingPeriod,
     Submission,
@@ -555,3 +556,29 @@ def task_extensions_granted(
     ):
         granted[task_id][original] = new
     return dict(granted)
+
+
+@dataclass
+class FigureCheckRow:
+    """An approved figure of a unit's report, with the office's current check of it."""
+
+    item: IndicatorItem
+    verification: FigureVerification | None
+
+
+def figure_check_rows(report: UnitReport) -> list[FigureCheckRow]:
+    """The figures of an approved report with their verification, in one query whatever their
+    number; none for a report not approved (only approved figures are checked)."""
+    if report.submission.status != SubmissionStatus.APPROVED:
+        return []
+    checks = {
+        check.value_id: check
+        for check in FigureVerification.objects.filter(
+            value__submission=report.submission
+        ).select_related("checked_by", "answered_by")
+    }
+    return [
+        FigureCheckRow(item=item, verification=checks.get(item.value.pk))
+        for item in report.indicators
+        if item.value is not None and not item.value.is_empty
+    ]

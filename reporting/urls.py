@@ -53,6 +53,11 @@ urlpatterns = [
         extension_views.ExtensionDetailView.as_view(),
         name="extension",
     ),
+    path(
+        "communes/<slug:commune_code>/figures/<int:pk>/verification/",
+        views.figure_verification_view,
+        name="figure_verification",
+    ),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notifications_read"),
 ]

@@ -24,7 +24,7 @@ from communes.models import Commune, Unit
 from indicators.models import Indicator, IndicatorGroup
 from onboarding.models import PlanImport
 from plans.models import Plan
-from reporting.models import DeadlineExtension, Submission, TaskProgress
+from reporting.models import DeadlineExtension, IndicatorValue, Submission, TaskProgress
 from reporting.services import period_ensure, submission_for
 from reports.models import Report, ReportKind
 from tasks.models import Task, TaskSection
@@ -53,6 +53,7 @@ OBJECT_SEGMENTS = {
     "invitations": Invitation,
     "import": PlanImport,
     "extensions": DeadlineExtension,
+    "figures": IndicatorValue,
 }
 BROWSER_METHODS = ("get", "post")
 API_METHODS = ("get", "post", "put", "patch", "delete")
@@ -151,6 +152,12 @@ class World:
                 original_date=self.period.last_day,
                 requested_date=self.period.last_day + timedelta(days=7),
                 reason="Thử",
+            ),
+            IndicatorValue: IndicatorValue.objects.create(
+                commune=commune,
+                submission=self.submission,
+                indicator=Indicator.objects.filter(commune=commune, is_heading=False).first(),
+                text="Thử",
             ),
             PlanImport: PlanImport.objects.create(
                 commune=commune, file_name="kh.docx", data=b"PK", result={}, plan=self.plan
