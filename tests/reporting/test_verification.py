@@ -255,3 +255,29 @@ def test_review_and_todo_pages_read_in_the_same_number_of_queries_with_more_figu
         assert_flat(few, more, f"the to-do page of {who}")
         body = client.get(todo).content.decode()
         assert body.count(f"#figure-{many[-1].pk}") == 1
+
+
+def test_dashboards_show_the_share_of_approved_figures_verified(client, people, approved, seeds):
+    commune, (first, second) = approved["commune"], approved["values"]
+    office = people["standing_office"]
+    # A figure of a report not approved does not count.
+    _report(
+        commune, commune.units.get(short_name="Phòng Kinh tế"), figures=None, status="submitted"
+    )
+    figure_verify(actor=office, value=first, note="Sổ theo dõi")
+    figure_question(actor=office, value=second, question="Nguồn?")
+    client.force_login(people["leader"])
+    page = client.get(reverse("dashboards:commune", args=[commune.code]), {"period": "202506"})
+    share = page.content.decode().split('data-testid="verified-share"')[1].split("</p>")[0]
+    assert "50%" in share and "1/2 số liệu đã duyệt được kiểm chứng" in share
+    client.force_login(people["thanh_hoa"])
+    url = reverse("dashboards:province", args=[commune.province.code])
+    body = client.get(url, {"period": "202506"}).content.decode()
+    cell = body.split('data-testid="verified-dien-quang"')[1].split("</td>")[0]
+    assert "1/2" in cell and "(50%)" in cell
+    # A period without approved figures: nothing to verify, not 0 %.
+    period_ensure(commune, "202505")
+    client.force_login(people["leader"])
+    page = client.get(reverse("dashboards:commune", args=[commune.code]), {"period": "202505"})
+    share = page.content.decode().split('data-testid="verified-share"')[1].split("</p>")[0]
+    assert "—" in share and "chưa có số liệu được duyệt" in share
