@@ -7,7 +7,12 @@ import time_machine
 
 from accounts.models import Role
 from communes.models import Commune
-from reporting.models import FigureVerification, Submission, VerificationStatus
+from reporting.models import (
+    FigureVerification,
+    IndicatorValue,
+    Submission,
+    VerificationStatus,
+)
 from tests.browser.conftest import DEMO_MORNING, log_in, screenshot
 from tests.conftest import person
 
@@ -102,6 +107,18 @@ def test_office_verifies_and_questions_the_unit_answers(open_page, demo):
         answers = page.locator('li.todo-item[data-kind="figure_answered"]')
         assert answers.count() == 1 and "412 người" in answers.first.inner_text()
         screenshot(page, "verification-office-todo")
+        # The commune's dashboard counts the one figure verified among the period's approved.
+        page.goto(f"/communes/an-nong/dashboard/?period={submission.period.code}")
+        share = page.get_by_test_id("verified-share").inner_text()
+        approved = [
+            value
+            for value in IndicatorValue.objects.filter(
+                submission__period=submission.period, submission__status="approved"
+            )
+            if not value.is_empty
+        ]
+        assert f"1/{len(approved)} số liệu đã duyệt được kiểm chứng" in share, share
+        screenshot(page, "verification-dashboard")
 
     states = dict(
         FigureVerification.objects.filter(value__in=[first, second]).values_list(
