@@ -116,6 +116,15 @@ class Scope:
     def can_write_for_unit(self, unit_id: int) -> bool:
         return unit_id in self.unit_ids
 
+    def can_verify_figures(self, commune: Commune) -> bool:
+        """Marking a commune's approved figures verified or questioning them: its standing
+        office (kiểm chứng)."""
+        return self.can_manage_commune(commune)
+
+    def can_answer_for_figure(self, unit_id: int) -> bool:
+        """Answering the office's question about a figure: the staff of the unit that reported it."""
+        return self.can_write_for_unit(unit_id)
+
     def is_province_reader_of(self, commune: Commune) -> bool:
         return commune.province_id in self.province_ids and commune.pk not in self.commune_ids
 

@@ -56,9 +56,11 @@ from reporting.results import IndicatorResult, TaskResult, TaskState, commune_re
 from reporting.selectors import (
     Figure,
     Timeliness,
+    VerificationShare,
     figures_for_periods,
     submission_timeliness,
     units_expected,
+    verification_shares,
 )
 from tasks.models import Task, TaskSection
 
@@ -306,6 +308,7 @@ class CommuneDashboard:
     compliance: ComplianceGrid
     reporting: Counter  # this period's Timeliness values over the units
     group_id: int | None = None  # the group chosen, if any
+    verification: VerificationShare = field(default_factory=VerificationShare)
 
     def track_counts(self) -> dict[str, int]:
         counted = Counter(row.track for row in self.indicators)
@@ -421,6 +424,9 @@ def commune_dashboard(
         compliance=grid,
         reporting=reporting,
         group_id=group_id,
+        verification=verification_shares(commune_ids=[commune.pk], period_code=period.code).get(
+            commune.pk, VerificationShare()
+        ),
     )
 
 
@@ -621,6 +627,7 @@ class CommuneLine:
     achieved: int  # in the chosen group (all groups: the commune's own indicators)
     assessed: int
     rank: int = 0
+    verification: VerificationShare = field(default_factory=VerificationShare)
 
     @property
     def commune(self) -> Commune:
@@ -742,6 +749,10 @@ def province_dashboard(
             column_groups[-1] = (row.indicator.group, column_groups[-1][1] + 1)
         else:
             column_groups.append((row.indicator.group, 1))
+    shares = verification_shares(
+        commune_ids=[standing.commune.pk for standing in consolidation.standings],
+        period_code=consolidation.period_code,
+    )
     lines = []
     for standing in consolidation.standings:
         cells = []
@@ -760,7 +771,9 @@ def province_dashboard(
             present = [c.cell for c in cells if c.cell is not None]
             achieved = sum(c.verdict.is_achieved for c in present)
             assessed = sum(c.verdict.is_assessed for c in present)
-        lines.append(CommuneLine(standing, cells, achieved, assessed, standing.rank))
+        line = CommuneLine(standing, cells, achieved, assessed, standing.rank)
+        line.verification = shares.get(standing.commune.pk, VerificationShare())
+        lines.append(line)
     if group is not None:
         _group_rank(lines)
     if sort not in SORTS:

@@ -24,6 +24,9 @@ class IndicatorGroupForm(forms.ModelForm):
         model = IndicatorGroup
         fields = ["numeral", "title", "order"]
 
+    def clean_figure_source(self):
+        return self.cleaned_data.get("figure_source") or self.instance.figure_source
+
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
@@ -47,6 +50,8 @@ class IndicatorForm(forms.ModelForm):
             "numerator_definition",
             "denominator_definition",
             "data_source",
+            "figure_source",
+            "verification_criteria",
             "guidance",
             "legal_basis",
             "lead_units",
@@ -61,6 +66,7 @@ class IndicatorForm(forms.ModelForm):
             "numerator_definition": forms.Textarea(attrs={"rows": 2}),
             "denominator_definition": forms.Textarea(attrs={"rows": 2}),
             "data_source": forms.Textarea(attrs={"rows": 2}),
+            "verification_criteria": forms.Textarea(attrs={"rows": 2}),
             "guidance": forms.Textarea(attrs={"rows": 4}),
             "legal_basis": forms.Textarea(attrs={"rows": 3}),
             "note": forms.Textarea(attrs={"rows": 2}),
@@ -78,6 +84,8 @@ class IndicatorForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
+        # A form (or an older client) that leaves the source out keeps the indicator's own.
+        self.fields["figure_source"].required = False
         # Only the catalogue of the commune's own province.
         self.fields["province_indicator"].queryset = ProvinceIndicator.objects.filter(
             province_id=plan.commune.province_id

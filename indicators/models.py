@@ -94,6 +94,13 @@ class IndicatorGroup(models.Model):
         return f"{self.numeral}. {self.title}" if self.numeral else self.title
 
 
+class FigureSource(models.TextChoices):
+    """How a figure is obtained, which tells the standing office what checking it means."""
+
+    SELF_REPORTED = "self_reported", _("self-reported by the unit")
+    SYSTEM = "system", _("measured from an information system")
+
+
 class Indicator(UnitAssignment):
     commune = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(
@@ -142,6 +149,17 @@ class Indicator(UnitAssignment):
     data_source = models.TextField(_("data source"), blank=True)
     guidance = models.TextField(_("guidance"), blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
+    verification_criteria = models.TextField(
+        _("verification criteria"),
+        blank=True,
+        help_text=_("What evidence proves the figure (tiêu chí kiểm chứng)."),
+    )
+    figure_source = models.CharField(
+        _("source of the figure"),
+        max_length=20,
+        choices=FigureSource.choices,
+        default=FigureSource.SELF_REPORTED,
+    )
     note = models.TextField(_("note"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 

@@ -487,3 +487,44 @@ class Proposal(models.Model):
 
     def is_overdue_on(self, today: date) -> bool:
         return self.status == ProposalStatus.OPEN and self.due_date < today
+
+
+class VerificationStatus(models.TextChoices):
+    VERIFIED = "verified", _("verified")
+    QUESTIONED = "questioned", _("questioned")
+    ANSWERED = "answered", _("answered by the unit")
+
+
+class FigureVerification(models.Model):
+    """The standing office's check of an approved figure (kiểm chứng): verified, with the evidence
+    it looked at, or questioned, until the unit answers. One current record per figure; the
+    history of its changes is in the audit rows."""
+
+    commune = models.ForeignKey(
+        "communes.Commune", on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
+    )
+    value = models.OneToOneField(
+        IndicatorValue,
+        on_delete=models.CASCADE,
+        related_name="verification",
+        verbose_name=_("figure"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=VerificationStatus.choices)
+    note = models.TextField(_("evidence or question"))
+    checked_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("checked"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("figure verification")
+        verbose_name_plural = _("figure verifications")
+        indexes = [models.Index(fields=["commune", "status"])]
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import models
-from django.db.models import Prefetch, Q, QuerySet, TextField
+from django.db.models import Count, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,7 @@ from reporting.models import (
     PROVINCE_ADDRESSEES,
     DeadlineExtension,
     ExtensionStatus,
+    FigureVerification,
     IndicatorValue,
     Proposal,
     ProposalStatus,
@@ -33,6 +34,7 @@ from reporting.models import (
     Submission,
     SubmissionStatus,
     TaskProgress,
+    VerificationStatus,
 )
 from reporting.periods import PeriodKind, period_parse
 from tasks.models import Task
@@ -631,3 +633,64 @@ def province_period_proposals(province, period_code: str) -> list[Proposal]:
             )
         )
     )
+
+
+@dataclass
+class FigureCheckRow:
+    """An approved figure of a unit's report, with the office's current check of it."""
+
+    item: IndicatorItem
+    verification: FigureVerification | None
+
+
+def figure_check_rows(report: UnitReport) -> list[FigureCheckRow]:
+    """The figures of an approved report with their verification, in one query whatever their
+    number; none for a report not approved (only approved figures are checked)."""
+    if report.submission.status != SubmissionStatus.APPROVED:
+        return []
+    checks = {
+        check.value_id: check
+        for check in FigureVerification.objects.filter(
+            value__submission=report.submission
+        ).select_related("checked_by", "answered_by")
+    }
+    return [
+        FigureCheckRow(item=item, verification=checks.get(item.value.pk))
+        for item in report.indicators
+        if item.value is not None and not item.value.is_empty
+    ]
+
+
+@dataclass(frozen=True)
+class VerificationShare:
+    """How many of a commune's approved figures of a period the standing office verified."""
+
+    approved: int = 0
+    verified: int = 0
+
+    @property
+    def percent(self) -> Decimal | None:
+        return Decimal(self.verified * 100) / self.approved if self.approved else None
+
+
+def verification_shares(*, commune_ids, period_code: str) -> dict[int, VerificationShare]:
+    """Per commune, its approved figures of the period `period_code` and how many are verified:
+    one grouped query whatever the number of communes and figures."""
+    filled = (
+        Q(value__isnull=False) | Q(numerator__isnull=False) | Q(is_done__isnull=False) | ~Q(text="")
+    )
+    rows = (
+        IndicatorValue.objects.filter(
+            filled,
+            commune_id__in=list(commune_ids),
+            submission__period__code=period_code,
+            submission__status=SubmissionStatus.APPROVED,
+        )
+        .values("commune_id")
+        .annotate(
+            approved=Count("pk"),
+            verified=Count("pk", filter=Q(verification__status=VerificationStatus.VERIFIED)),
+        )
+        .order_by()
+    )
+    return {row["commune_id"]: VerificationShare(row["approved"], row["verified"]) for row in rows}

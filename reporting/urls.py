@@ -73,6 +73,11 @@ urlpatterns = [
         proposal_views.ProvinceProposalListView.as_view(),
         name="province_proposals",
     ),
+    path(
+        "communes/<slug:commune_code>/figures/<int:pk>/verification/",
+        views.figure_verification_view,
+        name="figure_verification",
+    ),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notifications_read"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from accounts.models import Notification
-from communes.access import access_commune_by_code, scope_for
+from communes.access import access_commune_by_code, access_in_commune, scope_for
 from communes.audit import audit_rows, audit_trail_for
 from communes.mixins import CommuneMixin
 from communes.models import Unit, UnitKind
@@ -23,6 +23,7 @@ from communes.services import model_form_save
 from indicators.models import Indicator
 from reporting.forms import SubmissionForm
 from reporting.models import (
+    IndicatorValue,
     ReportingPeriod,
     ReportingSchedule,
     Submission,
@@ -37,7 +38,13 @@ from reporting.rules import (
     submit_problem_list,
     submit_problems,
 )
-from reporting.selectors import period_lines, plans_for_year, review_rows, unit_report
+from reporting.selectors import (
+    figure_check_rows,
+    period_lines,
+    plans_for_year,
+    review_rows,
+    unit_report,
+)
 from reporting.services import (
     SubmissionConflict,
     WorkflowError,
@@ -55,6 +62,12 @@ from reporting.services import (
     submission_save,
     submission_submit,
     submission_withdraw,
+)
+from reporting.verification import (
+    VerificationRefused,
+    figure_answer,
+    figure_question,
+    figure_verify,
 )
 
 
@@ -109,6 +122,41 @@ class PeriodReviewView(ReportingMixin, TemplateView):
             },
         )
         return context
+
+
+@login_required
+@require_POST
+def figure_verification_view(request, commune_code, pk):
+    """The standing office verifies or questions an approved figure; the unit answers."""
+    commune = access_commune_by_code(request.user, commune_code)
+    value = access_in_commune(
+        IndicatorValue.objects.select_related("submission__period"), commune, pk
+    )
+    if not scope_for(request.user).can_read_unit_report(commune, value.submission.unit_id):
+        raise PermissionDenied
+    action, text = request.POST.get("action"), request.POST.get("text", "")
+    steps = {
+        "verify": (figure_verify, "note", _("The figure is marked verified.")),
+        "question": (figure_question, "question", _("Your question was sent to the unit.")),
+        "answer": (figure_answer, "answer", _("Your answer was sent to the standing office.")),
+    }
+    if action not in steps:
+        raise PermissionDenied
+    service, argument, done = steps[action]
+    try:
+        service(actor=request.user, value=value, **{argument: text})
+    except VerificationRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    submission = value.submission
+    return HttpResponseRedirect(
+        reverse(
+            "reporting:submission",
+            args=[commune.code, submission.period.code, submission.unit_id],
+        )
+        + f"#figure-{value.pk}"
+    )
 
 
 @login_required
@@ -449,6 +497,9 @@ class SubmissionView(ReportingMixin, TemplateView):
             and self.submission.status == SubmissionStatus.SUBMITTED
             and not self.period.is_closed,
             submit_refusal=self.submit_refusal,
+            figure_checks=figure_check_rows(self.report),
+            can_verify=self.scope.can_verify_figures(self.commune),
+            can_answer=self.scope.can_answer_for_figure(self.unit.pk),
         )
         return context
 

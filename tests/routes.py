@@ -24,7 +24,13 @@ from communes.models import Commune, Unit
 from indicators.models import Indicator, IndicatorGroup
 from onboarding.models import PlanImport
 from plans.models import Plan
-from reporting.models import DeadlineExtension, Proposal, Submission, TaskProgress
+from reporting.models import (
+    DeadlineExtension,
+    IndicatorValue,
+    Proposal,
+    Submission,
+    TaskProgress,
+)
 from reporting.services import period_ensure, submission_for
 from reports.models import NationalReport, Report, ReportKind
 from tasks.models import Task, TaskSection
@@ -55,6 +61,7 @@ OBJECT_SEGMENTS = {
     "extensions": DeadlineExtension,
     "consolidated": NationalReport,  # national/consolidated/<pk>/: administrators only
     "proposals": Proposal,
+    "figures": IndicatorValue,
 }
 BROWSER_METHODS = ("get", "post")
 API_METHODS = ("get", "post", "put", "patch", "delete")
@@ -165,6 +172,12 @@ class World:
                 text="Thử",
                 addressee="province",
                 due_date=self.period.last_day,
+            ),
+            IndicatorValue: IndicatorValue.objects.create(
+                commune=commune,
+                submission=self.submission,
+                indicator=Indicator.objects.filter(commune=commune, is_heading=False).first(),
+                text="Thử",
             ),
             PlanImport: PlanImport.objects.create(
                 commune=commune, file_name="kh.docx", data=b"PK", result={}, plan=self.plan

@@ -33,12 +33,14 @@ from reporting.models import (
     PROVINCE_ADDRESSEES,
     DeadlineExtension,
     ExtensionStatus,
+    FigureVerification,
     Proposal,
     ProposalAddressee,
     ProposalStatus,
     ReportingPeriod,
     Submission,
     SubmissionStatus,
+    VerificationStatus,
 )
 from reporting.periods import PeriodKind
 from reporting.results import TaskState, task_results
@@ -244,8 +246,60 @@ def _unit_answers(commune, unit_ids, now) -> TodoSection:
     return section
 
 
+def _figure_checks(commune, status: str, unit_ids=None):
+    checks = FigureVerification.objects.filter(commune=commune, status=status)
+    if unit_ids is not None:
+        checks = checks.filter(value__submission__unit_id__in=unit_ids)
+    return checks.select_related(
+        "value__indicator", "value__submission__period", "value__submission__unit"
+    ).order_by("checked_at" if status == VerificationStatus.QUESTIONED else "answered_at")
+
+
+def _figure_check_item(commune, check: FigureVerification, *, kind: str, detail: str) -> TodoItem:
+    submission = check.value.submission
+    return TodoItem(
+        kind=kind,
+        title=_("%(unit)s · %(period)s · indicator %(code)s")
+        % {
+            "unit": submission.unit.short_name,
+            "period": submission.period.label,
+            "code": check.value.indicator.code,
+        },
+        url=_submission_url(commune, submission.period, submission.unit_id)
+        + f"#figure-{check.value_id}",
+        detail=detail[:200],
+        state="soon",
+    )
+
+
+def _unit_figure_questions(commune, unit_ids) -> TodoSection:
+    section = TodoSection(
+        "figure_questions",
+        _("Questions of the standing office about your figures"),
+        empty=_("No question about your figures awaits an answer."),
+    )
+    for check in _figure_checks(commune, VerificationStatus.QUESTIONED, unit_ids):
+        section.items.append(
+            _figure_check_item(commune, check, kind="figure_questioned", detail=check.note)
+        )
+    return section
+
+
 # ---------------------------------------------------------------------------------------------
 # Standing office
+
+
+def _office_figure_answers(commune) -> TodoSection:
+    section = TodoSection(
+        "figure_answers",
+        _("Answers of the units about their figures"),
+        empty=_("No answer about a figure awaits your reading."),
+    )
+    for check in _figure_checks(commune, VerificationStatus.ANSWERED):
+        section.items.append(
+            _figure_check_item(commune, check, kind="figure_answered", detail=check.answer)
+        )
+    return section
 
 
 def _office_reviews(commune) -> TodoSection:
@@ -605,6 +659,7 @@ def commune_todo(commune: Commune, scope: Scope, *, now: datetime | None = None)
             _unit_tasks(commune, unit_ids, today, results),
             _unit_answers(commune, unit_ids, now),
             _unit_proposal_answers(commune, unit_ids, now),
+            _unit_figure_questions(commune, unit_ids),
         ]
     if manages:
         sections += [
@@ -612,6 +667,7 @@ def commune_todo(commune: Commune, scope: Scope, *, now: datetime | None = None)
             _office_late_units(commune, now),
             _office_flags(commune),
             _office_extensions(commune),
+            _office_figure_answers(commune),
             _office_compile(commune, now),
             _office_proposals(commune),
         ]

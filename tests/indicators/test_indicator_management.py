@@ -188,3 +188,25 @@ def test_each_unit_list_is_named_above_its_boxes(client, people):
         group = html.split(f'id="id_{name}_group"')[1].split("</fieldset>")[0]
         assert group.lstrip(">").strip().startswith(f"<legend>{legend}</legend>")
         assert f'name="{name}"' in group  # the boxes are inside the list the legend names
+
+
+def test_the_office_sets_an_indicators_verification_criteria_and_source(client, people):
+    indicator = Indicator.objects.get(plan__commune__code="dien-quang", code="20")
+    client.force_login(people["standing_office"])
+    url = reverse("indicators:edit", args=["dien-quang", indicator.pk])
+    html = client.get(url).content.decode()
+    assert "Tiêu chí kiểm chứng" in html and "đo từ hệ thống thông tin" in html
+    data = form_data(
+        indicator,
+        figure_source="system",
+        verification_criteria="Trích xuất từ Cổng dịch vụ công quốc gia",
+    )
+    assert client.post(url, data).status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.figure_source == "system"
+    assert indicator.verification_criteria == "Trích xuất từ Cổng dịch vụ công quốc gia"
+    # A post without the source keeps the one stored.
+    del data["figure_source"]
+    assert client.post(url, data).status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.figure_source == "system"
