@@ -138,7 +138,7 @@ def proposal_create(
 
 def _locked(proposal: Proposal) -> Proposal:
     return (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("commune", "unit", "period")
         .get(pk=proposal.pk)
     )
