@@ -23,13 +23,25 @@ def _tables() -> list[str]:
     return sorted(connection.introspection.django_table_names(only_existing=True))
 
 
+def _present(name: str) -> bool:
+    """Is the snapshot there? On SQLite it lives on the connection: a test that opened a new
+    connection to the in-memory database (a backup, a restore) left it behind."""
+    if name not in _taken:
+        return False
+    if connection.vendor != "sqlite":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA database_list")
+        return _schema(name) in {row[1] for row in cursor.fetchall()}
+
+
 def snapshot_take(name: str) -> None:
     """Copy every table of the test database, as committed now, into the snapshot `name`."""
     assert not connection.in_atomic_block, "a snapshot copies committed rows only"
     quote, schema = connection.ops.quote_name, _schema(name)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            if name in _taken:
+            if _present(name):
                 cursor.execute(f"DETACH DATABASE {schema}")
             cursor.execute(f"ATTACH DATABASE ':memory:' AS {schema}")
         else:
@@ -43,8 +55,9 @@ def snapshot_take(name: str) -> None:
 def snapshot_restore(name: str) -> bool:
     """Replace every table's rows by the snapshot's, in one transaction (the foreign keys are
     deferred to its end), and move the sequences past the restored ids. False when no snapshot
-    of that name was taken in this session."""
-    if name not in _taken:
+    of that name is there (never taken, or left behind with an old connection)."""
+    if not _present(name):
+        _taken.discard(name)
         return False
     quote, schema = connection.ops.quote_name, _schema(name)
     tables = _tables()
