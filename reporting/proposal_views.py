@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,7 +52,7 @@ class ProposalCreateForm(forms.Form):
     )
     due_date = forms.DateField(label=gettext_lazy("Answer due by"), widget=DATE_INPUT)
 
-    def __init__(self, *args, commune, submission=None, **kwargs):
+    def __init__(self, *args, commune, submission=None, fixed_source=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = ReportingPeriod.objects.filter(commune=commune).order_by(
             "-window_end", "kind"
@@ -59,7 +60,7 @@ class ProposalCreateForm(forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(commune=commune).order_by(
             "order", "short_name"
         )
-        if submission is not None:  # from a unit's report: its period and unit, as reported
+        if submission is not None or fixed_source:  # from a report: its period and unit
             for name in ("period", "unit"):
                 self.fields[name].disabled = True
 
@@ -109,23 +110,45 @@ class ProposalCreateView(CommuneMixin, TemplateView):
     template_name = "reporting/proposal_form.html"
 
     def setup_source(self) -> None:
-        self.submission = None
+        """The report the proposal comes from: a unit's (`?submission=<id>`), its narrative's
+        "Kiến nghị, đề xuất", or the commune's own (`?commune_report=<period code>`), the
+        proposals of its saved texts; the proposal keeps the report's period and unit."""
+        self.submission = self.report_period = None
+        self.source_text = ""
         pk = self.request.GET.get("submission")
+        code = self.request.GET.get("commune_report")
         if pk:
             self.submission = access_in_commune(
                 Submission.objects.select_related("unit", "period"), self.commune, pk
             )
+            self.source_text = self.submission.proposals
+        elif code:
+            self.report_period = get_object_or_404(
+                ReportingPeriod.objects.select_related("report_text"),
+                commune=self.commune,
+                code=code[:20],
+            )
+            # The commune report's texts (reports.CommuneReportText), read through the period
+            # so that this layer does not import the reports app.
+            try:
+                self.source_text = self.report_period.report_text.proposals
+            except ObjectDoesNotExist:
+                self.source_text = ""
 
     def make_form(self, data=None) -> ProposalCreateForm:
         initial = {"due_date": timezone.localdate() + timedelta(days=DEFAULT_ANSWER_DAYS)}
         if self.submission is not None:
-            initial.update(
-                period=self.submission.period,
-                unit=self.submission.unit,
-                text=self.submission.proposals,
-            )
+            initial.update(period=self.submission.period, unit=self.submission.unit)
+        elif self.report_period is not None:
+            initial.update(period=self.report_period, unit=None)
+        if self.source_text:
+            initial["text"] = self.source_text
         return ProposalCreateForm(
-            data, initial=initial, commune=self.commune, submission=self.submission
+            data,
+            initial=initial,
+            commune=self.commune,
+            submission=self.submission,
+            fixed_source=self.report_period is not None,
         )
 
     def get(self, request, *args, **kwargs):
@@ -162,6 +185,7 @@ class ProposalCreateView(CommuneMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["submission"] = self.submission
+        context["report_period"] = self.report_period
         return context
 
 
@@ -253,6 +277,10 @@ class ProposalDetailView(CommuneMixin, TemplateView):
             context["submission_url"] = reverse(
                 "reporting:submission",
                 args=[self.commune.code, proposal.period.code, proposal.unit_id],
+            )
+        elif proposal.unit_id is None:  # the commune's own: made in its report of the period
+            context["source_url"] = reverse(
+                "reports:commune_report", args=[self.commune.code, proposal.period.code]
             )
         return context
 
