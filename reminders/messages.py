@@ -93,7 +93,8 @@ def reminder_body(due: DueReminder) -> str:
             )
             lines.append(_("Addressed to: %(addressee)s") % {"addressee": due.addressee_label})
             lines.append(
-                _("Answer due by %(day)s; %(when)s.") % {"day": last_day, "when": when_text(due.step)}
+                _("Answer due by %(day)s; %(when)s.")
+                % {"day": last_day, "when": when_text(due.step)}
             )
             lines.append(_("Write the answer on the proposal's page in the portal."))
         elif due.subject == ReminderSubject.REPORT:

@@ -717,9 +717,7 @@ def _proposals_due(steps_by_day, active_ids, first_day, last_day) -> list[dict]:
         )
         .order_by("due_date", "pk")
     )
-    return [
-        row for row in rows if row["due_date"] in steps_by_day.get(row["commune_id"], {})
-    ]
+    return [row for row in rows if row["due_date"] in steps_by_day.get(row["commune_id"], {})]
 
 
 def _answerers(proposals: list[dict]) -> dict[tuple[str, int], list[Recipient]]:
@@ -758,7 +756,9 @@ def _answerer_key(row: dict) -> tuple[str, int]:
 
 def _proposal_reminders(on, proposal, commune, step, answerers, add) -> None:
     period = ReportingPeriod(
-        kind=proposal["period__kind"], code=proposal["period__code"], title=proposal["period__title"]
+        kind=proposal["period__kind"],
+        code=proposal["period__code"],
+        title=proposal["period__title"],
     )
     for recipient in answerers.get(_answerer_key(proposal), []):
         add(

@@ -82,9 +82,7 @@ def test_the_leader_is_reminded_once_per_step_and_not_again_on_a_rerun(
 def test_a_proposal_to_the_province_reminds_its_officers_only(
     dien_quang, truong_giang, django_capture_on_commit_callbacks
 ):
-    _proposal(
-        dien_quang["commune"], dien_quang["office"], addressee=ProposalAddressee.PROVINCE
-    )
+    _proposal(dien_quang["commune"], dien_quang["office"], addressee=ProposalAddressee.PROVINCE)
     run_daily(DUE, django_capture_on_commit_callbacks)
     assert list(_proposal_reminders().values_list("user", "step")) == [
         (dien_quang["province"].pk, 0)
