@@ -219,39 +219,42 @@ class ProposalDetailView(CommuneMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         self.setup_proposal()
+        steps = {
+            # action: who may, its form, the service and the field it takes, what is said after
+            "answer": (
+                self.may_answer,
+                ProposalAnswerForm,
+                proposal_answer,
+                "answer",
+                _("Your answer was sent."),
+            ),
+            "close": (
+                self.may_close,
+                ProposalCloseForm,
+                proposal_close,
+                "reason",
+                _("The proposal is closed."),
+            ),
+        }
         action = request.POST.get("action")
-        answer_form = close_form = None
-        try:
-            if action == "answer":
-                if not self.may_answer:
-                    raise PermissionDenied
-                answer_form = ProposalAnswerForm(request.POST)
-                if answer_form.is_valid():
-                    proposal_answer(
-                        actor=request.user,
-                        proposal=self.proposal,
-                        answer=answer_form.cleaned_data["answer"],
-                    )
-                    messages.success(request, _("Your answer was sent."))
-                    return HttpResponseRedirect(request.path)
-            elif action == "close":
-                if not self.may_close:
-                    raise PermissionDenied
-                close_form = ProposalCloseForm(request.POST)
-                if close_form.is_valid():
-                    proposal_close(
-                        actor=request.user,
-                        proposal=self.proposal,
-                        reason=close_form.cleaned_data["reason"],
-                    )
-                    messages.success(request, _("The proposal is closed."))
-                    return HttpResponseRedirect(request.path)
+        if action not in steps:
+            raise PermissionDenied
+        allowed, form_class, service, field, done = steps[action]
+        if not allowed:
+            raise PermissionDenied
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                service(
+                    actor=request.user, proposal=self.proposal, **{field: form.cleaned_data[field]}
+                )
+            except ProposalRefused as error:
+                _form_error(form, error)
             else:
-                raise PermissionDenied
-        except ProposalRefused as error:
-            _form_error(answer_form or close_form, error)
+                messages.success(request, done)
+                return HttpResponseRedirect(request.path)
         return self.render_to_response(
-            self.get_context_data(answer_form=answer_form, close_form=close_form), status=400
+            self.get_context_data(**{f"{action}_form": form}), status=400
         )
 
     def get_context_data(self, **kwargs):
