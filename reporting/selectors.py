@@ -581,15 +581,20 @@ def _proposal_rows(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
     )
 
 
-def commune_proposals(commune: Commune, scope) -> list[Proposal]:
+def commune_proposals_readable(commune: Commune, scope) -> QuerySet[Proposal]:
     """The commune's tracked proposals this caller reads: all of them for its members and
-    inspectors, those addressed to the province for the province's readers (one query)."""
+    inspectors, those addressed to the province for the province's readers, else none."""
     proposals = Proposal.objects.filter(commune=commune)
-    if not scope.reads_every_proposal_of(commune):
-        if not scope.reads_province_proposals_of(commune):
-            return []
-        proposals = proposals.filter(addressee__in=PROVINCE_ADDRESSEES)
-    return list(_proposal_rows(proposals))
+    if scope.reads_every_proposal_of(commune):
+        return proposals
+    if scope.reads_province_proposals_of(commune):
+        return proposals.filter(addressee__in=PROVINCE_ADDRESSEES)
+    return proposals.none()
+
+
+def commune_proposals(commune: Commune, scope) -> list[Proposal]:
+    """`commune_proposals_readable`, open ones first, in one query."""
+    return list(_proposal_rows(commune_proposals_readable(commune, scope)))
 
 
 def province_proposals(province) -> list[Proposal]:
@@ -673,19 +678,25 @@ class VerificationShare:
         return Decimal(self.verified * 100) / self.approved if self.approved else None
 
 
-def verification_shares(*, commune_ids, period_code: str) -> dict[int, VerificationShare]:
-    """Per commune, its approved figures of the period `period_code` and how many are verified:
-    one grouped query whatever the number of communes and figures."""
+def approved_figures(*, commune_ids, period_code: str) -> QuerySet[IndicatorValue]:
+    """The figures the verification share counts: those given in the approved unit reports of
+    the period `period_code` of these communes."""
     filled = (
         Q(value__isnull=False) | Q(numerator__isnull=False) | Q(is_done__isnull=False) | ~Q(text="")
     )
+    return IndicatorValue.objects.filter(
+        filled,
+        commune_id__in=list(commune_ids),
+        submission__period__code=period_code,
+        submission__status=SubmissionStatus.APPROVED,
+    )
+
+
+def verification_shares(*, commune_ids, period_code: str) -> dict[int, VerificationShare]:
+    """Per commune, its approved figures of the period `period_code` and how many are verified:
+    one grouped query whatever the number of communes and figures."""
     rows = (
-        IndicatorValue.objects.filter(
-            filled,
-            commune_id__in=list(commune_ids),
-            submission__period__code=period_code,
-            submission__status=SubmissionStatus.APPROVED,
-        )
+        approved_figures(commune_ids=commune_ids, period_code=period_code)
         .values("commune_id")
         .annotate(
             approved=Count("pk"),
