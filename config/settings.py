@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reminders",
     "dashboards",
     "todo",
+    "emulation",
     "api",
     "push",
     "config.apps.PortalConfig",
