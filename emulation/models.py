@@ -14,6 +14,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from indicators.numbers import decimal_format_vi
+
 POINTS = {"max_digits": 7, "decimal_places": 2}
 
 
@@ -92,7 +94,9 @@ class Movement(models.Model):
             errors["end_year"] = _("The movement cannot end before it starts.")
         thresholds = (self.excellent_from, self.good_from, self.done_from)
         if all(value is not None for value in thresholds):
-            for name, value in zip(("excellent_from", "good_from", "done_from"), thresholds, strict=True):
+            for name, value in zip(
+                ("excellent_from", "good_from", "done_from"), thresholds, strict=True
+            ):
                 if not 0 <= value <= 100:
                     errors[name] = _("A threshold is between 0 and 100 points.")
             if not errors and not self.excellent_from > self.good_from > self.done_from:
@@ -187,11 +191,18 @@ class Criterion(models.Model):
             errors["points"] = _("The points must be more than 0.")
         if self.maximum is not None and self.maximum <= 0:
             errors["maximum"] = _("The maximum must be more than 0.")
-        if not errors and self.points is not None and self.maximum is not None:
-            if self.points > self.maximum:
-                errors["points"] = _(
-                    "The points (%(points)s) cannot be more than the maximum (%(maximum)s)."
-                ) % {"points": self.points.normalize(), "maximum": self.maximum.normalize()}
+        if (
+            not errors
+            and self.points is not None
+            and self.maximum is not None
+            and self.points > self.maximum
+        ):
+            errors["points"] = _(
+                "The points (%(points)s) cannot be more than the maximum (%(maximum)s)."
+            ) % {
+                "points": decimal_format_vi(self.points),
+                "maximum": decimal_format_vi(self.maximum),
+            }
         if self.basis in INDICATOR_BASES and self.indicator_id is None:
             errors["indicator"] = _("Choose the indicator this criterion scores.")
         if self.basis not in INDICATOR_BASES and self.indicator_id is not None:

@@ -23,7 +23,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -142,7 +142,9 @@ def evaluation_parse(movement: Movement, code: str) -> Evaluation:
             return Evaluation(EvaluationKind.YEAR, code, year, (year,))
     elif match := _PHASE.match(code):
         start, end = int(match[1]), int(match[2])
-        if any(phase.start_year == start and phase.end_year == end for phase in movement.phases.all()):
+        if any(
+            phase.start_year == start and phase.end_year == end for phase in movement.phases.all()
+        ):
             return Evaluation(EvaluationKind.PHASE, code, end, tuple(range(start, end + 1)))
     raise EvaluationUnknown(code)
 
@@ -250,7 +252,10 @@ class Ranking:
     def groups(self) -> list[tuple[str, list[UnitScore]]]:
         return [
             (label, scores)
-            for label, scores in ((_("Units"), self.units), (_("Villages"), self.villages))
+            for label, scores in (
+                (_("Offices and units"), self.units),
+                (_("Villages"), self.villages),
+            )
             if scores
         ]
 
@@ -264,7 +269,9 @@ class Ranking:
 def audience_units(commune: Commune) -> tuple[list[Unit], list[Unit]]:
     """The commune's active units and villages scored by its movements, in the commune's order."""
     units, villages = [], []
-    for unit in Unit.objects.filter(commune=commune, is_active=True).order_by("order", "short_name"):
+    for unit in Unit.objects.filter(commune=commune, is_active=True).order_by(
+        "order", "short_name"
+    ):
         if unit.kind == UnitKind.VILLAGE:
             villages.append(unit)
         elif unit.kind not in NOT_UNITS:
@@ -292,9 +299,7 @@ def _scoring_period(commune: Commune, evaluation: Evaluation) -> ReportingPeriod
     return ReportingPeriod.objects.filter(commune=commune, code=evaluation.period_code).first()
 
 
-def movement_ranking(
-    movement: Movement, evaluation: Evaluation, *, now=None
-) -> Ranking:
+def movement_ranking(movement: Movement, evaluation: Evaluation, *, now=None) -> Ranking:
     """Every unit's and village's score for the evaluation, with the reason of every point."""
     commune = movement.commune
     now = now or timezone.now()
@@ -336,9 +341,7 @@ def movement_ranking(
 
 def _ranked(scores: list[UnitScore]) -> list[UnitScore]:
     """Highest score first; equal scores share a rank (1, 1, 3); the unrated last, unranked."""
-    rated = sorted(
-        (score for score in scores if score.score is not None), key=lambda s: -s.score
-    )
+    rated = sorted((score for score in scores if score.score is not None), key=lambda s: -s.score)
     previous, rank = None, 0
     for position, score in enumerate(rated, start=1):
         if score.score != previous:
@@ -465,7 +468,11 @@ def _is_due(result, end: date) -> bool:
     """Done (on time or late), overdue, or due by the end of the period scored."""
     if result.state in (TaskState.DONE, TaskState.DONE_LATE, TaskState.OVERDUE):
         return True
-    return result.state != TaskState.CANCELLED and result.due_date is not None and result.due_date <= end
+    return (
+        result.state != TaskState.CANCELLED
+        and result.due_date is not None
+        and result.due_date <= end
+    )
 
 
 def _task_line(criterion: Criterion, result, end: date) -> ScoreLine:
@@ -498,7 +505,10 @@ def _report_lines(criteria, audiences, scores, evaluation: Evaluation, commune, 
         periods = periods.filter(code=evaluation.code)
     else:
         # A year's reports: its months, quarters, halves and the year itself ("2026…").
-        periods = periods.filter(code__regex=r"^(%s)" % "|".join(map(str, evaluation.years)))
+        within = Q()
+        for year in evaluation.years:
+            within |= Q(code__startswith=str(year))
+        periods = periods.filter(within)
     everyone = list({unit.pk: unit for units in audiences.values() for unit in units}.values())
     owed: dict[int, list] = defaultdict(list)  # unit id → (submission, timeliness) it owed
     for line in period_lines(commune, periods, everyone, now=now):
@@ -535,9 +545,7 @@ def _manual_lines(criteria, audiences, scores, evaluation: Evaluation) -> None:
     chosen = [criterion for criterion in criteria if criterion.basis == Basis.MANUAL]
     marks = {
         (mark.criterion_id, mark.unit_id): mark
-        for mark in ManualMark.objects.filter(
-            criterion__in=chosen, period_code=evaluation.code
-        )
+        for mark in ManualMark.objects.filter(criterion__in=chosen, period_code=evaluation.code)
     }
     for criterion in chosen:
         for unit in audiences[criterion.audience]:

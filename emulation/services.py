@@ -17,6 +17,7 @@ from communes.audit import audit_record
 from communes.models import AuditAction, Unit
 from emulation.models import Basis, Criterion, ManualMark, Movement, MovementPhase, ScoreAdjustment
 from emulation.scoring import Evaluation, movement_ranking
+from indicators.numbers import decimal_format_vi
 
 
 class ScoringRefused(ValueError):
@@ -75,7 +76,7 @@ def movement_phases_set(*, actor, movement: Movement, phases: list[tuple[int, in
             actor=actor,
             commune=movement.commune,
             obj=movement,
-            field=str(_("phases")),
+            field="phases",
             old=old,
             new=new,
         )
@@ -87,7 +88,7 @@ def _points_check(points: Decimal, maximum: Decimal, field: str = "points") -> N
     if points > maximum:
         raise ScoringRefused(
             _("The points (%(points)s) cannot be more than the maximum (%(maximum)s).")
-            % {"points": points.normalize(), "maximum": maximum.normalize()},
+            % {"points": decimal_format_vi(points), "maximum": decimal_format_vi(maximum)},
             field,
         )
 
@@ -124,12 +125,13 @@ def manual_mark_set(
     mark.points, mark.note = points, note.strip()
     mark.full_clean()
     mark.save()
+    # On the movement, beside the adjustments: the unit's history of a period reads them together.
     audit_record(
         actor=actor,
         commune=criterion.commune,
-        obj=mark,
-        action=AuditAction.UPDATE if old is not None else AuditAction.CREATE,
-        field=f"{evaluation.code} · {unit.short_name} · {_('points')}",
+        obj=criterion.movement,
+        action=AuditAction.UPDATE,
+        field=f"{evaluation.code} · {unit.short_name} · {criterion.name} · points",
         old=old.normalize() if old is not None else None,
         new=points.normalize(),
         reason=mark.note,
@@ -166,7 +168,7 @@ def score_adjust(
                 "After the adjustment the score would be %(after)s: it must stay between 0 and "
                 "%(scale)s points."
             )
-            % {"after": after.normalize(), "scale": score.scale.normalize()},
+            % {"after": decimal_format_vi(after), "scale": decimal_format_vi(score.scale)},
             "points",
         )
     adjustment = ScoreAdjustment(
@@ -185,7 +187,7 @@ def score_adjust(
         commune=movement.commune,
         obj=movement,
         action=AuditAction.UPDATE,
-        field=f"{evaluation.code} · {unit.short_name} · {_('score')}",
+        field=f"{evaluation.code} · {unit.short_name} · score",
         old=score.total.normalize(),
         new=after.normalize(),
         reason=reason,

@@ -87,7 +87,9 @@ def an_nong(seeds):
     indicator_8 = Indicator.objects.get(commune=commune, code="8")
     indicator_9 = Indicator.objects.get(commune=commune, code="9")
     indicator_8.support_units.add(dong, tay)
-    task = Task.objects.get(commune=commune, name__startswith="Xây dựng Chuyên mục về Chuyển đổi số")
+    task = Task.objects.get(
+        commune=commune, name__startswith="Xây dựng Chuyên mục về Chuyển đổi số"
+    )
     movement = Movement.objects.create(
         commune=commune,
         plan=Plan.objects.get(commune=commune, period_start=2026, period_end=2030),
