@@ -127,7 +127,7 @@ def _value_text(model, field: str, value: str) -> str:
         model_field = model._meta.get_field(name) if model else None
     except FieldDoesNotExist:
         model_field = None
-    if model_field is not None and model_field.choices:
+    if model_field is not None and getattr(model_field, "choices", None):
         return str(dict(model_field.flatchoices).get(value, value))
     if value in ("True", "False"):
         return str(_("yes") if value == "True" else _("no"))

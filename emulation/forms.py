@@ -25,9 +25,8 @@ class PointsField(forms.CharField):
 
     def __init__(self, *args, allow_negative: bool = False, **kwargs):
         self.allow_negative = allow_negative
-        kwargs.setdefault("max_length", 20)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.update(inputmode="decimal", maxlength="20")
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):

@@ -132,8 +132,8 @@ def manual_mark_set(
         obj=criterion.movement,
         action=AuditAction.UPDATE,
         field=f"{evaluation.code} · {unit.short_name} · {criterion.name} · points",
-        old=old.normalize() if old is not None else None,
-        new=points.normalize(),
+        old=decimal_format_vi(old) if old is not None else None,
+        new=decimal_format_vi(points),
         reason=mark.note,
     )
     return mark
@@ -188,8 +188,8 @@ def score_adjust(
         obj=movement,
         action=AuditAction.UPDATE,
         field=f"{evaluation.code} · {unit.short_name} · score",
-        old=score.total.normalize(),
-        new=after.normalize(),
+        old=decimal_format_vi(score.total),
+        new=decimal_format_vi(after),
         reason=reason,
     )
     return adjustment

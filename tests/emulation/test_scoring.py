@@ -160,7 +160,7 @@ def test_an_adjustment_is_audited_and_changes_the_rating(an_nong):
         Rating.DONE,
     )
     entry = AuditEntry.objects.get(object_id=movement.pk, field__endswith="score")
-    assert (entry.old_value, entry.new_value) == ("12.5", "17.5")
+    assert (entry.old_value, entry.new_value) == ("12,5", "17,5")
     assert entry.reason == "Được tỉnh khen thưởng đột xuất về hỗ trợ hợp tác xã số"
     assert entry.actor == an_nong["office"] and entry.commune == an_nong["commune"]
     assert entry.field == "2026 · Phòng Kinh tế · score"
