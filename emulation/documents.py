@@ -27,7 +27,7 @@ from reports.documents import (
 from reports.excel import official_table_sheet, workbook_write
 from reports.pdf import pdf_render
 from reports.word import LANDSCAPE_TEXT, WordAppendix, WordDocument, WordTable, docx_write
-from reports.wording import date_in_words, date_short, document_number, nfc, roman
+from reports.wording import count_padded, date_in_words, date_short, document_number, nfc, roman
 
 RATING_TEXT = {
     Rating.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
@@ -53,7 +53,7 @@ COLUMNS = [
     "Xếp hạng",
     "Xếp loại",
 ]
-WIDTHS = [5, 27, 9, 10, 9, 9, 10, 7, 14]  # percent of the table's width
+WIDTHS = [5, 25, 8, 9, 8, 8, 10, 6, 21]  # percent of the table's width
 
 
 @dataclass
@@ -126,10 +126,15 @@ def _rows(scores: list[UnitScore]) -> list[RatingRow]:
 def _counts(scores: list[UnitScore], noun: str) -> str:
     rated = [score for score in scores if score.rating in RATED]
     parts = [
-        f"{RATING_TEXT[rating]}: {sum(1 for score in rated if score.rating == rating)} {noun}"
+        f"{RATING_TEXT[rating]}: "
+        f"{count_padded(sum(1 for score in rated if score.rating == rating))} {noun}"
         for rating in RATED
     ]
-    return f"{len(rated)} {noun} được chấm điểm, xếp loại; trong đó " + "; ".join(parts) + "."
+    return (
+        f"{count_padded(len(rated))} {noun} được chấm điểm, xếp loại; trong đó "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 def rating_document(ranking: Ranking, *, today: date) -> RatingDocument:
@@ -233,7 +238,7 @@ def rating_sheets(doc: RatingDocument):
             title="Xếp loại thi đua",
             label="Phụ lục",
             heading=doc.appendix_title,
-            widths=[6, 40, 11, 12, 11, 11, 13, 10, 22],
+            widths=[6, 40, 11, 12, 11, 11, 13, 10, 30],
             header=COLUMNS,
             body_rows=rows,
         )
