@@ -77,9 +77,10 @@ def test_the_pdf_is_a_decree_30_report_with_the_rating_table(rated):
     table = [page for page in pages if "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM" in page.text]
     assert table and table[0].landscape
     text = " ".join(" ".join(page.text.split()) for page in table)
-    for unit, points, score, _rank, rating in EXPECTED:
+    for unit, points, score, rank, rating in EXPECTED:
         assert unit in text
-        assert f"{score} {_rank} {rating}" in text, unit
+        assert f" {points} " in text, unit
+        assert f"{score} {rank} {rating}" in text, unit
     assert foreign_fonts(rated["pdf"]) == []
 
 
