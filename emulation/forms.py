@@ -72,9 +72,6 @@ class MovementForm(forms.ModelForm):
             "good_from",
             "done_from",
         ]
-        help_texts = {
-            "excellent_from": _("Points of 100 a unit needs for each rating."),
-        }
 
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)

@@ -120,7 +120,7 @@ def test_the_office_marks_a_village_within_the_maximum(client, an_nong):
     )
     assert saved.status_code == 302
     assert ManualMark.objects.get(unit=an_nong["dong"]).points == Decimal(9)
-    assert "Kiểm tra của Ban Chỉ đạo: Ban thường trực chấm (Tốt) → 9/10 điểm" in _text(
+    assert "Kiểm tra của Ban Chỉ đạo: cơ quan thường trực chấm (Tốt) → 9/10 điểm" in _text(
         client.get(url)
     )
     # A criterion computed from the figures is not marked by hand.

@@ -119,7 +119,7 @@ def test_villages_scored_on_their_own_figures_and_the_office_marks(an_nong):
     assert villages["Thôn Đông"].rating == Rating.EXCELLENT
     assert (villages["Thôn Tây"].score, villages["Thôn Tây"].rating) == (Decimal(50), Rating.DONE)
     assert villages["Thôn Tây"].lines[-1].reason == (
-        "Kiểm tra của Ban Chỉ đạo: Ban thường trực chấm (Kiểm tra thực tế tháng 12/2026)"
+        "Kiểm tra của Ban Chỉ đạo: cơ quan thường trực chấm (Kiểm tra thực tế tháng 12/2026)"
         " → 8/10 điểm"
     )
     with pytest.raises(ScoringRefused, match="không được lớn hơn điểm tối đa"):
