@@ -263,4 +263,9 @@ class ScoreAdjustment(models.Model):
         indexes = [models.Index(fields=["commune", "movement", "period_code"])]
 
     def __str__(self) -> str:
-        return f"{self.unit} · {self.period_code} · {self.points}"
+        return f"{self.unit} · {self.period_code} · {self.signed_points}"
+
+    @property
+    def signed_points(self) -> str:
+        """ "+5", "-2,5": what the adjustment does to the score."""
+        return ("+" if self.points > 0 else "") + decimal_format_vi(self.points)

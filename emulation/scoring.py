@@ -168,9 +168,23 @@ def evaluations_of(movement: Movement) -> list[Evaluation]:
 
 
 def evaluation_default(movement: Movement, today: date | None = None) -> Evaluation:
-    """The latest year of the movement begun by today (else its first)."""
-    year = (today or timezone.localdate()).year
-    year = min(max(year, movement.start_year), movement.end_year)
+    """The latest year of the movement whose year's data window has ended by today (in February
+    2027 the year to rate is 2026, not the year just begun); else the current year (within the
+    movement's years)."""
+    today = today or timezone.localdate()
+    current = min(max(today.year, movement.start_year), movement.end_year)
+    opened = (
+        ReportingPeriod.objects.filter(
+            commune_id=movement.commune_id,
+            kind=PeriodKind.YEAR,
+            code__in=[str(year) for year in range(movement.start_year, current + 1)],
+            window_end__lt=today,
+        )
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    year = int(opened) if opened else current
     return Evaluation(EvaluationKind.YEAR, str(year), year, (year,))
 
 

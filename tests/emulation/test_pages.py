@@ -96,11 +96,11 @@ def test_the_office_adjusts_a_score_with_a_reason_and_it_shows(client, an_nong):
     )
     assert done.status_code == 302
     page = _text(client.get(url))
-    assert "5 điểm: Khen thưởng đột xuất của tỉnh" in page
+    assert "+5 điểm: Khen thưởng đột xuất của tỉnh" in page
     assert "Khen thưởng đột xuất của tỉnh" in page.split("Lịch sử thay đổi")[-1]  # the history
     assert "12,5" in page and "17,5" in page
     ranking = _text(client.get(_ranking_url(an_nong)))
-    assert "Cơ quan thường trực điều chỉnh: 5 điểm (Khen thưởng đột xuất của tỉnh)" in ranking
+    assert "Cơ quan thường trực điều chỉnh: +5 điểm (Khen thưởng đột xuất của tỉnh)" in ranking
     assert "56,45" in ranking
 
 

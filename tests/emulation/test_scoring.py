@@ -241,3 +241,18 @@ def test_phases_and_periods(an_nong):
     assert (phase.year, phase.years, phase.label) == (2027, (2026, 2027), "Giai đoạn 2026 - 2027")
     # The year criteria do not apply to a phase: nothing is scored for it.
     assert all(score.score is None for score in movement_ranking(movement, phase).units)
+
+
+def test_the_ranking_opens_on_the_last_year_whose_data_window_has_ended(an_nong):
+    from datetime import date
+
+    from emulation.scoring import evaluation_default
+    from reporting.services import period_ensure
+
+    movement = an_nong["movement"]
+    period_ensure(an_nong["commune"], "2027")  # the year just begun has its period open too
+    # 2026's data run to 14/12/2026: rated from then on; before, the current year shows.
+    assert evaluation_default(movement, date(2027, 2, 1)).code == "2026"
+    assert evaluation_default(movement, date(2026, 12, 1)).code == "2026"
+    assert evaluation_default(movement, date(2028, 1, 10)).code == "2027"
+    assert evaluation_default(movement, date(2025, 5, 1)).code == "2026"  # before it began
