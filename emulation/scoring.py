@@ -149,8 +149,9 @@ def evaluation_parse(movement: Movement, code: str) -> Evaluation:
     raise EvaluationUnknown(code)
 
 
-def evaluations_of(movement: Movement) -> list[Evaluation]:
-    """The years and phases of a movement (months are named by their code)."""
+def evaluations_of(movement: Movement, today: date | None = None) -> list[Evaluation]:
+    """The years and phases of a movement, and, where it has monthly criteria, the months
+    begun by today (latest first)."""
     found = [
         Evaluation(EvaluationKind.YEAR, str(year), year, (year,))
         for year in range(movement.start_year, movement.end_year + 1)
@@ -164,6 +165,14 @@ def evaluations_of(movement: Movement) -> list[Evaluation]:
         )
         for phase in movement.phases.all()
     ]
+    if Criterion.objects.filter(movement=movement, evaluated_over=EvaluationKind.MONTH).exists():
+        today = today or timezone.localdate()
+        for year in range(min(today.year, movement.end_year), movement.start_year - 1, -1):
+            last = today.month if year == today.year else 12
+            found += [
+                Evaluation(EvaluationKind.MONTH, f"{year}{month:02d}", year, (year,), month)
+                for month in range(last, 0, -1)
+            ]
     return found
 
 

@@ -256,3 +256,44 @@ def test_the_ranking_opens_on_the_last_year_whose_data_window_has_ended(an_nong)
     assert evaluation_default(movement, date(2026, 12, 1)).code == "2026"
     assert evaluation_default(movement, date(2028, 1, 10)).code == "2027"
     assert evaluation_default(movement, date(2025, 5, 1)).code == "2026"  # before it began
+
+
+def test_a_month_is_scored_on_its_own_criteria_and_reports(an_nong):
+    from datetime import date, datetime
+
+    from emulation.models import Basis, EvaluationKind
+    from emulation.scoring import evaluations_of
+    from reporting.periods import TIME_ZONE
+    from reporting.services import period_ensure
+    from tests.emulation.conftest import _report
+
+    movement, commune = an_nong["movement"], an_nong["commune"]
+    Criterion.objects.create(
+        commune=commune,
+        movement=movement,
+        name="Báo cáo tháng đúng hạn",
+        basis=Basis.REPORTS_ON_TIME,
+        points=Decimal(4),
+        maximum=Decimal(4),
+        evaluated_over=EvaluationKind.MONTH,
+    )
+    march = period_ensure(commune, "202603")
+    centre = an_nong["units"]["Trung tâm phục vụ hành chính công"]
+    _report(
+        commune,
+        march,
+        centre,
+        SubmissionStatus.APPROVED,
+        submitted=datetime(2026, 4, 10, 9, tzinfo=TIME_ZONE),
+    )
+    codes = [evaluation.code for evaluation in evaluations_of(movement, date(2026, 4, 20))]
+    assert codes[:7] == ["2026", "2027", "2028", "2029", "2030", "2026-2027", "2028-2030"]
+    assert codes[7:11] == ["202604", "202603", "202602", "202601"]
+    units = _by_name(_ranking(an_nong, "202603").units)
+    assert [line.reason for line in units["Trung tâm phục vụ hành chính công"].lines] == [
+        "Báo cáo tháng đúng hạn: 1/1 báo cáo đúng hạn → 4/4 điểm"
+    ]
+    assert units["Phòng Kinh tế"].lines[0].reason == (
+        "Báo cáo tháng đúng hạn: 0/1 báo cáo đúng hạn → 0/4 điểm"
+    )
+    assert units["Phòng Kinh tế"].rating == Rating.NOT_DONE
