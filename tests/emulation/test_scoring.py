@@ -297,3 +297,27 @@ def test_a_month_is_scored_on_its_own_criteria_and_reports(an_nong):
         "Báo cáo tháng đúng hạn: 0/1 báo cáo đúng hạn → 0/4 điểm"
     )
     assert units["Phòng Kinh tế"].rating == Rating.NOT_DONE
+
+
+def test_a_year_takes_a_units_latest_approved_month_where_its_year_report_lacks_it(an_nong):
+    from datetime import datetime
+
+    from reporting.periods import TIME_ZONE
+    from reporting.services import period_ensure
+    from tests.emulation.conftest import _report
+
+    commune = an_nong["commune"]
+    office = an_nong["units"]["Văn phòng HĐND&UBND"]
+    indicator_8 = an_nong["criteria"]["share_8"].indicator
+    november = period_ensure(commune, "202611")
+    _report(
+        commune,
+        november,
+        office,
+        SubmissionStatus.APPROVED,
+        submitted=datetime(2026, 12, 10, 9, tzinfo=TIME_ZONE),
+        figures=[(indicator_8, 162, 200)],
+    )
+    # 162/200 = 81 %: 90 % of "90%" → 9/10, read from November for the year 2026.
+    score = _by_name(_ranking(an_nong).units)["Văn phòng HĐND&UBND"]
+    assert score.lines[0].reason == "Chỉ tiêu 8: đạt 90% kế hoạch → 9/10 điểm"
