@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "reminders",
     "dashboards",
     "todo",
+    "emulation",
     "api",
     "push",
     "config.apps.PortalConfig",

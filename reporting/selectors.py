@@ -319,12 +319,42 @@ def figures_for_periods(
     return figures
 
 
-def figures_for_years(periods: list[ReportingPeriod]) -> dict[int, dict[int, Figure]]:
+def unit_figures_for_periods(
+    periods: list[ReportingPeriod],
+) -> dict[int, dict[tuple[int, int], Figure]]:
+    """Each period's figures of each unit on its own, by (unit id, indicator id): the unit's
+    approved value read by the same rule as a commune's figure from one unit
+    (`_figure_from_value`). One query, whatever the number of periods and units (the emulation
+    scores judge each unit and village on its own figures)."""
+    values = IndicatorValue.objects.filter(
+        submission__period__in=periods, submission__status=SubmissionStatus.APPROVED
+    )
+    figures: dict[int, dict[tuple[int, int], Figure]] = {period.pk: {} for period in periods}
+    for period_id, indicator_id, kind, *columns in values.values_list(
+        "submission__period_id",
+        "indicator_id",
+        "indicator__measure_kind",
+        "submission__unit_id",
+        "value",
+        "numerator",
+        "denominator",
+        "is_done",
+        "text",
+    ):
+        row = _ValueRow(*columns)
+        figure = _figure_from_value(kind, row)
+        if figure is not None:
+            figures[period_id][row.unit_id, indicator_id] = figure
+    return figures
+
+
+def figures_for_years(periods: list[ReportingPeriod], *, read=figures_for_periods) -> dict:
     """`figures_for_periods`, where a year's period takes the year's approved figures whatever
     the reporting kinds used: an indicator that the year's own reports do not give takes its
     figure from the commune's latest report in the year that does (a commune reporting monthly
-    has its year's figures in its months). Two queries more, whatever the number of periods."""
-    figures = figures_for_periods(periods)
+    has its year's figures in its months). Two queries more, whatever the number of periods.
+    `read`: the reading of each period's figures (`unit_figures_for_periods`: each unit's)."""
+    figures = read(periods)
     years = [period for period in periods if period.kind == PeriodKind.YEAR]
     if not years:
         return figures
@@ -341,7 +371,7 @@ def figures_for_years(periods: list[ReportingPeriod]) -> dict[int, dict[int, Fig
         .exclude(pk__in=[period.pk for period in years])
         .order_by("-window_end", "kind", "pk")
     )
-    found = figures_for_periods(earlier) if earlier else {}
+    found = read(earlier) if earlier else {}
     by_commune: dict[int, list[ReportingPeriod]] = defaultdict(list)
     for period in earlier:
         by_commune[period.commune_id].append(period)
@@ -350,8 +380,8 @@ def figures_for_years(periods: list[ReportingPeriod]) -> dict[int, dict[int, Fig
         for source in by_commune.get(period.commune_id, []):  # the latest first
             if source.window_end > period.window_end:
                 continue
-            for indicator_id, figure in found[source.pk].items():
-                own.setdefault(indicator_id, figure)
+            for key, figure in found[source.pk].items():
+                own.setdefault(key, figure)
     return figures
 
 

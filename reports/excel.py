@@ -238,6 +238,21 @@ def _appendix_sheet(
     )
 
 
+def official_table_sheet(doc, *, title, label, heading, widths, header, body_rows) -> Sheet:
+    """A sheet of one table under the document's Decree 30 head (issuer, national title, number
+    and date, the table's label, title and what it is attached to): the layout of the report's
+    appendices, for other documents of the portal (the emulation rating table)."""
+    return _appendix_sheet(
+        doc,
+        title=title,
+        label=label,
+        heading=heading,
+        widths=widths,
+        header=header,
+        body_rows=body_rows,
+    )
+
+
 # Wrapped text at 11 pt: about this many characters a unit of column width, and points a line.
 CHARACTERS_PER_WIDTH = Decimal("1.15")
 LINE_POINTS = 15
