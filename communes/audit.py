@@ -79,10 +79,12 @@ _FIELD_LABELS = {
     "created": _lazy("created"),
     "revoked_at": _lazy("revoked"),
     "second factor": _lazy("second factor"),
-    # The emulation scores (emulation.services): a unit's score, a mark, a movement's phases.
+    # The emulation scores (emulation.services): a unit's score, a mark, a movement's phases,
+    # a criterion removed from its movement.
     "score": _lazy("score"),
     "points": _lazy("points"),
     "phases": _lazy("phases"),
+    "criterion": _lazy("criterion"),
 }
 _TARGET = re.compile(r"^target (?P<year>\d{4})$")
 _STORED_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")

@@ -193,3 +193,64 @@ def score_adjust(
         reason=reason,
     )
     return adjustment
+
+
+def criterion_marks_count(criterion: Criterion) -> int:
+    """The office's marks a criterion carries: they go with it when it is removed."""
+    return ManualMark.objects.filter(criterion=criterion, commune_id=criterion.commune_id).count()
+
+
+@transaction.atomic
+def criterion_delete(*, actor, criterion: Criterion) -> int:
+    """Remove a criterion and the marks given on it (the ranking no longer counts it); audited
+    on its movement, whose history outlives the criterion. Returns the number of marks removed."""
+    movement = criterion.movement
+    marks = criterion_marks_count(criterion)
+    old = criterion.name
+    if marks:
+        old = _("%(criterion)s (with %(count)s marks)") % {"criterion": old, "count": marks}
+    audit_record(
+        actor=actor,
+        commune=movement.commune,
+        obj=movement,
+        action=AuditAction.DELETE,
+        field="criterion",
+        old=old,
+    )
+    criterion.delete()  # its marks cascade with it (ManualMark.criterion)
+    return marks
+
+
+def movement_delete_refusal(movement: Movement) -> str:
+    """Why a movement cannot be removed (its marks or adjustments are scored history), or ""."""
+    marks = ManualMark.objects.filter(
+        criterion__movement=movement, commune_id=movement.commune_id
+    ).count()
+    adjustments = ScoreAdjustment.objects.filter(
+        movement=movement, commune_id=movement.commune_id
+    ).count()
+    if not marks and not adjustments:
+        return ""
+    return _(
+        "This movement has %(marks)s marks and %(adjustments)s score adjustments: remove them "
+        "first, or keep the movement."
+    ) % {"marks": marks, "adjustments": adjustments}
+
+
+@transaction.atomic
+def movement_delete(*, actor, movement: Movement) -> None:
+    """Remove a movement with its phases and criteria, only while nothing has been marked or
+    adjusted on it."""
+    # Locked so that two removals (or a removal and an edit) do not interleave.
+    Movement.objects.select_for_update().filter(pk=movement.pk).first()
+    refusal = movement_delete_refusal(movement)
+    if refusal:
+        raise ScoringRefused(refusal)
+    audit_record(
+        actor=actor,
+        commune=movement.commune,
+        obj=movement,
+        action=AuditAction.DELETE,
+        old=movement.name,
+    )
+    movement.delete()

@@ -25,6 +25,11 @@ urlpatterns = [
         name="movement_edit",
     ),
     path(
+        "communes/<slug:commune_code>/emulation/movements/<int:pk>/delete/",
+        views.MovementDeleteView.as_view(),
+        name="movement_delete",
+    ),
+    path(
         "communes/<slug:commune_code>/emulation/movements/<int:movement_pk>/criteria/new/",
         views.CriterionFormView.as_view(),
         name="criterion_create",
@@ -33,6 +38,11 @@ urlpatterns = [
         "communes/<slug:commune_code>/emulation/criteria/<int:pk>/",
         views.CriterionFormView.as_view(),
         name="criterion_edit",
+    ),
+    path(
+        "communes/<slug:commune_code>/emulation/criteria/<int:pk>/delete/",
+        views.CriterionDeleteView.as_view(),
+        name="criterion_delete",
     ),
     path(
         "communes/<slug:commune_code>/emulation/movements/<int:pk>/ranking/",

@@ -30,7 +30,16 @@ from emulation.scoring import (
     evaluations_of,
     movement_ranking,
 )
-from emulation.services import ScoringRefused, manual_mark_set, movement_phases_set, score_adjust
+from emulation.services import (
+    ScoringRefused,
+    criterion_delete,
+    criterion_marks_count,
+    manual_mark_set,
+    movement_delete,
+    movement_delete_refusal,
+    movement_phases_set,
+    score_adjust,
+)
 
 
 class EmulationReaderMixin(CommuneMixin):
@@ -95,6 +104,13 @@ class MovementFormView(CommuneObjectFormView):
             if self.object
             else reverse("emulation:movements", args=[self.commune.code])
         )
+        if self.object is not None:
+            context.update(
+                delete_url=reverse(
+                    "emulation:movement_delete", args=[self.commune.code, self.object.pk]
+                ),
+                delete_label=_("Remove the movement"),
+            )
         return context
 
 
@@ -150,6 +166,96 @@ class CriterionFormView(CommuneObjectFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(movement=self.movement, back=self.get_success_url())
+        if self.object is not None:
+            context.update(
+                delete_url=reverse(
+                    "emulation:criterion_delete", args=[self.commune.code, self.object.pk]
+                ),
+                delete_label=_("Remove this criterion"),
+            )
+        return context
+
+
+class EmulationDeleteView(CommuneMixin, TemplateView):
+    """A removal: GET shows what will go and asks to confirm, only POST removes. Who may is who
+    may edit the movements and criteria (`manage`, as `CommuneObjectFormView`)."""
+
+    manage = True
+    template_name = "emulation/confirm_delete.html"
+
+    def object_get(self):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.object_get()
+        return self.render_to_response(self.get_context_data())
+
+
+class CriterionDeleteView(EmulationDeleteView):
+    def object_get(self) -> Criterion:
+        return access_in_commune(
+            Criterion.objects.select_related("movement"), self.commune, self.kwargs["pk"]
+        )
+
+    def post(self, request, *args, **kwargs):
+        criterion = self.object_get()
+        marks = criterion_delete(actor=request.user, criterion=criterion)
+        if marks:
+            messages.success(
+                request,
+                _("The criterion «%(name)s» and its %(count)s marks are removed.")
+                % {"name": criterion.name, "count": marks},
+            )
+        else:
+            messages.success(
+                request, _("The criterion «%(name)s» is removed.") % {"name": criterion.name}
+            )
+        return HttpResponseRedirect(
+            reverse("emulation:movement", args=[self.commune.code, criterion.movement_id])
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        criterion = self.object
+        context.update(
+            movement=criterion.movement,
+            title=_("Remove the criterion: %(name)s") % {"name": criterion.name},
+            criterion=criterion,
+            marks=criterion_marks_count(criterion),
+            back=reverse("emulation:criterion_edit", args=[self.commune.code, criterion.pk]),
+        )
+        return context
+
+
+class MovementDeleteView(EmulationDeleteView):
+    def object_get(self) -> Movement:
+        return access_in_commune(
+            Movement.objects.prefetch_related("phases"), self.commune, self.kwargs["pk"]
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.object_get()
+        try:
+            movement_delete(actor=request.user, movement=self.object)
+        except ScoringRefused as error:
+            return self.render_to_response(self.get_context_data(refusal=error.message), status=400)
+        messages.success(
+            request, _("The movement «%(name)s» is removed.") % {"name": self.object.name}
+        )
+        return HttpResponseRedirect(reverse("emulation:movements", args=[self.commune.code]))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        movement = self.object
+        context.setdefault("refusal", movement_delete_refusal(movement))
+        context.update(
+            movement=movement,
+            title=_("Remove the movement: %(name)s") % {"name": movement.name},
+            criteria_count=Criterion.objects.filter(
+                movement=movement, commune=self.commune
+            ).count(),
+            back=reverse("emulation:movement", args=[self.commune.code, movement.pk]),
+        )
         return context
 
 
