@@ -82,6 +82,13 @@ def movement_phases_set(*, actor, movement: Movement, phases: list[tuple[int, in
         )
 
 
+def _movement_lock(movement_id: int) -> None:
+    """Every write on a movement's scores holds its row: two adjustments checked against the
+    same score cannot both pass, and no mark is saved into a movement being removed."""
+    if not list(Movement.objects.select_for_update().filter(pk=movement_id).values_list("pk")):
+        raise ScoringRefused(_("This movement has been removed."))
+
+
 def _points_check(points: Decimal, maximum: Decimal, field: str = "points") -> None:
     if points < 0:
         raise ScoringRefused(_("The points cannot be negative."), field)
@@ -104,6 +111,7 @@ def manual_mark_set(
     note: str = "",
 ) -> ManualMark:
     """The office's mark of a unit on a criterion scored by hand: between 0 and its maximum."""
+    _movement_lock(criterion.movement_id)
     if criterion.basis != Basis.MANUAL:
         raise ScoringRefused(_("This criterion is computed from the figures, not marked by hand."))
     if unit.commune_id != criterion.commune_id:
@@ -151,6 +159,7 @@ def score_adjust(
 ) -> ScoreAdjustment:
     """Points the office adds to (or takes from) a unit's score, with its reason: the score
     stays between 0 and the unit's scale."""
+    _movement_lock(movement.pk)
     reason = " ".join((reason or "").split())
     if not reason:
         raise ScoringRefused(_("Say why the score is adjusted."), "reason")
@@ -204,6 +213,7 @@ def criterion_marks_count(criterion: Criterion) -> int:
 def criterion_delete(*, actor, criterion: Criterion) -> int:
     """Remove a criterion and the marks given on it (the ranking no longer counts it); audited
     on its movement, whose history outlives the criterion. Returns the number of marks removed."""
+    _movement_lock(criterion.movement_id)
     movement = criterion.movement
     marks = criterion_marks_count(criterion)
     old = criterion.name
@@ -241,8 +251,7 @@ def movement_delete_refusal(movement: Movement) -> str:
 def movement_delete(*, actor, movement: Movement) -> None:
     """Remove a movement with its phases and criteria, only while nothing has been marked or
     adjusted on it."""
-    # Locked so that two removals (or a removal and an edit) do not interleave.
-    Movement.objects.select_for_update().filter(pk=movement.pk).first()
+    _movement_lock(movement.pk)
     refusal = movement_delete_refusal(movement)
     if refusal:
         raise ScoringRefused(refusal)
