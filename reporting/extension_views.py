@@ -24,7 +24,7 @@ from reporting.extensions import (
     task_current_due,
 )
 from reporting.models import DeadlineExtension, ExtensionStatus
-from reporting.selectors import task_extensions_granted
+from reporting.selectors import submission_read, task_extensions_granted
 from reporting.services import submission_for
 from reporting.views import ReportingMixin
 from tasks.models import Task
@@ -115,7 +115,9 @@ class ReportExtensionRequestView(_RequestView):
         unit = get_object_or_404(Unit, commune=self.commune, pk=self.kwargs["unit_pk"])
         if not self.scope.can_write_for_unit(unit.pk):
             raise PermissionDenied
-        self.unit, self.submission = unit, submission_for(period, unit)
+        # An unsaved draft on GET (`submission_read`); the request itself is a write.
+        opened = submission_for if self.request.method == "POST" else submission_read
+        self.unit, self.submission = unit, opened(period, unit)
         self.subject_label = _("report %(period)s") % {"period": period.label}
         self.current_last_day = self.submission.last_day
         self.back_url = reverse(

@@ -40,9 +40,12 @@ from reporting.rules import (
 )
 from reporting.selectors import (
     figure_check_rows,
+    period_by_code,
     period_lines,
+    periods_listed,
     plans_for_year,
     review_rows,
+    submission_read,
     unit_report,
 )
 from reporting.services import (
@@ -52,9 +55,8 @@ from reporting.services import (
     notification_mark_read,
     period_close,
     period_close_summary,
+    period_opened,
     period_reopen,
-    periods_ensure_until,
-    reporting_start,
     submission_approve,
     submission_for,
     submission_reopen,
@@ -79,9 +81,8 @@ class ReportingMixin(CommuneMixin):
             raise PermissionDenied
 
     def get_period(self) -> ReportingPeriod:
-        period = ReportingPeriod.objects.filter(
-            commune=self.commune, code=self.kwargs["period_code"]
-        ).first()
+        """The period of the URL: its row, or a period due without one yet (read as not started)."""
+        period = period_by_code(self.commune, self.kwargs["period_code"])
         if period is None:
             raise Http404
         return period
@@ -93,9 +94,7 @@ class PeriodListView(ReportingMixin, TemplateView):
     def get_context_data(self, **kwargs):
         self.check_member()
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
-        periods_ensure_until(self.commune, today, since=reporting_start(self.commune))
-        periods = ReportingPeriod.objects.filter(commune=self.commune).order_by("-deadline")
+        periods = periods_listed(self.commune, timezone.localdate())
         my_units = list(Unit.objects.filter(pk__in=self.scope.unit_ids, commune=self.commune))
         rows = period_lines(self.commune, periods, my_units, now=timezone.now())
         context.update(rows=rows, now=timezone.now())
@@ -163,14 +162,16 @@ def figure_verification_view(request, commune_code, pk):
 def period_close_view(request, commune_code, period_code):
     """Closing a period asks first, naming the units it locks; only the confirmed POST closes."""
     commune = access_commune_by_code(request.user, commune_code, manage=True)
-    period = get_object_or_404(ReportingPeriod, commune=commune, code=period_code)
+    period = period_by_code(commune, period_code)
+    if period is None:
+        raise Http404
     back = reverse("reporting:period", args=[commune.code, period.code])
     if period.is_closed:
         messages.info(request, _("This period is already closed."))
         return HttpResponseRedirect(back)
     if request.method == "POST" and request.POST.get("confirmed") == "1":
         try:
-            period_close(actor=request.user, period=period)
+            period_close(actor=request.user, period=period_opened(period))
         except WorkflowError as exc:
             messages.error(request, str(exc))
         else:
@@ -234,7 +235,12 @@ class SubmissionView(ReportingMixin, TemplateView):
         self.can_review = self.scope.can_manage_commune(self.commune)
         if not self.scope.can_read_unit_report(self.commune, self.unit.pk):
             raise PermissionDenied
-        self.submission = submission_for(self.period, self.unit)
+        # Read on GET (an unsaved draft until the first write); created with its period on POST.
+        if self.request.method == "POST":
+            self.period = period_opened(self.period)
+            self.submission = submission_for(self.period, self.unit)
+        else:
+            self.submission = submission_read(self.period, self.unit)
         self.report = unit_report(self.submission)
 
     def get(self, request, *args, **kwargs):

@@ -1,13 +1,11 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
-from django.utils import timezone
 from django.views.generic import TemplateView
 
 from communes.access import scope_for
 from communes.mixins import CommuneMixin
 from communes.models import Province
 from communes.views import ProvinceMixin
-from reporting.services import periods_ensure_until, reporting_start
 from todo.selectors import commune_todo, inspection_communes, province_todo
 from todo.templatetags.todo import todo_remember
 
@@ -19,11 +17,8 @@ class CommuneTodoView(CommuneMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.scope.is_member_of(self.commune):
-            # As the reporting page does: the periods due by today exist, so their links work.
-            today = timezone.localdate()
-            periods_ensure_until(self.commune, today, since=reporting_start(self.commune))
-        todo = commune_todo(self.commune, self.scope)
+        # As the periods page: a period due that nobody has written to yet counts (and links).
+        todo = commune_todo(self.commune, self.scope, unopened=True)
         todo_remember(self.request, ("commune", self.commune.pk), todo)
         context["todo"] = todo
         context["is_province_reader"] = self.scope.is_province_reader_of(self.commune)

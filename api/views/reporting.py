@@ -56,15 +56,17 @@ from reporting.models import (
 )
 from reporting.periods import period_parse
 from reporting.rules import FiguresRefused, SubmitRefused
-from reporting.selectors import UnitReport, commune_figure_rows, unit_report
+from reporting.selectors import (
+    UnitReport,
+    commune_figure_rows,
+    schedule_for,
+    schedules_for,
+    unit_report,
+)
 from reporting.services import (
     SubmissionConflict,
     WorkflowError,
     period_ensure,
-    periods_ensure_until,
-    reporting_start,
-    schedule_for,
-    schedules_for,
     submission_approve,
     submission_for,
     submission_reopen,
@@ -83,11 +85,6 @@ def _nfc(text: str) -> str:
 # ---- periods and schedule
 
 
-def periods_ensure(commune) -> None:
-    """The periods the browser's period list creates."""
-    periods_ensure_until(commune, timezone.localdate(), since=reporting_start(commune))
-
-
 class PeriodQueryset:
     serializer_class = PeriodSerializer
     queryset = ReportingPeriod.objects.none()
@@ -101,15 +98,12 @@ class PeriodQueryset:
 
 
 class PeriodListView(PeriodQueryset, CommuneScopedListView):
-    """The commune's reporting periods, from its schedule, up to the one running today."""
+    """The commune's reporting periods that have their row: opened each night up to the one
+    running today (`reporting.periods_open`), or by the first report written for them."""
 
     filterset_class = PeriodFilter
     ordering_fields = ["deadline", "window_end", "code"]
     ordering = ["-deadline"]
-
-    def list(self, request, *args, **kwargs):
-        periods_ensure(self.commune)
-        return super().list(request, *args, **kwargs)
 
 
 class PeriodDetailView(PeriodQueryset, CommuneScopedRetrieveView):
