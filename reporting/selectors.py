@@ -18,6 +18,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Notification
 from communes.models import Commune, Unit, UnitKind
 from indicators.assessment import target_or_next
 from indicators.models import Indicator, MeasureKind, Target
@@ -146,6 +147,29 @@ def period_by_code(
     if not first.first_month <= period.first_month <= current.first_month:
         return None
     return period_unopened(commune, period, schedule)
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    """A person's notifications, the latest first, their commune read with them."""
+    return Notification.objects.filter(user=user).select_related("commune")
+
+
+def periods_with_approved_reports(commune: Commune, *, limit: int) -> list[ReportingPeriod]:
+    """The latest periods of the commune with at least one approved unit report."""
+    approved = ReportingPeriod.objects.filter(
+        commune=commune, submissions__status=SubmissionStatus.APPROVED
+    ).distinct()
+    return list(approved.order_by("-window_end", "kind")[:limit])
+
+
+def periodic_periods(commune: Commune) -> list[ReportingPeriod]:
+    """The commune's periods with their row, ad-hoc requests left out (the dashboards)."""
+    return list(ReportingPeriod.objects.filter(commune=commune).exclude(kind=PeriodKind.AD_HOC))
+
+
+def periods_by_end(commune: Commune) -> QuerySet[ReportingPeriod]:
+    """The commune's periods with their row, the latest data window first (its reports)."""
+    return ReportingPeriod.objects.filter(commune=commune).order_by("-window_end", "kind")
 
 
 def submission_read(period: ReportingPeriod, unit: Unit) -> Submission:
