@@ -44,6 +44,7 @@ from api.views.base import (
     CommuneScopedListView,
     CommuneScopedRetrieveView,
 )
+from communes.access import INTERNAL, READ, REVIEW, WRITE_UNIT_REPORT
 from communes.models import Unit
 from indicators.models import Indicator
 from reporting import rules
@@ -86,9 +87,9 @@ def _nfc(text: str) -> str:
 
 
 class PeriodQueryset:
+    permissions = {"GET": INTERNAL}
     serializer_class = PeriodSerializer
     queryset = ReportingPeriod.objects.none()
-    members_only = True
 
     def scoped_queryset(self):
         return ReportingPeriod.objects.filter(commune=self.commune).prefetch_related(
@@ -114,10 +115,10 @@ class PeriodDetailView(PeriodQueryset, CommuneScopedRetrieveView):
 class ScheduleView(CommuneApiMixin, generics.ListAPIView):
     """When each kind of report is due: the commune's own rules, or the defaults it has not changed."""
 
+    permissions = {"GET": INTERNAL}
     serializer_class = ScheduleSerializer
     queryset = ReportingSchedule.objects.none()
     filter_backends = []
-    members_only = True
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -133,7 +134,7 @@ def submission_etag(submission: Submission) -> str:
 
 
 class SubmissionMixin(CommuneApiMixin):
-    members_only = True
+    permissions = {"GET": INTERNAL}
     queryset = Submission.objects.none()
 
     def submissions_readable(self):
@@ -147,21 +148,14 @@ class SubmissionMixin(CommuneApiMixin):
         if lock:
             submissions = submissions.select_for_update(of=("self",))
         try:
-            return submissions.get(pk=self.kwargs["pk"])
+            submission = submissions.get(pk=self.kwargs["pk"])
         except Submission.DoesNotExist as exc:
             raise exceptions.NotFound(
                 _("Not found: it does not exist, or you may not see it.")
             ) from exc
-
-    def writer_check(self, submission: Submission) -> None:
-        if not self.scope.can_write_for_unit(submission.unit_id):
-            raise exceptions.PermissionDenied(_("Only the unit's staff write its report."))
-
-    def reviewer_check(self) -> None:
-        if not self.can_manage:
-            raise exceptions.PermissionDenied(
-                _("Only the standing office reviews the units' reports.")
-            )
+        # The object's part of the method's capability (the unit's staff write, the office reviews).
+        self.check_object_permissions(self.request, submission)
+        return submission
 
     def version_of_request(self, submission: Submission, body_version: int | None):
         """The version the client read: If-Match (its ETag) first, else the `version` field.
@@ -217,6 +211,7 @@ class SubmissionMixin(CommuneApiMixin):
 class SubmissionListView(SubmissionMixin, generics.ListCreateAPIView):
     """GET: the reports the caller may read. POST: open (or find) a unit's report for a period."""
 
+    permissions = {"GET": INTERNAL, "POST": WRITE_UNIT_REPORT}
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilter
     ordering_fields = ["updated_at", "submitted_at", "id"]
@@ -240,8 +235,7 @@ class SubmissionListView(SubmissionMixin, generics.ListCreateAPIView):
         unit = Unit.objects.filter(commune=self.commune, pk=data.validated_data["unit"]).first()
         if unit is None:
             raise exceptions.ValidationError({"unit": [_("No such unit in this commune.")]})
-        if not self.scope.can_write_for_unit(unit.pk):
-            raise exceptions.PermissionDenied(_("Only the unit's staff write its report."))
+        self.check_object_permissions(request, unit)
         period = self.period_for_code(data.validated_data["period"])
         existed = Submission.objects.filter(period=period, unit=unit).exists()
         submission = submission_for(period, unit)
@@ -271,6 +265,7 @@ class SubmissionListView(SubmissionMixin, generics.ListCreateAPIView):
 class SubmissionDetailView(SubmissionMixin, generics.GenericAPIView):
     """GET: a unit's report (ETag: its version). PATCH: save figures, task progress and narrative."""
 
+    permissions = {"GET": INTERNAL, "PATCH": WRITE_UNIT_REPORT}
     serializer_class = SubmissionDetailSerializer
     filter_backends = []
 
@@ -292,7 +287,6 @@ class SubmissionDetailView(SubmissionMixin, generics.GenericAPIView):
     )
     def patch(self, request, *args, **kwargs):
         submission = self.submission_get()
-        self.writer_check(submission)
         data = SubmissionSaveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version, from_header = self.version_of_request(
@@ -439,6 +433,7 @@ def submission_problems(problems: dict) -> dict:
 
 
 class SubmissionActionView(SubmissionMixin, generics.GenericAPIView):
+    permissions = {"POST": WRITE_UNIT_REPORT}
     filter_backends = []
     serializer_class = SubmissionSerializer
     input_serializer_class: type[serializers.Serializer] = SubmissionSubmitSerializer
@@ -480,10 +475,11 @@ IF_MATCH = OpenApiParameter(
 class SubmissionSubmitView(SubmissionActionView):
     """Submit the unit's report to the standing office (unit staff). Needs If-Match or `version`."""
 
+    permissions = {"POST": WRITE_UNIT_REPORT}
+
     input_serializer_class = SubmissionSubmitSerializer
 
     def act(self, submission, data):
-        self.writer_check(submission)
         version, from_header = self.version_of_request(submission, data.get("version"))
         try:
             return submission_submit(
@@ -505,10 +501,11 @@ class SubmissionWithdrawView(SubmissionActionView):
     """Withdraw a submitted report the standing office has not reviewed yet: back to draft (unit
     staff). Needs If-Match or `version`."""
 
+    permissions = {"POST": WRITE_UNIT_REPORT}
+
     input_serializer_class = SubmissionSubmitSerializer
 
     def act(self, submission, data):
-        self.writer_check(submission)
         version, from_header = self.version_of_request(submission, data.get("version"))
         try:
             return submission_withdraw(
@@ -522,10 +519,11 @@ class SubmissionWithdrawView(SubmissionActionView):
 class SubmissionReturnView(SubmissionActionView):
     """Return a submitted report to the unit with a comment (standing office)."""
 
+    permissions = {"POST": REVIEW}
+
     input_serializer_class = ReviewInputSerializer
 
     def act(self, submission, data):
-        self.reviewer_check()
         self.review_version_check(submission, data.get("version"))
         if not data.get("comment", "").strip():
             raise exceptions.ValidationError(
@@ -546,10 +544,11 @@ class SubmissionReturnView(SubmissionActionView):
 class SubmissionApproveView(SubmissionActionView):
     """Approve a submitted report: its figures lock and count in the commune's figures."""
 
+    permissions = {"POST": REVIEW}
+
     input_serializer_class = ReviewInputSerializer
 
     def act(self, submission, data):
-        self.reviewer_check()
         self.review_version_check(submission, data.get("version"))
         return submission_approve(actor=self.request.user, submission=submission)
 
@@ -558,10 +557,11 @@ class SubmissionApproveView(SubmissionActionView):
 class SubmissionReopenView(SubmissionActionView):
     """Reopen an approved report for the unit, with a reason (standing office)."""
 
+    permissions = {"POST": REVIEW}
+
     input_serializer_class = ReasonInputSerializer
 
     def act(self, submission, data):
-        self.reviewer_check()
         self.review_version_check(submission, data.get("version"))
         if not data["reason"].strip():
             raise exceptions.ValidationError(
@@ -578,6 +578,7 @@ class SubmissionReopenView(SubmissionActionView):
 class IndicatorValueListView(SubmissionMixin, CommuneScopedListView):
     """Figures of the unit reports the caller may read, with a/b kept for ratios."""
 
+    permissions = {"GET": INTERNAL}
     serializer_class = IndicatorValueSerializer
     queryset = IndicatorValue.objects.none()
     filterset_class = IndicatorValueFilter
@@ -591,6 +592,7 @@ class IndicatorValueListView(SubmissionMixin, CommuneScopedListView):
 
 
 class TaskProgressListView(SubmissionMixin, CommuneScopedListView):
+    permissions = {"GET": INTERNAL}
     serializer_class = TaskProgressSerializer
     queryset = TaskProgress.objects.none()
     filterset_class = TaskProgressFilter
@@ -610,6 +612,7 @@ class CommuneFiguresView(CommuneApiMixin, generics.ListAPIView):
     """The commune's figure per indicator for a period, from approved unit reports only: ratios as
     Σa/Σb × 100 over the contributing units, counts summed. Province officers read it too."""
 
+    permissions = {"GET": READ}
     serializer_class = FigureSerializer
     queryset = Indicator.objects.none()
     filter_backends = []

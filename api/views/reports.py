@@ -28,7 +28,7 @@ from api.serializers import (
     ReportSerializer,
 )
 from api.views.base import ApiMixin, CommuneApiMixin
-from communes.access import access_province_by_code
+from communes.access import READ, REQUEST_FILE, access_province_for
 from reporting.consolidation import province_consolidation
 from reporting.models import ReportingPeriod
 from reporting.periods import period_parse
@@ -67,7 +67,7 @@ class ProvinceApiMixin(ApiMixin):
 
     def check_permissions(self, request):
         if request.user and request.user.is_authenticated:
-            self.province = access_province_by_code(request.user, self.kwargs["province_code"])
+            self.province = access_province_for(request.user, self.kwargs["province_code"])
         super().check_permissions(request)
 
 
@@ -103,6 +103,7 @@ class ProvinceFiguresView(ProvinceApiMixin, generics.GenericAPIView):
     `?commune=` and `?indicator=` narrow it to some communes or indicators.
     """
 
+    permissions = {"GET": READ}
     serializer_class = ConsolidationPageSerializer
     filter_backends = []
 
@@ -160,7 +161,8 @@ class ReportQueryMixin:
     filterset_class = ReportFilter
     ordering_fields = ["created_at", "id"]
     ordering = ["-created_at"]
-    read_only_tokens_may_post = True
+    # Asking for a file changes no data: a read-only token may (an inspector may not: a write).
+    permissions = {"GET": READ, "POST": REQUEST_FILE}
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "download_url": self.download_url}
