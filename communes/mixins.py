@@ -31,8 +31,10 @@ class PermissionsMixin(LoginRequiredMixin):
 
     Anonymous callers are sent to the login page; the place of the URL (a commune or a province,
     `resolve_place`) is resolved first, 404 outside the caller's scope; then the method's
-    capability is checked, 403 without it. A method the view does not declare has no handler
-    (405). `self.require(capability, obj)` checks a capability on an object once it is found.
+    capability is checked, 403 without it. A method the view does not declare answers 405 once
+    the caller holds what every declared method needs (before anything else with
+    `other_methods_first`: the pages that were `require_POST`). `self.require(capability, obj)`
+    checks a capability on an object once it is found.
     """
 
     permissions: dict[str, Capability] | None = None
@@ -59,8 +61,8 @@ class PermissionsMixin(LoginRequiredMixin):
             capability = capability_for(self.permissions, request.method)
         self.place = self.resolve_place(request, kwargs, capability or READ)
         if capability is None:
-            # A handler the view does not declare (a form's PUT, Django's alias of its POST):
-            # 405, once the caller holds what every declared method needs.
+            # Not declared (no handler, or a form's PUT, Django's alias of its POST): 405, once
+            # the caller holds what every declared method needs, as before for a manager's page.
             for declared in self.permissions.values():
                 self.require(declared)
             return self.http_method_not_allowed(request, *args, **kwargs)
