@@ -162,6 +162,11 @@ def periods_with_approved_reports(commune: Commune, *, limit: int) -> list[Repor
     return list(approved.order_by("-window_end", "kind")[:limit])
 
 
+def period_saved(commune: Commune, code: str) -> ReportingPeriod | None:
+    """The commune's period with this code, if it has its row (None otherwise)."""
+    return ReportingPeriod.objects.filter(commune=commune, code=code).first()
+
+
 def periodic_periods(commune: Commune) -> list[ReportingPeriod]:
     """The commune's periods with their row, ad-hoc requests left out (the dashboards)."""
     return list(ReportingPeriod.objects.filter(commune=commune).exclude(kind=PeriodKind.AD_HOC))

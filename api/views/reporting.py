@@ -60,6 +60,7 @@ from reporting.rules import FiguresRefused, SubmitRefused
 from reporting.selectors import (
     UnitReport,
     commune_figure_rows,
+    period_saved,
     schedule_for,
     schedules_for,
     unit_report,
@@ -244,7 +245,7 @@ class SubmissionListView(SubmissionMixin, generics.ListCreateAPIView):
         )
 
     def period_for_code(self, code: str) -> ReportingPeriod:
-        period = ReportingPeriod.objects.filter(commune=self.commune, code=code).first()
+        period = period_saved(self.commune, code)
         if period is not None:
             return period
         try:
@@ -633,7 +634,7 @@ class CommuneFiguresView(CommuneApiMixin, generics.ListAPIView):
         code = self.request.query_params.get("period", "")
         if not code:
             raise exceptions.ValidationError({"period": [_("This field is required.")]})
-        period = ReportingPeriod.objects.filter(commune=self.commune, code=code[:20]).first()
+        period = period_saved(self.commune, code[:20])
         if period is None:
             raise exceptions.NotFound(_("The commune has no such period."))
         return commune_figure_rows(self.commune, period)

@@ -30,8 +30,8 @@ from api.serializers import (
 from api.views.base import ApiMixin, CommuneApiMixin
 from communes.access import READ, REQUEST_FILE, access_province_for
 from reporting.consolidation import province_consolidation
-from reporting.models import ReportingPeriod
 from reporting.periods import period_parse
+from reporting.selectors import period_saved
 from reports.models import Report, ReportKind, ReportStatus
 from reports.selectors import report_is_stale
 from reports.services import (
@@ -243,7 +243,7 @@ class CommuneReportListView(ReportListMixin, CommuneReportMixin, generics.ListAP
     """GET: the commune's report files. POST: request one (PDF or Excel) for a period."""
 
     def request_report(self, data: dict) -> Report:
-        period = ReportingPeriod.objects.filter(commune=self.commune, code=data["period"]).first()
+        period = period_saved(self.commune, data["period"])
         if period is None:
             raise exceptions.ValidationError({"period": [_("The commune has no such period.")]})
         return report_request(actor=self.request.user, fmt=data["format"], period=period)
