@@ -51,6 +51,8 @@ remind: setup
 	$(MANAGE) send_reminders $(if $(DATE),--date $(DATE)) $(if $(DRY_RUN),--dry-run)
 
 # The README's test command: SQLite by default; DATABASE_URL / REDIS_URL select PostgreSQL / Redis.
+# On every core (pytest-xdist, at most 4 workers); the tests with real Celery workers on one of them.
+PYTEST_ARGS ?= -n auto --maxprocesses=4 --dist loadgroup
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -17,10 +17,14 @@ from indicators.models import Indicator, IndicatorGroup, MeasureKind, Target
 from plans.models import Plan, PlanStatus
 from reporting.models import (
     IndicatorValue,
+    Proposal,
+    ProposalAddressee,
+    ProposalStatus,
     ReportingPeriod,
     Submission,
     SubmissionStatus,
     TaskProgress,
+    VerificationStatus,
 )
 from reporting.periods import PeriodKind
 from reports.models import Report, ReportFormat, ReportStatus
@@ -222,3 +226,36 @@ class ReportFilter(filters.FilterSet):
     class Meta:
         model = Report
         fields = ["period", "format", "status"]
+
+
+class ProposalFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=ProposalStatus.choices)
+    addressee = filters.ChoiceFilter(choices=ProposalAddressee.choices)
+    period = filters.CharFilter(field_name="period__code", help_text="A period code, e.g. 2025Q2.")
+    unit = IdFilter(field_name="unit_id")
+
+    class Meta:
+        model = Proposal
+        fields = ["status", "addressee", "period", "unit"]
+
+
+UNCHECKED = "unchecked"
+
+
+class FigureCheckFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(
+        choices=[*VerificationStatus.choices, (UNCHECKED, "not checked yet")],
+        method="filter_status",
+        help_text="The standing office's check; `unchecked` for figures not checked yet.",
+    )
+    unit = IdFilter(field_name="submission__unit_id")
+    indicator = IdFilter(field_name="indicator_id")
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["status", "unit", "indicator"]
+
+    def filter_status(self, queryset, name, value):
+        if value == UNCHECKED:
+            return queryset.filter(verification__isnull=True)
+        return queryset.filter(verification__status=value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,7 +16,10 @@ from indicators.models import Indicator, IndicatorGroup, MeasureKind, Target
 from plans.models import PLAN_DOCUMENT_FIELDS, Plan, PlanStanding
 from reporting.models import (
     ExtensionStatus,
+    FigureVerification,
     IndicatorValue,
+    Proposal,
+    ProposalAddressee,
     ReportingPeriod,
     ReportingSchedule,
     Submission,
@@ -663,3 +667,134 @@ class ConsolidationPageSerializer(ConsolidationSerializer):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
+
+
+# ---- follow-up: proposals and the verification of figures
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    commune = serializers.CharField(source="commune.code", read_only=True)
+    period = serializers.CharField(source="period.code", read_only=True)
+    period_label = serializers.CharField(source="period.label", read_only=True)
+    unit = UnitBriefSerializer(read_only=True, allow_null=True)
+    origin = serializers.CharField(source="origin_label", read_only=True)
+    submission = serializers.IntegerField(source="submission_id", read_only=True, allow_null=True)
+    addressee_label = serializers.CharField(source="get_addressee_display", read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "commune",
+            "period",
+            "period_label",
+            "unit",
+            "origin",
+            "submission",
+            "text",
+            "addressee",
+            "addressee_label",
+            "due_date",
+            "is_overdue",
+            "status",
+            "created_at",
+            "answer",
+            "answered_at",
+            "closed_at",
+        ]
+
+    def get_is_overdue(self, proposal: Proposal) -> bool:
+        return proposal.is_overdue_on(timezone.localdate())
+
+
+class ProposalCreateSerializer(serializers.Serializer):
+    submission = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The unit report whose proposal this is; its period and unit are taken from it.",
+    )
+    period = serializers.CharField(
+        required=False, max_length=20, help_text="Without `submission`: the period's code."
+    )
+    unit = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Without `submission`: the proposing unit; none for the commune's own.",
+    )
+    text = serializers.CharField(max_length=4000)
+    addressee = serializers.ChoiceField(choices=ProposalAddressee.choices)
+    due_date = serializers.DateField()
+
+
+class ProposalAnswerInputSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=4000)
+
+
+class ProposalCloseInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Required to close a proposal that has not been answered.",
+    )
+
+
+class FigureCheckSerializer(serializers.ModelSerializer):
+    """An approved figure with the standing office's check of it."""
+
+    period = serializers.CharField(source="submission.period.code", read_only=True)
+    unit = UnitBriefSerializer(source="submission.unit", read_only=True)
+    indicator_code = serializers.CharField(source="indicator.code", read_only=True)
+    figure = serializers.SerializerMethodField()
+    verification = serializers.SerializerMethodField(
+        help_text="verified, questioned, answered (by the unit), or null: not checked yet."
+    )
+    checked_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IndicatorValue
+        fields = [
+            "id",
+            "period",
+            "unit",
+            "indicator",
+            "indicator_code",
+            "figure",
+            "verification",
+            "checked_at",
+        ]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=30, decimal_places=4, allow_null=True))
+    def get_figure(self, value: IndicatorValue) -> str | None:
+        figure = indicator_figure(value)
+        return None if figure is None else str(figure.quantize(Decimal("0.0001")))
+
+    def _check(self, value: IndicatorValue):
+        try:
+            return value.verification
+        except FigureVerification.DoesNotExist:
+            return None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_verification(self, value: IndicatorValue) -> str | None:
+        check = self._check(value)
+        return check.status if check else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_checked_at(self, value: IndicatorValue):
+        check = self._check(value)
+        return serializers.DateTimeField().to_representation(check.checked_at) if check else None
+
+
+class CommuneVerificationSerializer(serializers.Serializer):
+    """How many of a commune's approved figures of a period the standing office verified."""
+
+    commune = serializers.CharField()
+    commune_name = serializers.CharField()
+    period = serializers.CharField()
+    approved = serializers.IntegerField()
+    verified = serializers.IntegerField()
+    percent = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True)

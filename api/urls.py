@@ -2,7 +2,7 @@ from csp.decorators import csp_update
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import notifications, places, plans, reporting, reports, tokens
+from api.views import follow_up, notifications, places, plans, reporting, reports, tokens
 from api.views.base import NotFoundView
 
 app_name = "api"
@@ -33,6 +33,11 @@ v1 = [
         province + "reports/<int:pk>/download/",
         reports.ProvinceReportDownloadView.as_view(),
         name="province_report_download",
+    ),
+    path(
+        province + "verification/",
+        follow_up.ProvinceVerificationView.as_view(),
+        name="province_verification",
     ),
     path("v1/communes/", places.CommuneListView.as_view(), name="communes"),
     path(commune, places.CommuneDetailView.as_view(), name="commune"),
@@ -93,6 +98,24 @@ v1 = [
     path(commune + "values/", reporting.IndicatorValueListView.as_view(), name="values"),
     path(
         commune + "task-progress/", reporting.TaskProgressListView.as_view(), name="task_progress"
+    ),
+    path(commune + "proposals/", follow_up.ProposalListView.as_view(), name="proposals"),
+    path(commune + "proposals/<int:pk>/", follow_up.ProposalDetailView.as_view(), name="proposal"),
+    path(
+        commune + "proposals/<int:pk>/answer/",
+        follow_up.ProposalAnswerView.as_view(),
+        name="proposal_answer",
+    ),
+    path(
+        commune + "proposals/<int:pk>/close/",
+        follow_up.ProposalCloseView.as_view(),
+        name="proposal_close",
+    ),
+    path(commune + "figure-checks/", follow_up.FigureCheckListView.as_view(), name="figure_checks"),
+    path(
+        commune + "verification/",
+        follow_up.CommuneVerificationView.as_view(),
+        name="commune_verification",
     ),
     path("v1/notifications/", notifications.NotificationListView.as_view(), name="notifications"),
     path(

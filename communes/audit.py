@@ -79,6 +79,10 @@ _FIELD_LABELS = {
     "created": _lazy("created"),
     "revoked_at": _lazy("revoked"),
     "second factor": _lazy("second factor"),
+    # The emulation scores (emulation.services): a unit's score, a mark, a movement's phases.
+    "score": _lazy("score"),
+    "points": _lazy("points"),
+    "phases": _lazy("phases"),
 }
 _TARGET = re.compile(r"^target (?P<year>\d{4})$")
 _STORED_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
@@ -123,7 +127,7 @@ def _value_text(model, field: str, value: str) -> str:
         model_field = model._meta.get_field(name) if model else None
     except FieldDoesNotExist:
         model_field = None
-    if model_field is not None and model_field.choices:
+    if model_field is not None and getattr(model_field, "choices", None):
         return str(dict(model_field.flatchoices).get(value, value))
     if value in ("True", "False"):
         return str(_("yes") if value == "True" else _("no"))

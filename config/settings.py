@@ -6,6 +6,7 @@ ALLOWED_HOSTS and EMAIL_URL, and leaves DEBUG off.
 """
 
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "reminders",
     "dashboards",
     "todo",
+    "emulation",
     "api",
     "push",
     "config.apps.PortalConfig",
@@ -163,6 +165,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+if TESTING and "MEDIA_ROOT" not in env.ENVIRON:  # each test process (pytest-xdist worker) its own
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="kpi-test-media-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -215,6 +219,9 @@ if CACHE_URL:
             "BACKEND": "config.cache.DegradingRedisCache",
             "LOCATION": CACHE_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # Each pytest-xdist worker (and the Celery workers its tests start, which inherit the
+            # variable) keeps its own keys; outside the tests the variable is never set.
+            "KEY_PREFIX": env("PYTEST_XDIST_WORKER", default=""),
         }
     }
 else:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("dashboards.urls")),
     path("", include("todo.urls")),
+    path("", include("emulation.urls")),
     path("", include("push.urls")),
     path("api/", include("api.urls")),
 ]

@@ -51,6 +51,12 @@ def _report_name(due: DueReminder) -> str:
 def reminder_title(due: DueReminder) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         when = when_text(due.step)
+        if due.subject == ReminderSubject.PROPOSAL:
+            return _("Proposal of %(origin)s (%(period)s) awaiting your answer: %(when)s") % {
+                "origin": due.proposal_origin or _("the commune (UBND xã)"),
+                "period": due.period_label,
+                "when": when,
+            }
         if due.subject == ReminderSubject.REPORT:
             if due.unit_id is not None:
                 return _("Report %(period)s of %(unit)s: %(when)s") % {
@@ -76,7 +82,22 @@ def reminder_body(due: DueReminder) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         lines = [f"{due.commune} ({due.commune.province})"]
         last_day = day_text(due.last_day)
-        if due.subject == ReminderSubject.REPORT:
+        if due.subject == ReminderSubject.PROPOSAL:
+            lines.append(
+                _("Proposal of %(origin)s, %(period)s: %(text)s")
+                % {
+                    "origin": due.proposal_origin or _("the commune (UBND xã)"),
+                    "period": due.period_label,
+                    "text": due.proposal_text,
+                }
+            )
+            lines.append(_("Addressed to: %(addressee)s") % {"addressee": due.addressee_label})
+            lines.append(
+                _("Answer due by %(day)s; %(when)s.")
+                % {"day": last_day, "when": when_text(due.step)}
+            )
+            lines.append(_("Write the answer on the proposal's page in the portal."))
+        elif due.subject == ReminderSubject.REPORT:
             lines.append(_("Report: %(report)s") % {"report": _report_name(due)})
             if due.window and due.period_kind != PeriodKind.AD_HOC:
                 lines.append(

@@ -98,6 +98,7 @@ class ReminderPreference(models.Model):
 class ReminderSubject(models.TextChoices):
     REPORT = "report", _("unit report")
     TASK = "task", _("task deadline")
+    PROPOSAL = "proposal", _("answer to a proposal")
 
 
 class ReminderAudience(models.TextChoices):
@@ -105,6 +106,7 @@ class ReminderAudience(models.TextChoices):
     SUPPORT = "support", _("support unit")
     STANDING_OFFICE = "standing_office", _("standing office")
     LEADER = "leader", _("commune leader")
+    ADDRESSEE = "addressee", _("addressee of a proposal")
 
 
 class ReminderChannel(models.TextChoices):
@@ -131,8 +133,9 @@ class Reminder(OutboxRow):
     commune = models.ForeignKey(
         "communes.Commune", on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
     )
-    # "report:<commune>:<period code>:<unit or *>:<last day>" or "task:<task>:<last day>": never
-    # null, so the unique key below holds on SQLite and PostgreSQL alike.
+    # "report:<commune>:<period code>:<unit or *>:<last day>", "task:<task>:<last day>" or
+    # "proposal:<proposal>:<answer due by>": never null, so the unique key below holds on SQLite
+    # and PostgreSQL alike.
     subject_key = models.CharField(max_length=200)
     subject = models.CharField(_("about"), max_length=20, choices=ReminderSubject.choices)
     audience = models.CharField(_("sent as"), max_length=20, choices=ReminderAudience.choices)
@@ -155,6 +158,14 @@ class Reminder(OutboxRow):
         blank=True,
         related_name="reminders",
         verbose_name=_("task"),
+    )
+    proposal = models.ForeignKey(
+        "reporting.Proposal",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("proposal"),
     )
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("message"))

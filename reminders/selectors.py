@@ -5,6 +5,10 @@ deadlines of tasks not done, with the people to remind at each step.
 communes, units, periods or tasks (one query per table, then dictionaries), so the daily job can
 run over all 3,321 communes.
 
+Proposals (kiến nghị) followed to an answer are reminded to their addressee like any deadline:
+the day the answer is due (`Proposal.due_date`, on time through that day) is their last day,
+until the proposal is answered or closed.
+
 Days: a deadline's "last day" is the last day on which it is on time. Reports are due "before
 the 15th", so the 14th is the last day and the 15th is the first late day; a task due "Tháng
 7/2025" ends on 31/07. A step is the number of days from the last day: -7 is a week before,
@@ -34,7 +38,15 @@ from reminders.models import (
     ReminderPreference,
     ReminderSubject,
 )
-from reporting.models import ReportingPeriod, ReportingSchedule, Submission, SubmissionStatus
+from reporting.models import (
+    Proposal,
+    ProposalAddressee,
+    ProposalStatus,
+    ReportingPeriod,
+    ReportingSchedule,
+    Submission,
+    SubmissionStatus,
+)
 from reporting.periods import (
     TIME_ZONE,
     CutoffRule,
@@ -46,6 +58,7 @@ from reporting.periods import (
     period_window,
     periods_between,
 )
+from reporting.proposals import answerer_key, answerers_filter
 from reporting.selectors import (  # a returned report is the unit's to fix again
     HANDED_IN,
     task_extensions_granted,
@@ -96,11 +109,18 @@ class DueReminder:
     task_name: str = ""
     deadline_text: str = ""
     lead_units: tuple[str, ...] = ()
+    # Proposals
+    proposal_id: int | None = None
+    proposal_text: str = ""
+    proposal_origin: str = ""
+    addressee_label: str = ""
 
     @property
     def subject_key(self) -> str:
         if self.subject == ReminderSubject.TASK:
             return f"task:{self.task_id}:{self.last_day.isoformat()}"
+        if self.subject == ReminderSubject.PROPOSAL:
+            return f"proposal:{self.proposal_id}:{self.last_day.isoformat()}"
         unit = self.unit_id if self.unit_id is not None else "*"
         return (f"report:{self.commune.pk}:{self.period_code}:{unit}:{self.last_day.isoformat()}")[
             :200
@@ -109,6 +129,8 @@ class DueReminder:
     @property
     def url(self) -> str:
         code = self.commune.code
+        if self.subject == ReminderSubject.PROPOSAL:
+            return reverse("reporting:proposal", args=[code, self.proposal_id])
         if self.subject == ReminderSubject.REPORT:
             if self.unit_id is not None:
                 return reverse("reporting:submission", args=[code, self.period_code, self.unit_id])
@@ -191,7 +213,8 @@ def reminders_due(on: date, *, commune_ids: Collection[int] | None = None) -> li
     report_subjects = _report_subjects(communes, steps_by_day, active_ids, first_day, last_day)
     extended_subjects = _extended_report_subjects(steps_by_day, active_ids, first_day, last_day)
     tasks = _tasks_due(steps_by_day, active_ids, first_day, last_day)
-    if not report_subjects and not extended_subjects and not tasks:
+    proposals = _proposals_due(steps_by_day, active_ids, first_day, last_day)
+    if not report_subjects and not extended_subjects and not tasks and not proposals:
         return []
 
     units = {
@@ -252,6 +275,17 @@ def reminders_due(on: date, *, commune_ids: Collection[int] | None = None) -> li
             people,
             add,
         )
+    if proposals:
+        answerers = _answerers(proposals)
+        for proposal in proposals:
+            _proposal_reminders(
+                on,
+                proposal,
+                communes[proposal["commune_id"]],
+                steps_by_day[proposal["commune_id"]][proposal["due_date"]],
+                answerers,
+                add,
+            )
     return sorted(
         due.values(),
         key=lambda r: (
@@ -662,6 +696,90 @@ def _task_reminders(
         for pk in support_ids:
             for recipient in people.get((Role.UNIT_STAFF, pk), []):
                 add(DueReminder(recipient=recipient, audience=ReminderAudience.SUPPORT, **common))
+
+
+def _proposals_due(steps_by_day, active_ids, first_day, last_day) -> list[dict]:
+    """Proposals awaiting an answer whose answer is due on one of their commune's step days
+    (one query); answered and closed ones are no one's to chase."""
+    rows = (
+        _scoped(Proposal.objects.all(), active_ids)
+        .filter(status=ProposalStatus.OPEN, due_date__gte=first_day, due_date__lte=last_day)
+        .values(
+            "pk",
+            "commune_id",
+            "commune__province_id",
+            "unit__short_name",
+            "period__code",
+            "period__kind",
+            "period__title",
+            "text",
+            "addressee",
+            "due_date",
+        )
+        .order_by("due_date", "pk")
+    )
+    return [row for row in rows if row["due_date"] in steps_by_day.get(row["commune_id"], {})]
+
+
+def _answerers(proposals: list[dict]) -> dict[tuple[str, int], list[Recipient]]:
+    """The people who answer these proposals, by `answerer_key` (one query)."""
+    keys = {_answerer_key(row) for row in proposals}
+    rows = (
+        Membership.objects.filter(answerers_filter(keys), user__is_active=True)
+        .values_list(
+            "role",
+            "commune_id",
+            "province_id",
+            "user_id",
+            "user__full_name",
+            "user__username",
+            "user__email",
+            "user__reminder_preference__daily_digest",
+        )
+        .order_by("user__full_name", "user_id")
+    )
+    found: dict[tuple[str, int], list[Recipient]] = defaultdict(list)
+    for role, commune_id, province_id, user_id, full_name, username, email, digest in rows:
+        key = (role, province_id if role == Role.PROVINCE_OFFICER else commune_id)
+        recipient = Recipient(user_id, full_name or username, email or "", bool(digest))
+        if recipient not in found[key]:
+            found[key].append(recipient)
+    return found
+
+
+def _answerer_key(row: dict) -> tuple[str, int]:
+    return answerer_key(
+        addressee=row["addressee"],
+        commune_id=row["commune_id"],
+        province_id=row["commune__province_id"],
+    )
+
+
+def _proposal_reminders(on, proposal, commune, step, answerers, add) -> None:
+    period = ReportingPeriod(
+        kind=proposal["period__kind"],
+        code=proposal["period__code"],
+        title=proposal["period__title"],
+    )
+    for recipient in answerers.get(_answerer_key(proposal), []):
+        add(
+            DueReminder(
+                on=on,
+                recipient=recipient,
+                commune=commune,
+                subject=ReminderSubject.PROPOSAL,
+                audience=ReminderAudience.ADDRESSEE,
+                step=step,
+                last_day=proposal["due_date"],
+                deadline=_midnight(proposal["due_date"] + timedelta(days=1)),
+                period_code=proposal["period__code"],
+                period_label=period.label,
+                proposal_id=proposal["pk"],
+                proposal_text=proposal["text"],
+                proposal_origin=proposal["unit__short_name"] or "",
+                addressee_label=str(ProposalAddressee(proposal["addressee"]).label),
+            )
+        )
 
 
 def reminders_recent(commune: Commune, *, since: date, limit: int = 200) -> QuerySet[Reminder]:

@@ -141,6 +141,7 @@ def _reminder_row(item: DueReminder, token: uuid.UUID) -> Reminder:
         period_code=item.period_code,
         unit_id=item.unit_id,
         task_id=item.task_id,
+        proposal_id=item.proposal_id,
         title=reminder_title(item)[:300],
         body=reminder_body(item),
         url=item.url,

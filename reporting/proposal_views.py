@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,7 +52,7 @@ class ProposalCreateForm(forms.Form):
     )
     due_date = forms.DateField(label=gettext_lazy("Answer due by"), widget=DATE_INPUT)
 
-    def __init__(self, *args, commune, submission=None, **kwargs):
+    def __init__(self, *args, commune, submission=None, fixed_source=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = ReportingPeriod.objects.filter(commune=commune).order_by(
             "-window_end", "kind"
@@ -59,7 +60,7 @@ class ProposalCreateForm(forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(commune=commune).order_by(
             "order", "short_name"
         )
-        if submission is not None:  # from a unit's report: its period and unit, as reported
+        if submission is not None or fixed_source:  # from a report: its period and unit
             for name in ("period", "unit"):
                 self.fields[name].disabled = True
 
@@ -109,23 +110,45 @@ class ProposalCreateView(CommuneMixin, TemplateView):
     template_name = "reporting/proposal_form.html"
 
     def setup_source(self) -> None:
-        self.submission = None
+        """The report the proposal comes from: a unit's (`?submission=<id>`), its narrative's
+        "Kiến nghị, đề xuất", or the commune's own (`?commune_report=<period code>`), the
+        proposals of its saved texts; the proposal keeps the report's period and unit."""
+        self.submission = self.report_period = None
+        self.source_text = ""
         pk = self.request.GET.get("submission")
+        code = self.request.GET.get("commune_report")
         if pk:
             self.submission = access_in_commune(
                 Submission.objects.select_related("unit", "period"), self.commune, pk
             )
+            self.source_text = self.submission.proposals
+        elif code:
+            self.report_period = get_object_or_404(
+                ReportingPeriod.objects.select_related("report_text"),
+                commune=self.commune,
+                code=code[:20],
+            )
+            # The commune report's texts (reports.CommuneReportText), read through the period
+            # so that this layer does not import the reports app.
+            try:
+                self.source_text = self.report_period.report_text.proposals
+            except ObjectDoesNotExist:
+                self.source_text = ""
 
     def make_form(self, data=None) -> ProposalCreateForm:
         initial = {"due_date": timezone.localdate() + timedelta(days=DEFAULT_ANSWER_DAYS)}
         if self.submission is not None:
-            initial.update(
-                period=self.submission.period,
-                unit=self.submission.unit,
-                text=self.submission.proposals,
-            )
+            initial.update(period=self.submission.period, unit=self.submission.unit)
+        elif self.report_period is not None:
+            initial.update(period=self.report_period, unit=None)
+        if self.source_text:
+            initial["text"] = self.source_text
         return ProposalCreateForm(
-            data, initial=initial, commune=self.commune, submission=self.submission
+            data,
+            initial=initial,
+            commune=self.commune,
+            submission=self.submission,
+            fixed_source=self.report_period is not None,
         )
 
     def get(self, request, *args, **kwargs):
@@ -162,6 +185,7 @@ class ProposalCreateView(CommuneMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["submission"] = self.submission
+        context["report_period"] = self.report_period
         return context
 
 
@@ -195,39 +219,42 @@ class ProposalDetailView(CommuneMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         self.setup_proposal()
+        steps = {
+            # action: who may, its form, the service and the field it takes, what is said after
+            "answer": (
+                self.may_answer,
+                ProposalAnswerForm,
+                proposal_answer,
+                "answer",
+                _("Your answer was sent."),
+            ),
+            "close": (
+                self.may_close,
+                ProposalCloseForm,
+                proposal_close,
+                "reason",
+                _("The proposal is closed."),
+            ),
+        }
         action = request.POST.get("action")
-        answer_form = close_form = None
-        try:
-            if action == "answer":
-                if not self.may_answer:
-                    raise PermissionDenied
-                answer_form = ProposalAnswerForm(request.POST)
-                if answer_form.is_valid():
-                    proposal_answer(
-                        actor=request.user,
-                        proposal=self.proposal,
-                        answer=answer_form.cleaned_data["answer"],
-                    )
-                    messages.success(request, _("Your answer was sent."))
-                    return HttpResponseRedirect(request.path)
-            elif action == "close":
-                if not self.may_close:
-                    raise PermissionDenied
-                close_form = ProposalCloseForm(request.POST)
-                if close_form.is_valid():
-                    proposal_close(
-                        actor=request.user,
-                        proposal=self.proposal,
-                        reason=close_form.cleaned_data["reason"],
-                    )
-                    messages.success(request, _("The proposal is closed."))
-                    return HttpResponseRedirect(request.path)
+        if action not in steps:
+            raise PermissionDenied
+        allowed, form_class, service, field, done = steps[action]
+        if not allowed:
+            raise PermissionDenied
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                service(
+                    actor=request.user, proposal=self.proposal, **{field: form.cleaned_data[field]}
+                )
+            except ProposalRefused as error:
+                _form_error(form, error)
             else:
-                raise PermissionDenied
-        except ProposalRefused as error:
-            _form_error(answer_form or close_form, error)
+                messages.success(request, done)
+                return HttpResponseRedirect(request.path)
         return self.render_to_response(
-            self.get_context_data(answer_form=answer_form, close_form=close_form), status=400
+            self.get_context_data(**{f"{action}_form": form}), status=400
         )
 
     def get_context_data(self, **kwargs):
@@ -253,6 +280,10 @@ class ProposalDetailView(CommuneMixin, TemplateView):
             context["submission_url"] = reverse(
                 "reporting:submission",
                 args=[self.commune.code, proposal.period.code, proposal.unit_id],
+            )
+        elif proposal.unit_id is None:  # the commune's own: made in its report of the period
+            context["source_url"] = reverse(
+                "reports:commune_report", args=[self.commune.code, proposal.period.code]
             )
         return context
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,14 +45,31 @@ def proposal_url(proposal: Proposal) -> str:
     return reverse("reporting:proposal", args=[proposal.commune.code, proposal.pk])
 
 
+def answerer_key(*, addressee: str, commune_id: int, province_id: int) -> tuple[str, int]:
+    """Who answers a proposal, as (role, commune or province id): the commune's leaders for
+    its leadership, the province's officers for the province and its departments (the rule
+    `Scope.can_answer_proposal` checks)."""
+    if addressee in PROVINCE_ADDRESSEES:
+        return Role.PROVINCE_OFFICER, province_id
+    return Role.COMMUNE_LEADER, commune_id
+
+
+def answerers_filter(keys) -> Q:
+    """Active memberships of the people of these `answerer_key`s (nothing for none)."""
+    wanted = Q(pk__in=[])
+    for role, place_id in set(keys):
+        place = "province_id" if role == Role.PROVINCE_OFFICER else "commune_id"
+        wanted |= Q(role=role, **{place: place_id})
+    return Q(is_active=True) & wanted
+
+
 def _addressee_users(proposal: Proposal) -> list[int]:
-    memberships = Membership.objects.filter(is_active=True)
-    if proposal.addressee in PROVINCE_ADDRESSEES:
-        memberships = memberships.filter(
-            role=Role.PROVINCE_OFFICER, province_id=proposal.commune.province_id
-        )
-    else:
-        memberships = memberships.filter(role=Role.COMMUNE_LEADER, commune=proposal.commune)
+    key = answerer_key(
+        addressee=proposal.addressee,
+        commune_id=proposal.commune_id,
+        province_id=proposal.commune.province_id,
+    )
+    memberships = Membership.objects.filter(answerers_filter([key]))
     return list(memberships.values_list("user_id", flat=True))
 
 

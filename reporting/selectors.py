@@ -468,12 +468,42 @@ def figures_for_periods(
     return figures
 
 
-def figures_for_years(periods: list[ReportingPeriod]) -> dict[int, dict[int, Figure]]:
+def unit_figures_for_periods(
+    periods: list[ReportingPeriod],
+) -> dict[int, dict[tuple[int, int], Figure]]:
+    """Each period's figures of each unit on its own, by (unit id, indicator id): the unit's
+    approved value read by the same rule as a commune's figure from one unit
+    (`_figure_from_value`). One query, whatever the number of periods and units (the emulation
+    scores judge each unit and village on its own figures)."""
+    values = IndicatorValue.objects.filter(
+        submission__period__in=periods, submission__status=SubmissionStatus.APPROVED
+    )
+    figures: dict[int, dict[tuple[int, int], Figure]] = {period.pk: {} for period in periods}
+    for period_id, indicator_id, kind, *columns in values.values_list(
+        "submission__period_id",
+        "indicator_id",
+        "indicator__measure_kind",
+        "submission__unit_id",
+        "value",
+        "numerator",
+        "denominator",
+        "is_done",
+        "text",
+    ):
+        row = _ValueRow(*columns)
+        figure = _figure_from_value(kind, row)
+        if figure is not None:
+            figures[period_id][row.unit_id, indicator_id] = figure
+    return figures
+
+
+def figures_for_years(periods: list[ReportingPeriod], *, read=figures_for_periods) -> dict:
     """`figures_for_periods`, where a year's period takes the year's approved figures whatever
     the reporting kinds used: an indicator that the year's own reports do not give takes its
     figure from the commune's latest report in the year that does (a commune reporting monthly
-    has its year's figures in its months). Two queries more, whatever the number of periods."""
-    figures = figures_for_periods(periods)
+    has its year's figures in its months). Two queries more, whatever the number of periods.
+    `read`: the reading of each period's figures (`unit_figures_for_periods`: each unit's)."""
+    figures = read(periods)
     years = [period for period in periods if period.kind == PeriodKind.YEAR]
     if not years:
         return figures
@@ -490,7 +520,7 @@ def figures_for_years(periods: list[ReportingPeriod]) -> dict[int, dict[int, Fig
         .exclude(pk__in=[period.pk for period in years])
         .order_by("-window_end", "kind", "pk")
     )
-    found = figures_for_periods(earlier) if earlier else {}
+    found = read(earlier) if earlier else {}
     by_commune: dict[int, list[ReportingPeriod]] = defaultdict(list)
     for period in earlier:
         by_commune[period.commune_id].append(period)
@@ -499,8 +529,8 @@ def figures_for_years(periods: list[ReportingPeriod]) -> dict[int, dict[int, Fig
         for source in by_commune.get(period.commune_id, []):  # the latest first
             if source.window_end > period.window_end:
                 continue
-            for indicator_id, figure in found[source.pk].items():
-                own.setdefault(indicator_id, figure)
+            for key, figure in found[source.pk].items():
+                own.setdefault(key, figure)
     return figures
 
 
@@ -746,15 +776,20 @@ def _proposal_rows(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
     )
 
 
-def commune_proposals(commune: Commune, scope) -> list[Proposal]:
+def commune_proposals_readable(commune: Commune, scope) -> QuerySet[Proposal]:
     """The commune's tracked proposals this caller reads: all of them for its members and
-    inspectors, those addressed to the province for the province's readers (one query)."""
+    inspectors, those addressed to the province for the province's readers, else none."""
     proposals = Proposal.objects.filter(commune=commune)
-    if not scope.reads_every_proposal_of(commune):
-        if not scope.reads_province_proposals_of(commune):
-            return []
-        proposals = proposals.filter(addressee__in=PROVINCE_ADDRESSEES)
-    return list(_proposal_rows(proposals))
+    if scope.reads_every_proposal_of(commune):
+        return proposals
+    if scope.reads_province_proposals_of(commune):
+        return proposals.filter(addressee__in=PROVINCE_ADDRESSEES)
+    return proposals.none()
+
+
+def commune_proposals(commune: Commune, scope) -> list[Proposal]:
+    """`commune_proposals_readable`, open ones first, in one query."""
+    return list(_proposal_rows(commune_proposals_readable(commune, scope)))
 
 
 def province_proposals(province) -> list[Proposal]:
@@ -838,19 +873,25 @@ class VerificationShare:
         return Decimal(self.verified * 100) / self.approved if self.approved else None
 
 
-def verification_shares(*, commune_ids, period_code: str) -> dict[int, VerificationShare]:
-    """Per commune, its approved figures of the period `period_code` and how many are verified:
-    one grouped query whatever the number of communes and figures."""
+def approved_figures(*, commune_ids, period_code: str) -> QuerySet[IndicatorValue]:
+    """The figures the verification share counts: those given in the approved unit reports of
+    the period `period_code` of these communes."""
     filled = (
         Q(value__isnull=False) | Q(numerator__isnull=False) | Q(is_done__isnull=False) | ~Q(text="")
     )
+    return IndicatorValue.objects.filter(
+        filled,
+        commune_id__in=list(commune_ids),
+        submission__period__code=period_code,
+        submission__status=SubmissionStatus.APPROVED,
+    )
+
+
+def verification_shares(*, commune_ids, period_code: str) -> dict[int, VerificationShare]:
+    """Per commune, its approved figures of the period `period_code` and how many are verified:
+    one grouped query whatever the number of communes and figures."""
     rows = (
-        IndicatorValue.objects.filter(
-            filled,
-            commune_id__in=list(commune_ids),
-            submission__period__code=period_code,
-            submission__status=SubmissionStatus.APPROVED,
-        )
+        approved_figures(commune_ids=commune_ids, period_code=period_code)
         .values("commune_id")
         .annotate(
             approved=Count("pk"),

@@ -18,7 +18,7 @@ from indicators.targets import target_shown
 from plans.models import Plan, SigningAuthority
 from reporting.consolidation import ConsolidatedRow, ProvinceConsolidation
 from reporting.results import CommuneResults, IndicatorResult, TaskResult, TaskState
-from reporting.selectors import Figure
+from reporting.selectors import Figure, VerificationShare
 from reports.wording import (
     ASSESSMENT_TEXT,
     TASK_STATE_TEXT,
@@ -118,6 +118,18 @@ class CommuneDocument(OfficialDocument):
     # "Cùng kỳ năm 2024": the title of the column beside "Thực hiện", set where the same period
     # of the year before has approved figures; empty, the column is left out.
     last_year_label: str = ""
+    # "5/12 số liệu đã duyệt (41,7%)" verified by the standing office; empty without any.
+    verification: str = ""
+
+
+def verification_text(share: VerificationShare | None) -> str:
+    """How many approved figures the standing office verified, as the reports print it; empty
+    when the period has no approved figure (nothing to verify)."""
+    if share is None or not share.approved:
+        return ""
+    return (
+        f"{share.verified}/{share.approved} số liệu đã duyệt ({number(share.percent, places=1)}%)"
+    )
 
 
 def commune_issuer(commune: Commune) -> list[str]:
@@ -463,8 +475,11 @@ def proposal_blocks(proposals, *, with_commune: bool = False) -> list[Block]:
     return [Block("h3", "Kiến nghị và trả lời"), *_listed(lines)]
 
 
-def commune_body(results: CommuneResults, text, plans: list[Plan], proposals=()) -> list[Block]:
-    """The body: results from the data, then the narrative sections that have text, and the
+def commune_body(
+    results: CommuneResults, text, plans: list[Plan], proposals=(), verification: str = ""
+) -> list[Block]:
+    """The body: results from the data (with the share of approved figures the standing office
+    verified, `verification_text`), then the narrative sections that have text, and the
     proposals followed with their answers (`proposals`: `Proposal` rows); "./." last."""
     year = results.period.year
     phrase = period_phrase(results.period.code, title=results.period.title)
@@ -479,6 +494,10 @@ def commune_body(results: CommuneResults, text, plans: list[Plan], proposals=())
     blocks = [Block("p", opening), Block("h2", "I. KẾT QUẢ ĐẠT ĐƯỢC")]
     blocks.append(Block("h3", "1. Kết quả thực hiện các chỉ tiêu"))
     blocks += _indicator_paragraphs(results.indicators, year, phrase)
+    if verification:
+        blocks.append(
+            Block("p", f"Cơ quan thường trực đã kiểm chứng {verification} của các đơn vị.")
+        )
     blocks.append(Block("h3", "2. Kết quả thực hiện các nhiệm vụ"))
     blocks += _task_paragraphs(results.tasks, year)
     if text_paragraphs(text.results):
@@ -523,6 +542,7 @@ def commune_document(
     today: date,
     last_year: dict[int, Figure] | None = None,
     proposals=(),
+    verification: VerificationShare | None = None,
 ) -> CommuneDocument:
     """The commune's report; `last_year`: the commune's figures of the same period of the year
     before, by indicator id (`reporting.results.last_year_figures`), printed beside this one's."""
@@ -532,6 +552,7 @@ def commune_document(
     issued_on = text.issued_on
     number = document_number(text.document_number)
     phrase = period_phrase(period.code, title=period.title)
+    verified = verification_text(verification)
     return CommuneDocument(
         title=f"Báo cáo {phrase} – {commune}",
         issuer_superior=[],
@@ -540,7 +561,7 @@ def commune_document(
         place_date=f"{commune.name}, {date_in_words(issued_on, year=today.year)}",
         summary=nfc(text.summary),
         addressee=nfc(text.addressee).strip().rstrip("."),
-        body=commune_body(results, text, plans, proposals),
+        body=commune_body(results, text, plans, proposals, verified),
         recipients=[
             line if line.startswith("-") else f"- {line}"
             for line in text_paragraphs(text.recipients)
@@ -558,6 +579,7 @@ def commune_document(
         task_sections=task_sections(results.tasks),
         on_path=bool(results.indicators) and all(r.on_path for r in results.indicators),
         last_year_label=f"Cùng kỳ năm {period.year - 1}" if has_last_year else "",
+        verification=verified,
     )
 
 
@@ -621,6 +643,8 @@ class StandingRow:
     indicators: str
     tasks: str
     standing: object
+    verification: str = ""  # "5/12 (41,7%)": approved figures verified; empty without any
+    verification_share: VerificationShare = field(default_factory=VerificationShare)
 
 
 @dataclass
@@ -633,6 +657,7 @@ class ProvinceDocument(OfficialDocument):
     # "Cùng kỳ năm 2024" where the same period of the year before has a province value (the
     # column beside "Giá trị toàn tỉnh"); empty, the column is left out.
     last_year_label: str = ""
+    verification: str = ""  # the whole province's, as `verification_text` prints it
 
     @property
     def task_rows(self) -> list[tuple[str, int, int, int, int]]:
@@ -778,7 +803,17 @@ def consolidated_value(row: ConsolidatedRow) -> ConsolidatedValue:
     )
 
 
-def province_standings(consolidation: ProvinceConsolidation) -> list[StandingRow]:
+def _share_cell(share: VerificationShare) -> str:
+    if not share.approved:
+        return ""
+    return f"{share.verified}/{share.approved} ({number(share.percent, places=1)}%)"
+
+
+def province_standings(
+    consolidation: ProvinceConsolidation, shares: dict[int, VerificationShare] | None = None
+) -> list[StandingRow]:
+    """Phụ lục I's rows; `shares`: each commune's approved figures verified, by commune id."""
+    shares = shares or {}
     return [
         StandingRow(
             rank=standing.rank,
@@ -791,6 +826,8 @@ def province_standings(consolidation: ProvinceConsolidation) -> list[StandingRow
             indicators=f"{standing.indicators_achieved}/{standing.indicators_assessed}",
             tasks=f"{standing.tasks_done_on_time}/{standing.tasks_total}",
             standing=standing,
+            verification=_share_cell(shares.get(standing.commune.pk, VerificationShare())),
+            verification_share=shares.get(standing.commune.pk, VerificationShare()),
         )
         for standing in consolidation.standings
     ]
@@ -875,7 +912,7 @@ def _narrative_sections(text, numeral: int, proposals=()) -> list[Block]:
 
 
 def province_body(
-    consolidation: ProvinceConsolidation, narrative=None, proposals=()
+    consolidation: ProvinceConsolidation, narrative=None, proposals=(), verification: str = ""
 ) -> list[Block]:
     standings = consolidation.standings
     phrase = period_phrase(consolidation.period_code)
@@ -921,6 +958,14 @@ def province_body(
         )
     )
     blocks += _province_values_paragraphs(consolidation)
+    if verification:
+        blocks.append(
+            Block(
+                "p",
+                f"Cơ quan thường trực các xã, phường đã kiểm chứng {verification} của các"
+                " đơn vị; từng xã, phường tại Phụ lục I.",
+            )
+        )
     blocks.append(Block("h2", "III. XẾP HẠNG CÁC XÃ, PHƯỜNG"))
     ranked = [s for s in standings if s.has_plan and (s.indicators_assessed or s.tasks_total)]
     best = ", ".join(nfc(str(s.commune)) for s in ranked if s.rank == 1) if ranked else ""
@@ -946,10 +991,16 @@ def province_body(
 
 
 def province_document(
-    consolidation: ProvinceConsolidation, *, today: date, text=None, proposals=()
+    consolidation: ProvinceConsolidation,
+    *,
+    today: date,
+    text=None,
+    proposals=(),
+    verification: dict[int, VerificationShare] | None = None,
 ) -> ProvinceDocument:
     """The consolidated report; `text` (a `ProvinceReportText`) gives its number, date,
-    addressee, recipients, signer and the narrative compiled from the communes."""
+    addressee, recipients, signer and the narrative compiled from the communes;
+    `verification`: each commune's approved figures verified, by commune id."""
     superior, issuer = province_issuer(consolidation.province)
     phrase = period_phrase(consolidation.period_code)
     values = province_values(consolidation)
@@ -960,6 +1011,14 @@ def province_document(
     lines = ["KT. GIÁM ĐỐC"] if text is not None and text.deputy else []
     lines.append(
         nfc(text.signer_title).upper() if text is not None and text.signer_title else "GIÁM ĐỐC"
+    )
+    standings = province_standings(consolidation, verification)
+    shares = [row.verification_share for row in standings]
+    verified = verification_text(
+        VerificationShare(
+            approved=sum(share.approved for share in shares),
+            verified=sum(share.verified for share in shares),
+        )
     )
     return ProvinceDocument(
         title=f"Tổng hợp {phrase} – tỉnh {province}",
@@ -976,7 +1035,7 @@ def province_document(
             if text is not None
             else f"Ủy ban nhân dân tỉnh {province}"
         ),
-        body=province_body(consolidation, text, proposals),
+        body=province_body(consolidation, text, proposals, verified),
         recipients=[line if line.startswith("-") else f"- {line}" for line in recipients],
         signature_lines=lines,
         signer_name=nfc(text.signer_name) if text is not None else "",
@@ -986,7 +1045,8 @@ def province_document(
             f"(Kèm theo Báo cáo số {number} ngày {date_short(issued_on)}"
             f"{'' if issued_on else str(today.year)})"
         ),
-        standings=province_standings(consolidation),
+        standings=standings,
+        verification=verified,
         values=values,
         last_year_label=(
             f"Cùng kỳ năm {consolidation.year - 1}"

@@ -238,6 +238,21 @@ def _appendix_sheet(
     )
 
 
+def official_table_sheet(doc, *, title, label, heading, widths, header, body_rows) -> Sheet:
+    """A sheet of one table under the document's Decree 30 head (issuer, national title, number
+    and date, the table's label, title and what it is attached to): the layout of the report's
+    appendices, for other documents of the portal (the emulation rating table)."""
+    return _appendix_sheet(
+        doc,
+        title=title,
+        label=label,
+        heading=heading,
+        widths=widths,
+        header=header,
+        body_rows=body_rows,
+    )
+
+
 # Wrapped text at 11 pt: about this many characters a unit of column width, and points a line.
 CHARACTERS_PER_WIDTH = Decimal("1.15")
 LINE_POINTS = 15
@@ -351,6 +366,11 @@ def commune_sheets(doc: CommuneDocument) -> list[Sheet]:
                     else (row.last_year, "text"),
                 )
             )
+    if doc.verification:  # under the table: the share of its figures the office verified
+        indicator_rows.append(
+            [("", "text"), (f"Cơ quan thường trực đã kiểm chứng {doc.verification}.", "text")]
+            + [("", "text")] * (9 if doc.last_year_label else 8)
+        )
     task_rows = []
     for section in doc.task_sections:
         if section.title:
@@ -435,6 +455,8 @@ def province_sheets(doc: ProvinceDocument) -> list[Sheet]:
             (row.standing.indicators_assessed, "int"),
             (row.standing.tasks_done_on_time, "int"),
             (row.standing.tasks_total, "int"),
+            (row.verification_share.approved, "int"),
+            (row.verification_share.verified, "int"),
         ]
         for row in doc.standings
     ]
@@ -444,7 +466,7 @@ def province_sheets(doc: ProvinceDocument) -> list[Sheet]:
             title="Tổng hợp",
             label="Phụ lục I",
             heading=f"TÌNH HÌNH BÁO CÁO VÀ XẾP HẠNG CÁC XÃ, PHƯỜNG {doc.period_phrase.upper()}",
-            widths=[8, 30, 12, 12, 12, 12, 14, 14, 14, 14],
+            widths=[8, 30, 12, 12, 12, 12, 14, 14, 14, 14, 14, 14],
             header=[
                 "Hạng",
                 "Xã, phường",
@@ -456,6 +478,8 @@ def province_sheets(doc: ProvinceDocument) -> list[Sheet]:
                 "Chỉ tiêu được đánh giá",
                 "Nhiệm vụ hoàn thành đúng hạn",
                 "Tổng số nhiệm vụ",
+                "Số liệu đã duyệt",
+                "Số liệu được kiểm chứng",
             ],
             body_rows=summary_rows,
         )

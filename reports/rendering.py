@@ -17,6 +17,7 @@ from reporting.selectors import (
     commune_period_proposals,
     plans_for_year,
     province_period_proposals,
+    verification_shares,
 )
 from reports.documents import (
     CommuneDocument,
@@ -52,6 +53,9 @@ def commune_report_document(period: ReportingPeriod, *, today: date) -> CommuneD
         today=today,
         last_year=last_year,
         proposals=commune_period_proposals(period),
+        verification=verification_shares(commune_ids=[commune.pk], period_code=period.code).get(
+            commune.pk
+        ),
     )
 
 
@@ -61,7 +65,10 @@ def province_report_document(province: Province, period_code: str, *, today: dat
     last_year_fill(consolidation, last_year_figures(communes, consolidation.period_code))
     text = province_report_text(province, consolidation.period_code, today=today)
     proposals = province_period_proposals(province, consolidation.period_code)
-    return province_document(consolidation, today=today, text=text, proposals=proposals)
+    shares = verification_shares(commune_ids=communes, period_code=consolidation.period_code)
+    return province_document(
+        consolidation, today=today, text=text, proposals=proposals, verification=shares
+    )
 
 
 def commune_report_html(doc: CommuneDocument) -> str:

@@ -13,7 +13,13 @@ from django.db.models import Count, Max, Q, QuerySet
 from communes.models import AuditEntry, Commune, Province
 from indicators.models import Indicator, IndicatorGroup, ProvinceIndicator, Target
 from plans.models import Plan, SigningAuthority
-from reporting.models import Proposal, ReportingPeriod, Submission, SubmissionStatus
+from reporting.models import (
+    FigureVerification,
+    Proposal,
+    ReportingPeriod,
+    Submission,
+    SubmissionStatus,
+)
 from reporting.selectors import plans_for_year
 from reports.models import (
     CommuneReportText,
@@ -214,7 +220,13 @@ def commune_report_fingerprint(period: ReportingPeriod) -> str:
     proposals = list(
         Proposal.objects.filter(period=period).order_by("pk").values_list("pk", "status")
     )
-    return _digest(submissions, _plan_changes({"commune": period.commune}), text, proposals)
+    # Verifying a figure changes no submission: the report prints the share verified.
+    checks = list(
+        FigureVerification.objects.filter(value__submission__period=period)
+        .order_by("pk")
+        .values_list("pk", "status")
+    )
+    return _digest(submissions, _plan_changes({"commune": period.commune}), text, proposals, checks)
 
 
 def province_report_fingerprint(province: Province, period_code: str) -> str:
@@ -230,12 +242,20 @@ def province_report_fingerprint(province: Province, period_code: str) -> str:
         .order_by("pk")
         .values_list("pk", "status", "addressee")
     )
+    checks = list(
+        FigureVerification.objects.filter(
+            commune__province=province, value__submission__period__code=period_code
+        )
+        .order_by("pk")
+        .values_list("pk", "status")
+    )
     return _digest(
         submissions,
         _plan_changes({"commune__province": province}),
         communes,
         catalogue,
         proposals,
+        checks,
     )
 
 

@@ -234,6 +234,7 @@ def province_word(doc: ProvinceDocument) -> WordDocument:
                 ),
                 row.indicators,
                 row.tasks,
+                row.verification or "—",
             ],
         )
         for row in doc.standings
@@ -303,8 +304,8 @@ def province_word(doc: ProvinceDocument) -> WordDocument:
                 doc.attached_to,
                 [
                     WordTable(
-                        widths=_widths([7, 30, 9, 9, 9, 9, 13, 14]),
-                        aligns="clrrrrcc",
+                        widths=_widths([7, 26, 8, 8, 8, 8, 12, 13, 13]),
+                        aligns="clrrrrccc",
                         header=[
                             [
                                 "Hạng",
@@ -315,6 +316,7 @@ def province_word(doc: ProvinceDocument) -> WordDocument:
                                 "Chưa gửi",
                                 "Chỉ tiêu đạt / được đánh giá",
                                 "Nhiệm vụ hoàn thành đúng hạn / tổng số",
+                                "Số liệu đã duyệt được kiểm chứng",
                             ]
                         ],
                         rows=standings,

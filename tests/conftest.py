@@ -127,3 +127,66 @@ def inspectors(seeds):
         "inspector": person(Role.INSPECTOR, commune=dien_quang),
         "inspector_thanh_hoa": person(Role.INSPECTOR, province=dien_quang.province),
     }
+
+
+# --- The end-of-run report: the figures the tests measured and what the page checkers found,
+# printed together after the run, whichever pytest-xdist worker measured them (`make test` runs
+# the suite on every core; a worker's output is not shown, its reports and `workeroutput` are).
+
+_FIGURES: list[tuple[str, str]] = []  # (test id, line), as the reports reach this process
+_CHECKS: list[dict] = []  # one page-checker summary per session (tests/browser/a11y.py)
+
+
+@pytest.fixture
+def figures(request):
+    """`figures("tenant isolation: 109 routes, …")`: a line for the end-of-run report."""
+    return lambda line: request.node.user_properties.append(("figure", line))
+
+
+def publish_checks(config, summary: dict) -> None:
+    """A session's page-checker summary: sent to the controller from a worker, kept if none."""
+    if hasattr(config, "workeroutput"):
+        config.workeroutput["page_checks"] = summary
+    else:
+        _CHECKS.append(summary)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    summary = getattr(node, "workeroutput", {}).get("page_checks")
+    if summary:
+        _CHECKS.append(summary)
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "teardown":  # its user_properties hold what the call and fixtures added
+        _FIGURES.extend(
+            (report.nodeid, value) for name, value in report.user_properties if name == "figure"
+        )
+
+
+def pytest_collection_modifyitems(items):
+    """The tests that start real Celery workers share the Redis database of REDIS_URL: one
+    pytest-xdist worker runs them all (`--dist loadgroup`), one after the other."""
+    for item in items:
+        if item.get_closest_marker("integration"):
+            item.add_marker(pytest.mark.xdist_group("redis"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    write = terminalreporter.write_line
+    if _FIGURES:
+        terminalreporter.write_sep("-", "figures the tests measured")
+        for _test, line in sorted(_FIGURES, key=lambda figure: figure[0]):
+            write(line)
+    if not _CHECKS:
+        return
+    from tests.browser import a11y
+
+    terminalreporter.write_sep("-", "accessibility and HTML checks (axe-core WCAG 2.1 A/AA, vnu)")
+    off = [summary["off"] for summary in _CHECKS if "off" in summary]
+    if off:
+        write(f"SKIPPED: {off[0]}")
+        return
+    for line in a11y.summary_lines(_CHECKS):
+        write(line)

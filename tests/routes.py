@@ -21,6 +21,7 @@ from accounts.services import staff_invite
 from api.models import ApiToken, TokenScope
 from api.services import api_token_create
 from communes.models import Commune, Unit
+from emulation.models import Basis, Criterion, Movement
 from indicators.models import Indicator, IndicatorGroup
 from onboarding.models import PlanImport
 from plans.models import Plan
@@ -62,6 +63,8 @@ OBJECT_SEGMENTS = {
     "consolidated": NationalReport,  # national/consolidated/<pk>/: administrators only
     "proposals": Proposal,
     "figures": IndicatorValue,
+    "movements": Movement,
+    "criteria": Criterion,
 }
 BROWSER_METHODS = ("get", "post")
 API_METHODS = ("get", "post", "put", "patch", "delete")
@@ -178,6 +181,19 @@ class World:
                 submission=self.submission,
                 indicator=Indicator.objects.filter(commune=commune, is_heading=False).first(),
                 text="Thử",
+            ),
+            Movement: (
+                movement := Movement.objects.create(
+                    commune=commune, name="Phong trào thi đua", start_year=2025, end_year=2026
+                )
+            ),
+            Criterion: Criterion.objects.create(
+                commune=commune,
+                movement=movement,
+                name="Báo cáo đúng hạn",
+                basis=Basis.REPORTS_ON_TIME,
+                points=10,
+                maximum=10,
             ),
             PlanImport: PlanImport.objects.create(
                 commune=commune, file_name="kh.docx", data=b"PK", result={}, plan=self.plan

@@ -45,7 +45,7 @@ def worlds(seeds):
 
 
 def test_every_route_answers_for_another_tenant_as_for_a_missing_object(
-    client, people, inspectors, worlds, capsys
+    client, people, inspectors, worlds, figures
 ):
     every_route = routes()
     assert len(every_route) > 60  # the resolver really was read
@@ -93,10 +93,7 @@ def test_every_route_answers_for_another_tenant_as_for_a_missing_object(
                             f"{role} {method.upper()} {route.url(values)} ({variant}): "
                             f"{answer.status_code}, a missing object {reference.status_code}"
                         )
-    with capsys.disabled():
-        print(
-            f"\ntenant isolation: {len(every_route)} routes, {requests} requests, {len(leaks)} leaks"
-        )
+    figures(f"tenant isolation: {len(every_route)} routes, {requests} requests, {len(leaks)} leaks")
     assert leaks == [], "\n".join(leaks)
 
 
@@ -145,7 +142,7 @@ def _route_name(path: str) -> str:
 
 @pytest.mark.parametrize("who", ["inspector", "inspector_thanh_hoa"])
 def test_an_inspector_reads_its_scope_and_writes_nothing(
-    client, people, inspectors, worlds, who, capsys
+    client, people, inspectors, worlds, who, figures
 ):
     """Every route of the resolver, as an inspector of Điền Quang (the commune) or of Thanh Hóa
     (its province), with Điền Quang's objects: a GET answers as it answers the commune's leader (a
@@ -209,10 +206,9 @@ def test_an_inspector_reads_its_scope_and_writes_nothing(
         for link in parser.links:
             if _route_name(link) in action_routes:
                 problems.append(f"{url}: a link to act ({link})")
-    with capsys.disabled():
-        print(
-            f"\n{who}: {len(every_route)} routes, {read} read (200), {refused} writes refused, "
-            f"{len(pages)} pages checked for actions, {len(problems)} problems"
-        )
+    figures(
+        f"{who}: {len(every_route)} routes, {read} read (200), {refused} writes refused, "
+        f"{len(pages)} pages checked for actions, {len(problems)} problems"
+    )
     assert read > 40
     assert problems == [], "\n".join(problems)

@@ -266,6 +266,53 @@ class Checker:
     def cleanup(self) -> None:
         shutil.rmtree(self.html_dir, ignore_errors=True)
 
+    def summary(self) -> dict:
+        """What the session checked and found, in plain values: a pytest-xdist worker sends it
+        to the controller, which prints the summaries of every worker together."""
+        return {
+            "pages": len(self.pages),
+            "html_files": len(self.html_files),
+            "seconds": dict(self.seconds),
+            "slowest": [list(pair) for pair in self.slowest],
+            "axe_found": self.axe_found,
+            "let_through": self.let_through,
+            "vnu_errors": self.vnu_errors,
+            "vnu_warnings": self.vnu_warnings,
+            "missed": self.missed,
+        }
+
+
+def summary_lines(summaries: list[dict]) -> list[str]:
+    """The end-of-run report of one or more sessions' checkers (one per pytest-xdist worker)."""
+    total = lambda key: [item for s in summaries for item in s[key]]  # noqa: E731
+    seconds = {kind: sum(s["seconds"][kind] for s in summaries) for kind in ("axe", "vnu")}
+    lines = [
+        f"{sum(s['pages'] for s in summaries)} pages checked (one per URL kind, role, language "
+        f"and width) in {seconds['axe']:.1f} s of axe-core and {seconds['vnu']:.1f} s of vnu "
+        f"({sum(s['html_files'] for s in summaries)} HTML files)"
+    ]
+    slowest = sorted((tuple(pair) for pair in total("slowest")), reverse=True)[:5]
+    if slowest:
+        lines.append("slowest checks: " + "; ".join(f"{page} {sec:.1f} s" for sec, page in slowest))
+    lines.append(f"axe serious/critical violations: {len(total('axe_found'))}")
+    lines += [f"  {line}" for line in total("axe_found")]
+    lines += [
+        f"  let through (Swagger UI's own markup, see README): {line}"
+        for line in total("let_through")
+    ]
+    if all(s["vnu_errors"] is not None for s in summaries):
+        errors = [line for s in summaries for line in s["vnu_errors"]]
+        lines.append(f"vnu errors on the portal's pages: {len(errors)}")
+        lines += [f"  {line}" for line in errors]
+        warnings = total("vnu_warnings")
+        lines.append(f"vnu warnings (not failing): {len(warnings)}")
+        lines += [f"  {line}" for line in warnings[:20]]
+    missed = total("missed")
+    if missed:
+        lines.append(f"pages left before they could be checked: {len(missed)}")
+        lines += [f"  {line}" for line in missed[:10]]
+    return lines
+
 
 _HOOKED: list[Checker] = []
 

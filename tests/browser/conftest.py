@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from tests.browser import a11y
+from tests.conftest import publish_checks
 from tests.snapshot import snapshot_restore, snapshot_take
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -30,66 +31,26 @@ DEMO_DAY = date(2026, 11, 21)
 DEMO_MORNING = "2026-11-21 09:00 +0700"
 
 
-# The session's axe-core / vnu checker (tests/browser/a11y.py); None until a browser test runs.
-CHECKER: a11y.Checker | None = None
-CHECKER_OFF: str | None = None
-
-
 @pytest.fixture(scope="session")
-def page_checker():
-    """axe-core on every page the tests open, vnu on their HTML once at the end of the session."""
-    global CHECKER, CHECKER_OFF
-    CHECKER, CHECKER_OFF = a11y.make_checker()
-    if CHECKER_OFF and a11y.in_ci():
-        pytest.fail(f"{CHECKER_OFF} — CI must install them (.ci/run does).")
-    yield CHECKER
-    if CHECKER.enabled:
-        CHECKER.vnu_errors, CHECKER.vnu_warnings = CHECKER.run_vnu()
-        CHECKER.cleanup()
-        if CHECKER.vnu_errors:
-            pytest.fail(
-                f"vnu: {len(CHECKER.vnu_errors)} errors on the portal's pages:\n"
-                + "\n".join(CHECKER.vnu_errors),
-                pytrace=False,
-            )
-
-
-def pytest_terminal_summary(terminalreporter):
-    if CHECKER_OFF:
-        terminalreporter.write_sep("-", "accessibility and HTML checks")
-        terminalreporter.write_line(f"SKIPPED: {CHECKER_OFF}")
+def page_checker(pytestconfig):
+    """axe-core on every page the tests open, vnu on their HTML once at the end of the session;
+    what it found goes to the end-of-run report (tests/conftest.py)."""
+    checker, off = a11y.make_checker()
+    if off and a11y.in_ci():
+        pytest.fail(f"{off} — CI must install them (.ci/run does).")
+    yield checker
+    if off:
+        publish_checks(pytestconfig, {"off": off})
         return
-    if CHECKER is None:
-        return
-    write = terminalreporter.write_line
-    terminalreporter.write_sep("-", "accessibility and HTML checks (axe-core WCAG 2.1 A/AA, vnu)")
-    write(
-        f"{len(CHECKER.pages)} pages checked (one per URL kind, role, language and width) in "
-        f"{CHECKER.seconds['axe']:.1f} s of axe-core and {CHECKER.seconds['vnu']:.1f} s of vnu "
-        f"({len(CHECKER.html_files)} HTML files)"
-    )
-    if CHECKER.slowest:
-        write(
-            "slowest checks: " + "; ".join(f"{page} {sec:.1f} s" for sec, page in CHECKER.slowest)
+    checker.vnu_errors, checker.vnu_warnings = checker.run_vnu()
+    checker.cleanup()
+    publish_checks(pytestconfig, checker.summary())
+    if checker.vnu_errors:
+        pytest.fail(
+            f"vnu: {len(checker.vnu_errors)} errors on the portal's pages:\n"
+            + "\n".join(checker.vnu_errors),
+            pytrace=False,
         )
-    write(f"axe serious/critical violations: {len(CHECKER.axe_found)}")
-    for line in CHECKER.axe_found:
-        write(f"  {line}")
-    for line in CHECKER.let_through:
-        write(f"  let through (Swagger UI's own markup, see README): {line}")
-    errors = getattr(CHECKER, "vnu_errors", None)
-    if errors is not None:
-        write(f"vnu errors on the portal's pages: {len(errors)}")
-        for line in errors:
-            write(f"  {line}")
-        warnings = CHECKER.vnu_warnings
-        write(f"vnu warnings (not failing): {len(warnings)}")
-        for line in warnings[:20]:
-            write(f"  {line}")
-    if CHECKER.missed:
-        write(f"pages left before they could be checked: {len(CHECKER.missed)}")
-        for line in CHECKER.missed[:10]:
-            write(f"  {line}")
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,7 @@ def _html_pages(user, world: World) -> list[str]:
     return pages
 
 
-def test_no_page_breaks_the_content_security_policy(new_page, seeds, people, capsys):
+def test_no_page_breaks_the_content_security_policy(new_page, seeds, people, figures):
     world = World(seeds["dien-quang"])
     violations, visited = [], 0
     for role in ("standing_office", "kinh_te", "thanh_hoa"):
@@ -62,6 +62,5 @@ def test_no_page_breaks_the_content_security_policy(new_page, seeds, people, cap
             # Pages render on the server; Swagger UI builds itself from the schema it fetches.
             page.wait_for_load_state("networkidle" if url.startswith("/api/docs/") else "load")
             visited += 1
-    with capsys.disabled():
-        print(f"\nCSP: {visited} page loads, {len(violations)} violations")
+    figures(f"CSP: {visited} page loads, {len(violations)} violations")
     assert violations == []

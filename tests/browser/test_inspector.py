@@ -7,7 +7,6 @@ from django.core.files.base import ContentFile
 
 from accounts.models import Role
 from communes.models import Commune
-from reporting.demo import demo_figures_create
 from reporting.models import Submission, SubmissionStatus
 from reports.models import Report, ReportKind, ReportStatus
 from tests.browser.conftest import log_in, screenshot
@@ -36,9 +35,7 @@ def _offers_nothing_to_act(page) -> None:
         assert page.get_by_role("link", name=name, exact=True).count() == 0, name
 
 
-def test_a_province_inspector_reads_plan_report_and_official_report(new_page, seeds, settings):
-    settings.DEMO_DATA_ALLOWED = True
-    demo_figures_create(demo=True)
+def test_a_province_inspector_reads_plan_report_and_official_report(new_page, demo):
     dien_quang = Commune.objects.get(code="dien-quang")
     inspector = person(Role.INSPECTOR, province=dien_quang.province)
     approved = (

@@ -97,17 +97,17 @@ def biggest_form(seeds):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_entry_form_by_keyboard(new_page, biggest_form, capsys):
+def test_the_entry_form_by_keyboard(new_page, biggest_form, figures):
     clerk, url, items = biggest_form
     assert items >= 5
     for viewport in VIEWPORTS:
         page = new_page(viewport)
         log_in(page, clerk.username)
         page.goto(url)
-        check_by_keyboard(page, viewport, items, capsys)
+        check_by_keyboard(page, viewport, items, figures)
 
 
-def check_by_keyboard(page, viewport, items, capsys):
+def check_by_keyboard(page, viewport, items, figures):
     controls = page.evaluate(NUMBER_CONTROLS)
     assert len(controls) > 3 * items  # the form's fields, not only the page's links
 
@@ -146,11 +146,10 @@ def check_by_keyboard(page, viewport, items, capsys):
                 problems["order"].append(f"{where}: above {previous['what']} (not in visual order)")
         previous = focused
 
-    with capsys.disabled():
-        print(
-            f"\nkeyboard {viewport['width']}px: {items} entries, {len(controls)} controls, "
-            f"{presses} Tabs in {time.perf_counter() - started:.1f} s, problems: {' '.join(f'{k} {len(v)}' for k, v in problems.items())}"
-        )
+    figures(
+        f"keyboard {viewport['width']}px: {items} entries, {len(controls)} controls, "
+        f"{presses} Tabs in {time.perf_counter() - started:.1f} s, problems: {' '.join(f'{k} {len(v)}' for k, v in problems.items())}"
+    )
     assert reached == list(range(len(controls))), [controls[i] for i in reached if i is not None]
     for kind, found in problems.items():
         assert found == [], (viewport["width"], kind, found[:10])

@@ -58,9 +58,16 @@ def add_province(code: str, communes: int) -> ProvinceIndicator:
 
 
 @pytest.fixture(autouse=True)
-def _cache_empty():
+def _cache_empty(settings):
     """The summary is cached under the digest of what it reads; row ids repeat between tests on
-    SQLite, so each test starts with nothing cached."""
+    SQLite, so each test starts with nothing cached, in a cache of its own (clearing Redis would
+    drop the jobs another test process has queued there)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "national-summary",
+        }
+    }
     cache.clear()
     yield
     cache.clear()

@@ -113,7 +113,7 @@ def _delivered() -> bool:
     return PushDelivery.objects.filter(status=PushStatus.DELIVERED).exists()
 
 
-def test_a_worker_retries_with_backoff_until_the_receiver_takes_the_body(rig, seeds, capsys):
+def test_a_worker_retries_with_backoff_until_the_receiver_takes_the_body(rig, seeds, figures):
     receiver = Receiver(TOKEN, fail_first=2)
     try:
         commune = seeds["dien-quang"]
@@ -128,17 +128,16 @@ def test_a_worker_retries_with_backoff_until_the_receiver_takes_the_body(rig, se
         assert (delivery.attempts, delivery.status_code) == (3, 200)
         assert (receiver.requests, receiver.failed, len(receiver.taken)) == (3, 2, 1)
         assert took >= 1 + 2  # the two waits, 1 s then 2 s
-        with capsys.disabled():
-            print(
-                f"\n[push] receiver failing twice: requests {receiver.requests}, "
-                f"503 answered {receiver.failed}, taken {len(receiver.taken)}, "
-                f"attempts {delivery.attempts}, {took:.1f} s"
-            )
+        figures(
+            f"[push] receiver failing twice: requests {receiver.requests}, "
+            f"503 answered {receiver.failed}, taken {len(receiver.taken)}, "
+            f"attempts {delivery.attempts}, {took:.1f} s"
+        )
     finally:
         receiver.close()
 
 
-def test_a_worker_killed_while_posting_costs_no_second_delivery(rig, seeds, settings, capsys):
+def test_a_worker_killed_while_posting_costs_no_second_delivery(rig, seeds, settings, figures):
     settings.OUTBOX_SENDING_TIMEOUT = STUCK_SECONDS  # this process's sweep, as the workers'
     receiver = Receiver(TOKEN, hold_first=True)  # takes the body, then never answers
     try:
@@ -166,11 +165,10 @@ def test_a_worker_killed_while_posting_costs_no_second_delivery(rig, seeds, sett
         assert (receiver.requests, len(receiver.taken), receiver.repeats) == (2, 1, 1)
         assert list(receiver.taken) == ["dien-quang:2025:1"]
         assert "skipped" in second.log.read_text()
-        with capsys.disabled():
-            print(
-                f"\n[push] worker killed while posting: deliveries recorded 1, posts "
-                f"{receiver.requests}, taken {len(receiver.taken)}, repeats answered "
-                f"{receiver.repeats}, duplicates taken 0"
-            )
+        figures(
+            f"[push] worker killed while posting: deliveries recorded 1, posts "
+            f"{receiver.requests}, taken {len(receiver.taken)}, repeats answered "
+            f"{receiver.repeats}, duplicates taken 0"
+        )
     finally:
         receiver.close()

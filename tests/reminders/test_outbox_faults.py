@@ -337,17 +337,16 @@ def _statuses() -> Counter:
     return Counter(Reminder.objects.values_list("status", flat=True))
 
 
-def _figures(capsys, scenario: str, *, due: int, ids: list[str], seconds: float) -> None:
+def _figures(figures, scenario: str, *, due: int, ids: list[str], seconds: float) -> None:
     duplicates = len(ids) - len(set(ids))
-    with capsys.disabled():
-        print(
-            f"\n[outbox fault] {scenario}: rows due {due}, mails delivered {len(ids)}, "
-            f"distinct Message-IDs {len(set(ids))}, duplicates {duplicates}, "
-            f"statuses {dict(_statuses())}, {seconds:.1f} s"
-        )
+    figures(
+        f"[outbox fault] {scenario}: rows due {due}, mails delivered {len(ids)}, "
+        f"distinct Message-IDs {len(set(ids))}, duplicates {duplicates}, "
+        f"statuses {dict(_statuses())}, {seconds:.1f} s"
+    )
 
 
-def test_redis_stopped_during_the_daily_run_every_reminder_delivered_once(rig, capsys):
+def test_redis_stopped_during_the_daily_run_every_reminder_delivered_once(rig, figures):
     started = time.monotonic()
     worker = rig["worker"]()
     commune, due = _due_setup()
@@ -367,7 +366,7 @@ def test_redis_stopped_during_the_daily_run_every_reminder_delivered_once(rig, c
     assert reminders_sweep().waiting == 0
     ids = _message_ids(rig["mail_dir"])
     _figures(
-        capsys,
+        figures,
         "Redis stopped during the run",
         due=len(due),
         ids=ids,
@@ -376,7 +375,7 @@ def test_redis_stopped_during_the_daily_run_every_reminder_delivered_once(rig, c
     assert len(ids) == len(due) and len(set(ids)) == len(due)
 
 
-def test_mails_queued_in_a_redis_that_restarts_empty_are_queued_again(rig, capsys, settings):
+def test_mails_queued_in_a_redis_that_restarts_empty_are_queued_again(rig, figures, settings):
     started = time.monotonic()
     settings.OUTBOX_REQUEUE_SECONDS = 2  # 15 minutes in production
     worker = rig["worker"]()
@@ -395,7 +394,7 @@ def test_mails_queued_in_a_redis_that_restarts_empty_are_queued_again(rig, capsy
     _wait_until(lambda: _statuses() == {"sent": len(due)}, "every reminder sent", [worker.log])
     ids = _message_ids(rig["mail_dir"])
     _figures(
-        capsys,
+        figures,
         "Redis restarted empty with the mails queued",
         due=len(due),
         ids=ids,
@@ -404,7 +403,7 @@ def test_mails_queued_in_a_redis_that_restarts_empty_are_queued_again(rig, capsy
     assert len(ids) == len(due) and len(set(ids)) == len(due)
 
 
-def test_a_worker_killed_while_sending_the_sweep_delivers_the_rest_once(rig, capsys, settings):
+def test_a_worker_killed_while_sending_the_sweep_delivers_the_rest_once(rig, figures, settings):
     started = time.monotonic()
     settings.OUTBOX_SENDING_TIMEOUT = STUCK_SECONDS
     settings.OUTBOX_REQUEUE_SECONDS = STUCK_SECONDS  # 15 minutes in production
@@ -439,7 +438,7 @@ def test_a_worker_killed_while_sending_the_sweep_delivers_the_rest_once(rig, cap
     assert stuck.attempts == 2
     ids = _message_ids(rig["mail_dir"])
     _figures(
-        capsys,
+        figures,
         "worker killed while sending",
         due=len(due),
         ids=ids,
@@ -448,7 +447,7 @@ def test_a_worker_killed_while_sending_the_sweep_delivers_the_rest_once(rig, cap
     assert len(ids) == len(due) and len(set(ids)) == len(due)
 
 
-def test_a_report_requested_while_redis_is_down_is_made_once_it_is_back(rig, capsys, client):
+def test_a_report_requested_while_redis_is_down_is_made_once_it_is_back(rig, figures, client):
     started = time.monotonic()
     worker = rig["worker"]()
     commune = CommuneFactory()
@@ -479,9 +478,8 @@ def test_a_report_requested_while_redis_is_down_is_made_once_it_is_back(rig, cap
     stored = rig["tmp"] / "media" / "reports" / report.file.name
     assert report.attempts == 1 and stored.read_bytes()[:2] == b"PK"
     assert "báo cáo sẽ được tạo sau" not in client.get(response["Location"]).content.decode()
-    with capsys.disabled():
-        print(
-            f"\n[outbox fault] report requested while Redis was down: requests 1, rendered "
-            f"{Report.objects.filter(status='done').count()}, renderings {report.attempts}, "
-            f"{time.monotonic() - started:.1f} s"
-        )
+    figures(
+        f"[outbox fault] report requested while Redis was down: requests 1, rendered "
+        f"{Report.objects.filter(status='done').count()}, renderings {report.attempts}, "
+        f"{time.monotonic() - started:.1f} s"
+    )

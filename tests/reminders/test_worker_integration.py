@@ -66,6 +66,7 @@ def worker(tmp_path):
         "PORTAL_BASE_URL": "https://chitieu.example.vn",
         "DEBUG": "1",
         "CONN_MAX_AGE": "0",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # the files it writes, where the test reads them
     }
     celery = Path(sys.executable).with_name("celery")
     process = subprocess.Popen(
