@@ -25,12 +25,12 @@ from accounts.services import (
     staff_invite,
     staff_password_reset_send,
 )
-from communes.access import access_in_commune
+from communes.access import MANAGE, access_in_commune
 from communes.mixins import CommuneMixin
 
 
 class StaffListView(CommuneMixin, TemplateView):
-    manage = True
+    permissions = {"GET": MANAGE}
     template_name = "accounts/staff_list.html"
 
     def get_context_data(self, **kwargs):
@@ -45,7 +45,7 @@ class StaffListView(CommuneMixin, TemplateView):
 
 
 class StaffInviteView(CommuneMixin, FormView):
-    manage = True
+    permissions = {"GET": MANAGE, "POST": MANAGE}
     form_class = StaffInviteForm
     template_name = "communes/object_form.html"
 
@@ -78,7 +78,7 @@ class StaffActionView(CommuneMixin, View):
     """POST-only actions on one membership of the commune: send a reset link, unlock the
     login, deactivate."""
 
-    manage = True
+    permissions = {"POST": MANAGE}
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -112,7 +112,7 @@ class StaffActionView(CommuneMixin, View):
 
 
 class InvitationRevokeView(CommuneMixin, View):
-    manage = True
+    permissions = {"POST": MANAGE}
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):

@@ -144,8 +144,8 @@ urlpatterns = [
         ),
         name="docs",
     ),
-    path("tokens/", tokens.token_list, name="tokens"),
-    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+    path("tokens/", tokens.TokenListView.as_view(), name="tokens"),
+    path("tokens/<int:pk>/revoke/", tokens.TokenRevokeView.as_view(), name="token_revoke"),
     *v1,
     re_path(r"^v1/", NotFoundView.as_view(), name="not_found"),
 ]

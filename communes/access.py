@@ -18,19 +18,26 @@ Every view, selector and API resolves the caller's `Scope` once per request and 
 A commune (or any object of a commune) the caller may not read is answered with 404,
 exactly like a missing one, so that ids reveal nothing. An action the caller's role does not
 allow on a commune it may read is answered with 403.
+
+Views say at their top what each method needs, as a map of named capabilities
+(`permissions = {"GET": READ, "POST": MANAGE}`, below), read by one mixin for the pages
+(`communes.mixins.PermissionsMixin`) and one permission class for the API
+(`api.permissions.DeclaredPermission`); both decide here (`capability_for`, `allowed`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Role
-from communes.models import Commune, Province
+from communes.models import Commune, Province, Unit
 
 
 @dataclass(frozen=True)
@@ -234,33 +241,190 @@ def provinces_readable(user) -> QuerySet[Province]:
     return Province.objects.filter(pk__in=scope.province_ids | scope.inspected_province_ids)
 
 
-def access_commune_by_code(user, code: str, *, manage: bool = False) -> Commune:
-    """The commune with this code if the caller may read it (404 otherwise, like a missing one).
+# ---- Declared permissions ------------------------------------------------------------------
 
-    With `manage=True` the caller must also manage it (403 for a reader of the commune).
-    """
+
+def _unit_id(obj) -> int:
+    """The unit an object of a unit's report belongs to (a unit, a report, one of its rows)."""
+    return obj.pk if isinstance(obj, Unit) else obj.unit_id
+
+
+def _always(scope: Scope, place, obj=None) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Capability:
+    """A named right a view's method needs. `place` is the commune or province of the URL
+    (resolved first: outside the caller's scope it is a 404 whatever the capability), or None
+    for a page of the person's own; `obj`, when the rule needs it, the object acted on (a unit,
+    a unit's report), checked once it is found (a missing one is a 404 first)."""
+
+    name: str
+    place: Callable[[Scope, object], bool] = _always
+    obj: Callable[[Scope, object, object], bool] | None = None
+    changes_data: bool = True  # False: a read-only API token may use it (a report file request)
+    hidden: bool = False  # refused as 404 (the country: like a province one may not read)
+    place_message: str = ""  # the API's 403 sentence when `place` refuses
+    message: str = ""  # the API's 403 sentence when `obj` refuses
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _manages(scope: Scope, place, obj=None) -> bool:
+    if isinstance(place, Province):
+        return scope.can_manage_province(place)
+    return scope.can_manage_commune(place)
+
+
+INTERNAL_MESSAGE = _(
+    "Unit reports are the commune's internal work: province officers read the commune's figures "
+    "from approved reports."
+)
+
+# Reading the commune or province of the URL: its lookup is the check (404 outside the scope).
+READ = Capability("read", changes_data=False)
+# Asking for a report file of what one reads: no data changes (a read-only token may).
+REQUEST_FILE = Capability("request a report file", changes_data=False)
+# The commune's internal work (unit reports, their review): its members and inspectors.
+INTERNAL = Capability(
+    "read the internal work",
+    place=lambda scope, commune, obj=None: scope.reads_internal_work_of(commune),
+    place_message=INTERNAL_MESSAGE,
+)
+# One unit's report: its staff, the standing office, the leaders, the inspectors.
+READ_UNIT_REPORT = Capability(
+    "read a unit's report",
+    place=INTERNAL.place,
+    obj=lambda scope, commune, obj: scope.can_read_unit_report(commune, _unit_id(obj)),
+    place_message=INTERNAL_MESSAGE,
+)
+# Writing, submitting or withdrawing a unit's report: the unit's staff.
+WRITE_UNIT_REPORT = Capability(
+    "write a unit's report",
+    place=INTERNAL.place,
+    obj=lambda scope, commune, obj: scope.can_write_for_unit(_unit_id(obj)),
+    place_message=INTERNAL_MESSAGE,
+    message=_("Only the unit's staff write its report."),
+)
+# Returning, approving, reopening a unit's report: the standing office.
+REVIEW = Capability(
+    "review the units' reports",
+    place=INTERNAL.place,
+    obj=lambda scope, commune, obj: scope.can_manage_commune(commune),
+    place_message=INTERNAL_MESSAGE,
+    message=_("Only the standing office reviews the units' reports."),
+)
+# The official report of a commune or province, once found: its texts saved or compiled again,
+# its signed file uploaded (the standing office; the province's officers).
+OFFICIAL_REPORT = Capability(
+    "write the official report", obj=lambda scope, place, obj: _manages(scope, place)
+)
+# Managing the commune (the standing office) or creating the province's communes (its officers).
+MANAGE = Capability("manage", place=_manages)
+# Changing what is one's own (marking one's notifications read): anyone signed in; a write all
+# the same for a read-only token and for the read-only roles' rule (`writes_refused`).
+WRITE_OWN = Capability("change one's own")
+# A page of one's own that exists only to act (reminder settings, API tokens): not read-only.
+ACT = Capability("act for oneself", place=lambda scope, place, obj=None: not scope.is_read_only)
+# The country as a whole: administrators; anyone else is answered as for a missing page.
+COUNTRY = Capability(
+    "read the country", place=lambda scope, place, obj=None: scope.can_read_country, hidden=True
+)
+
+# An inspector's home: inspectors only; anyone else is answered as for a missing page.
+INSPECT = Capability(
+    "inspect", place=lambda scope, place, obj=None: scope.is_inspector, hidden=True
+)
+
+SAME_AS_GET = frozenset({"HEAD", "OPTIONS"})
+
+
+def capability_for(permissions: dict[str, Capability], method: str) -> Capability | None:
+    """What a view's `permissions` map asks for this method (HEAD and OPTIONS as GET); None
+    for a method the view does not declare (it has no handler either: 405)."""
+    if method in SAME_AS_GET and method not in permissions:
+        method = "GET"
+    return permissions.get(method)
+
+
+def permissions_check(view_class, permissions: dict[str, Capability]) -> None:
+    """Every handler of the view is declared: a method without a capability is a mistake. (A
+    form's PUT, Django's alias of its POST, is not a handler of the view's own: answered 405.)"""
+    from django.views.generic.edit import ProcessFormView
+
+    for method in getattr(view_class, "http_method_names", ()):
+        if method.upper() in SAME_AS_GET:
+            continue
+        handler = getattr(view_class, method, None)
+        if handler is None or handler is ProcessFormView.put:
+            continue
+        if method.upper() not in permissions:
+            raise ImproperlyConfigured(
+                f"{view_class.__name__}.permissions declares no capability for {method.upper()}"
+            )
+
+
+def allowed(scope: Scope, capability: Capability, place=None, obj=None) -> bool:
+    return refusal(scope, capability, place, obj) is None
+
+
+def refusal(scope: Scope, capability: Capability, place=None, obj=None) -> str | None:
+    """None if the caller holds the capability, else the sentence that says why not (may be
+    empty: the API's generic one)."""
+    if not capability.place(scope, place):
+        return str(capability.place_message)
+    if obj is not None and capability.obj is not None and not capability.obj(scope, place, obj):
+        return str(capability.message)
+    return None
+
+
+def undeclared_refusal(scope: Scope, permissions: dict[str, Capability], place=None) -> str | None:
+    """A method the view does not declare answers 405, once the caller holds what every declared
+    method needs on the place (a reader learns nothing of a manager's page)."""
+    for capability in permissions.values():
+        if (why := refusal(scope, capability, place)) is not None:
+            return why
+    return None
+
+
+def require(scope: Scope, capability: Capability, place=None, obj=None) -> None:
+    """403 (404 for a hidden capability) unless the caller holds the capability."""
+    if not allowed(scope, capability, place, obj):
+        raise Http404 if capability.hidden else PermissionDenied
+
+
+def access_commune_for(user, code: str, capability: Capability = READ) -> Commune:
+    """The commune with this code if the caller may read it (404 otherwise, like a missing one),
+    and holds the capability on it (403 for a reader without it)."""
     commune = get_object_or_404(communes_readable(user), code=code)
-    if manage and not scope_for(user).can_manage_commune(commune):
-        raise PermissionDenied
+    require(scope_for(user), capability, commune)
     return commune
 
 
-def access_province_by_code(user, code: str, *, manage: bool = False) -> Province:
-    """The province with this code if the caller may read it (404 otherwise, like a missing one).
-
-    With `manage=True` the caller must also manage it (403 for a reader of the province).
-    """
+def access_province_for(user, code: str, capability: Capability = READ) -> Province:
+    """The province with this code if the caller may read it (404 otherwise), and holds the
+    capability on it (403 for a reader without it)."""
     province = get_object_or_404(provinces_readable(user), code=code)
-    if manage and not scope_for(user).can_manage_province(province):
-        raise PermissionDenied
+    require(scope_for(user), capability, province)
     return province
+
+
+def access_commune_by_code(user, code: str, *, manage: bool = False) -> Commune:
+    """`access_commune_for` with READ, or MANAGE when `manage`."""
+    return access_commune_for(user, code, MANAGE if manage else READ)
+
+
+def access_province_by_code(user, code: str, *, manage: bool = False) -> Province:
+    """`access_province_for` with READ, or MANAGE when `manage`."""
+    return access_province_for(user, code, MANAGE if manage else READ)
 
 
 def access_country(user) -> None:
     """The country as a whole: 404 for anyone but an administrator, as for a province the caller
     may not read (a province officer reads one province, not the country)."""
-    if not scope_for(user).can_read_country:
-        raise Http404
+    require(scope_for(user), COUNTRY)
 
 
 def access_in_commune(queryset: QuerySet, commune: Commune, pk) -> Model:
@@ -309,5 +473,4 @@ def writes_refused(user, method: str, url_name: str, url_kwargs: dict) -> bool:
 def refuse_read_only(user) -> None:
     """A page that exists only to act (one's reminder settings, one's API tokens): 403 to a
     read-only person even for reading it, so that no form is offered."""
-    if scope_for(user).is_read_only:
-        raise PermissionDenied
+    require(scope_for(user), ACT)

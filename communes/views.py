@@ -1,8 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,15 +11,17 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from communes.access import (
-    access_province_by_code,
+    MANAGE,
+    READ,
     communes_readable,
     provinces_readable,
     scope_for,
 )
 from communes.excel import XLSX, commune_template_workbook
 from communes.forms import CommuneCreateForm, CommuneImportForm, UnitForm
-from communes.mixins import CommuneMixin, CommuneObjectFormView
+from communes.mixins import CommuneMixin, CommuneObjectFormView, ProvinceMixin
 from communes.models import Commune, Unit
+from communes.selectors import communes_belonged_to, units_with_staff_counts
 from communes.services import CommunesInvalid, commune_create, communes_import_excel
 from communes.slugs import slug_vi
 
@@ -30,7 +30,7 @@ from communes.slugs import slug_vi
 def home(request):
     """Send each person where their role belongs; a person with several places chooses."""
     scope = scope_for(request.user)
-    communes = list(Commune.objects.filter(pk__in=scope.commune_ids).select_related("province"))
+    communes = communes_belonged_to(scope)
     provinces = [p for p in provinces_readable(request.user) if scope.can_manage_province(p)]
     # Each person's home is the work in front of them ("Việc cần làm", the `todo` app); an
     # inspector's is what there is to read.
@@ -45,33 +45,6 @@ def home(request):
         "communes/home.html",
         {"communes": communes, "provinces": provinces, "scope": scope},
     )
-
-
-class ProvinceMixin(LoginRequiredMixin):
-    """Sets `self.province` from the URL: 404 for a province the caller cannot read.
-
-    With `manage = True` every method needs the right to create the province's communes.
-    """
-
-    manage = False
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.scope = scope_for(request.user)
-        self.province = access_province_by_code(
-            request.user, kwargs["province_code"], manage=self.manage
-        )
-        return super().dispatch(request, *args, **kwargs)
-
-    def province_url(self) -> str:
-        return reverse("communes:province", args=[self.province.code])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["province"] = self.province
-        context["can_manage"] = self.scope.can_manage_province(self.province)
-        return context
 
 
 def _created_message(request, communes: list[Commune], *, email: str = "") -> None:
@@ -99,13 +72,9 @@ def _created_message(request, communes: list[Commune], *, email: str = "") -> No
 class ProvinceDetailView(ProvinceMixin, FormView):
     """The province's communes; its officers add one with the form below the list."""
 
+    permissions = {"GET": READ, "POST": MANAGE}
     template_name = "communes/province_detail.html"
     form_class = CommuneCreateForm
-
-    def post(self, request, *args, **kwargs):
-        if not self.scope.can_manage_province(self.province):
-            raise PermissionDenied
-        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -142,7 +111,7 @@ class ProvinceDetailView(ProvinceMixin, FormView):
 class CommuneTemplateView(ProvinceMixin, View):
     """The Excel template of the list of new communes."""
 
-    manage = True
+    permissions = {"GET": MANAGE}
 
     def get(self, request, *args, **kwargs):
         response = HttpResponse(commune_template_workbook(self.province), content_type=XLSX)
@@ -154,7 +123,7 @@ class CommuneTemplateView(ProvinceMixin, View):
 class CommuneImportView(ProvinceMixin, FormView):
     """Upload the filled template: every commune is created, or none and the errors by row."""
 
-    manage = True
+    permissions = {"GET": MANAGE, "POST": MANAGE}
     template_name = "communes/commune_import.html"
     form_class = CommuneImportForm
 
@@ -177,20 +146,17 @@ class CommuneImportView(ProvinceMixin, FormView):
 
 
 class UnitListView(CommuneMixin, TemplateView):
-    manage = True
+    permissions = {"GET": MANAGE}
     template_name = "communes/unit_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["units"] = (
-            Unit.objects.filter(commune=self.commune)
-            .annotate(staff_count=Count("memberships", filter=Q(memberships__is_active=True)))
-            .order_by("order", "short_name")
-        )
+        context["units"] = units_with_staff_counts(self.commune)
         return context
 
 
 class UnitFormView(CommuneObjectFormView):
+    permissions = {"GET": MANAGE, "POST": MANAGE}
     model = Unit
     form_class = UnitForm
     success_message = _("The unit was saved.")

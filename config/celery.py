@@ -14,6 +14,12 @@ app.autodiscover_tasks()
 # The schedule lives in code; exactly one beat runs it (docker-compose.yml). A second beat started
 # by mistake would send each job twice, and the reminders' unique key still sends nothing twice.
 app.conf.beat_schedule = {
+    # The periods due by today get their rows before the day's work (pages only read them).
+    "reporting-periods-open": {
+        "task": "reporting.periods_open",
+        "schedule": crontab(hour=0, minute=5),
+        "options": {"expires": 12 * 3600},
+    },
     "reminders-daily": {
         "task": "reminders.daily",
         "schedule": crontab(hour=7, minute=0),  # in CELERY_TIMEZONE, Asia/Ho_Chi_Minh

@@ -283,6 +283,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.DeclaredPermission",
         "api.permissions.TokenScopePermission",
         "api.permissions.ReadOnlyRolePermission",
     ],

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils import timezone
@@ -13,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from communes.access import (
-    access_country,
+    COUNTRY,
+    READ,
     access_in_commune,
-    access_province_by_code,
     scope_for,
 )
 from communes.audit import audit_rows, audit_trail_for
-from communes.mixins import CommuneMixin
+from communes.mixins import CommuneMixin, PermissionsMixin, ProvinceMixin
 from communes.models import Commune
 from dashboards import ontrack
 from dashboards.charts import Series, line_chart, stacked_bars
@@ -49,9 +48,9 @@ from dashboards.selectors import (
 )
 from dashboards.tables import Table, workbook_response
 from indicators.models import Indicator, MeasureKind
-from reporting.models import ReportingPeriod
 from reporting.periods import PeriodKind, period_parse
 from reporting.results import TaskState
+from reporting.selectors import periodic_periods
 
 
 def _int(raw) -> int | None:
@@ -99,6 +98,7 @@ def _rules_context() -> dict:
 class CommuneDashboardView(CommuneMixin, TemplateView):
     """Where a commune stands in a period: for its staff, its leaders and its province (read-only)."""
 
+    permissions = {"GET": READ}
     template_name = "dashboards/commune_dashboard.html"
 
     def get(self, request, *args, **kwargs):
@@ -107,9 +107,7 @@ class CommuneDashboardView(CommuneMixin, TemplateView):
         year, code = _int(query.get("year")), query.get("period")
         if year and _code_year(code) != year:
             code = None  # the year was changed: show that year's latest period
-        periods = list(
-            ReportingPeriod.objects.filter(commune=self.commune).exclude(kind=PeriodKind.AD_HOC)
-        )
+        periods = periodic_periods(self.commune)
         choice = period_choose(
             periods, plan_years=plan_years(self.commune), now=now, year=year, code=code
         )
@@ -194,15 +192,16 @@ def _query_without(query, names) -> str:
 PROVINCE_PAGE_SIZE = 20
 
 
-class ProvinceDashboardView(LoginRequiredMixin, TemplateView):
+class ProvinceDashboardView(ProvinceMixin, TemplateView):
     """How the province's communes compare: ranking, heatmap, compliance, drill-down. The ranking
     and heatmap show a page of communes (`?page=`), all of them with `?show=all`; the Excel
     downloads hold every commune."""
 
+    permissions = {"GET": READ}
     template_name = "dashboards/province_dashboard.html"
 
     def get(self, request, *args, **kwargs):
-        province = access_province_by_code(request.user, kwargs["province_code"])
+        province = self.province
         now = timezone.now()
         query = request.GET
         year, code = _int(query.get("year")), query.get("period")
@@ -330,6 +329,8 @@ def _shows_people(request, commune: Commune) -> bool:
 class IndicatorFiguresExcelView(CommuneMixin, TemplateView):
     """The indicator page's tables as a workbook: figures per period, who reported each value."""
 
+    permissions = {"GET": READ}
+
     def get(self, request, *args, **kwargs):
         queryset = Indicator.objects.select_related("plan").prefetch_related(
             "lead_units", "targets"
@@ -353,6 +354,7 @@ class IndicatorFiguresExcelView(CommuneMixin, TemplateView):
 class IndicatorDetailView(CommuneMixin, TemplateView):
     """An indicator of the plan with its figures per period against the target path."""
 
+    permissions = {"GET": READ}
     template_name = "indicators/indicator_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -373,14 +375,14 @@ class IndicatorDetailView(CommuneMixin, TemplateView):
         return context
 
 
-class NationalSummaryView(LoginRequiredMixin, TemplateView):
+class NationalSummaryView(PermissionsMixin, TemplateView):
     """The country for its administrators: each province's consolidated value of each indicator
     of the catalogues (a few indicators a page, every one in Excel), and the national reports."""
 
+    permissions = {"GET": COUNTRY}
     template_name = "dashboards/national_summary.html"
 
     def get(self, request, *args, **kwargs):
-        access_country(request.user)
         query = request.GET
         year, code = _int(query.get("year")), query.get("period")
         if year and _code_year(code) != year:

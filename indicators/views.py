@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from communes.access import MANAGE
 from indicators.forms import IndicatorForm, IndicatorGroupForm
 from indicators.models import Indicator, IndicatorGroup
 from indicators.services import indicator_targets_set
@@ -7,6 +8,7 @@ from plans.mixins import PlanChildFormView
 
 
 class IndicatorGroupFormView(PlanChildFormView):
+    permissions = {"GET": MANAGE, "POST": MANAGE}
     model = IndicatorGroup
     form_class = IndicatorGroupForm
     success_message = _("The indicator group was saved.")
@@ -16,6 +18,7 @@ class IndicatorGroupFormView(PlanChildFormView):
 
 
 class IndicatorFormView(PlanChildFormView):
+    permissions = {"GET": MANAGE, "POST": MANAGE}
     model = Indicator
     form_class = IndicatorForm
     template_name = "indicators/indicator_form.html"

@@ -1,19 +1,23 @@
 """The plan template download of the standing office (onboarding.template writes it)."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.views import View
 
-from communes.access import access_commune_by_code
+from communes.access import MANAGE
+from communes.mixins import CommuneMixin
 
 from .template import plan_template_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@login_required
-def plan_template_download(request, commune_code):
+class PlanTemplateDownloadView(CommuneMixin, View):
     """The empty template listing the commune's units; another commune's answers 404."""
-    commune = access_commune_by_code(request.user, commune_code, manage=True)
-    response = HttpResponse(plan_template_workbook(commune=commune), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="mau-ke-hoach-{commune.code}.xlsx"'
-    return response
+
+    permissions = {"GET": MANAGE}
+
+    def get(self, request, *args, **kwargs):
+        commune = self.commune
+        response = HttpResponse(plan_template_workbook(commune=commune), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="mau-ke-hoach-{commune.code}.xlsx"'
+        return response

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from communes.access import access_in_commune
+from communes.access import MANAGE, access_in_commune
 from communes.mixins import CommuneMixin
 from reporting.duty import schedules_to_complete_message
 
@@ -31,7 +31,7 @@ from .services import (
 
 
 class PlanImportUploadView(CommuneMixin, FormView):
-    manage = True
+    permissions = {"GET": MANAGE, "POST": MANAGE}
     form_class = PlanUploadForm
     template_name = "onboarding/upload.html"
 
@@ -53,7 +53,9 @@ class PlanImportUploadView(CommuneMixin, FormView):
 
 
 class PlanImportMixin(CommuneMixin):
-    manage = True
+    """A plan import of the commune: the standing office's work, every method."""
+
+    permissions = {"GET": MANAGE, "POST": MANAGE}
 
     def get_import(self) -> PlanImport:
         return access_in_commune(
@@ -64,6 +66,7 @@ class PlanImportMixin(CommuneMixin):
 
 
 class PlanImportReviewView(PlanImportMixin, TemplateView):
+    permissions = {"GET": MANAGE, "POST": MANAGE}
     template_name = "onboarding/review.html"
 
     def get(self, request, *args, **kwargs):
@@ -151,6 +154,7 @@ class PlanImportReviewView(PlanImportMixin, TemplateView):
 
 
 class PlanImportCommitView(PlanImportMixin, View):
+    permissions = {"POST": MANAGE}
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -173,6 +177,8 @@ class PlanImportCommitView(PlanImportMixin, View):
 class PlanImportColumnsView(PlanImportMixin, TemplateView):
     """Map the columns of the tables whose header the portal does not recognise, once: the
     mapping is kept for the commune and the file read again, on to the same review."""
+
+    permissions = {"GET": MANAGE, "POST": MANAGE}
 
     template_name = "onboarding/columns.html"
 
@@ -228,6 +234,8 @@ class PlanImportColumnsView(PlanImportMixin, TemplateView):
 class PlanImportMergeView(PlanImportMixin, View):
     """Confirm a merge across milestone sections, or split it into an indicator of its own."""
 
+    permissions = {"POST": MANAGE}
+
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -261,6 +269,8 @@ class PlanImportMergeView(PlanImportMixin, View):
 
 class PlanImportCollectiveView(PlanImportMixin, View):
     """Expand a collective name of a row ("Các phòng chuyên môn") to units of the commune."""
+
+    permissions = {"POST": MANAGE}
 
     http_method_names = ["post"]
 
@@ -298,6 +308,8 @@ class PlanImportCollectiveView(PlanImportMixin, View):
 
 class PlanImportAliasView(PlanImportMixin, View):
     """A printed name the portal did not know is one of the commune's units: keep it as an alias."""
+
+    permissions = {"POST": MANAGE}
 
     http_method_names = ["post"]
 

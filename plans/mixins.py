@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from communes.access import access_in_commune
+from communes.access import MANAGE, access_in_commune
 from communes.mixins import CommuneObjectFormView
 from plans.models import Plan
 
 
 class PlanChildFormView(CommuneObjectFormView):
     """A form for an object that belongs to a plan (indicator, group, task, section)."""
+
+    permissions = {"GET": MANAGE, "POST": MANAGE}
 
     def setup_object(self):
         super().setup_object()

@@ -6,33 +6,34 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from communes.access import access_in_commune
+from communes.access import MANAGE, READ, access_in_commune
 from communes.mixins import CommuneMixin, CommuneObjectFormView
-from communes.models import Unit
+from communes.selectors import units_of
 from plans.forms import PlanForm
 from plans.models import Plan, PlanStanding
 from plans.selectors import plan_detail, plans_with_counts
 from plans.services import PlanStatusError, plan_put_in_force
 from reporting.duty import schedules_to_complete_message
-from reporting.models import ReportingPeriod, SubmissionStatus
-from reporting.selectors import commune_figures
+from reporting.selectors import commune_figures, periods_with_approved_reports
 from reporting.services import schedules_from_duty
 
 
 class CommuneDetailView(CommuneMixin, TemplateView):
     """A commune's page: its plans and its units."""
 
+    permissions = {"GET": READ}
     template_name = "communes/commune_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["plans"] = plans_with_counts(self.commune)
-        context["units"] = Unit.objects.filter(commune=self.commune).order_by("order", "short_name")
+        context["units"] = units_of(self.commune)
         context["is_province_reader"] = self.scope.is_province_reader_of(self.commune)
         return context
 
 
 class PlanDetailView(CommuneMixin, TemplateView):
+    permissions = {"GET": READ}
     template_name = "plans/plan_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -45,10 +46,7 @@ class PlanDetailView(CommuneMixin, TemplateView):
 
     def figures(self, plan) -> dict:
         """The commune's figures for a period, derived from approved unit reports only."""
-        approved = ReportingPeriod.objects.filter(
-            commune=self.commune, submissions__status=SubmissionStatus.APPROVED
-        ).distinct()
-        periods = list(approved.order_by("-window_end", "kind")[:24])
+        periods = periods_with_approved_reports(self.commune, limit=24)
         chosen = next((p for p in periods if p.code == self.request.GET.get("period")), None)
         chosen = chosen or (periods[0] if periods else None)
         if chosen is None:
@@ -61,6 +59,7 @@ class PlanDetailView(CommuneMixin, TemplateView):
 
 
 class PlanFormView(CommuneObjectFormView):
+    permissions = {"GET": MANAGE, "POST": MANAGE}
     model = Plan
     form_class = PlanForm
     template_name = "plans/plan_form.html"
@@ -79,7 +78,7 @@ class PlanFormView(CommuneObjectFormView):
 class PlanInForceView(CommuneMixin, View):
     """POST: the office puts a draft plan in force (the button on a draft's page)."""
 
-    manage = True
+    permissions = {"POST": MANAGE}
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from communes.access import communes_readable
-from communes.views import ProvinceMixin
+from communes.access import MANAGE, READ, communes_readable
+from communes.mixins import ProvinceMixin
 from push.forms import PushDryRunForm, PushEndpointForm
 from push.payload import KEY_HEADER, SIGNATURE_HEADER
 from push.selectors import push_deliveries, push_endpoint_of
@@ -26,7 +26,7 @@ DELIVERIES_PER_PAGE = 50
 
 
 class PushSettingsView(ProvinceMixin, TemplateView):
-    manage = True
+    permissions = {"GET": MANAGE, "POST": MANAGE}
     template_name = "push/settings.html"
 
     def get_context_data(self, **kwargs):
@@ -55,6 +55,8 @@ class PushSettingsView(ProvinceMixin, TemplateView):
 
 class PushDryRunView(PushSettingsView):
     """The body the portal would send for a commune's period, shown and not sent."""
+
+    permissions = {"GET": MANAGE, "POST": MANAGE}  # POST: 405, to its managers only
 
     template_name = "push/dry_run.html"
 
@@ -85,6 +87,7 @@ class PushDryRunView(PushSettingsView):
 
 
 class PushDeliveryListView(ProvinceMixin, TemplateView):
+    permissions = {"GET": READ}
     template_name = "push/deliveries.html"
 
     def get_context_data(self, **kwargs):

@@ -35,6 +35,7 @@ from reminders.models import (
     Reminder,
     ReminderAudience,
     ReminderPolicy,
+    ReminderPreference,
     ReminderSubject,
 )
 from reporting.models import (
@@ -788,3 +789,15 @@ def reminders_recent(commune: Commune, *, since: date, limit: int = 200) -> Quer
         .select_related("user", "unit", "task")
         .order_by("-run_date", "due_date", "subject_key", "audience", "user__full_name")[:limit]
     )
+
+
+def reminder_policy_of(commune) -> ReminderPolicy:
+    """The commune's reminder policy, or the default one it has not changed (unsaved)."""
+    return ReminderPolicy.objects.filter(commune=commune).first() or ReminderPolicy.default_for(
+        commune
+    )
+
+
+def reminder_preference_of(user) -> ReminderPreference | None:
+    """The person's choice of separate mails or one summary a day (None: never chosen)."""
+    return ReminderPreference.objects.filter(user=user).first()

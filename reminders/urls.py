@@ -9,5 +9,5 @@ urlpatterns = [
         views.ReminderPolicyView.as_view(),
         name="policy",
     ),
-    path("notifications/settings/", views.preferences, name="preferences"),
+    path("notifications/settings/", views.PreferencesView.as_view(), name="preferences"),
 ]

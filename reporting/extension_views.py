@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from communes.access import access_in_commune
+from communes.access import (
+    INTERNAL,
+    READ_UNIT_REPORT,
+    REVIEW,
+    WRITE_UNIT_REPORT,
+    access_in_commune,
+)
 from communes.audit import audit_trail_for
 from communes.models import Unit
 from reporting.extensions import (
@@ -24,7 +30,7 @@ from reporting.extensions import (
     task_current_due,
 )
 from reporting.models import DeadlineExtension, ExtensionStatus
-from reporting.selectors import task_extensions_granted
+from reporting.selectors import submission_read, task_extensions_granted
 from reporting.services import submission_for
 from reporting.views import ReportingMixin
 from tasks.models import Task
@@ -63,6 +69,9 @@ def _form_error(form: forms.Form, error: ExtensionRefused) -> None:
 
 
 class _RequestView(ReportingMixin, TemplateView):
+    """A unit asks for more time: its staff (WRITE_UNIT_REPORT on the unit)."""
+
+    permissions = {"GET": INTERNAL, "POST": INTERNAL}
     template_name = "reporting/extension_request.html"
 
     def setup_subject(self) -> None:
@@ -109,13 +118,15 @@ class _RequestView(ReportingMixin, TemplateView):
 
 
 class ReportExtensionRequestView(_RequestView):
+    permissions = {"GET": INTERNAL, "POST": INTERNAL}  # then WRITE_UNIT_REPORT on the unit
+
     def setup_subject(self) -> None:
-        self.check_member()
         period = self.get_period()
         unit = get_object_or_404(Unit, commune=self.commune, pk=self.kwargs["unit_pk"])
-        if not self.scope.can_write_for_unit(unit.pk):
-            raise PermissionDenied
-        self.unit, self.submission = unit, submission_for(period, unit)
+        self.require(WRITE_UNIT_REPORT, unit)
+        # An unsaved draft on GET (`submission_read`); the request itself is a write.
+        opened = submission_for if self.request.method == "POST" else submission_read
+        self.unit, self.submission = unit, opened(period, unit)
         self.subject_label = _("report %(period)s") % {"period": period.label}
         self.current_last_day = self.submission.last_day
         self.back_url = reverse(
@@ -124,12 +135,13 @@ class ReportExtensionRequestView(_RequestView):
 
 
 class TaskExtensionRequestView(_RequestView):
+    permissions = {"GET": INTERNAL, "POST": INTERNAL}  # then WRITE_UNIT_REPORT on a lead unit
+
     def setup_subject(self) -> None:
-        self.check_member()
         task = access_in_commune(
             Task.objects.select_related("plan"), self.commune, self.kwargs["pk"]
         )
-        unit = next((u for u in task.lead_units.all() if self.scope.can_write_for_unit(u.pk)), None)
+        unit = next((u for u in task.lead_units.all() if self.allows(WRITE_UNIT_REPORT, u)), None)
         if unit is None:
             raise PermissionDenied
         self.unit, self.task = unit, task
@@ -142,10 +154,11 @@ class TaskExtensionRequestView(_RequestView):
 class ExtensionDetailView(ReportingMixin, TemplateView):
     """A request and its answer, with its history; the standing office answers here."""
 
+    # Then READ_UNIT_REPORT on the request's unit, and REVIEW to answer it.
+    permissions = {"GET": INTERNAL, "POST": INTERNAL}
     template_name = "reporting/extension_detail.html"
 
     def setup_extension(self) -> None:
-        self.check_member()
         self.extension = access_in_commune(
             DeadlineExtension.objects.select_related(
                 "unit", "task", "submission__period", "requested_by", "answered_by"
@@ -153,10 +166,9 @@ class ExtensionDetailView(ReportingMixin, TemplateView):
             self.commune,
             self.kwargs["pk"],
         )
-        if not self.scope.can_read_unit_report(self.commune, self.extension.unit_id):
-            raise PermissionDenied
+        self.require(READ_UNIT_REPORT, self.extension)
         self.can_answer = (
-            self.scope.can_manage_commune(self.commune)
+            self.allows(REVIEW, self.extension)
             and self.extension.status == ExtensionStatus.REQUESTED
         )
 
@@ -167,8 +179,7 @@ class ExtensionDetailView(ReportingMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         self.setup_extension()
-        if not self.scope.can_manage_commune(self.commune):
-            raise PermissionDenied
+        self.require(REVIEW, self.extension)
         form = ExtensionAnswerForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data

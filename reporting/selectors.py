@@ -13,10 +13,12 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import models
-from django.db.models import Count, Prefetch, Q, QuerySet, TextField
+from django.db.models import Count, Prefetch, Q, QuerySet, TextField, prefetch_related_objects
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Notification
 from communes.models import Commune, Unit, UnitKind
 from indicators.assessment import target_or_next
 from indicators.models import Indicator, MeasureKind, Target
@@ -31,13 +33,157 @@ from reporting.models import (
     Proposal,
     ProposalStatus,
     ReportingPeriod,
+    ReportingSchedule,
     Submission,
     SubmissionStatus,
     TaskProgress,
     VerificationStatus,
 )
-from reporting.periods import PeriodKind, period_parse
+from reporting.periods import (
+    Period,
+    PeriodKind,
+    period_containing,
+    period_deadline,
+    period_parse,
+    period_window,
+)
 from tasks.models import Task
+
+CALENDAR_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
+
+
+def schedule_for(commune: Commune, kind: str) -> ReportingSchedule:
+    schedule = ReportingSchedule.objects.filter(commune=commune, kind=kind).first()
+    return schedule or ReportingSchedule.default_for(commune, kind)
+
+
+def schedules_for(commune: Commune) -> dict[str, ReportingSchedule]:
+    """The commune's schedule of each calendar kind, its own or the default, in one query."""
+    saved = {s.kind: s for s in ReportingSchedule.objects.filter(commune=commune)}
+    return {
+        kind: saved.get(kind) or ReportingSchedule.default_for(commune, kind)
+        for kind in CALENDAR_KINDS
+    }
+
+
+def reporting_start(commune: Commune) -> date:
+    """The first day of the earliest plan's period: the commune's reporting periods start there."""
+    years = list(commune.plans.values_list("period_start", flat=True))
+    return date(min(years), 1, 1) if years else timezone.localdate().replace(month=1, day=1)
+
+
+def period_unopened(
+    commune: Commune, period: Period, schedule: ReportingSchedule
+) -> ReportingPeriod:
+    """The row a period of the schedule gets when it is first written to, not saved: pages show
+    a period nobody has written to yet as not started, without creating it on a read."""
+    start, end = period_window(period, schedule.cutoff_rule)
+    return ReportingPeriod(
+        commune=commune,
+        kind=period.kind,
+        code=period.code,
+        window_start=start,
+        window_end=end,
+        deadline=period_deadline(period, schedule.deadline_rule),
+    )
+
+
+def periods_due(commune: Commune, today: date, *, since: date) -> list[ReportingPeriod]:
+    """Every period of the kinds the commune uses, from `since` up to the one containing `today`:
+    its row where it has one, else an unsaved one (`period_unopened`). Two queries."""
+    wanted = []
+    for kind, schedule in schedules_for(commune).items():
+        if not schedule.is_in_effect:  # unused, or days still to be completed by the office
+            continue
+        current = period_containing(kind, today, schedule.cutoff_rule)
+        period = period_containing(kind, since, schedule.cutoff_rule)
+        while period.first_month <= current.first_month:
+            wanted.append((period, schedule))
+            period = period.next()
+    existing = {
+        saved.code: saved
+        for saved in ReportingPeriod.objects.filter(
+            commune=commune, code__in=[period.code for period, _schedule in wanted]
+        )
+    }
+    return [
+        existing.get(period.code) or period_unopened(commune, period, schedule)
+        for period, schedule in wanted
+    ]
+
+
+def periods_listed(commune: Commune, today: date) -> list[ReportingPeriod]:
+    """The reporting periods page: the commune's rows (ad-hoc requests among them) and the
+    periods due by today that have none yet, the latest deadline first."""
+    saved = list(ReportingPeriod.objects.filter(commune=commune).order_by("-deadline"))
+    unopened = [
+        period
+        for period in periods_due(commune, today, since=reporting_start(commune))
+        if period.pk is None
+    ]
+    return sorted(saved + unopened, key=lambda period: period.deadline, reverse=True)
+
+
+def period_by_code(
+    commune: Commune, code: str, today: date | None = None
+) -> ReportingPeriod | None:
+    """The commune's period with this code: its row, or, for a period of its schedule due by
+    today that has none yet, an unsaved one (it is created by the first write). None otherwise."""
+    saved = ReportingPeriod.objects.filter(commune=commune, code=code).first()
+    if saved is not None:
+        return saved
+    try:
+        period = period_parse(code)
+    except ValueError:
+        return None
+    if period.kind not in CALENDAR_KINDS:
+        return None
+    schedule = schedule_for(commune, period.kind)
+    if not schedule.is_in_effect:
+        return None
+    today = today or timezone.localdate()
+    first = period_containing(period.kind, reporting_start(commune), schedule.cutoff_rule)
+    current = period_containing(period.kind, today, schedule.cutoff_rule)
+    if not first.first_month <= period.first_month <= current.first_month:
+        return None
+    return period_unopened(commune, period, schedule)
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    """A person's notifications, the latest first, their commune read with them."""
+    return Notification.objects.filter(user=user).select_related("commune")
+
+
+def periods_with_approved_reports(commune: Commune, *, limit: int) -> list[ReportingPeriod]:
+    """The latest periods of the commune with at least one approved unit report."""
+    approved = ReportingPeriod.objects.filter(
+        commune=commune, submissions__status=SubmissionStatus.APPROVED
+    ).distinct()
+    return list(approved.order_by("-window_end", "kind")[:limit])
+
+
+def period_saved(commune: Commune, code: str) -> ReportingPeriod | None:
+    """The commune's period with this code, if it has its row (None otherwise)."""
+    return ReportingPeriod.objects.filter(commune=commune, code=code).first()
+
+
+def periodic_periods(commune: Commune) -> list[ReportingPeriod]:
+    """The commune's periods with their row, ad-hoc requests left out (the dashboards)."""
+    return list(ReportingPeriod.objects.filter(commune=commune).exclude(kind=PeriodKind.AD_HOC))
+
+
+def periods_by_end(commune: Commune) -> QuerySet[ReportingPeriod]:
+    """The commune's periods with their row, the latest data window first (its reports)."""
+    return ReportingPeriod.objects.filter(commune=commune).order_by("-window_end", "kind")
+
+
+def submission_read(period: ReportingPeriod, unit: Unit) -> Submission:
+    """The unit's report for the period: its row, or an unsaved draft (created by the first write)."""
+    if period.pk is not None:
+        saved = Submission.objects.filter(period=period, unit=unit).first()
+        if saved is not None:
+            return saved
+    return Submission(period=period, unit=unit, commune=period.commune)
 
 
 @dataclass
@@ -113,7 +259,11 @@ def unit_report(submission: Submission) -> UnitReport:
     plans = plans_for_year(submission.commune, year)
     lead_q, support_q = _unit_filter(unit)
     indicators = Indicator.objects.filter(plan__in=plans, is_heading=False)
-    if period.kind == PeriodKind.AD_HOC and period.requested_indicators.exists():
+    if (
+        period.kind == PeriodKind.AD_HOC
+        and period.pk is not None
+        and period.requested_indicators.exists()
+    ):
         indicators = indicators.filter(pk__in=period.requested_indicators.values("pk"))
     led_ids = set(indicators.filter(lead_q).values_list("pk", flat=True))
     supported_ids = set(indicators.filter(support_q).values_list("pk", flat=True)) - led_ids
@@ -123,7 +273,8 @@ def unit_report(submission: Submission) -> UnitReport:
         .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("year")))
         .order_by("plan__period_start", "plan_id", "order")
     )
-    values = {v.indicator_id: v for v in values_read(submission.values.all())}
+    saved = submission.pk is not None  # an unsaved draft (`submission_read`) has no figures yet
+    values = {v.indicator_id: v for v in values_read(submission.values.all())} if saved else {}
     previous_values, history = _previous_and_history(submission, led_ids | supported_ids)
     items = []
     for indicator in chosen:
@@ -146,7 +297,7 @@ def unit_report(submission: Submission) -> UnitReport:
     tasks = Task.objects.filter(plan__in=plans, children__isnull=True)
     led_tasks = set(tasks.filter(lead_units=unit).values_list("pk", flat=True))
     supported_tasks = set(tasks.filter(support_units=unit).values_list("pk", flat=True)) - led_tasks
-    progress = {p.task_id: p for p in submission.task_progress.all()}
+    progress = {p.task_id: p for p in submission.task_progress.all()} if saved else {}
     previous_progress = {}
     previous_code = _previous_code(period)
     if previous_code:
@@ -184,15 +335,13 @@ def _previous_code(period: ReportingPeriod) -> str | None:
 def _previous_and_history(submission: Submission, indicator_ids: set[int]):
     """The unit's value in the previous period of the same kind, and its approved history."""
     previous_code = _previous_code(submission.period)
-    rows = (
-        IndicatorValue.objects.filter(
-            submission__unit=submission.unit,
-            submission__period__kind=submission.period.kind,
-            indicator_id__in=indicator_ids,
-        )
-        .exclude(submission=submission)
-        .select_related("submission__period", "indicator")
-    )
+    rows = IndicatorValue.objects.filter(
+        submission__unit=submission.unit,
+        submission__period__kind=submission.period.kind,
+        indicator_id__in=indicator_ids,
+    ).select_related("submission__period", "indicator")
+    if submission.pk is not None:
+        rows = rows.exclude(submission=submission)
     previous, history = {}, defaultdict(list)
     for row in rows:
         if row.submission.period.code == previous_code:
@@ -488,17 +637,26 @@ class PeriodLine:
 
 
 def period_lines(
-    commune: Commune, periods: QuerySet[ReportingPeriod], units: list[Unit], *, now
+    commune: Commune,
+    periods: QuerySet[ReportingPeriod] | list[ReportingPeriod],
+    units: list[Unit],
+    *,
+    now,
 ) -> list[PeriodLine]:
     """The periods page: a period of a year without a plan in force owes nothing (no page calls
     it overdue), nor does a unit not asked for a report (`units_expected`'s rule); otherwise
     each of `units` gets the timeliness of its report (`submission_timeliness`). Queries: the
     periods, their ad-hoc units, the submissions, the plans, one per set of plans in force (years
-    under the same plans share it): flat in the number of periods, units and years."""
-    periods = list(periods.prefetch_related("requested_units"))
+    under the same plans share it): flat in the number of periods, units and years. A period
+    without its row yet (`periods_due`) has no report and asks no unit in particular."""
+    if isinstance(periods, QuerySet):
+        periods = list(periods.prefetch_related("requested_units"))
+    else:
+        prefetch_related_objects([p for p in periods if p.pk is not None], "requested_units")
+    saved = [period for period in periods if period.pk is not None]
     submissions = {
         (s.period_id, s.unit_id): s
-        for s in Submission.objects.filter(period__in=periods, unit__in=units)
+        for s in Submission.objects.filter(period__in=saved, unit__in=units)
     }
     plans = list(Plan.objects.filter(commune=commune).only("status", "period_start", "period_end"))
     in_force_by_year = {
@@ -523,7 +681,7 @@ def period_lines(
     }
     lines = []
     for period in periods:
-        asked = {unit.pk for unit in period.requested_units.all()}
+        asked = {unit.pk for unit in period.requested_units.all()} if period.pk else set()
         if period.kind == PeriodKind.AD_HOC and asked:
             expected = asked
         else:
@@ -569,9 +727,16 @@ def units_expected(commune: Commune, period: ReportingPeriod) -> list[Unit]:
 
 
 def review_rows(commune: Commune, period: ReportingPeriod) -> list[ReviewRow]:
-    submissions = {
-        s.unit_id: s for s in Submission.objects.filter(period=period).select_related("updated_by")
-    }
+    """Each unit expected to report for the period with its report (None: not opened yet, as for
+    every unit of a period without its row yet)."""
+    submissions = (
+        {
+            s.unit_id: s
+            for s in Submission.objects.filter(period=period).select_related("updated_by")
+        }
+        if period.pk is not None
+        else {}
+    )
     return [ReviewRow(unit, submissions.get(unit.pk)) for unit in units_expected(commune, period)]
 
 

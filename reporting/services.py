@@ -30,12 +30,17 @@ from reporting.models import (
 )
 from reporting.periods import (
     PeriodKind,
-    period_containing,
-    period_deadline,
     period_parse,
-    period_window,
 )
-from reporting.selectors import review_rows, unit_report
+from reporting.selectors import (
+    CALENDAR_KINDS,
+    period_unopened,
+    periods_due,
+    reporting_start,
+    review_rows,
+    schedule_for,
+    unit_report,
+)
 from reporting.signals import period_closed
 
 
@@ -45,23 +50,6 @@ class SubmissionConflict(Exception):
 
 class WorkflowError(Exception):
     """An action the submission's current state does not allow; the message is for the user."""
-
-
-CALENDAR_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
-
-
-def schedule_for(commune: Commune, kind: str) -> ReportingSchedule:
-    schedule = ReportingSchedule.objects.filter(commune=commune, kind=kind).first()
-    return schedule or ReportingSchedule.default_for(commune, kind)
-
-
-def schedules_for(commune: Commune) -> dict[str, ReportingSchedule]:
-    """The commune's schedule of each calendar kind, its own or the default, in one query."""
-    saved = {s.kind: s for s in ReportingSchedule.objects.filter(commune=commune)}
-    return {
-        kind: saved.get(kind) or ReportingSchedule.default_for(commune, kind)
-        for kind in CALENDAR_KINDS
-    }
 
 
 def schedules_from_duty(*, commune: Commune, text: str) -> list[ReportingSchedule]:
@@ -90,29 +78,27 @@ def schedules_from_duty(*, commune: Commune, text: str) -> list[ReportingSchedul
     return created
 
 
-def reporting_start(commune: Commune) -> date:
-    """The first day of the earliest plan's period: the commune's reporting periods start there."""
-    years = list(commune.plans.values_list("period_start", flat=True))
-    return date(min(years), 1, 1) if years else timezone.localdate().replace(month=1, day=1)
-
-
 def _period_create(commune: Commune, period, schedule: ReportingSchedule) -> ReportingPeriod:
-    start, end = period_window(period, schedule.cutoff_rule)
+    return _period_save(period_unopened(commune, period, schedule))
+
+
+def _period_save(unopened: ReportingPeriod) -> ReportingPeriod:
+    """The row of a period read as unsaved (`period_unopened`); a concurrent first write wins."""
     reporting_period, _created = ReportingPeriod.objects.get_or_create(
-        commune=commune,
-        code=period.code,
+        commune=unopened.commune,
+        code=unopened.code,
         defaults={
-            "kind": period.kind,
-            "window_start": start,
-            "window_end": end,
-            "deadline": period_deadline(period, schedule.deadline_rule),
+            "kind": unopened.kind,
+            "window_start": unopened.window_start,
+            "window_end": unopened.window_end,
+            "deadline": unopened.deadline,
         },
     )
     return reporting_period
 
 
 def period_ensure(commune: Commune, code: str) -> ReportingPeriod:
-    """The commune's period with this code, created from its schedule on first use."""
+    """The commune's period with this code, created from its schedule on first use (a write)."""
     existing = ReportingPeriod.objects.filter(commune=commune, code=code).first()
     if existing:
         return existing
@@ -120,28 +106,30 @@ def period_ensure(commune: Commune, code: str) -> ReportingPeriod:
     return _period_create(commune, period, schedule_for(commune, period.kind))
 
 
+def period_opened(period: ReportingPeriod) -> ReportingPeriod:
+    """The period's row, created on the first write to a period read without one."""
+    return period if period.pk is not None else _period_save(period)
+
+
 def periods_ensure_until(commune: Commune, today: date, *, since: date) -> list[ReportingPeriod]:
-    """Every period of the kinds the commune uses, from `since` up to the one containing `today`;
-    two queries once they all exist, one more for each period created."""
-    wanted = []
-    for kind, schedule in schedules_for(commune).items():
-        if not schedule.is_in_effect:  # unused, or days still to be completed by the office
-            continue
-        current = period_containing(kind, today, schedule.cutoff_rule)
-        period = period_containing(kind, since, schedule.cutoff_rule)
-        while period.first_month <= current.first_month:
-            wanted.append((period, schedule))
-            period = period.next()
-    existing = {
-        saved.code: saved
-        for saved in ReportingPeriod.objects.filter(
-            commune=commune, code__in=[period.code for period, _schedule in wanted]
-        )
-    }
-    return [
-        existing.get(period.code) or _period_create(commune, period, schedule)
-        for period, schedule in wanted
-    ]
+    """Every period of the kinds the commune uses, from `since` up to the one containing `today`,
+    each with its row: two queries once they all exist, one more for each period created."""
+    return [period_opened(period) for period in periods_due(commune, today, since=since)]
+
+
+def periods_open(today: date | None = None) -> int:
+    """Give each commune's periods due by today their rows (the daily beat task), so that
+    readers of what exists (the API, the menus' counts) see this month's periods; pages that
+    need a period without one show it as not started. Returns how many rows were created."""
+    today = today or timezone.localdate()
+    created = 0
+    for commune in Commune.objects.order_by("pk"):
+        due = periods_due(commune, today, since=reporting_start(commune))
+        missing = [period for period in due if period.pk is None]
+        for period in missing:
+            _period_save(period)
+        created += len(missing)
+    return created
 
 
 def adhoc_request_create(
@@ -176,8 +164,9 @@ def adhoc_request_create(
 
 
 def submission_for(period: ReportingPeriod, unit: Unit) -> Submission:
+    """The unit's report for the period, created (with the period's row) on the first write."""
     submission, _created = Submission.objects.get_or_create(
-        period=period, unit=unit, defaults={"commune": period.commune}
+        period=period_opened(period), unit=unit, defaults={"commune": period.commune}
     )
     return submission
 

@@ -22,12 +22,12 @@ urlpatterns = [
     ),
     path(
         "communes/<slug:commune_code>/reporting/<str:period_code>/close/",
-        views.period_close_view,
+        views.PeriodCloseView.as_view(),
         name="period_close",
     ),
     path(
         "communes/<slug:commune_code>/reporting/<str:period_code>/reopen/",
-        views.period_reopen_view,
+        views.PeriodReopenView.as_view(),
         name="period_reopen",
     ),
     path(
@@ -36,7 +36,9 @@ urlpatterns = [
         name="submission",
     ),
     path(
-        "communes/<slug:commune_code>/evidence/<int:pk>/", views.evidence_download, name="evidence"
+        "communes/<slug:commune_code>/evidence/<int:pk>/",
+        views.EvidenceDownloadView.as_view(),
+        name="evidence",
     ),
     path(
         "communes/<slug:commune_code>/reporting/<str:period_code>/units/<int:unit_pk>/extension/",
@@ -78,6 +80,6 @@ urlpatterns = [
         views.figure_verification_view,
         name="figure_verification",
     ),
-    path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/read/", views.notification_read, name="notifications_read"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("notifications/read/", views.NotificationReadView.as_view(), name="notifications_read"),
 ]

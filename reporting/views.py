@@ -11,14 +11,25 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from accounts.models import Notification
-from communes.access import access_commune_by_code, access_in_commune, scope_for
+from communes.access import (
+    INTERNAL,
+    MANAGE,
+    READ,
+    READ_UNIT_REPORT,
+    REVIEW,
+    WRITE_UNIT_REPORT,
+    access_commune_by_code,
+    access_in_commune,
+    scope_for,
+)
 from communes.audit import audit_rows, audit_trail_for
-from communes.mixins import CommuneMixin
+from communes.mixins import CommuneMixin, PermissionsMixin
 from communes.models import Unit, UnitKind
+from communes.selectors import units_among
 from communes.services import model_form_save
 from indicators.models import Indicator
 from reporting.forms import SubmissionForm
@@ -40,9 +51,14 @@ from reporting.rules import (
 )
 from reporting.selectors import (
     figure_check_rows,
+    notifications_of,
+    period_by_code,
     period_lines,
+    periods_listed,
     plans_for_year,
     review_rows,
+    schedule_for,
+    submission_read,
     unit_report,
 )
 from reporting.services import (
@@ -52,9 +68,8 @@ from reporting.services import (
     notification_mark_read,
     period_close,
     period_close_summary,
+    period_opened,
     period_reopen,
-    periods_ensure_until,
-    reporting_start,
     submission_approve,
     submission_for,
     submission_reopen,
@@ -72,41 +87,37 @@ from reporting.verification import (
 
 
 class ReportingMixin(CommuneMixin):
-    def check_member(self):
-        """Submissions are the commune's internal work: its members and inspectors read them,
-        province officers read approved figures only."""
-        if not self.scope.reads_internal_work_of(self.commune):
-            raise PermissionDenied
+    """Submissions are the commune's internal work: its members and inspectors read them,
+    province officers read approved figures only (INTERNAL)."""
+
+    permissions = {"GET": INTERNAL}
 
     def get_period(self) -> ReportingPeriod:
-        period = ReportingPeriod.objects.filter(
-            commune=self.commune, code=self.kwargs["period_code"]
-        ).first()
+        """The period of the URL: its row, or a period due without one yet (read as not started)."""
+        period = period_by_code(self.commune, self.kwargs["period_code"])
         if period is None:
             raise Http404
         return period
 
 
 class PeriodListView(ReportingMixin, TemplateView):
+    permissions = {"GET": INTERNAL}
     template_name = "reporting/period_list.html"
 
     def get_context_data(self, **kwargs):
-        self.check_member()
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
-        periods_ensure_until(self.commune, today, since=reporting_start(self.commune))
-        periods = ReportingPeriod.objects.filter(commune=self.commune).order_by("-deadline")
-        my_units = list(Unit.objects.filter(pk__in=self.scope.unit_ids, commune=self.commune))
+        periods = periods_listed(self.commune, timezone.localdate())
+        my_units = units_among(self.commune, self.scope.unit_ids)
         rows = period_lines(self.commune, periods, my_units, now=timezone.now())
         context.update(rows=rows, now=timezone.now())
         return context
 
 
 class PeriodReviewView(ReportingMixin, TemplateView):
+    permissions = {"GET": INTERNAL}
     template_name = "reporting/period_review.html"
 
     def get_context_data(self, **kwargs):
-        self.check_member()
         context = super().get_context_data(**kwargs)
         period = self.get_period()
         rows = review_rows(self.commune, period)
@@ -159,18 +170,28 @@ def figure_verification_view(request, commune_code, pk):
     )
 
 
-@login_required
-def period_close_view(request, commune_code, period_code):
+class PeriodCloseView(CommuneMixin, View):
     """Closing a period asks first, naming the units it locks; only the confirmed POST closes."""
-    commune = access_commune_by_code(request.user, commune_code, manage=True)
-    period = get_object_or_404(ReportingPeriod, commune=commune, code=period_code)
+
+    permissions = {"GET": MANAGE, "POST": MANAGE}
+
+    def get(self, request, *args, **kwargs):
+        return period_close_page(request, self.commune, kwargs["period_code"])
+
+    post = get
+
+
+def period_close_page(request, commune, period_code):
+    period = period_by_code(commune, period_code)
+    if period is None:
+        raise Http404
     back = reverse("reporting:period", args=[commune.code, period.code])
     if period.is_closed:
         messages.info(request, _("This period is already closed."))
         return HttpResponseRedirect(back)
     if request.method == "POST" and request.POST.get("confirmed") == "1":
         try:
-            period_close(actor=request.user, period=period)
+            period_close(actor=request.user, period=period_opened(period))
         except WorkflowError as exc:
             messages.error(request, str(exc))
         else:
@@ -209,32 +230,47 @@ def period_close_view(request, commune_code, period_code):
     )
 
 
-@login_required
-@require_POST
-def period_reopen_view(request, commune_code, period_code):
-    commune = access_commune_by_code(request.user, commune_code, manage=True)
-    period = get_object_or_404(ReportingPeriod, commune=commune, code=period_code)
-    try:
-        period_reopen(actor=request.user, period=period, reason=request.POST.get("reason", ""))
-    except WorkflowError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The period is open again: units can save and submit for it."))
-    return HttpResponseRedirect(reverse("reporting:period", args=[commune.code, period.code]))
+class PeriodReopenView(CommuneMixin, View):
+    permissions = {"POST": MANAGE}
+    other_methods_first = True  # POST only: 405 to any other method, first
+
+    def post(self, request, *args, **kwargs):
+        commune = self.commune
+        period = get_object_or_404(ReportingPeriod, commune=commune, code=kwargs["period_code"])
+        try:
+            period_reopen(actor=request.user, period=period, reason=request.POST.get("reason", ""))
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("The period is open again: units can save and submit for it.")
+            )
+        return HttpResponseRedirect(reverse("reporting:period", args=[commune.code, period.code]))
 
 
 class SubmissionView(ReportingMixin, TemplateView):
+    """A unit's report: read by whoever reads it; the POST's `action` says what is done, and by
+    whom (`actions`): the unit's staff write, submit and withdraw it, the standing office reviews."""
+
+    permissions = {"GET": INTERNAL, "POST": INTERNAL}  # then READ_UNIT_REPORT on the unit
+    actions = {"return": REVIEW, "approve": REVIEW, "reopen": REVIEW}  # others: WRITE_UNIT_REPORT
     template_name = "reporting/submission.html"
 
     def setup_submission(self):
-        self.check_member()
         self.period = self.get_period()
         self.unit = get_object_or_404(Unit, commune=self.commune, pk=self.kwargs["unit_pk"])
-        self.can_write = self.scope.can_write_for_unit(self.unit.pk)
-        self.can_review = self.scope.can_manage_commune(self.commune)
-        if not self.scope.can_read_unit_report(self.commune, self.unit.pk):
-            raise PermissionDenied
-        self.submission = submission_for(self.period, self.unit)
+        self.can_write = self.allows(WRITE_UNIT_REPORT, self.unit)
+        self.can_review = self.allows(REVIEW, self.unit)
+        self.require(READ_UNIT_REPORT, self.unit)
+        # Read on GET (an unsaved draft until the first write); created with its period on POST,
+        # once the caller may do what it asks.
+        if self.request.method == "POST":
+            action = self.request.POST.get("action", "save")
+            self.require(self.actions.get(action, WRITE_UNIT_REPORT), self.unit)
+            self.period = period_opened(self.period)
+            self.submission = submission_for(self.period, self.unit)
+        else:
+            self.submission = submission_read(self.period, self.unit)
         self.report = unit_report(self.submission)
 
     def get(self, request, *args, **kwargs):
@@ -249,8 +285,6 @@ class SubmissionView(ReportingMixin, TemplateView):
             return self.review_action(action)
         if action in ("withdraw", "submit_confirmed"):
             return self.unit_action(action)
-        if not self.can_write:
-            raise PermissionDenied
         form = SubmissionForm(request.POST, request.FILES, report=self.report)
         form.is_valid()
         autosave = action == "autosave"
@@ -388,9 +422,8 @@ class SubmissionView(ReportingMixin, TemplateView):
         )
 
     def unit_action(self, action: str):
-        """Submit once confirmed, or withdraw a report not yet reviewed: the unit's staff only."""
-        if not self.scope.can_write_for_unit(self.unit.pk):
-            raise PermissionDenied
+        """Submit once confirmed, or withdraw a report not yet reviewed: the unit's staff only
+        (WRITE_UNIT_REPORT, checked by `setup_submission`)."""
         try:
             version = int(self.request.POST.get("version", ""))
         except ValueError:
@@ -431,8 +464,7 @@ class SubmissionView(ReportingMixin, TemplateView):
         return self.redirect()
 
     def review_action(self, action: str):
-        if not self.can_review:
-            raise PermissionDenied
+        """Return, approve, reopen: the standing office (REVIEW, checked by `setup_submission`)."""
         comment = self.request.POST.get("comment", "")
         if action == "approve" and self.request.POST.get("confirmed") != "1":
             if self.submission.status != SubmissionStatus.SUBMITTED:
@@ -527,15 +559,14 @@ class ScheduleForm(forms.ModelForm):
 
 
 class ScheduleView(CommuneMixin, TemplateView):
-    manage = True
+    permissions = {"GET": MANAGE, "POST": MANAGE}
     template_name = "reporting/schedule.html"
     kinds = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
 
     def forms(self, data=None):
         out = []
         for kind in self.kinds:
-            instance = ReportingSchedule.objects.filter(commune=self.commune, kind=kind).first()
-            instance = instance or ReportingSchedule.default_for(self.commune, kind)
+            instance = schedule_for(self.commune, kind)
             out.append((kind.label, ScheduleForm(data, instance=instance, prefix=kind.value)))
         return out
 
@@ -596,7 +627,7 @@ class AdHocRequestForm(forms.Form):
 
 
 class AdHocRequestView(CommuneMixin, TemplateView):
-    manage = True
+    permissions = {"GET": MANAGE, "POST": MANAGE}
     template_name = "communes/object_form.html"
 
     def get_context_data(self, **kwargs):
@@ -616,38 +647,47 @@ class AdHocRequestView(CommuneMixin, TemplateView):
         )
 
 
-@login_required
-def notification_list(request):
-    notifications = Notification.objects.filter(user=request.user).select_related("commune")[:100]
-    return render(request, "reporting/notifications.html", {"notifications": notifications})
+class NotificationListView(PermissionsMixin, View):
+    """One's own notifications (the bell)."""
+
+    permissions = {"GET": READ}
+
+    def get(self, request, *args, **kwargs):
+        notifications = notifications_of(request.user)[:100]
+        return render(request, "reporting/notifications.html", {"notifications": notifications})
 
 
-@login_required
-@require_POST
-def notification_read(request):
-    ids = request.POST.getlist("id")
-    notification_mark_read(
-        user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] or None
-    )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("reporting:notifications")
-    return HttpResponseRedirect(target)
+class NotificationReadView(PermissionsMixin, View):
+    """Marking one's own notifications read: one's own session's business, even read-only."""
+
+    permissions = {"POST": READ}
+    other_methods_first = True  # POST only: 405 to any other method, first
+
+    def post(self, request, *args, **kwargs):
+        ids = request.POST.getlist("id")
+        notification_mark_read(
+            user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] or None
+        )
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("reporting:notifications")
+        return HttpResponseRedirect(target)
 
 
-@login_required
-def evidence_download(request, commune_code, pk):
+class EvidenceDownloadView(CommuneMixin, View):
     """An uploaded evidence file, for those who may read the submission it belongs to."""
-    commune = access_commune_by_code(request.user, commune_code)
-    progress = get_object_or_404(
-        TaskProgress.objects.select_related("submission"), commune=commune, pk=pk
-    )
-    if not scope_for(request.user).can_read_unit_report(commune, progress.submission.unit_id):
-        raise PermissionDenied
-    if not progress.evidence_file:
-        raise Http404
-    return FileResponse(
-        progress.evidence_file.open("rb"),
-        as_attachment=True,
-        filename=progress.evidence_file.name.rsplit("/", 1)[-1],
-    )
+
+    permissions = {"GET": READ}  # then READ_UNIT_REPORT on its report
+
+    def get(self, request, *args, **kwargs):
+        progress = get_object_or_404(
+            TaskProgress.objects.select_related("submission"), commune=self.commune, pk=kwargs["pk"]
+        )
+        self.require(READ_UNIT_REPORT, progress.submission)
+        if not progress.evidence_file:
+            raise Http404
+        return FileResponse(
+            progress.evidence_file.open("rb"),
+            as_attachment=True,
+            filename=progress.evidence_file.name.rsplit("/", 1)[-1],
+        )

@@ -5,24 +5,27 @@ commune or province the caller may not read, and its files, answer 404."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views import View
 
 from communes.access import (
-    access_commune_by_code,
-    access_country,
-    access_province_by_code,
+    COUNTRY,
+    OFFICIAL_REPORT,
+    READ,
+    REQUEST_FILE,
+    allowed,
+    require,
     scope_for,
 )
+from communes.mixins import CommuneMixin, PermissionsMixin, ProvinceMixin
 from communes.models import Province
 from reporting.models import ReportingPeriod
 from reporting.periods import period_parse
+from reporting.selectors import periods_by_end
 from reports.forms import (
     CommuneReportTextForm,
     NationalReportForm,
@@ -73,16 +76,8 @@ def _files(reports) -> list[dict]:
     return [{"report": report, "stale": report_is_stale(report)} for report in reports[:20]]
 
 
-def _commune_period(request, commune_code: str, period_code: str, *, manage=False):
-    commune = access_commune_by_code(request.user, commune_code, manage=manage)
-    period = get_object_or_404(ReportingPeriod, commune=commune, code=period_code)
-    return commune, period
-
-
-@login_required
-def commune_report_list(request, commune_code):
-    commune = access_commune_by_code(request.user, commune_code)
-    periods = ReportingPeriod.objects.filter(commune=commune).order_by("-window_end", "kind")
+def commune_report_list(request, commune):
+    periods = periods_by_end(commune)
     scope = scope_for(request.user)
     return render(
         request,
@@ -91,16 +86,16 @@ def commune_report_list(request, commune_code):
     )
 
 
-@login_required
-def commune_report(request, commune_code, period_code):
-    commune, period = _commune_period(request, commune_code, period_code)
-    can_manage = scope_for(request.user).can_manage_commune(commune)
+def commune_report(request, commune, period_code):
+    period = get_object_or_404(ReportingPeriod, commune=commune, code=period_code)
+    scope = scope_for(request.user)
+    can_manage = allowed(scope, OFFICIAL_REPORT, commune, period)
     text = commune_report_text(period, today=_today())
     form = CommuneReportTextForm(instance=text) if can_manage else None
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action in ("save", "reset") and not can_manage:
-            raise PermissionDenied
+        if action in ("save", "reset"):
+            require(scope, OFFICIAL_REPORT, commune, period)
         if action == "save":
             form = CommuneReportTextForm(request.POST, instance=text)
             if form.is_valid():
@@ -149,8 +144,7 @@ def _today():
     return timezone.localdate()
 
 
-def _commune_file(request, commune_code, pk) -> Report:
-    commune = access_commune_by_code(request.user, commune_code)
+def _commune_file(commune, pk) -> Report:
     return get_object_or_404(
         Report.objects.select_related("commune", "province", "period"),
         kind=ReportKind.COMMUNE,
@@ -159,8 +153,7 @@ def _commune_file(request, commune_code, pk) -> Report:
     )
 
 
-def _province_file(request, province_code, pk) -> Report:
-    province = access_province_by_code(request.user, province_code)
+def _province_file(province, pk) -> Report:
     return get_object_or_404(
         Report.objects.select_related("province"),
         kind=ReportKind.PROVINCE,
@@ -181,10 +174,9 @@ def _status(report: Report, download_url: str) -> dict:
 
 
 def _can_manage(request, report: Report) -> bool:
-    scope = scope_for(request.user)
-    if report.commune_id:
-        return scope.can_manage_commune(report.commune)
-    return scope.can_manage_province(report.province)
+    return allowed(
+        scope_for(request.user), OFFICIAL_REPORT, report.commune or report.province, report
+    )
 
 
 def _file_page(
@@ -269,16 +261,14 @@ def _province_file_urls(report: Report) -> dict:
     }
 
 
-@login_required
-def commune_file(request, commune_code, pk):
-    report = _commune_file(request, commune_code, pk)
+def commune_file(request, commune, pk):
+    report = _commune_file(commune, pk)
     return _file_page(request, report, **_commune_file_urls(report))
 
 
 def _signed_upload(request, report: Report, urls: dict):
     """The signed PDF, uploaded back: kept beside the generated file as the official one."""
-    if not _can_manage(request, report):
-        raise PermissionDenied
+    require(scope_for(request.user), OFFICIAL_REPORT, report.commune or report.province, report)
     form = SignedFileForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -312,52 +302,42 @@ def _signed_download(request, report: Report):
     return FileResponse(handle, as_attachment=True, filename=report.signed_filename)
 
 
-@login_required
-@require_POST
-def commune_signed(request, commune_code, pk):
-    report = _commune_file(request, commune_code, pk)
+def commune_signed(request, commune, pk):
+    report = _commune_file(commune, pk)
     return _signed_upload(request, report, _commune_file_urls(report))
 
 
-@login_required
-def commune_signed_download(request, commune_code, pk):
-    return _signed_download(request, _commune_file(request, commune_code, pk))
+def commune_signed_download(request, commune, pk):
+    return _signed_download(request, _commune_file(commune, pk))
 
 
-@login_required
-@require_POST
-def province_signed(request, province_code, pk):
-    report = _province_file(request, province_code, pk)
+def province_signed(request, province, pk):
+    report = _province_file(province, pk)
     return _signed_upload(request, report, _province_file_urls(report))
 
 
-@login_required
-def province_signed_download(request, province_code, pk):
-    return _signed_download(request, _province_file(request, province_code, pk))
+def province_signed_download(request, province, pk):
+    return _signed_download(request, _province_file(province, pk))
 
 
-@login_required
-def commune_status(request, commune_code, pk):
-    report = _commune_file(request, commune_code, pk)
+def commune_status(request, commune, pk):
+    report = _commune_file(commune, pk)
     return JsonResponse(
         _status(report, reverse("reports:commune_download", args=[report.commune.code, pk]))
     )
 
 
-@login_required
-def commune_download(request, commune_code, pk):
-    report = _commune_file(request, commune_code, pk)
+def commune_download(request, commune, pk):
+    report = _commune_file(commune, pk)
     return _download(
         request,
         report,
-        regenerate_url=reverse("reports:commune_regenerate", args=[commune_code, report.pk]),
-        back_url=reverse("reports:commune_report", args=[commune_code, report.period_code]),
+        regenerate_url=reverse("reports:commune_regenerate", args=[commune.code, report.pk]),
+        back_url=reverse("reports:commune_report", args=[commune.code, report.period_code]),
     )
 
 
-@login_required
-def province_report(request, province_code):
-    province = access_province_by_code(request.user, province_code)
+def province_report(request, province):
     codes = province_period_codes(province)
     period_code = request.POST.get("period") or request.GET.get("period") or ""
     if period_code:
@@ -365,12 +345,12 @@ def province_report(request, province_code):
             period_code = period_parse(period_code).code
         except ValueError as error:
             raise Http404 from error
-    can_manage = scope_for(request.user).can_manage_province(province)
+    scope = scope_for(request.user)
+    can_manage = allowed(scope, OFFICIAL_REPORT, province, province)
     text = province_report_text(province, period_code, today=_today()) if period_code else None
     form = ProvinceReportTextForm(instance=text) if text is not None and can_manage else None
     if request.method == "POST" and request.POST.get("action") == "save":
-        if not can_manage:
-            raise PermissionDenied
+        require(scope, OFFICIAL_REPORT, province, province)
         if not period_code:
             raise Http404
         form = ProvinceReportTextForm(request.POST, instance=text)
@@ -413,67 +393,58 @@ def province_report(request, province_code):
     )
 
 
-@login_required
-def province_file(request, province_code, pk):
-    report = _province_file(request, province_code, pk)
+def province_file(request, province, pk):
+    report = _province_file(province, pk)
     return _file_page(request, report, **_province_file_urls(report))
 
 
-@login_required
-def province_status(request, province_code, pk):
-    report = _province_file(request, province_code, pk)
+def province_status(request, province, pk):
+    report = _province_file(province, pk)
     return JsonResponse(
         _status(report, reverse("reports:province_download", args=[report.province.code, pk]))
     )
 
 
-@login_required
-def province_download(request, province_code, pk):
-    report = _province_file(request, province_code, pk)
+def province_download(request, province, pk):
+    report = _province_file(province, pk)
     return _download(
         request,
         report,
-        regenerate_url=reverse("reports:province_regenerate", args=[province_code, report.pk]),
-        back_url=reverse("reports:province_report", args=[province_code])
+        regenerate_url=reverse("reports:province_regenerate", args=[province.code, report.pk]),
+        back_url=reverse("reports:province_report", args=[province.code])
         + f"?period={report.period_code}",
     )
 
 
-@login_required
-@require_POST
-def commune_file_regenerate(request, commune_code, pk):
-    report = _commune_file(request, commune_code, pk)
+def commune_file_regenerate(request, commune, pk):
+    report = _commune_file(commune, pk)
     return _requested(
         request,
-        back_url=reverse("reports:commune_file", args=[commune_code, report.pk]),
-        file_url=lambda again: reverse("reports:commune_file", args=[commune_code, again.pk]),
+        back_url=reverse("reports:commune_file", args=[commune.code, report.pk]),
+        file_url=lambda again: reverse("reports:commune_file", args=[commune.code, again.pk]),
         fmt=report.format,
         period=report.period,
     )
 
 
-@login_required
-@require_POST
-def province_file_regenerate(request, province_code, pk):
-    report = _province_file(request, province_code, pk)
+def province_file_regenerate(request, province, pk):
+    report = _province_file(province, pk)
     return _requested(
         request,
-        back_url=reverse("reports:province_file", args=[province_code, report.pk]),
-        file_url=lambda again: reverse("reports:province_file", args=[province_code, again.pk]),
+        back_url=reverse("reports:province_file", args=[province.code, report.pk]),
+        file_url=lambda again: reverse("reports:province_file", args=[province.code, again.pk]),
         fmt=report.format,
         province=report.province,
         period_code=report.period_code,
     )
 
 
-# National reports: administrators only (`communes.access.access_country`).
+# National reports: administrators only (COUNTRY).
 
 
-@login_required
 def national_request(request):
     """The national report: the provinces, period and format to ask for (one province file
     each, in one zip), and the recent ones."""
-    access_country(request.user)
     back_url = request.path
     if request.method != "POST":
         period = request.GET.get("period", "")
@@ -517,7 +488,6 @@ def _period_label(code: str) -> str:
 
 
 def _national(request, pk) -> NationalReport:
-    access_country(request.user)
     return get_object_or_404(NationalReport, pk=pk)
 
 
@@ -547,7 +517,6 @@ def _national_status(national: NationalReport) -> dict:
     }
 
 
-@login_required
 def national_file(request, pk):
     national = _national(request, pk)
     return render(
@@ -562,12 +531,10 @@ def national_file(request, pk):
     )
 
 
-@login_required
 def national_status(request, pk):
     return JsonResponse(_national_status(_national(request, pk)))
 
 
-@login_required
 def national_download(request, pk):
     national = _national(request, pk)
     if national.status != NationalReportStatus.DONE or not national.file:
@@ -577,3 +544,140 @@ def national_download(request, pk):
     except NationalFileMissing:
         raise Http404 from None
     return FileResponse(handle, as_attachment=True, filename=national.filename)
+
+
+# ---- The pages: what each method needs, declared (`communes.access`); the functions above draw
+# them once the commune or province of the URL is resolved.
+
+
+class _Page:
+    """The declared methods of a page answer with its function (`page`), called with the place
+    of the URL; the methods it does not declare answer 405 (`PermissionsMixin`)."""
+
+    page = None
+
+    def __init_subclass__(cls, **kwargs):
+        for method in cls.__dict__.get("permissions", {}):
+            setattr(cls, method.lower(), cls.respond)
+        super().__init_subclass__(**kwargs)
+
+    def respond(self, request, *args, **kwargs):
+        place = kwargs.pop("commune_code", None) or kwargs.pop("province_code", None)
+        page = type(self).page
+        return page(request, self.place, **kwargs) if place else page(request, **kwargs)
+
+
+class _CommunePage(_Page, CommuneMixin, View):
+    pass
+
+
+class _ProvincePage(_Page, ProvinceMixin, View):
+    pass
+
+
+class _CountryPage(_Page, PermissionsMixin, View):
+    pass
+
+
+class CommuneReportListView(_CommunePage):
+    permissions = {"GET": READ}
+    page = commune_report_list
+
+
+class CommuneReportView(_CommunePage):
+    """Its texts are the standing office's to save or compile again (OFFICIAL_REPORT, once the
+    period is found); its readers ask for its files."""
+
+    permissions = {"GET": READ, "POST": REQUEST_FILE}
+    page = commune_report
+
+
+class CommuneFileView(_CommunePage):
+    permissions = {"GET": READ}
+    page = commune_file
+
+
+class CommuneStatusView(_CommunePage):
+    permissions = {"GET": READ}
+    page = commune_status
+
+
+class CommuneDownloadView(_CommunePage):
+    permissions = {"GET": READ}
+    page = commune_download
+
+
+class CommuneRegenerateView(_CommunePage):
+    permissions = {"POST": REQUEST_FILE}
+    other_methods_first = True  # POST only: 405 to any other method, first
+    page = commune_file_regenerate
+
+
+class CommuneSignedView(_CommunePage):
+    permissions = {"POST": OFFICIAL_REPORT}  # the office, once the file is found
+    other_methods_first = True  # POST only: 405 to any other method, first
+    page = commune_signed
+
+
+class CommuneSignedDownloadView(_CommunePage):
+    permissions = {"GET": READ}
+    page = commune_signed_download
+
+
+class ProvinceReportView(_ProvincePage):
+    """Its texts are its officers' to save (OFFICIAL_REPORT); its readers ask for its files."""
+
+    permissions = {"GET": READ, "POST": REQUEST_FILE}
+    page = province_report
+
+
+class ProvinceFileView(_ProvincePage):
+    permissions = {"GET": READ}
+    page = province_file
+
+
+class ProvinceStatusView(_ProvincePage):
+    permissions = {"GET": READ}
+    page = province_status
+
+
+class ProvinceDownloadView(_ProvincePage):
+    permissions = {"GET": READ}
+    page = province_download
+
+
+class ProvinceRegenerateView(_ProvincePage):
+    permissions = {"POST": REQUEST_FILE}
+    other_methods_first = True  # POST only: 405 to any other method, first
+    page = province_file_regenerate
+
+
+class ProvinceSignedView(_ProvincePage):
+    permissions = {"POST": OFFICIAL_REPORT}  # its officers, once the file is found
+    other_methods_first = True  # POST only: 405 to any other method, first
+    page = province_signed
+
+
+class ProvinceSignedDownloadView(_ProvincePage):
+    permissions = {"GET": READ}
+    page = province_signed_download
+
+
+class NationalRequestView(_CountryPage):
+    permissions = {"GET": COUNTRY, "POST": COUNTRY}
+    page = national_request
+
+
+class NationalFileView(_CountryPage):
+    permissions = {"GET": COUNTRY}
+    page = national_file
+
+
+class NationalStatusView(_CountryPage):
+    permissions = {"GET": COUNTRY}
+    page = national_status
+
+
+class NationalDownloadView(_CountryPage):
+    permissions = {"GET": COUNTRY}
+    page = national_download

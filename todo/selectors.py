@@ -44,7 +44,13 @@ from reporting.models import (
 )
 from reporting.periods import PeriodKind
 from reporting.results import TaskState, task_results
-from reporting.selectors import Timeliness, period_lines, task_extensions_granted
+from reporting.selectors import (
+    Timeliness,
+    period_lines,
+    periods_due,
+    reporting_start,
+    task_extensions_granted,
+)
 from reports.models import CommuneReportText, Report, ReportKind, ReportStatus
 from tasks.models import Task
 
@@ -101,24 +107,34 @@ def _submission_url(commune: Commune, period: ReportingPeriod, unit_id: int) -> 
     return reverse("reporting:submission", args=[commune.code, period.code, unit_id])
 
 
-def _open_periods(commune: Commune):
-    return ReportingPeriod.objects.filter(commune=commune, closed_at__isnull=True).order_by(
-        "deadline", "kind"
-    )
+def _open_periods(commune: Commune, unopened: list[ReportingPeriod], *, deadline_by):
+    """The commune's open periods due by `deadline_by`, by deadline; with the periods due
+    without a row yet (`unopened`, from `reporting.selectors.periods_due`) among them."""
+    saved = ReportingPeriod.objects.filter(
+        commune=commune, closed_at__isnull=True, deadline__lte=deadline_by
+    ).order_by("deadline", "kind")
+    if not unopened:
+        return saved
+    due = [period for period in unopened if period.deadline <= deadline_by]
+    return sorted([*saved, *due], key=lambda period: (period.deadline, period.kind))
 
 
-def _latest_period(commune: Commune, today: date) -> ReportingPeriod | None:
+def _latest_period(commune: Commune, today: date, unopened) -> ReportingPeriod | None:
     """The latest period whose data ended by today: the cut-off task states are read at."""
-    return (
+    saved = (
         ReportingPeriod.objects.filter(commune=commune, window_end__lte=today)
         .exclude(kind=PeriodKind.AD_HOC)
         .order_by("-window_end", "-pk")
         .first()
     )
+    ended = [period for period in unopened if period.window_end <= today]
+    if saved is not None:
+        ended.append(saved)
+    return max(ended, key=lambda period: period.window_end, default=None)
 
 
-def _tasks_of_year(commune: Commune, today: date):
-    period = _latest_period(commune, today)
+def _tasks_of_year(commune: Commune, today: date, unopened):
+    period = _latest_period(commune, today, unopened)
     return task_results({commune.pk: period}, year=today.year)[commune.pk]
 
 
@@ -133,13 +149,13 @@ def _extension_title(extension: DeadlineExtension) -> str:
 # Unit staff
 
 
-def _unit_reports(commune, units, now, today) -> TodoSection:
+def _unit_reports(commune, units, now, today, unopened) -> TodoSection:
     section = TodoSection(
         "reports", _("Reports due and returned"), empty=_("No report is due or returned.")
     )
     horizon = now + timedelta(days=REPORT_HORIZON_DAYS)
     lines = period_lines(
-        commune, _open_periods(commune).filter(deadline__lte=horizon), units, now=now
+        commune, _open_periods(commune, unopened, deadline_by=horizon), units, now=now
     )
     for line in lines:
         period = line.period
@@ -330,10 +346,10 @@ def _office_reviews(commune) -> TodoSection:
     return section
 
 
-def _office_late_units(commune, now) -> TodoSection:
+def _office_late_units(commune, now, unopened) -> TodoSection:
     section = TodoSection("late", _("Units late"), empty=_("No unit is late."))
     units = list(Unit.objects.filter(commune=commune).order_by("order", "short_name"))
-    periods = _open_periods(commune).filter(deadline__lte=now)
+    periods = _open_periods(commune, unopened, deadline_by=now)
     for line in period_lines(commune, periods, units, now=now):
         late = [
             unit.short_name
@@ -435,25 +451,25 @@ def _office_extensions(commune) -> TodoSection:
     return section
 
 
-def _due_periods_of_plan_years(commune, now) -> list[ReportingPeriod]:
+def _due_periods_of_plan_years(commune, now, unopened) -> list[ReportingPeriod]:
     """The latest period of each kind whose reports are due, in a year with a plan in force."""
     years = plan_years_in_force(Plan.objects.filter(commune=commune))
     latest: dict[str, ReportingPeriod] = {}
-    for period in _open_periods(commune).filter(deadline__lte=now).exclude(kind=PeriodKind.AD_HOC):
-        if period.year in years:
+    for period in _open_periods(commune, unopened, deadline_by=now):
+        if period.kind != PeriodKind.AD_HOC and period.year in years:
             latest[period.kind] = period  # ordered by deadline: the last one wins
     return sorted(latest.values(), key=lambda p: p.deadline)
 
 
-def _office_compile(commune, now) -> TodoSection:
+def _office_compile(commune, now, unopened) -> TodoSection:
     section = TodoSection(
         "compile", _("Commune reports to compile"), empty=_("No commune report to compile.")
     )
-    periods = _due_periods_of_plan_years(commune, now)
+    periods = _due_periods_of_plan_years(commune, now, unopened)
     written = set(  # `or [0]`: one query even when no period is due, so the count stays fixed
-        CommuneReportText.objects.filter(period_id__in=[p.pk for p in periods] or [0]).values_list(
-            "period_id", flat=True
-        )
+        CommuneReportText.objects.filter(
+            period_id__in=[p.pk for p in periods if p.pk is not None] or [0]
+        ).values_list("period_id", flat=True)
     )
     for period in periods:
         if period.pk in written:
@@ -639,10 +655,20 @@ def _unit_proposal_answers(commune, unit_ids, now) -> TodoSection:
 # ---------------------------------------------------------------------------------------------
 
 
-def commune_todo(commune: Commune, scope: Scope, *, now: datetime | None = None) -> TodoList:
-    """The caller's work in a commune, by the roles it holds there."""
+def commune_todo(
+    commune: Commune, scope: Scope, *, now: datetime | None = None, unopened: bool = False
+) -> TodoList:
+    """The caller's work in a commune, by the roles it holds there. With `unopened` (the to-do
+    page), the periods due that nobody has written to yet count too, as on the periods page;
+    the menus' counts read the periods that have their row (the daily `periods_open` gives
+    them theirs), in a fixed number of queries."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    due = (
+        [p for p in periods_due(commune, today, since=reporting_start(commune)) if p.pk is None]
+        if unopened and scope.is_member_of(commune)
+        else []
+    )
     sections: list[TodoSection] = []
     my_units = (
         list(Unit.objects.filter(commune=commune, pk__in=scope.unit_ids).order_by("order"))
@@ -651,11 +677,11 @@ def commune_todo(commune: Commune, scope: Scope, *, now: datetime | None = None)
     )
     manages = commune.pk in scope.managed_commune_ids
     leads = commune.pk in scope.led_commune_ids
-    results = _tasks_of_year(commune, today) if my_units or leads else []
+    results = _tasks_of_year(commune, today, due) if my_units or leads else []
     if my_units:
         unit_ids = {unit.pk for unit in my_units}
         sections += [
-            _unit_reports(commune, my_units, now, today),
+            _unit_reports(commune, my_units, now, today, due),
             _unit_tasks(commune, unit_ids, today, results),
             _unit_answers(commune, unit_ids, now),
             _unit_proposal_answers(commune, unit_ids, now),
@@ -664,11 +690,12 @@ def commune_todo(commune: Commune, scope: Scope, *, now: datetime | None = None)
     if manages:
         sections += [
             _office_reviews(commune),
-            _office_late_units(commune, now),
+            _office_late_units(commune, now, due),
             _office_flags(commune),
             _office_extensions(commune),
             _office_figure_answers(commune),
-            _office_compile(commune, now),
+            # A commune report is written for a period with its row (opened daily, `periods_open`).
+            _office_compile(commune, now, []),
             _office_proposals(commune),
         ]
     if leads:

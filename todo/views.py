@@ -1,13 +1,8 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
-from django.utils import timezone
 from django.views.generic import TemplateView
 
-from communes.access import scope_for
-from communes.mixins import CommuneMixin
-from communes.models import Province
-from communes.views import ProvinceMixin
-from reporting.services import periods_ensure_until, reporting_start
+from communes.access import INSPECT, READ
+from communes.mixins import CommuneMixin, PermissionsMixin, ProvinceMixin
+from communes.selectors import provinces_inspected
 from todo.selectors import commune_todo, inspection_communes, province_todo
 from todo.templatetags.todo import todo_remember
 
@@ -15,15 +10,13 @@ from todo.templatetags.todo import todo_remember
 class CommuneTodoView(CommuneMixin, TemplateView):
     """The home page of a commune's people: their work, by role."""
 
+    permissions = {"GET": READ}
     template_name = "todo/commune_todo.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.scope.is_member_of(self.commune):
-            # As the reporting page does: the periods due by today exist, so their links work.
-            today = timezone.localdate()
-            periods_ensure_until(self.commune, today, since=reporting_start(self.commune))
-        todo = commune_todo(self.commune, self.scope)
+        # As the periods page: a period due that nobody has written to yet counts (and links).
+        todo = commune_todo(self.commune, self.scope, unopened=True)
         todo_remember(self.request, ("commune", self.commune.pk), todo)
         context["todo"] = todo
         context["is_province_reader"] = self.scope.is_province_reader_of(self.commune)
@@ -31,6 +24,7 @@ class CommuneTodoView(CommuneMixin, TemplateView):
 
 
 class ProvinceTodoView(ProvinceMixin, TemplateView):
+    permissions = {"GET": READ}
     template_name = "todo/province_todo.html"
 
     def get_context_data(self, **kwargs):
@@ -41,18 +35,15 @@ class ProvinceTodoView(ProvinceMixin, TemplateView):
         return context
 
 
-class InspectionHomeView(LoginRequiredMixin, TemplateView):
+class InspectionHomeView(PermissionsMixin, TemplateView):
     """An inspector's home: the communes of its scope, their plans and periods, to read."""
 
+    permissions = {"GET": INSPECT}
     template_name = "todo/inspection.html"
 
     def get_context_data(self, **kwargs):
-        scope = scope_for(self.request.user)
-        if not scope.is_inspector:
-            raise Http404
+        scope = self.scope
         context = super().get_context_data(**kwargs)
         context["communes"] = inspection_communes(scope)
-        context["provinces"] = list(
-            Province.objects.filter(pk__in=scope.inspected_province_ids).order_by("name")
-        )
+        context["provinces"] = provinces_inspected(scope)
         return context

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, generics
 from rest_framework.views import APIView
 
-from communes.access import access_commune_by_code, scope_for
+from communes.access import READ, access_commune_for, scope_for
 
 
 class ApiMixin:
-    """Vietnamese unless the portal's language switch (cookie) or `Accept-Language` asks for English."""
+    """Vietnamese unless the portal's language switch (cookie) or `Accept-Language` asks for English.
+
+    Each view declares what its methods need (`permissions`, read by
+    `api.permissions.DeclaredPermission`); reading is the default."""
+
+    permissions = {"GET": READ}
 
     def initial(self, request, *args, **kwargs):
         language = translation.get_language_from_request(request._request)
@@ -31,32 +37,27 @@ class CommuneApiMixin(ApiMixin):
     """`self.commune` from the URL's commune code, resolved once, before any other check.
 
     A commune the caller may not read answers 404 exactly like a missing one, whatever the method,
-    so that a code reveals nothing. `members_only` views (the commune's internal reporting work)
-    answer 403 to a province officer, who may read the commune but not its units' reports —
-    the rule of the browser's reporting pages.
+    so that a code reveals nothing; then the view's declared `permissions` are checked (views of
+    the commune's internal reporting work declare INTERNAL: 403 to a province officer, who may
+    read the commune but not its units' reports — the rule of the browser's reporting pages).
     """
-
-    members_only = False
 
     def check_permissions(self, request):
         if request.user and request.user.is_authenticated:
             self.scope = scope_for(request.user)
-            self.commune = access_commune_by_code(request.user, self.kwargs["commune_code"])
-            if self.members_only and not self.is_member:
-                raise exceptions.PermissionDenied(
-                    _(
-                        "Unit reports are the commune's internal work: province officers read the "
-                        "commune's figures from approved reports."
-                    )
-                )
+            self.commune = access_commune_for(request.user, self.kwargs["commune_code"])
         super().check_permissions(request)
 
-    @property
-    def is_member(self) -> bool:
-        return self.scope.reads_internal_work_of(self.commune)
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "members_only" in cls.__dict__:  # the former flag is read by nothing any more
+            raise ImproperlyConfigured(
+                f'{cls.__name__}: declare permissions = {{"GET": INTERNAL}} instead of members_only'
+            )
 
     @property
     def can_manage(self) -> bool:
+        """For the views still checking in their body (api/views/follow_up.py)."""
         return self.scope.can_manage_commune(self.commune)
 
 
@@ -91,6 +92,7 @@ class CommuneScopedRetrieveView(CommuneApiMixin, ScopedQuerysetMixin, generics.R
 class NotFoundView(ApiMixin, APIView):
     """Any other address under /api/v1/: the API's 404, not the portal's HTML page."""
 
+    permissions = dict.fromkeys(("GET", "POST", "PUT", "PATCH", "DELETE"), READ)  # a 404 to all
     permission_classes = []
     authentication_classes = []
     throttle_classes = []

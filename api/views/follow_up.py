@@ -33,6 +33,7 @@ from api.serializers import (
 )
 from api.views.base import CommuneApiMixin, CommuneScopedListView, CommuneScopedRetrieveView
 from api.views.reports import PERIOD, ProvinceApiMixin, _period_code
+from communes.access import INTERNAL
 from communes.models import Commune, Unit
 from reporting.models import IndicatorValue, Proposal, ReportingPeriod, Submission
 from reporting.proposals import (
@@ -207,7 +208,7 @@ class FigureCheckListView(CommuneScopedListView):
     serializer_class = FigureCheckSerializer
     queryset = IndicatorValue.objects.none()
     filterset_class = FigureCheckFilter
-    members_only = True
+    permissions = {"GET": INTERNAL}
     ordering_fields = ["indicator__order"]
     ordering = ["submission__unit__order", "indicator__order", "pk"]
 

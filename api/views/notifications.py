@@ -15,10 +15,13 @@ from api.serializers import (
     NotificationSerializer,
 )
 from api.views.base import ApiListView, ApiMixin
+from communes.access import READ, WRITE_OWN
+from reporting.selectors import notifications_of
 from reporting.services import notification_mark_read
 
 
 class NotificationListView(ApiListView):
+    permissions = {"GET": READ}
     serializer_class = NotificationSerializer
     queryset = Notification.objects.none()
     filterset_class = NotificationFilter
@@ -26,12 +29,13 @@ class NotificationListView(ApiListView):
     ordering = ["-created_at"]
 
     def scoped_queryset(self):
-        return Notification.objects.filter(user=self.request.user).select_related("commune")
+        return notifications_of(self.request.user)
 
 
 class NotificationReadAllView(ApiMixin, generics.GenericAPIView):
     """Mark the given notifications of yours read (all of them without `ids`)."""
 
+    permissions = {"POST": WRITE_OWN}
     serializer_class = NotificationReadSerializer
     queryset = Notification.objects.none()
     filter_backends = []
@@ -53,6 +57,7 @@ class NotificationReadAllView(ApiMixin, generics.GenericAPIView):
 class NotificationReadView(ApiMixin, generics.GenericAPIView):
     """Mark one notification of yours read; another person's answers 404."""
 
+    permissions = {"POST": WRITE_OWN}
     serializer_class = NotificationSerializer
     queryset = Notification.objects.none()
     filter_backends = []
@@ -60,7 +65,7 @@ class NotificationReadView(ApiMixin, generics.GenericAPIView):
     @extend_schema(operation_id="notification_read", request=None, responses=NotificationSerializer)
     def post(self, request, *args, **kwargs):
         notification = get_object_or_404(
-            Notification.objects.filter(user=request.user).select_related("commune"),
+            notifications_of(request.user),
             pk=kwargs["pk"],
         )
         notification_mark_read(user=request.user, notification_ids=[notification.pk])

@@ -10,13 +10,14 @@ from rest_framework.response import Response
 from api.filters import CommuneFilter, UnitFilter
 from api.serializers import CommuneSerializer, ProvinceSerializer, UnitSerializer
 from api.views.base import ApiListView, ApiRetrieveView, CommuneApiMixin, CommuneScopedListView
-from communes.access import communes_readable, provinces_readable
+from communes.access import READ, communes_readable, provinces_readable
 from communes.models import Commune, Province, Unit
 
 
 class ProvinceListView(ApiListView):
     """Provinces the caller reads as a province officer (every province for an administrator)."""
 
+    permissions = {"GET": READ}
     serializer_class = ProvinceSerializer
     queryset = Province.objects.none()
     ordering_fields = ["name", "code"]
@@ -27,6 +28,7 @@ class ProvinceListView(ApiListView):
 
 
 class ProvinceDetailView(ApiRetrieveView):
+    permissions = {"GET": READ}
     serializer_class = ProvinceSerializer
     queryset = Province.objects.none()
     lookup_field = "code"
@@ -39,6 +41,7 @@ class ProvinceDetailView(ApiRetrieveView):
 class CommuneListView(ApiListView):
     """Communes the caller may read: its own, and every commune of a province it oversees."""
 
+    permissions = {"GET": READ}
     serializer_class = CommuneSerializer
     queryset = Commune.objects.none()
     filterset_class = CommuneFilter
@@ -50,6 +53,7 @@ class CommuneListView(ApiListView):
 
 
 class CommuneDetailView(CommuneApiMixin, generics.GenericAPIView):
+    permissions = {"GET": READ}
     serializer_class = CommuneSerializer
     queryset = Commune.objects.none()
     filter_backends = []
@@ -62,6 +66,7 @@ class CommuneDetailView(CommuneApiMixin, generics.GenericAPIView):
 class UnitListView(CommuneScopedListView):
     """The commune's units (departments, police, health station, schools, villages…)."""
 
+    permissions = {"GET": READ}
     serializer_class = UnitSerializer
     queryset = Unit.objects.none()
     filterset_class = UnitFilter

@@ -22,6 +22,7 @@ from api.serializers import (
     TaskSerializer,
 )
 from api.views.base import CommuneScopedListView, CommuneScopedRetrieveView
+from communes.access import READ
 from communes.models import Unit
 from indicators.models import Indicator, IndicatorGroup, Target
 from plans.models import Plan
@@ -42,16 +43,19 @@ class PlanQueryset:
 
 
 class PlanListView(PlanQueryset, CommuneScopedListView):
+    permissions = {"GET": READ}
     filterset_class = PlanFilter
     ordering_fields = ["period_start", "document_number", "issue_date", "id"]
     ordering = ["-period_start", "document_number"]
 
 
 class PlanDetailView(PlanQueryset, CommuneScopedRetrieveView):
+    permissions = {"GET": READ}
     pass
 
 
 class IndicatorGroupListView(CommuneScopedListView):
+    permissions = {"GET": READ}
     serializer_class = IndicatorGroupSerializer
     queryset = IndicatorGroup.objects.none()
     filterset_class = IndicatorGroupFilter
@@ -77,18 +81,21 @@ class IndicatorQueryset:
 class IndicatorListView(IndicatorQueryset, CommuneScopedListView):
     """Indicators with their yearly targets and their lead and support units."""
 
+    permissions = {"GET": READ}
     filterset_class = IndicatorFilter
     ordering_fields = ["order", "code", "id"]
     ordering = ["plan_id", "order"]
 
 
 class IndicatorDetailView(IndicatorQueryset, CommuneScopedRetrieveView):
+    permissions = {"GET": READ}
     pass
 
 
 class TargetListView(CommuneScopedListView):
     """Yearly targets (2025–2045) as printed and as parsed (comparator, value, upper value)."""
 
+    permissions = {"GET": READ}
     serializer_class = TargetListSerializer
     queryset = Target.objects.none()
     filterset_class = TargetFilter
@@ -100,6 +107,7 @@ class TargetListView(CommuneScopedListView):
 
 
 class TaskSectionListView(CommuneScopedListView):
+    permissions = {"GET": READ}
     serializer_class = TaskSectionSerializer
     queryset = TaskSection.objects.none()
     filterset_class = TaskSectionFilter
@@ -133,10 +141,12 @@ class TaskQueryset:
 class TaskListView(TaskQueryset, CommuneScopedListView):
     """Tasks with their lead and support units and the deadline as printed and as understood."""
 
+    permissions = {"GET": READ}
     filterset_class = TaskFilter
     ordering_fields = ["order", "due_date", "code", "id"]
     ordering = ["plan_id", "order"]
 
 
 class TaskDetailView(TaskQueryset, CommuneScopedRetrieveView):
+    permissions = {"GET": READ}
     pass

@@ -44,6 +44,7 @@ from api.views.base import (
     CommuneScopedListView,
     CommuneScopedRetrieveView,
 )
+from communes.access import INTERNAL, READ, REVIEW, WRITE_UNIT_REPORT
 from communes.models import Unit
 from indicators.models import Indicator
 from reporting import rules
@@ -56,15 +57,18 @@ from reporting.models import (
 )
 from reporting.periods import period_parse
 from reporting.rules import FiguresRefused, SubmitRefused
-from reporting.selectors import UnitReport, commune_figure_rows, unit_report
+from reporting.selectors import (
+    UnitReport,
+    commune_figure_rows,
+    period_saved,
+    schedule_for,
+    schedules_for,
+    unit_report,
+)
 from reporting.services import (
     SubmissionConflict,
     WorkflowError,
     period_ensure,
-    periods_ensure_until,
-    reporting_start,
-    schedule_for,
-    schedules_for,
     submission_approve,
     submission_for,
     submission_reopen,
@@ -83,15 +87,10 @@ def _nfc(text: str) -> str:
 # ---- periods and schedule
 
 
-def periods_ensure(commune) -> None:
-    """The periods the browser's period list creates."""
-    periods_ensure_until(commune, timezone.localdate(), since=reporting_start(commune))
-
-
 class PeriodQueryset:
+    permissions = {"GET": INTERNAL}
     serializer_class = PeriodSerializer
     queryset = ReportingPeriod.objects.none()
-    members_only = True
 
     def scoped_queryset(self):
         return ReportingPeriod.objects.filter(commune=self.commune).prefetch_related(
@@ -101,15 +100,12 @@ class PeriodQueryset:
 
 
 class PeriodListView(PeriodQueryset, CommuneScopedListView):
-    """The commune's reporting periods, from its schedule, up to the one running today."""
+    """The commune's reporting periods that have their row: opened each night up to the one
+    running today (`reporting.periods_open`), or by the first report written for them."""
 
     filterset_class = PeriodFilter
     ordering_fields = ["deadline", "window_end", "code"]
     ordering = ["-deadline"]
-
-    def list(self, request, *args, **kwargs):
-        periods_ensure(self.commune)
-        return super().list(request, *args, **kwargs)
 
 
 class PeriodDetailView(PeriodQueryset, CommuneScopedRetrieveView):
@@ -120,10 +116,10 @@ class PeriodDetailView(PeriodQueryset, CommuneScopedRetrieveView):
 class ScheduleView(CommuneApiMixin, generics.ListAPIView):
     """When each kind of report is due: the commune's own rules, or the defaults it has not changed."""
 
+    permissions = {"GET": INTERNAL}
     serializer_class = ScheduleSerializer
     queryset = ReportingSchedule.objects.none()
     filter_backends = []
-    members_only = True
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -139,7 +135,7 @@ def submission_etag(submission: Submission) -> str:
 
 
 class SubmissionMixin(CommuneApiMixin):
-    members_only = True
+    permissions = {"GET": INTERNAL}
     queryset = Submission.objects.none()
 
     def submissions_readable(self):
@@ -153,21 +149,14 @@ class SubmissionMixin(CommuneApiMixin):
         if lock:
             submissions = submissions.select_for_update(of=("self",))
         try:
-            return submissions.get(pk=self.kwargs["pk"])
+            submission = submissions.get(pk=self.kwargs["pk"])
         except Submission.DoesNotExist as exc:
             raise exceptions.NotFound(
                 _("Not found: it does not exist, or you may not see it.")
             ) from exc
-
-    def writer_check(self, submission: Submission) -> None:
-        if not self.scope.can_write_for_unit(submission.unit_id):
-            raise exceptions.PermissionDenied(_("Only the unit's staff write its report."))
-
-    def reviewer_check(self) -> None:
-        if not self.can_manage:
-            raise exceptions.PermissionDenied(
-                _("Only the standing office reviews the units' reports.")
-            )
+        # The object's part of the method's capability (the unit's staff write, the office reviews).
+        self.check_object_permissions(self.request, submission)
+        return submission
 
     def version_of_request(self, submission: Submission, body_version: int | None):
         """The version the client read: If-Match (its ETag) first, else the `version` field.
@@ -223,6 +212,7 @@ class SubmissionMixin(CommuneApiMixin):
 class SubmissionListView(SubmissionMixin, generics.ListCreateAPIView):
     """GET: the reports the caller may read. POST: open (or find) a unit's report for a period."""
 
+    permissions = {"GET": INTERNAL, "POST": WRITE_UNIT_REPORT}
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilter
     ordering_fields = ["updated_at", "submitted_at", "id"]
@@ -246,8 +236,7 @@ class SubmissionListView(SubmissionMixin, generics.ListCreateAPIView):
         unit = Unit.objects.filter(commune=self.commune, pk=data.validated_data["unit"]).first()
         if unit is None:
             raise exceptions.ValidationError({"unit": [_("No such unit in this commune.")]})
-        if not self.scope.can_write_for_unit(unit.pk):
-            raise exceptions.PermissionDenied(_("Only the unit's staff write its report."))
+        self.check_object_permissions(request, unit)
         period = self.period_for_code(data.validated_data["period"])
         existed = Submission.objects.filter(period=period, unit=unit).exists()
         submission = submission_for(period, unit)
@@ -256,7 +245,7 @@ class SubmissionListView(SubmissionMixin, generics.ListCreateAPIView):
         )
 
     def period_for_code(self, code: str) -> ReportingPeriod:
-        period = ReportingPeriod.objects.filter(commune=self.commune, code=code).first()
+        period = period_saved(self.commune, code)
         if period is not None:
             return period
         try:
@@ -277,6 +266,7 @@ class SubmissionListView(SubmissionMixin, generics.ListCreateAPIView):
 class SubmissionDetailView(SubmissionMixin, generics.GenericAPIView):
     """GET: a unit's report (ETag: its version). PATCH: save figures, task progress and narrative."""
 
+    permissions = {"GET": INTERNAL, "PATCH": WRITE_UNIT_REPORT}
     serializer_class = SubmissionDetailSerializer
     filter_backends = []
 
@@ -298,7 +288,6 @@ class SubmissionDetailView(SubmissionMixin, generics.GenericAPIView):
     )
     def patch(self, request, *args, **kwargs):
         submission = self.submission_get()
-        self.writer_check(submission)
         data = SubmissionSaveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version, from_header = self.version_of_request(
@@ -445,6 +434,7 @@ def submission_problems(problems: dict) -> dict:
 
 
 class SubmissionActionView(SubmissionMixin, generics.GenericAPIView):
+    permissions = {"POST": WRITE_UNIT_REPORT}
     filter_backends = []
     serializer_class = SubmissionSerializer
     input_serializer_class: type[serializers.Serializer] = SubmissionSubmitSerializer
@@ -486,10 +476,11 @@ IF_MATCH = OpenApiParameter(
 class SubmissionSubmitView(SubmissionActionView):
     """Submit the unit's report to the standing office (unit staff). Needs If-Match or `version`."""
 
+    permissions = {"POST": WRITE_UNIT_REPORT}
+
     input_serializer_class = SubmissionSubmitSerializer
 
     def act(self, submission, data):
-        self.writer_check(submission)
         version, from_header = self.version_of_request(submission, data.get("version"))
         try:
             return submission_submit(
@@ -511,10 +502,11 @@ class SubmissionWithdrawView(SubmissionActionView):
     """Withdraw a submitted report the standing office has not reviewed yet: back to draft (unit
     staff). Needs If-Match or `version`."""
 
+    permissions = {"POST": WRITE_UNIT_REPORT}
+
     input_serializer_class = SubmissionSubmitSerializer
 
     def act(self, submission, data):
-        self.writer_check(submission)
         version, from_header = self.version_of_request(submission, data.get("version"))
         try:
             return submission_withdraw(
@@ -528,10 +520,11 @@ class SubmissionWithdrawView(SubmissionActionView):
 class SubmissionReturnView(SubmissionActionView):
     """Return a submitted report to the unit with a comment (standing office)."""
 
+    permissions = {"POST": REVIEW}
+
     input_serializer_class = ReviewInputSerializer
 
     def act(self, submission, data):
-        self.reviewer_check()
         self.review_version_check(submission, data.get("version"))
         if not data.get("comment", "").strip():
             raise exceptions.ValidationError(
@@ -552,10 +545,11 @@ class SubmissionReturnView(SubmissionActionView):
 class SubmissionApproveView(SubmissionActionView):
     """Approve a submitted report: its figures lock and count in the commune's figures."""
 
+    permissions = {"POST": REVIEW}
+
     input_serializer_class = ReviewInputSerializer
 
     def act(self, submission, data):
-        self.reviewer_check()
         self.review_version_check(submission, data.get("version"))
         return submission_approve(actor=self.request.user, submission=submission)
 
@@ -564,10 +558,11 @@ class SubmissionApproveView(SubmissionActionView):
 class SubmissionReopenView(SubmissionActionView):
     """Reopen an approved report for the unit, with a reason (standing office)."""
 
+    permissions = {"POST": REVIEW}
+
     input_serializer_class = ReasonInputSerializer
 
     def act(self, submission, data):
-        self.reviewer_check()
         self.review_version_check(submission, data.get("version"))
         if not data["reason"].strip():
             raise exceptions.ValidationError(
@@ -584,6 +579,7 @@ class SubmissionReopenView(SubmissionActionView):
 class IndicatorValueListView(SubmissionMixin, CommuneScopedListView):
     """Figures of the unit reports the caller may read, with a/b kept for ratios."""
 
+    permissions = {"GET": INTERNAL}
     serializer_class = IndicatorValueSerializer
     queryset = IndicatorValue.objects.none()
     filterset_class = IndicatorValueFilter
@@ -597,6 +593,7 @@ class IndicatorValueListView(SubmissionMixin, CommuneScopedListView):
 
 
 class TaskProgressListView(SubmissionMixin, CommuneScopedListView):
+    permissions = {"GET": INTERNAL}
     serializer_class = TaskProgressSerializer
     queryset = TaskProgress.objects.none()
     filterset_class = TaskProgressFilter
@@ -616,6 +613,7 @@ class CommuneFiguresView(CommuneApiMixin, generics.ListAPIView):
     """The commune's figure per indicator for a period, from approved unit reports only: ratios as
     Σa/Σb × 100 over the contributing units, counts summed. Province officers read it too."""
 
+    permissions = {"GET": READ}
     serializer_class = FigureSerializer
     queryset = Indicator.objects.none()
     filter_backends = []
@@ -636,7 +634,7 @@ class CommuneFiguresView(CommuneApiMixin, generics.ListAPIView):
         code = self.request.query_params.get("period", "")
         if not code:
             raise exceptions.ValidationError({"period": [_("This field is required.")]})
-        period = ReportingPeriod.objects.filter(commune=self.commune, code=code[:20]).first()
+        period = period_saved(self.commune, code[:20])
         if period is None:
             raise exceptions.NotFound(_("The commune has no such period."))
         return commune_figure_rows(self.commune, period)

@@ -28,10 +28,10 @@ from api.serializers import (
     ReportSerializer,
 )
 from api.views.base import ApiMixin, CommuneApiMixin
-from communes.access import access_province_by_code
+from communes.access import READ, REQUEST_FILE, access_province_for
 from reporting.consolidation import province_consolidation
-from reporting.models import ReportingPeriod
 from reporting.periods import period_parse
+from reporting.selectors import period_saved
 from reports.models import Report, ReportKind, ReportStatus
 from reports.selectors import report_is_stale
 from reports.services import (
@@ -67,7 +67,7 @@ class ProvinceApiMixin(ApiMixin):
 
     def check_permissions(self, request):
         if request.user and request.user.is_authenticated:
-            self.province = access_province_by_code(request.user, self.kwargs["province_code"])
+            self.province = access_province_for(request.user, self.kwargs["province_code"])
         super().check_permissions(request)
 
 
@@ -103,6 +103,7 @@ class ProvinceFiguresView(ProvinceApiMixin, generics.GenericAPIView):
     `?commune=` and `?indicator=` narrow it to some communes or indicators.
     """
 
+    permissions = {"GET": READ}
     serializer_class = ConsolidationPageSerializer
     filter_backends = []
 
@@ -160,7 +161,8 @@ class ReportQueryMixin:
     filterset_class = ReportFilter
     ordering_fields = ["created_at", "id"]
     ordering = ["-created_at"]
-    read_only_tokens_may_post = True
+    # Asking for a file changes no data: a read-only token may (an inspector may not: a write).
+    permissions = {"GET": READ, "POST": REQUEST_FILE}
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "download_url": self.download_url}
@@ -241,7 +243,7 @@ class CommuneReportListView(ReportListMixin, CommuneReportMixin, generics.ListAP
     """GET: the commune's report files. POST: request one (PDF or Excel) for a period."""
 
     def request_report(self, data: dict) -> Report:
-        period = ReportingPeriod.objects.filter(commune=self.commune, code=data["period"]).first()
+        period = period_saved(self.commune, data["period"])
         if period is None:
             raise exceptions.ValidationError({"period": [_("The commune has no such period.")]})
         return report_request(actor=self.request.user, fmt=data["format"], period=period)

@@ -5,28 +5,37 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views import View
 
 from api.forms import ApiTokenForm
 from api.models import ApiToken
 from api.services import api_token_create, api_token_revoke
-from communes.access import refuse_read_only
+from communes.access import ACT, WRITE_OWN
+from communes.mixins import PermissionsMixin
 
 
-@login_required
-def token_list(request):
+class TokenListView(PermissionsMixin, View):
     """GET: your tokens and the form. POST: a new token, whose secret this response shows once.
 
     The secret is rendered straight into the response to the POST and never stored, not even in
     the session: a reload asks the browser to send the form again rather than show it twice.
+    A page only to act: refused to a read-only person even for reading.
     """
-    refuse_read_only(request.user)
+
+    permissions = {"GET": ACT, "POST": ACT}
+
+    def get(self, request, *args, **kwargs):
+        return token_list(request)
+
+    post = get
+
+
+def token_list(request):
     created, secret = None, None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -55,8 +64,14 @@ def token_list(request):
     return response
 
 
-@login_required
-@require_POST
+class TokenRevokeView(PermissionsMixin, View):
+    permissions = {"POST": WRITE_OWN}
+    other_methods_first = True  # POST only: 405 to any other method, first
+
+    def post(self, request, *args, **kwargs):
+        return token_revoke(request, kwargs["pk"])
+
+
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, user=request.user, pk=pk)
     api_token_revoke(actor=request.user, token=token)

@@ -9,7 +9,7 @@ from api.models import TokenScope
 from communes.models import Commune
 from indicators.models import Indicator
 from plans.models import Plan
-from reporting.services import period_ensure
+from reporting.services import period_ensure, periods_open
 from tasks.models import Task
 from tests.api.conftest import (
     assert_flat_query_count,
@@ -228,7 +228,9 @@ def test_pages_have_a_size_parameter_with_a_maximum(people, seeds):
 
 @pytest.fixture
 def an_nong_reported(seeds):
-    """An Nông's June 2026 reports: filled in, submitted, approved (one returned)."""
+    """An Nông's June 2026 reports: filled in, submitted, approved (one returned); the periods
+    due opened by the nightly task (the API lists the periods that have their row)."""
+    periods_open()
     return reports_approved(seeds["an-nong"], "202606")
 
 

@@ -242,7 +242,7 @@ def test_review_and_todo_pages_read_in_the_same_number_of_queries_with_more_figu
     FigureVerification.objects.filter(value__submission=large).delete()
     for who in (clerk, office):
         client.force_login(who)
-        client.get(todo)  # the first visit opens the periods due (rows created once)
+        client.get(todo)  # a first visit, so that both counts are of a warm page
         few = queries_of_get(client, todo)
         for value in many:
             FigureVerification.objects.filter(value=value).delete()
