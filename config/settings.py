@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dashboards",
     "todo",
     "emulation",
+    "benchmarks",
     "api",
     "push",
     "config.apps.PortalConfig",

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from indicators.numbers import decimal_format_vi
+from communes.numbers import decimal_format_vi
 
 FONT = 'font-family="Noto Sans, DejaVu Sans, Arial, sans-serif"'
 INK, MUTED, GRID = "#1d2733", "#5b6776", "#d8dee6"

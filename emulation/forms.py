@@ -1,5 +1,5 @@
 """Forms of the emulation pages. Points are typed the Vietnamese way ("8,5"), read by
-`indicators.numbers.decimal_parse_vi`; the rules (points within the maximum, thresholds in
+`communes.numbers.decimal_parse_vi`; the rules (points within the maximum, thresholds in
 order) live in the models' `clean` and in `emulation.services`."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from communes.numbers import NumberParseError, decimal_format_vi, decimal_parse_vi
 from emulation.models import Criterion, Movement
 from emulation.services import ScoringRefused, phases_parse, phases_text
 from indicators.models import Indicator
-from indicators.numbers import NumberParseError, decimal_format_vi, decimal_parse_vi
 from plans.models import Plan
 from tasks.models import Task
 

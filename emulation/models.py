@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from indicators.numbers import decimal_format_vi
+from communes.numbers import decimal_format_vi
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
 

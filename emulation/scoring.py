@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import Commune, Unit, UnitKind
+from communes.numbers import decimal_format_vi
 from emulation.models import (
     INDICATOR_BASES,
     Audience,
@@ -41,7 +42,6 @@ from emulation.models import (
 )
 from indicators.assessment import Assessment
 from indicators.models import Indicator, Target
-from indicators.numbers import decimal_format_vi
 from reporting.models import ReportingPeriod, SubmissionStatus
 from reporting.periods import PeriodKind
 from reporting.results import TaskState, indicator_result, result_point, task_results

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from communes.audit import audit_record
 from communes.models import AuditAction, Unit
+from communes.numbers import decimal_format_vi
 from emulation.models import Basis, Criterion, ManualMark, Movement, MovementPhase, ScoreAdjustment
 from emulation.scoring import Evaluation, movement_ranking
-from indicators.numbers import decimal_format_vi
 
 
 class ScoringRefused(ValueError):

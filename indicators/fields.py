@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from indicators.numbers import NumberParseError, decimal_format_vi, decimal_parse_vi
+from communes.numbers import NumberParseError, decimal_format_vi, decimal_parse_vi
 
 
 class VietnameseNumberInput(forms.TextInput):

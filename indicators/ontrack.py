@@ -33,6 +33,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communes.numbers import decimal_format_vi
 from indicators.assessment import (
     NOT_ASSESSABLE,
     Assessment,
@@ -41,7 +42,6 @@ from indicators.assessment import (
     target_or_next,
 )
 from indicators.models import Direction, Target
-from indicators.numbers import decimal_format_vi
 from indicators.targets import MILESTONE_COMPARATORS, NUMERIC_COMPARATORS, Comparator
 
 HUNDRED = Decimal(100)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .numbers import NumberParseError, decimal_digits, decimal_parse_vi
+from communes.numbers import NumberParseError, decimal_digits, decimal_parse_vi
 
 # MeasureKind values of shares that cannot exceed the whole (a percentage of people, of the
 # budget, of GRDP): their figures and their targets are at most 100.

@@ -15,8 +15,8 @@ import re
 from django.utils.translation import gettext as _
 
 from communes.models import UnitKind
+from communes.numbers import NumberParseError, decimal_parse_vi
 from indicators.models import TARGET_YEARS, MeasureKind
-from indicators.numbers import NumberParseError, decimal_parse_vi
 from indicators.targets import Comparator, target_parse
 from tasks.deadlines import deadline_parse
 

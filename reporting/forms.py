@@ -9,9 +9,9 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from communes.numbers import decimal_format_vi
 from indicators.fields import VietnameseNumberInput
 from indicators.models import MeasureKind
-from indicators.numbers import decimal_format_vi
 from reporting import rules
 from reporting.selectors import UnitReport, indicator_figure, ratio_scale
 from tasks.models import TaskStatus

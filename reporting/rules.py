@@ -22,13 +22,13 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from indicators.models import Indicator, MeasureKind
-from indicators.numbers import (
+from communes.numbers import (
     NumberParseError,
     decimal_digits,
     decimal_format_vi,
     decimal_parse_vi,
 )
+from indicators.models import Indicator, MeasureKind
 from indicators.targets import SHARE_KINDS
 from reporting.models import EVIDENCE_MAX_BYTES, IndicatorValue
 from reporting.selectors import UnitReport, indicator_figure

@@ -9,9 +9,9 @@ import unicodedata
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from communes.numbers import decimal_format_vi
 from indicators.assessment import Assessment
 from indicators.models import MeasureKind
-from indicators.numbers import decimal_format_vi
 from reporting.periods import PeriodKind, period_parse
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")

@@ -2,7 +2,7 @@ import unicodedata
 
 from django import template
 
-from indicators.numbers import decimal_format_vi
+from communes.numbers import decimal_format_vi
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.numbers import NumberParseError, decimal_format_vi, decimal_parse_vi
+from communes.numbers import NumberParseError, decimal_format_vi, decimal_parse_vi
 
 # literal, parsed value, canonical form printed back
 ACCEPTED = [
@@ -111,7 +111,7 @@ def test_message_renders_in_vietnamese_source_form_once_settings_exist():
     # out of the rest of the run.
     script = (
         "from django.conf import settings; settings.configure(USE_I18N=False);"
-        "from indicators.numbers import decimal_parse_vi, NumberParseError\n"
+        "from communes.numbers import decimal_parse_vi, NumberParseError\n"
         "try:\n decimal_parse_vi('abc')\n"
         "except NumberParseError as e:\n print(str(e))"
     )
@@ -179,6 +179,6 @@ def test_format_never_fails_on_a_number_it_meets():
     ],
 )
 def test_decimal_digits_counts_what_a_column_holds(number, digits):
-    from indicators.numbers import decimal_digits
+    from communes.numbers import decimal_digits
 
     assert decimal_digits(number) == digits
