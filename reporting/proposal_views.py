@@ -202,7 +202,9 @@ class ProposalDetailView(CommuneMixin, TemplateView):
     """A proposal, its answer and its history; the POST's `action` says what is done, and by whom
     (`actions`): the addressee answers, the office closes."""
 
-    permissions = {"GET": READ, "POST": READ}  # then READ_PROPOSAL on the proposal
+    # The proposal is found first (404), then read by whom READ_PROPOSAL says (403), then a POST's
+    # action asks its own capability.
+    permissions = {"GET": READ_PROPOSAL, "POST": READ_PROPOSAL}
     actions = {"answer": ANSWER_PROPOSAL, "close": CLOSE_PROPOSAL}
     template_name = "reporting/proposal_detail.html"
 
