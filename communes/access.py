@@ -164,14 +164,27 @@ class Scope:
             or commune.province_id in self.inspected_province_ids
         )
 
-    def can_answer_proposal(self, commune: Commune, *, to_province: bool) -> bool:
-        """The addressee answers: the commune's leaders what is addressed to its leadership, the
-        province's officers what is addressed to the province or one of its departments."""
+    def can_read_proposal(self, commune: Commune, *, to_province: bool) -> bool:
+        """One tracked proposal: every one to the commune's members and inspectors, those
+        addressed to the province to the province's readers (`commune_proposals_readable` is
+        the same rule as a filter)."""
+        return self.reads_every_proposal_of(commune) or (
+            to_province and self.reads_province_proposals_of(commune)
+        )
+
+    def holds(self, role: str, place_id: int) -> bool:
+        """Whether the caller holds this role on this commune (on this province, for a province
+        officer); administrators hold every role. Who must hold which role for a step is the
+        step's rule (a proposal's addressee: `reporting.proposals.answerer_key`)."""
         if self.is_admin:
             return True
-        if to_province:
-            return commune.province_id in self.province_ids
-        return commune.pk in self.led_commune_ids
+        held = {
+            Role.UNIT_STAFF: self.unit_commune_ids,
+            Role.STANDING_OFFICE: self.managed_commune_ids,
+            Role.COMMUNE_LEADER: self.led_commune_ids,
+            Role.PROVINCE_OFFICER: self.province_ids,
+        }
+        return place_id in held.get(role, frozenset())
 
     def unit_reports_filter(self, commune: Commune, prefix: str = "") -> Q:
         """The rows of the commune's unit reports this caller may read (by their unit)."""
@@ -331,6 +344,58 @@ ACT = Capability("act for oneself", place=lambda scope, place, obj=None: not sco
 # The country as a whole: administrators; anyone else is answered as for a missing page.
 COUNTRY = Capability(
     "read the country", place=lambda scope, place, obj=None: scope.can_read_country, hidden=True
+)
+
+# Verifying or questioning an approved figure, once found: the standing office (kiểm chứng).
+VERIFY_FIGURES = Capability(
+    "verify the figures",
+    place=INTERNAL.place,
+    obj=lambda scope, commune, obj: scope.can_verify_figures(commune),
+    place_message=INTERNAL_MESSAGE,
+)
+# Answering the office's question about a figure, once found: the staff of the unit that
+# reported it (`obj`: its report, or one of its rows).
+ANSWER_FOR_FIGURE = Capability(
+    "answer for a figure",
+    place=INTERNAL.place,
+    obj=lambda scope, commune, obj: scope.can_answer_for_figure(_unit_id(obj)),
+    place_message=INTERNAL_MESSAGE,
+)
+# Marking and adjusting the emulation scores, once the unit's score is found (a missing
+# movement, period or unit is a 404 first): the standing office.
+SCORE = Capability(
+    "score the emulation",
+    place=INTERNAL.place,
+    obj=lambda scope, commune, obj: scope.can_manage_commune(commune),
+    place_message=INTERNAL_MESSAGE,
+)
+# A tracked proposal (kiến nghị), once found: its readers (`Scope.can_read_proposal`).
+READ_PROPOSAL = Capability(
+    "read a proposal",
+    changes_data=False,
+    obj=lambda scope, commune, proposal: scope.can_read_proposal(
+        commune, to_province=proposal.is_for_province
+    ),
+)
+# Recording a proposal to follow: the standing office.
+RECORD_PROPOSAL = Capability(
+    "record a proposal",
+    place=lambda scope, commune, obj=None: scope.can_manage_commune(commune),
+    place_message=_("Only the standing office records the proposals to follow."),
+)
+# Answering a proposal, once found: its addressee. Who that is is the proposal's own rule
+# (`Proposal.answerer_key`, from `reporting.proposals.answerer_key`, which also finds the people
+# to tell); here only whether the caller holds that role.
+ANSWER_PROPOSAL = Capability(
+    "answer a proposal",
+    obj=lambda scope, commune, proposal: scope.holds(*proposal.answerer_key),
+    message=_("Only the addressee answers a proposal."),
+)
+# Closing a proposal, once found: the standing office.
+CLOSE_PROPOSAL = Capability(
+    "close a proposal",
+    obj=lambda scope, commune, proposal: scope.can_manage_commune(commune),
+    message=_("Only the standing office closes a proposal."),
 )
 
 # An inspector's home: inspectors only; anyone else is answered as for a missing page.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -38,13 +39,15 @@ class PermissionsMixin(LoginRequiredMixin):
     """
 
     permissions: dict[str, Capability] | None = None
-    # Views not converted yet (reporting/proposal_views.py) declare nothing: every method needs
-    # READ, or MANAGE with the former flag `manage = True`. Declare `permissions` instead.
-    manage = False
     other_methods_first = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if "manage" in cls.__dict__:  # the former flag is read by nothing any more
+            raise ImproperlyConfigured(
+                f'{cls.__name__}: declare permissions = {{"GET": MANAGE, "POST": MANAGE}} '
+                "instead of manage = True"
+            )
         if "permissions" in cls.__dict__:
             permissions_check(cls, cls.permissions)
 
@@ -54,11 +57,10 @@ class PermissionsMixin(LoginRequiredMixin):
         method = request.method.lower()
         if self.other_methods_first and not hasattr(self, method):
             return self.http_method_not_allowed(request, *args, **kwargs)
-        self.scope = scope_for(request.user)
         if self.permissions is None:
-            capability = MANAGE if self.manage else READ
-        else:
-            capability = capability_for(self.permissions, request.method)
+            raise ImproperlyConfigured(f"{type(self).__name__} declares no permissions")
+        self.scope = scope_for(request.user)
+        capability = capability_for(self.permissions, request.method)
         self.place = self.resolve_place(request, kwargs, capability or READ)
         if capability is None:
             # Not declared (no handler, or a form's PUT, Django's alias of its POST): 405, once

@@ -1,22 +1,22 @@
 """Pages of the emulation movements: the office defines movements and criteria, marks and adjusts
 scores; the commune's members and inspectors read the ranking and the rating table.
 
-Who may do what is `communes.access`: reading is the commune's internal work
-(`reads_internal_work_of`: members and inspectors), writing is managing the commune (the
-standing office). Another commune's movement, criterion or unit answers 404.
+Who may do what is declared by each view (`permissions`, capabilities of `communes.access`):
+reading is the commune's internal work (INTERNAL: members and inspectors), writing is managing
+the commune (MANAGE; SCORE, once the unit's score is found: the standing office). Another
+commune's movement, criterion or unit answers 404.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from communes.access import access_in_commune
+from communes.access import INTERNAL, MANAGE, SCORE, access_in_commune
 from communes.audit import audit_rows, audit_trail_for
 from communes.mixins import CommuneMixin, CommuneObjectFormView
 from communes.models import Unit
@@ -46,12 +46,9 @@ class EmulationReaderMixin(CommuneMixin):
     """The commune's internal work: its members and inspectors read it (403 for the others who
     read the commune, such as a province officer)."""
 
-    def check_reader(self) -> None:
-        if not self.scope.reads_internal_work_of(self.commune):
-            raise PermissionDenied
+    permissions = {"GET": INTERNAL}
 
     def movement_get(self) -> Movement:
-        self.check_reader()
         self.movement = access_in_commune(
             Movement.objects.prefetch_related("phases"), self.commune, self.kwargs["pk"]
         )
@@ -69,10 +66,6 @@ class EmulationReaderMixin(CommuneMixin):
 
 class MovementListView(EmulationReaderMixin, TemplateView):
     template_name = "emulation/movement_list.html"
-
-    def get(self, request, *args, **kwargs):
-        self.check_reader()
-        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -178,9 +171,9 @@ class CriterionFormView(CommuneObjectFormView):
 
 class EmulationDeleteView(CommuneMixin, TemplateView):
     """A removal: GET shows what will go and asks to confirm, only POST removes. Who may is who
-    may edit the movements and criteria (`manage`, as `CommuneObjectFormView`)."""
+    may edit the movements and criteria (MANAGE, as `CommuneObjectFormView`)."""
 
-    manage = True
+    permissions = {"GET": MANAGE, "POST": MANAGE}
     template_name = "emulation/confirm_delete.html"
 
     def object_get(self):
@@ -285,6 +278,7 @@ class UnitScoreView(EmulationReaderMixin, TemplateView):
     """One unit's score for a period: every line, the adjustments and their history; the office
     marks the criteria scored by hand and adjusts the score here."""
 
+    permissions = {"GET": INTERNAL, "POST": SCORE}  # SCORE's office check once the score is found
     template_name = "emulation/unit_score.html"
 
     def setup_unit(self) -> None:
@@ -302,8 +296,7 @@ class UnitScoreView(EmulationReaderMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         self.setup_unit()
-        if not self.scope.can_manage_commune(self.commune):
-            raise PermissionDenied
+        self.require(SCORE, self.unit)
         action = request.POST.get("action")
         adjustment_form = mark_form = None
         mark_criterion = None
@@ -353,7 +346,7 @@ class UnitScoreView(EmulationReaderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        manages = self.scope.can_manage_commune(self.commune)
+        manages = self.allows(SCORE, self.unit)
         manual = [line for line in self.score.lines if line.criterion.basis == Basis.MANUAL]
         marks = {
             mark.criterion_id: mark

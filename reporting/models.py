@@ -485,6 +485,17 @@ class Proposal(models.Model):
     def is_for_province(self) -> bool:
         return self.addressee in PROVINCE_ADDRESSEES
 
+    @property
+    def answerer_key(self) -> tuple[str, int]:
+        """Who answers it, as (role, commune or province id): `reporting.proposals.answerer_key`."""
+        from reporting.proposals import answerer_key  # the rule's home imports this module
+
+        return answerer_key(
+            addressee=self.addressee,
+            commune_id=self.commune_id,
+            province_id=self.commune.province_id,
+        )
+
     def is_overdue_on(self, today: date) -> bool:
         return self.status == ProposalStatus.OPEN and self.due_date < today
 

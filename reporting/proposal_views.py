@@ -15,11 +15,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from communes.access import access_in_commune
+from communes.access import (
+    ANSWER_PROPOSAL,
+    CLOSE_PROPOSAL,
+    MANAGE,
+    READ,
+    READ_PROPOSAL,
+    READ_UNIT_REPORT,
+    RECORD_PROPOSAL,
+    access_in_commune,
+)
 from communes.audit import audit_trail_for
-from communes.mixins import CommuneMixin
+from communes.mixins import CommuneMixin, ProvinceMixin
 from communes.models import Unit
-from communes.views import ProvinceMixin
 from reporting.models import (
     Proposal,
     ProposalAddressee,
@@ -89,11 +97,12 @@ class ProposalListView(CommuneMixin, TemplateView):
     """The commune's tracked proposals with their answers; for the office, the unit reports
     whose proposals are not followed yet."""
 
+    permissions = {"GET": READ}
     template_name = "reporting/proposal_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        manages = self.scope.can_manage_commune(self.commune)
+        manages = self.allows(MANAGE)
         context.update(
             proposals=commune_proposals(self.commune, self.scope),
             untracked=untracked_unit_proposals(self.commune) if manages else [],
@@ -106,7 +115,7 @@ class ProposalListView(CommuneMixin, TemplateView):
 class ProposalCreateView(CommuneMixin, TemplateView):
     """The standing office records a proposal to follow, from a unit's report or its own."""
 
-    manage = True
+    permissions = {"GET": RECORD_PROPOSAL, "POST": RECORD_PROPOSAL}
     template_name = "reporting/proposal_form.html"
 
     def setup_source(self) -> None:
@@ -190,8 +199,13 @@ class ProposalCreateView(CommuneMixin, TemplateView):
 
 
 class ProposalDetailView(CommuneMixin, TemplateView):
-    """A proposal, its answer and its history; the addressee answers and the office closes here."""
+    """A proposal, its answer and its history; the POST's `action` says what is done, and by whom
+    (`actions`): the addressee answers, the office closes."""
 
+    # The proposal is found first (404), then read by whom READ_PROPOSAL says (403), then a POST's
+    # action asks its own capability.
+    permissions = {"GET": READ_PROPOSAL, "POST": READ_PROPOSAL}
+    actions = {"answer": ANSWER_PROPOSAL, "close": CLOSE_PROPOSAL}
     template_name = "reporting/proposal_detail.html"
 
     def setup_proposal(self) -> None:
@@ -202,16 +216,9 @@ class ProposalDetailView(CommuneMixin, TemplateView):
             self.commune,
             self.kwargs["pk"],
         )
-        scope = self.scope
-        if not (
-            scope.reads_every_proposal_of(self.commune)
-            or (scope.reads_province_proposals_of(self.commune) and self.proposal.is_for_province)
-        ):
-            raise PermissionDenied
-        self.may_answer = scope.can_answer_proposal(
-            self.commune, to_province=self.proposal.is_for_province
-        )
-        self.may_close = scope.can_manage_commune(self.commune)
+        self.require(READ_PROPOSAL, self.proposal)
+        self.may_answer = self.allows(ANSWER_PROPOSAL, self.proposal)
+        self.may_close = self.allows(CLOSE_PROPOSAL, self.proposal)
 
     def get(self, request, *args, **kwargs):
         self.setup_proposal()
@@ -220,28 +227,15 @@ class ProposalDetailView(CommuneMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         self.setup_proposal()
         steps = {
-            # action: who may, its form, the service and the field it takes, what is said after
-            "answer": (
-                self.may_answer,
-                ProposalAnswerForm,
-                proposal_answer,
-                "answer",
-                _("Your answer was sent."),
-            ),
-            "close": (
-                self.may_close,
-                ProposalCloseForm,
-                proposal_close,
-                "reason",
-                _("The proposal is closed."),
-            ),
+            # action: its form, the service and the field it takes, what is said after
+            "answer": (ProposalAnswerForm, proposal_answer, "answer", _("Your answer was sent.")),
+            "close": (ProposalCloseForm, proposal_close, "reason", _("The proposal is closed.")),
         }
         action = request.POST.get("action")
-        if action not in steps:
+        if action not in self.actions:
             raise PermissionDenied
-        allowed, form_class, service, field, done = steps[action]
-        if not allowed:
-            raise PermissionDenied
+        self.require(self.actions[action], self.proposal)
+        form_class, service, field, done = steps[action]
         form = form_class(request.POST)
         if form.is_valid():
             try:
@@ -274,9 +268,7 @@ class ProposalDetailView(CommuneMixin, TemplateView):
             context["answer_form"] = ProposalAnswerForm()
         if context["can_close"] and context["close_form"] is None:
             context["close_form"] = ProposalCloseForm()
-        if proposal.submission_id and self.scope.can_read_unit_report(
-            self.commune, proposal.unit_id
-        ):
+        if proposal.submission_id and self.allows(READ_UNIT_REPORT, proposal):
             context["submission_url"] = reverse(
                 "reporting:submission",
                 args=[self.commune.code, proposal.period.code, proposal.unit_id],
@@ -291,6 +283,7 @@ class ProposalDetailView(CommuneMixin, TemplateView):
 class ProvinceProposalListView(ProvinceMixin, TemplateView):
     """What the province's communes addressed to the province and its departments."""
 
+    permissions = {"GET": READ}
     template_name = "reporting/province_proposal_list.html"
 
     def get_context_data(self, **kwargs):

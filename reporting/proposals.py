@@ -3,7 +3,7 @@
 records it with its addressee and the day it should be answered by; the addressee answers (the
 commune's leaders for its leadership, the province's officers for the province and its
 departments); the office closes it. Every step is a service: one transaction, an audit row, a
-notification. Who may do each step is decided in `communes.access` and checked by the views.
+notification. Who may do each step is a capability of `communes.access`, declared by the views.
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ def proposal_url(proposal: Proposal) -> str:
 
 def answerer_key(*, addressee: str, commune_id: int, province_id: int) -> tuple[str, int]:
     """Who answers a proposal, as (role, commune or province id): the commune's leaders for
-    its leadership, the province's officers for the province and its departments (the rule
-    `Scope.can_answer_proposal` checks)."""
+    its leadership, the province's officers for the province and its departments: the people
+    told to answer, and the only ones who may (`communes.access.ANSWER_PROPOSAL`, through
+    `Proposal.answerer_key`)."""
     if addressee in PROVINCE_ADDRESSEES:
         return Role.PROVINCE_OFFICER, province_id
     return Role.COMMUNE_LEADER, commune_id
@@ -64,12 +65,7 @@ def answerers_filter(keys) -> Q:
 
 
 def _addressee_users(proposal: Proposal) -> list[int]:
-    key = answerer_key(
-        addressee=proposal.addressee,
-        commune_id=proposal.commune_id,
-        province_id=proposal.commune.province_id,
-    )
-    memberships = Membership.objects.filter(answerers_filter([key]))
+    memberships = Membership.objects.filter(answerers_filter([proposal.answerer_key]))
     return list(memberships.values_list("user_id", flat=True))
 
 

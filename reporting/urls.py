@@ -77,7 +77,7 @@ urlpatterns = [
     ),
     path(
         "communes/<slug:commune_code>/figures/<int:pk>/verification/",
-        views.figure_verification_view,
+        views.FigureVerificationView.as_view(),
         name="figure_verification",
     ),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -12,19 +11,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
-from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from communes.access import (
+    ANSWER_FOR_FIGURE,
     INTERNAL,
     MANAGE,
     READ,
     READ_UNIT_REPORT,
     REVIEW,
+    VERIFY_FIGURES,
     WRITE_UNIT_REPORT,
-    access_commune_by_code,
     access_in_commune,
-    scope_for,
 )
 from communes.audit import audit_rows, audit_trail_for
 from communes.mixins import CommuneMixin, PermissionsMixin
@@ -135,39 +133,44 @@ class PeriodReviewView(ReportingMixin, TemplateView):
         return context
 
 
-@login_required
-@require_POST
-def figure_verification_view(request, commune_code, pk):
-    """The standing office verifies or questions an approved figure; the unit answers."""
-    commune = access_commune_by_code(request.user, commune_code)
-    value = access_in_commune(
-        IndicatorValue.objects.select_related("submission__period"), commune, pk
-    )
-    if not scope_for(request.user).can_read_unit_report(commune, value.submission.unit_id):
-        raise PermissionDenied
-    action, text = request.POST.get("action"), request.POST.get("text", "")
-    steps = {
-        "verify": (figure_verify, "note", _("The figure is marked verified.")),
-        "question": (figure_question, "question", _("Your question was sent to the unit.")),
-        "answer": (figure_answer, "answer", _("Your answer was sent to the standing office.")),
-    }
-    if action not in steps:
-        raise PermissionDenied
-    service, argument, done = steps[action]
-    try:
-        service(actor=request.user, value=value, **{argument: text})
-    except VerificationRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
-    submission = value.submission
-    return HttpResponseRedirect(
-        reverse(
-            "reporting:submission",
-            args=[commune.code, submission.period.code, submission.unit_id],
+class FigureVerificationView(CommuneMixin, View):
+    """The standing office verifies or questions an approved figure; the unit answers. The POST's
+    `action` says what is done, and by whom (`actions`)."""
+
+    permissions = {"POST": READ}  # then READ_UNIT_REPORT on its report, and the action's
+    actions = {"verify": VERIFY_FIGURES, "question": VERIFY_FIGURES, "answer": ANSWER_FOR_FIGURE}
+    other_methods_first = True  # POST only: 405 to any other method, first
+
+    def post(self, request, *args, **kwargs):
+        commune = self.commune
+        value = access_in_commune(
+            IndicatorValue.objects.select_related("submission__period"), commune, kwargs["pk"]
         )
-        + f"#figure-{value.pk}"
-    )
+        submission = value.submission
+        self.require(READ_UNIT_REPORT, submission)
+        action, text = request.POST.get("action"), request.POST.get("text", "")
+        if action not in self.actions:
+            raise PermissionDenied
+        self.require(self.actions[action], submission)
+        steps = {
+            "verify": (figure_verify, "note", _("The figure is marked verified.")),
+            "question": (figure_question, "question", _("Your question was sent to the unit.")),
+            "answer": (figure_answer, "answer", _("Your answer was sent to the standing office.")),
+        }
+        service, argument, done = steps[action]
+        try:
+            service(actor=request.user, value=value, **{argument: text})
+        except VerificationRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
+        return HttpResponseRedirect(
+            reverse(
+                "reporting:submission",
+                args=[commune.code, submission.period.code, submission.unit_id],
+            )
+            + f"#figure-{value.pk}"
+        )
 
 
 class PeriodCloseView(CommuneMixin, View):
@@ -530,8 +533,8 @@ class SubmissionView(ReportingMixin, TemplateView):
             and not self.period.is_closed,
             submit_refusal=self.submit_refusal,
             figure_checks=figure_check_rows(self.report),
-            can_verify=self.scope.can_verify_figures(self.commune),
-            can_answer=self.scope.can_answer_for_figure(self.unit.pk),
+            can_verify=self.allows(VERIFY_FIGURES, self.unit),
+            can_answer=self.allows(ANSWER_FOR_FIGURE, self.unit),
         )
         return context
 

@@ -55,11 +55,6 @@ class CommuneApiMixin(ApiMixin):
                 f'{cls.__name__}: declare permissions = {{"GET": INTERNAL}} instead of members_only'
             )
 
-    @property
-    def can_manage(self) -> bool:
-        """For the views still checking in their body (api/views/follow_up.py)."""
-        return self.scope.can_manage_commune(self.commune)
-
 
 class ScopedQuerysetMixin:
     """`get_queryset` is `scoped_queryset()`; while the schema is generated, the empty class queryset."""

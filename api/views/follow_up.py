@@ -4,8 +4,9 @@ The rules are the browser's (`reporting/proposal_views.py`, the verification pag
 same code: the scope of `communes.access`, the services of `reporting.proposals`. A commune the
 caller may not read answers 404; a proposal the caller may not read answers 404 like a missing
 one (a province's readers see only what is addressed to the province). The standing office
-records and closes proposals, their addressee answers them; inspectors and read-only tokens
-only read (`api.permissions`).
+records and closes proposals, their addressee answers them (each view's `permissions`, the
+capabilities of `communes.access`, the proposal's part checked once it is found); inspectors
+and read-only tokens only read (`api.permissions`).
 
 The verification share of a period (how many approved figures the standing office verified)
 is read by whoever reads the commune or the province; the figures' checks one by one are the
@@ -33,7 +34,13 @@ from api.serializers import (
 )
 from api.views.base import CommuneApiMixin, CommuneScopedListView, CommuneScopedRetrieveView
 from api.views.reports import PERIOD, ProvinceApiMixin, _period_code
-from communes.access import INTERNAL
+from communes.access import (
+    ANSWER_PROPOSAL,
+    CLOSE_PROPOSAL,
+    INTERNAL,
+    READ,
+    RECORD_PROPOSAL,
+)
 from communes.models import Commune, Unit
 from reporting.models import IndicatorValue, Proposal, ReportingPeriod, Submission
 from reporting.proposals import (
@@ -75,16 +82,13 @@ class ProposalListView(ProposalQueryset, CommuneScopedListView):
     """The commune's tracked proposals the caller reads (`?status=`, `?addressee=`); POST records
     one (standing office), from a unit's report (`submission`) or the commune's own."""
 
+    permissions = {"GET": READ, "POST": RECORD_PROPOSAL}
     filterset_class = ProposalFilter
     ordering_fields = ["due_date", "created_at"]
     ordering = ["due_date"]
 
     @extend_schema(request=ProposalCreateSerializer, responses={201: ProposalSerializer})
     def post(self, request, *args, **kwargs):
-        if not self.can_manage:
-            raise exceptions.PermissionDenied(
-                _("Only the standing office records the proposals to follow.")
-            )
         data = ProposalCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         data = data.validated_data
@@ -127,10 +131,12 @@ class ProposalListView(ProposalQueryset, CommuneScopedListView):
 
 
 class ProposalDetailView(ProposalQueryset, CommuneScopedRetrieveView):
-    pass
+    permissions = {"GET": READ}
 
 
 class ProposalActionView(ProposalQueryset, CommuneApiMixin, generics.GenericAPIView):
+    """A step on a proposal the caller reads (404 otherwise), then the step's capability on it."""
+
     filter_backends = []
     input_serializer_class: type[serializers.Serializer]
 
@@ -138,7 +144,7 @@ class ProposalActionView(ProposalQueryset, CommuneApiMixin, generics.GenericAPIV
         proposal = self.scoped_queryset().filter(pk=self.kwargs["pk"]).first()
         if proposal is None:
             raise exceptions.NotFound(NOT_FOUND)
-        self.allowed_check(proposal)
+        self.check_object_permissions(request, proposal)
         data = self.input_serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -147,9 +153,6 @@ class ProposalActionView(ProposalQueryset, CommuneApiMixin, generics.GenericAPIV
         except ProposalRefused as error:
             raise _refused(error) from None
         return Response(ProposalSerializer(proposal).data)
-
-    def allowed_check(self, proposal: Proposal) -> None:
-        raise NotImplementedError
 
     def act(self, proposal: Proposal, data: dict) -> Proposal:
         raise NotImplementedError
@@ -160,11 +163,8 @@ class ProposalAnswerView(ProposalActionView):
     """The addressee's answer: the commune's leaders for its leadership, the province's officers
     for the province and its departments."""
 
+    permissions = {"POST": ANSWER_PROPOSAL}
     input_serializer_class = ProposalAnswerInputSerializer
-
-    def allowed_check(self, proposal):
-        if not self.scope.can_answer_proposal(self.commune, to_province=proposal.is_for_province):
-            raise exceptions.PermissionDenied(_("Only the addressee answers a proposal."))
 
     def act(self, proposal, data):
         return proposal_answer(actor=self.request.user, proposal=proposal, answer=data["answer"])
@@ -174,11 +174,8 @@ class ProposalAnswerView(ProposalActionView):
 class ProposalCloseView(ProposalActionView):
     """The standing office closes a proposal: answered, or not followed any more with a reason."""
 
+    permissions = {"POST": CLOSE_PROPOSAL}
     input_serializer_class = ProposalCloseInputSerializer
-
-    def allowed_check(self, proposal):
-        if not self.can_manage:
-            raise exceptions.PermissionDenied(_("Only the standing office closes a proposal."))
 
     def act(self, proposal, data):
         return proposal_close(
@@ -205,10 +202,10 @@ class FigureCheckListView(CommuneScopedListView):
     of each (`?status=verified|questioned|answered|unchecked`): the commune's internal work, its
     unit staff reading their own units' figures."""
 
+    permissions = {"GET": INTERNAL}
     serializer_class = FigureCheckSerializer
     queryset = IndicatorValue.objects.none()
     filterset_class = FigureCheckFilter
-    permissions = {"GET": INTERNAL}
     ordering_fields = ["indicator__order"]
     ordering = ["submission__unit__order", "indicator__order", "pk"]
 
@@ -228,6 +225,7 @@ class FigureCheckListView(CommuneScopedListView):
 class CommuneVerificationView(CommuneApiMixin, generics.GenericAPIView):
     """How many of the commune's approved figures of a period the standing office verified."""
 
+    permissions = {"GET": READ}
     serializer_class = CommuneVerificationSerializer
     filter_backends = []
 
@@ -243,6 +241,7 @@ class CommuneVerificationView(CommuneApiMixin, generics.GenericAPIView):
 class ProvinceVerificationView(ProvinceApiMixin, generics.ListAPIView):
     """Per commune of the province, how many of its approved figures of a period are verified."""
 
+    permissions = {"GET": READ}
     serializer_class = CommuneVerificationSerializer
     queryset = Commune.objects.none()
     filter_backends = []

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
-from communes.access import scope_for
+from communes.access import ANSWER_PROPOSAL, allowed, scope_for
 from communes.audit import audit_trail_for
 from communes.models import Commune
 from reporting.models import Proposal, ProposalAddressee, ProposalStatus, SubmissionStatus
@@ -233,3 +233,21 @@ def test_proposal_pages_query_counts_are_flat(client, people, seeds, role):
     _grow(people["standing_office"], commune, 6)
     assert Proposal.objects.count() > 3 * 3
     assert_flat(small, queries_of_get(client, url), f"proposal list of a {role}")
+
+
+@pytest.mark.parametrize("addressee", ProposalAddressee.values)
+def test_who_may_answer_is_who_is_told_to_answer(people, inspectors, report, addressee):
+    """One rule: the people asked to answer a proposal are those whose answer the pages and the
+    API accept (`ANSWER_PROPOSAL` reads the proposal's `answerer_key`)."""
+    proposal = _create(people["standing_office"], report, addressee=addressee)
+    proposal = Proposal.objects.select_related("commune").get(pk=proposal.pk)
+    told = set(
+        Notification.objects.filter(kind="proposal_addressed").values_list("user_id", flat=True)
+    )
+    callers = {**people, **inspectors}
+    may_answer = {
+        who.pk
+        for who in callers.values()
+        if allowed(scope_for(who), ANSWER_PROPOSAL, proposal.commune, proposal)
+    }
+    assert told and may_answer == told
