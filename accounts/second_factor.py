@@ -18,7 +18,7 @@ from django.views import View
 from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from accounts.security import (
     SECOND_FACTOR_ENROLLED_SESSION_KEY,
@@ -29,11 +29,12 @@ from accounts.services import (
     recovery_codes_left,
     recovery_codes_regenerate,
     second_factor_confirm,
-    second_factor_device_new,
+    second_factor_device_to_scan,
     second_factor_disable,
 )
 
-SETUP_DEVICE_SESSION_KEY = "_second_factor_setup_device"
+# The key being set up, kept in the session until its first right code (nothing stored before).
+SETUP_KEY_SESSION_KEY = "_second_factor_setup_key"
 
 
 class TokenForm(forms.Form):
@@ -126,13 +127,10 @@ class SecondFactorSetupView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def device(self, request) -> TOTPDevice:
-        device = TOTPDevice.objects.filter(
-            user=request.user, confirmed=False, pk=request.session.get(SETUP_DEVICE_SESSION_KEY)
-        ).first()
-        if device is None:
-            device = second_factor_device_new(user=request.user)
-            request.session[SETUP_DEVICE_SESSION_KEY] = device.pk
-        return device
+        key = request.session.get(SETUP_KEY_SESSION_KEY)
+        if not key:
+            key = request.session[SETUP_KEY_SESSION_KEY] = default_key()
+        return second_factor_device_to_scan(user=request.user, key=key)
 
     def render_page(self, request, form, status=200):
         device = self.device(request)
@@ -167,7 +165,7 @@ class SecondFactorSetupView(LoginRequiredMixin, View):
                 "token", _("This code is not right: type the six digits the app shows now.")
             )
             return self.render_page(request, form, status=400)
-        request.session.pop(SETUP_DEVICE_SESSION_KEY, None)
+        request.session.pop(SETUP_KEY_SESSION_KEY, None)
         device.refresh_from_db()
         _verified(request, device)
         return render(

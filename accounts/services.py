@@ -306,10 +306,13 @@ def _recovery_codes_make(user: User) -> list[str]:
     return codes
 
 
-def second_factor_device_new(*, user: User) -> TOTPDevice:
-    """An unconfirmed authenticator device to scan; confirmed by its first code."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+def second_factor_device_to_scan(*, user: User, key: str) -> TOTPDevice:
+    """The authenticator device of a key being set up: the page shows its QR code before
+    anything is stored (a GET writes nothing); the first code typed saves it, with the tries'
+    throttling, and the right one confirms it (`second_factor_confirm`)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False, key=key).first() or TOTPDevice(
+        user=user, name="authenticator", confirmed=False, key=key
+    )
 
 
 @transaction.atomic
@@ -317,7 +320,7 @@ def second_factor_confirm(*, user: User, device: TOTPDevice, token: str) -> list
     """The first code from the app confirms the device (replacing any older one) and makes a
     fresh set of recovery codes, returned once. None if the code is wrong."""
     if device.user_id != user.pk or not device.verify_token(token.strip().replace(" ", "")):
-        return None
+        return None  # a wrong code counts against the device's tries (it is saved for them)
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
