@@ -5,6 +5,8 @@ process, mail to the console. Production sets DATABASE_URL, REDIS_URL, SECRET_KE
 ALLOWED_HOSTS and EMAIL_URL, and leaves DEBUG off.
 """
 
+import atexit
+import shutil
 import sys
 import tempfile
 from datetime import timedelta
@@ -168,6 +170,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 if TESTING and "MEDIA_ROOT" not in env.ENVIRON:  # each test process (pytest-xdist worker) its own
     MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="kpi-test-media-"))
+    atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
