@@ -52,7 +52,7 @@ remind: setup
 
 # The README's test command: SQLite by default; DATABASE_URL / REDIS_URL select PostgreSQL / Redis.
 # On every core (pytest-xdist, at most 4 workers); the tests with real Celery workers on one of them.
-PYTEST_ARGS ?= -n auto --maxprocesses=4 --dist loadgroup
+PYTEST_ARGS ?= -n auto --maxprocesses=4
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -1,3 +1,6 @@
+import fcntl
+import os
+
 import pytest
 from django.contrib.auth import authenticate
 from django.db import connection
@@ -165,12 +168,20 @@ def pytest_runtest_logreport(report):
         )
 
 
-def pytest_collection_modifyitems(items):
-    """The tests that start real Celery workers share the Redis database of REDIS_URL: one
-    pytest-xdist worker runs them all (`--dist loadgroup`), one after the other."""
-    for item in items:
-        if item.get_closest_marker("integration"):
-            item.add_marker(pytest.mark.xdist_group("redis"))
+@pytest.fixture(autouse=True)
+def _celery_workers_one_at_a_time(request, tmp_path_factory):
+    """The tests that start real Celery workers share the queues of REDIS_URL: a worker started
+    by one test process would take another's tasks. They take turns, whichever pytest-xdist
+    worker runs them, by a lock on a file in the folder the test processes share."""
+    if not request.node.get_closest_marker("integration"):
+        yield
+        return
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # each test process's basetemp is a child of the run's
+    with open(shared / "celery-workers.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def pytest_terminal_summary(terminalreporter):
