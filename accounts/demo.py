@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Membership, Role, User
+from accounts.models import User
 from communes.demo import demo_data_guard
-from communes.models import Commune, Province, Unit, UnitKind
+from communes.models import Commune, Membership, Province, Role, Unit, UnitKind
 from communes.slugs import slug_vi
 
 DEMO_PASSWORD = "demo-57NQ-2025"

@@ -2,9 +2,9 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.services import COMMUNE_ROLES
-from communes.models import Unit, UnitKind
+from communes.models import Role, Unit, UnitKind
 
 
 class StaffInviteForm(forms.Form):

@@ -27,11 +27,11 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Invitation, Membership, Role, User
+from accounts.models import Invitation, User
 from accounts.security import second_factor_required_by_role
 from communes.access import scope_for
 from communes.audit import audit_record
-from communes.models import AuditAction, Commune, Unit, UnitKind
+from communes.models import AuditAction, Commune, Membership, Role, Unit, UnitKind
 
 # A commune's inspector (its Party inspection committee, its People's Council) is invited like its
 # staff; a province's inspector is created by an administrator (Django admin, Memberships).

@@ -9,7 +9,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts.forms import InvitationPasswordForm, StaffInviteForm
-from accounts.models import Invitation, Membership
+from accounts.models import Invitation
 from accounts.security import login_locked_usernames
 from accounts.services import (
     COMMUNE_ROLES,
@@ -27,6 +27,7 @@ from accounts.services import (
 )
 from communes.access import MANAGE, access_in_commune
 from communes.mixins import CommuneMixin
+from communes.models import Membership
 
 
 class StaffListView(CommuneMixin, TemplateView):

@@ -11,8 +11,7 @@ from django import forms
 from django.db.models import Q
 from rest_framework.filters import OrderingFilter
 
-from accounts.models import Notification
-from communes.models import Commune, CommuneKind, Unit, UnitKind
+from communes.models import Commune, CommuneKind, Notification, Unit, UnitKind
 from indicators.models import Indicator, IndicatorGroup, MeasureKind, Target
 from plans.models import Plan, PlanStatus
 from reporting.models import (

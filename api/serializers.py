@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import Notification
-from communes.models import Commune, Province, Unit
+from communes.models import Commune, Notification, Province, Unit
 from indicators.assessment import Assessment
 from indicators.models import Indicator, IndicatorGroup, MeasureKind, Target
 from plans.models import PLAN_DOCUMENT_FIELDS, Plan, PlanStanding

@@ -36,8 +36,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Role
-from communes.models import Commune, Province, Unit
+from communes.models import Commune, Membership, Province, Role, Unit
 
 
 @dataclass(frozen=True)

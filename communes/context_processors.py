@@ -1,5 +1,5 @@
-from accounts.models import Notification
 from communes.access import scope_for
+from communes.models import Notification
 
 
 def scope(request):

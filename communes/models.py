@@ -1,5 +1,8 @@
-"""Provinces, communes (the tenants) and the units of a commune."""
+"""Provinces, communes (the tenants), the units of a commune, the roles people hold in them
+(memberships), the audit trail and in-app notifications."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -201,3 +204,146 @@ class UnitAssignment(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Role(models.TextChoices):
+    UNIT_STAFF = "unit_staff", _("unit staff")
+    STANDING_OFFICE = "standing_office", _("standing office reviewer (Phòng VH-XH)")
+    COMMUNE_LEADER = "commune_leader", _("commune leader")
+    PROVINCE_OFFICER = "province_officer", _("province officer")
+    INSPECTOR = "inspector", _("inspector (read only)")
+    ADMINISTRATOR = "administrator", _("administrator")
+
+
+class Membership(models.Model):
+    """One role of one person: staff of a unit, reviewer or leader of a commune, officer of a province,
+    inspector (Ủy ban kiểm tra, Hội đồng nhân dân) of a commune or of a province."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("province"),
+    )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("commune"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("unit"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        db_table = "accounts_membership"  # its table since it lived in accounts
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        indexes = [models.Index(fields=["commune", "role"])]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_matches_role",
+                condition=(
+                    models.Q(
+                        role="unit_staff",
+                        unit__isnull=False,
+                        commune__isnull=False,
+                        province__isnull=True,
+                    )
+                    | models.Q(
+                        role__in=["standing_office", "commune_leader"],
+                        unit__isnull=True,
+                        commune__isnull=False,
+                        province__isnull=True,
+                    )
+                    | models.Q(
+                        role="province_officer",
+                        province__isnull=False,
+                        commune__isnull=True,
+                        unit__isnull=True,
+                    )
+                    | models.Q(
+                        role="inspector",
+                        unit__isnull=True,
+                        commune__isnull=False,
+                        province__isnull=True,
+                    )
+                    | models.Q(
+                        role="inspector",
+                        unit__isnull=True,
+                        commune__isnull=True,
+                        province__isnull=False,
+                    )
+                    | models.Q(
+                        role="administrator",
+                        province__isnull=True,
+                        commune__isnull=True,
+                        unit__isnull=True,
+                    )
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "province", "commune", "unit"],
+                name="membership_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.unit or self.commune or self.province or ""
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def clean(self) -> None:
+        if self.unit_id and self.commune_id and self.unit.commune_id != self.commune_id:
+            raise ValidationError({"unit": _("The unit belongs to another commune.")})
+        if self.role == Role.INSPECTOR and (
+            self.unit_id or bool(self.commune_id) == bool(self.province_id)
+        ):
+            raise ValidationError(
+                _("An inspector reads one commune or one province: choose either, not a unit.")
+            )
+
+
+class Notification(models.Model):
+    """An in-app notice (the bell): a returned or approved report, a reminder of a deadline."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        db_table = "accounts_notification"  # its table since it lived in accounts
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -16,10 +16,9 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from accounts.services import staff_invite
 from communes.audit import audit_record
-from communes.models import AuditAction, Commune, CommuneKind, Province, Unit, UnitKind
+from communes.models import AuditAction, Commune, CommuneKind, Province, Role, Unit, UnitKind
 from communes.slugs import slug_free, slug_vi
 
 

@@ -27,8 +27,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Role
-from communes.models import Commune, Unit, UnitKind
+from communes.models import Commune, Membership, Role, Unit, UnitKind
 from indicators.models import Indicator
 from plans.models import Plan, PlanStatus
 from reminders.models import (

@@ -33,9 +33,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Notification
 from communes.audit import audit_record
-from communes.models import Commune
+from communes.models import Commune, Notification
 from communes.outbox import outbox_claimable, outbox_queue, outbox_waiting
 from reminders.messages import digest_subject, digest_text, mail_text, reminder_body, reminder_title
 from reminders.models import (

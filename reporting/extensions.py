@@ -17,9 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role
 from communes.audit import audit_record
-from communes.models import AuditAction, Commune, Unit
+from communes.models import AuditAction, Commune, Membership, Role, Unit
 from reporting.models import (
     DeadlineExtension,
     ExtensionStatus,

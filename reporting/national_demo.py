@@ -19,9 +19,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User
+from accounts.models import User
 from communes.demo import DEMO_CODE_PREFIX, SEEDS_DIR
-from communes.models import Commune, CommuneKind, Province, Unit, UnitKind
+from communes.models import Commune, CommuneKind, Membership, Province, Role, Unit, UnitKind
 from indicators.models import Indicator, IndicatorGroup, ProvinceIndicator, Target
 from indicators.targets import target_parse
 from plans.models import Plan, PlanStatus, SigningAuthority

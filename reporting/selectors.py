@@ -18,8 +18,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Notification
-from communes.models import Commune, Unit, UnitKind
+from communes.models import Commune, Notification, Unit, UnitKind
 from indicators.assessment import target_or_next
 from indicators.models import Indicator, MeasureKind, Target
 from plans.models import Plan

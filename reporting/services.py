@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Notification, Role
 from communes.audit import audit_record
-from communes.models import AuditAction, Commune, Unit
+from communes.models import AuditAction, Commune, Membership, Notification, Role, Unit
 from indicators.models import Indicator
 from reporting import rules
 from reporting.models import (

@@ -9,9 +9,9 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts.models import Membership, Role, User
+from accounts.models import User
 from accounts.security import second_factor_required_by_role
-from communes.models import Commune, Unit
+from communes.models import Commune, Membership, Role, Unit
 from onboarding.seeds import seeds_load_all
 from tests.factories import UserFactory
 from tests.snapshot import snapshot_restore, snapshot_take

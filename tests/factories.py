@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import factory
 
-from accounts.models import Membership, Role, User
-from communes.models import Commune, Province, Unit, UnitKind
+from accounts.models import User
+from communes.models import Commune, Membership, Province, Role, Unit, UnitKind
 from indicators.models import Indicator, IndicatorGroup, Target
 from plans.models import Plan
 from reporting.models import IndicatorValue, Submission, SubmissionStatus, TaskProgress

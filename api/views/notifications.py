@@ -7,7 +7,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
-from accounts.models import Notification
 from api.filters import NotificationFilter
 from api.serializers import (
     NotificationReadResultSerializer,
@@ -16,6 +15,7 @@ from api.serializers import (
 )
 from api.views.base import ApiListView, ApiMixin
 from communes.access import READ, WRITE_OWN
+from communes.models import Notification
 from reporting.selectors import notifications_of
 from reporting.services import notification_mark_read
 

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Membership
-from communes.models import AuditEntry
+from communes.models import AuditEntry, Membership
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from accounts.demo import demo_accounts_create
-from accounts.models import Membership, Role, User
-from communes.models import Commune
+from accounts.models import User
+from communes.models import Commune, Membership, Role
 
 pytestmark = pytest.mark.django_db
 

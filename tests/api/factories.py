@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from reporting.models import ReportingPeriod, Submission
 from reporting.selectors import unit_report, units_expected
 from reporting.services import (

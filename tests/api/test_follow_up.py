@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role
 from api.models import TokenScope
+from communes.models import Role
 from reporting.models import Proposal, ProposalAddressee, ProposalStatus, SubmissionStatus
 from reporting.proposals import proposal_create
 from reporting.verification import figure_question, figure_verify

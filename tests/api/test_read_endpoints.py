@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.models import Role
 from api.models import TokenScope
-from communes.models import Commune
+from communes.models import Commune, Role
 from indicators.models import Indicator
 from plans.models import Plan
 from reporting.services import period_ensure, periods_open

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import Role
 from api.models import TokenScope
+from communes.models import Role
 from reporting.models import ReportingPeriod
 from reporting.selectors import commune_figures
 from reports.models import Report, ReportKind, ReportStatus

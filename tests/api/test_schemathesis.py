@@ -30,8 +30,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from accounts.models import Membership, Role
 from api.models import TokenScope
+from communes.models import Membership, Role
 from config.wsgi import application
 from reporting.models import Submission, SubmissionStatus
 from tests.api.conftest import token_for

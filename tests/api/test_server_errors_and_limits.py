@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import Role
 from api.models import TokenScope
 from api.views import places
+from communes.models import Role
 from reports.models import Report, ReportStatus
 from tests.api.conftest import client_with_token
 from tests.api.factories import reports_approved

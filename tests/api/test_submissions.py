@@ -6,9 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import Notification, Role
 from api.models import TokenScope
-from communes.models import AuditEntry, Commune
+from communes.models import AuditEntry, Commune, Notification, Role
 from indicators.models import Indicator
 from reporting.models import IndicatorValue, ReportingSchedule, Submission, SubmissionStatus
 from tasks.models import TaskStatus

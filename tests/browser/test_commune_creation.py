@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from openpyxl import load_workbook
 
-from accounts.models import Invitation, Role
-from communes.models import Commune
+from accounts.models import Invitation
+from communes.models import Commune, Role
 from tests.browser.conftest import PHONE, log_in, screenshot
 from tests.conftest import person
 

@@ -4,8 +4,7 @@ demo figures; what they show is checked against the database."""
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from dashboards.ontrack import Track
 from dashboards.selectors import commune_dashboard
 from indicators.models import Indicator

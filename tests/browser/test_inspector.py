@@ -5,8 +5,7 @@ official report, and is offered nothing to act on."""
 import pytest
 from django.core.files.base import ContentFile
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from reporting.models import Submission, SubmissionStatus
 from reports.models import Report, ReportKind, ReportStatus
 from tests.browser.conftest import log_in, screenshot

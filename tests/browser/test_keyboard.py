@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from reporting.selectors import unit_report
 from reporting.services import period_ensure, submission_for
 from tests.browser.conftest import log_in

@@ -4,8 +4,7 @@ once every province is done."""
 
 import pytest
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from reporting.services import period_ensure
 from tests.browser.conftest import PHONE, log_in, screenshot
 from tests.conftest import person

@@ -4,8 +4,7 @@ reopens it with a reason that the period's history keeps."""
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Role
-from communes.models import AuditAction, AuditEntry, Commune
+from communes.models import AuditAction, AuditEntry, Commune, Role
 from reporting.models import ReportingPeriod
 from reporting.services import period_ensure
 from tests.browser.conftest import log_in, screenshot

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from accounts.models import Role
+from communes.models import Role
 from onboarding.models import PlanImport
 from plans.models import Plan, PlanStatus
 from tests.browser.conftest import log_in, open_from_menu, screenshot

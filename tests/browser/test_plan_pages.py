@@ -2,8 +2,7 @@
 
 import pytest
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from tests.browser.conftest import DESKTOP, PHONE, log_in, open_from_menu, screenshot
 from tests.conftest import person
 

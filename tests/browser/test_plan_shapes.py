@@ -5,8 +5,7 @@ for an event, and a reporting schedule to complete."""
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from plans.writers import plan_indicators_write, plan_tasks_write
 from reporting.models import ReportingSchedule
 from reporting.services import schedules_from_duty

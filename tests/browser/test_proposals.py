@@ -8,8 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from reporting.models import Proposal, ProposalAddressee, ProposalStatus, SubmissionStatus
 from reporting.services import period_ensure, submission_for
 from tests.browser.conftest import log_in, screenshot

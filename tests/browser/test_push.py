@@ -5,7 +5,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Role
+from communes.models import Role
 from push.models import PushDelivery, PushEndpoint
 from reporting.services import period_close
 from tests.browser.conftest import SCREENSHOTS, log_in, screenshot

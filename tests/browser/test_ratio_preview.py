@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from indicators.models import Indicator
 from reporting.services import period_ensure
 from tests.browser.conftest import log_in

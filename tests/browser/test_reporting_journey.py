@@ -7,8 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from indicators.models import Indicator
 from reporting.services import period_ensure
 from tests.browser.conftest import PHONE, log_in, screenshot

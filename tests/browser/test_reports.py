@@ -3,8 +3,7 @@ period from the menu, edits its number, makes the Excel file and downloads it.""
 
 import pytest
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from reporting.services import period_ensure
 from tests.browser.conftest import log_in, screenshot
 from tests.conftest import person

@@ -8,8 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from reminders.selectors import reminders_due
 from reporting.consolidation import province_consolidation
 from reporting.models import DeadlineExtension, ReportingPeriod, Submission, SubmissionStatus

@@ -5,8 +5,7 @@ finds the question on its to-do page and answers it; the office finds the answer
 import pytest
 import time_machine
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from reporting.models import (
     FigureVerification,
     IndicatorValue,

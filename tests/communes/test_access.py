@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import Membership, Role
 from communes.access import scope_for
-from communes.models import Commune
+from communes.models import Commune, Membership, Role
 from indicators.models import Indicator, IndicatorGroup
 from plans.models import Plan
 from tasks.models import Task, TaskSection

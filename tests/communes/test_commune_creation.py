@@ -12,11 +12,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from accounts.models import Invitation, Membership, Role, User
+from accounts.models import Invitation, User
 from accounts.services import invitation_accept_with_new_account
 from communes.audit import audit_trail_for
 from communes.excel import SHEET_TITLE, commune_template_workbook
-from communes.models import AuditAction, AuditEntry, Commune, Province, Unit, UnitKind
+from communes.models import (
+    AuditAction,
+    AuditEntry,
+    Commune,
+    Membership,
+    Province,
+    Role,
+    Unit,
+    UnitKind,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from accounts.models import Role
-from communes.models import Commune, UnitKind
+from communes.models import Commune, Role, UnitKind
 from dashboards.ontrack import Track
 from dashboards.selectors import commune_dashboard, period_choose, plan_years
 from indicators.models import Indicator, MeasureKind, ProvinceIndicator

@@ -14,8 +14,7 @@ from django.db.models import F
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.models import Role
-from communes.models import UnitKind
+from communes.models import Role, UnitKind
 from indicators.models import Indicator, ProvinceIndicator
 from reporting.consolidation import province_consolidation
 from reporting.models import IndicatorValue, Submission

@@ -24,8 +24,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import Role
-from communes.models import Unit, UnitKind
+from communes.models import Role, Unit, UnitKind
 from emulation.models import Audience, Basis, Criterion, EvaluationKind, Movement
 from emulation.services import movement_phases_set
 from indicators.models import Indicator

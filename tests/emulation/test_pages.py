@@ -9,8 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.models import Role
-from communes.models import Unit, UnitKind
+from communes.models import Role, Unit, UnitKind
 from emulation.models import Basis, Criterion, ManualMark, Movement, ScoreAdjustment
 from reporting.models import SubmissionStatus
 from tests.conftest import person

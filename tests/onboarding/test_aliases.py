@@ -6,8 +6,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from accounts.models import Role
-from communes.models import AuditEntry, UnitAlias
+from communes.models import AuditEntry, Role, UnitAlias
 from onboarding.services import plan_import_upload
 from tests.conftest import person
 from tests.factories import CommuneFactory, UnitFactory

@@ -10,8 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from accounts.models import Role
-from communes.models import AuditEntry
+from communes.models import AuditEntry, Role
 from onboarding.headers import ColumnMap
 from onboarding.importer import plan_file_read
 from onboarding.mapping import (

@@ -7,8 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import Role
-from communes.models import AuditEntry
+from communes.models import AuditEntry, Role
 from onboarding.models import PlanImport
 from onboarding.services import plan_import_upload
 from plans.models import Plan, PlanStatus

@@ -5,8 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from plans.models import Plan
 from tests.conftest import person
 from tests.factories import (

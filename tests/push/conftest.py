@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from push.models import PushEndpoint
 from reporting.models import ReportingPeriod
 from reporting.selectors import unit_report, units_expected

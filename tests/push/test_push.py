@@ -14,8 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
-from communes.models import AuditEntry
+from communes.models import AuditEntry, Role
 from push.models import PushDelivery, PushEndpoint, PushStatus
 from push.payload import push_signature, push_signature_valid
 from push.services import push_sweep, retry_delay

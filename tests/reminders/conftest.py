@@ -9,8 +9,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from reminders.selectors import reminders_due
 from reminders.tasks import reminders_daily_task
 from tests.conftest import person

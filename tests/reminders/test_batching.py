@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from accounts.models import Role
+from communes.models import Role
 from reminders.models import Reminder
 from reminders.services import reminders_send
 from reminders.tasks import reminder_deliver_task

@@ -15,8 +15,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 import reminders.services
-from accounts.models import Notification, Role
-from communes.models import UnitKind
+from communes.models import Notification, Role, UnitKind
 from reminders.models import Reminder, ReminderPreference, ReminderStatus
 from reminders.services import reminders_send
 from reminders.tasks import reminder_deliver_task, reminders_digest_task

@@ -46,8 +46,7 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu import pools as kombu_pools
 
-from accounts.models import Role
-from communes.models import UnitKind
+from communes.models import Role, UnitKind
 from config.celery import app
 from reminders.models import Reminder, ReminderStatus
 from reminders.selectors import reminders_due

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
-from accounts.models import Notification, Role
+from communes.models import Notification, Role
 from reminders.models import Reminder, ReminderAudience, ReminderPolicy, ReminderSubject
 from reminders.selectors import reminders_due
 from reporting.models import ProposalAddressee, SubmissionStatus

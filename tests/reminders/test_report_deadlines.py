@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from accounts.models import Notification
+from communes.models import Notification
 from reminders.models import Reminder, ReminderAudience, ReminderSubject
 from reminders.selectors import reminders_due
 from reporting.models import Submission, SubmissionStatus

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
-from accounts.models import Role
+from communes.models import Role
 from reminders.models import ReminderAudience, ReminderSubject
 from reminders.selectors import reminders_due
 from tasks.deadlines import deadline_parse

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import Notification, Role
+from communes.models import Notification, Role
 from config.celery import app
 from reminders.models import Reminder
 from reporting.models import ReportingPeriod, ReportingSchedule

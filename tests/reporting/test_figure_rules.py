@@ -9,9 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role
 from api.models import TokenScope
-from communes.models import Commune, UnitKind
+from communes.models import Commune, Role, UnitKind
 from indicators.models import Indicator
 from reporting.models import IndicatorValue, Submission
 from reporting.rules import FiguresRefused, SubmitRefused

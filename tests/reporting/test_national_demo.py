@@ -6,8 +6,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import Membership, Role
-from communes.models import Commune, Province
+from communes.models import Commune, Membership, Province, Role
 from indicators.models import Indicator
 from reporting.models import Submission, SubmissionStatus, TaskProgress
 from reporting.national_demo import commune_counts, provinces_load

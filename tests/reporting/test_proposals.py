@@ -7,10 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Notification
 from communes.access import ANSWER_PROPOSAL, allowed, scope_for
 from communes.audit import audit_trail_for
-from communes.models import Commune
+from communes.models import Commune, Notification
 from reporting.models import Proposal, ProposalAddressee, ProposalStatus, SubmissionStatus
 from reporting.proposals import ProposalRefused, proposal_answer, proposal_close, proposal_create
 from reporting.services import period_ensure, submission_for

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from accounts.models import Role
-from communes.models import AuditAction, AuditEntry, Commune
+from communes.models import AuditAction, AuditEntry, Commune, Role
 from indicators.models import Indicator
 from reporting.models import Submission, SubmissionStatus
 from reporting.periods import period_parse

@@ -5,8 +5,7 @@ from datetime import date, datetime
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from reporting.models import ReportingPeriod, ReportingSchedule
 from reporting.periods import TIME_ZONE
 from reporting.services import period_ensure, periods_open

@@ -14,8 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from indicators.models import Indicator
 from reporting.models import IndicatorValue, Submission, SubmissionStatus
 from reporting.services import period_ensure

@@ -7,8 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from dashboards.selectors import commune_dashboard
 from reporting.consolidation import province_consolidation
 from reporting.models import ReportingPeriod, Submission, SubmissionStatus

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.models import Notification, Role
 from communes.access import scope_for
 from communes.audit import audit_trail_for
+from communes.models import Notification, Role
 from indicators.models import MeasureKind
 from reporting.models import (
     FigureVerification,

@@ -7,8 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.models import Notification, Role
-from communes.models import AuditEntry, Commune
+from communes.models import AuditEntry, Commune, Notification, Role
 from indicators.models import Indicator, MeasureKind
 from reporting.models import IndicatorValue, Submission
 from reporting.selectors import commune_figures

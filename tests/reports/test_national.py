@@ -11,8 +11,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from accounts.models import Role
-from communes.models import Province
+from communes.models import Province, Role
 from reports import services
 from reports.models import NationalReport, NationalReportStatus, Report, ReportStatus
 from reports.services import national_report_assemble, report_render, reports_sweep

@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from accounts.models import Role
+from communes.models import Role
 from config.celery import app
 from reports.models import NationalReport, Report, ReportStatus
 from reports.services import national_report_request

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
-from accounts.models import Role
+from communes.models import Role
 from plans.models import SigningAuthority
 from reports.models import CommuneReportText, ProvinceReportText
 from reports.rendering import province_report_document, province_report_file

@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
+from communes.models import Role
 from reporting.models import ReportingPeriod, Submission, SubmissionStatus
 from reporting.services import period_ensure
 from reports.models import CommuneReportText, Report, ReportStatus

@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 import time_machine
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from reminders.models import ReminderSubject
 from reminders.selectors import reminders_due
 from reporting.results import TaskState, commune_results

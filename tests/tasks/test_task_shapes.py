@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from plans.writers import plan_tasks_write
 from reminders.models import ReminderSubject
 from reminders.selectors import reminders_due

@@ -7,10 +7,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.models import Notification, Role
 from communes.access import scope_for
 from communes.audit import audit_trail_for
-from communes.models import AuditEntry
+from communes.models import AuditEntry, Notification, Role
 from reminders.selectors import reminders_due
 from reporting.extensions import ExtensionRefused, extension_refuse, extension_request
 from reporting.models import DeadlineExtension, ReportingPeriod, Submission

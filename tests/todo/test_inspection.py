@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
-from communes.models import Commune
+from communes.models import Commune, Role
 from reporting.models import ReportingPeriod, Submission, SubmissionStatus
 from reporting.services import period_ensure
 from tests.conftest import person

@@ -8,8 +8,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from communes.access import scope_for
+from communes.models import Role
 from reporting.demo import demo_figures_create
 from reporting.models import ReportingPeriod, Submission, SubmissionStatus
 from reporting.periods import TIME_ZONE

@@ -29,10 +29,9 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts.models import Membership, Notification, Role
 from accounts.security import second_factor_required_by_role
 from communes.demo import DEMO_CODE_PREFIX
-from communes.models import Commune, Province
+from communes.models import Commune, Membership, Notification, Province, Role
 from reminders.models import Reminder
 from reminders.services import reminders_send
 from reporting.models import ReportingPeriod
