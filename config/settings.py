@@ -11,6 +11,7 @@ import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -215,6 +216,15 @@ REPORTS_RENDER_WINDOW = env.int("REPORTS_RENDER_WINDOW", default=5 * 60)
 # (CELERY_BROKER_URL, CELERY_RESULT_BACKEND, CACHE_URL), so that flushing the cache never drops
 # a queued job; each defaults to REDIS_URL.
 REDIS_URL = env("REDIS_URL", default="")
+if TESTING and REDIS_URL and env("PYTEST_XDIST_WORKER", default=""):
+    # Each pytest-xdist worker (gw0, gw1, …) its own Redis database, counting down from the one
+    # given: its queues and cache, and those of the Celery workers its tests start (they are
+    # handed this URL), are its own. Outside the tests the variable is never set.
+    _redis = urlsplit(REDIS_URL)
+    _redis_db = int(_redis.path.strip("/") or 0) - int(env("PYTEST_XDIST_WORKER")[2:])
+    if _redis_db < 0:
+        raise ImproperlyConfigured("REDIS_URL for the tests: give a database above the workers'")
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_redis_db}"))
 CACHE_URL = env("CACHE_URL", default=REDIS_URL)
 if CACHE_URL:
     # Redis down, the cache answers "nothing cached" and the web keeps serving (config/cache.py).
@@ -223,9 +233,6 @@ if CACHE_URL:
             "BACKEND": "config.cache.DegradingRedisCache",
             "LOCATION": CACHE_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-            # Each pytest-xdist worker (and the Celery workers its tests start, which inherit the
-            # variable) keeps its own keys; outside the tests the variable is never set.
-            "KEY_PREFIX": env("PYTEST_XDIST_WORKER", default=""),
         }
     }
 else:

@@ -1,6 +1,3 @@
-import fcntl
-import os
-
 import pytest
 from django.contrib.auth import authenticate
 from django.db import connection
@@ -166,22 +163,6 @@ def pytest_runtest_logreport(report):
         _FIGURES.extend(
             (report.nodeid, value) for name, value in report.user_properties if name == "figure"
         )
-
-
-@pytest.fixture(autouse=True)
-def _celery_workers_one_at_a_time(request, tmp_path_factory):
-    """The tests that start real Celery workers share the queues of REDIS_URL: a worker started
-    by one test process would take another's tasks. They take turns, whichever pytest-xdist
-    worker runs them, by a lock on a file in the folder the test processes share."""
-    if not request.node.get_closest_marker("integration"):
-        yield
-        return
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # each test process's basetemp is a child of the run's
-    with open(shared / "celery-workers.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
 
 
 def pytest_terminal_summary(terminalreporter):
