@@ -77,6 +77,11 @@ class Command(BaseCommand):
         parser.add_argument("--skip-pages", action="store_true")
         parser.add_argument("--skip-reports", action="store_true")
         parser.add_argument("--skip-reminders", action="store_true")
+        parser.add_argument(
+            "--reminders-on",
+            type=date.fromisoformat,
+            help="Day of the reminder run, YYYY-MM-DD (default: the period's deadline).",
+        )
 
     def handle(self, *args, **options):
         counted = (
@@ -106,15 +111,7 @@ class Command(BaseCommand):
                 server.terminate()
                 server.wait(timeout=30)
         if not options["skip_reminders"]:
-            # The last day of the period's reports: the day its reminders go out.
-            deadline = (
-                ReportingPeriod.objects.filter(
-                    code=period, commune__code__startswith=DEMO_CODE_PREFIX
-                )
-                .values_list("deadline", flat=True)
-                .first()
-            )
-            self._reminders(timezone.localtime(deadline).date() if deadline else today)
+            self._reminders(options["reminders_on"] or self._deadline(period) or today)
         if not options["skip_reports"]:
             self._reports(provinces, period)
 
@@ -225,6 +222,15 @@ class Command(BaseCommand):
                 )
 
     # ---- reminders
+
+    def _deadline(self, period: str) -> date | None:
+        """The last day of the period's reports: the day its reminders go out."""
+        deadline = (
+            ReportingPeriod.objects.filter(code=period, commune__code__startswith=DEMO_CODE_PREFIX)
+            .values_list("deadline", flat=True)
+            .first()
+        )
+        return timezone.localtime(deadline).date() if deadline else None
 
     def _reminders(self, today):
         started_at = timezone.now()
