@@ -150,7 +150,7 @@ def test_old_plan_imports_lose_their_file_and_rows_recent_ones_keep_them(db, cap
 
 
 def test_a_cleaned_up_import_says_so_and_saves_nothing(client, db):
-    from accounts.models import Role
+    from communes.models import Role
     from onboarding.models import PlanImport
     from plans.models import Plan
     from tests.conftest import person

@@ -272,7 +272,7 @@ def test_global_lists_run_the_same_queries_for_any_page_size(an_nong_reported, s
     assert_flat_query_count(client, "/api/v1/communes/", large=50)
     clerk_unit = seeds["an-nong"].units.get(short_name="Trung tâm phục vụ hành chính công")
     clerk = person(Role.UNIT_STAFF, commune=seeds["an-nong"], unit=clerk_unit)
-    from accounts.models import Notification
+    from communes.models import Notification
 
     Notification.objects.bulk_create(
         Notification(user=clerk, commune=seeds["an-nong"], kind="test", title=f"Thông báo {n}")

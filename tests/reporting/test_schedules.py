@@ -84,7 +84,7 @@ def test_standing_office_edits_the_schedule_and_unused_kinds_create_no_period(cl
 
 
 def test_ad_hoc_request_asks_units_and_notifies_them(client, seeds):
-    from accounts.models import Notification
+    from communes.models import Notification
 
     commune = Commune.objects.get(code="an-nong")
     police = commune.units.get(short_name="Công an xã")
