@@ -32,6 +32,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as N_
 
 from communes.numbers import decimal_format_vi
 from indicators.assessment import (
@@ -97,17 +98,47 @@ class PathPoint:
     aim_max: Decimal | None  # a range's upper bound when the indicator has no direction
 
 
+class Reason:
+    """Why a standing is classed as it is: a message of this module and its figures, put into
+    words in the active language only when read (a province's consolidation judges thousands of
+    figures and prints few of the reasons)."""
+
+    __slots__ = ("figures", "message")
+
+    def __init__(self, message: str, figures: dict | None = None):
+        self.message, self.figures = message, figures
+
+    def __str__(self) -> str:
+        text = _(self.message)
+        if not self.figures:
+            return text
+        return text % {name: _shown(value) for name, value in self.figures.items()}
+
+    def __repr__(self) -> str:
+        return f"Reason({str(self)!r})"
+
+
+def _shown(value):
+    if isinstance(value, Decimal):
+        return _number(value) if value.is_finite() else "∞"
+    return value
+
+
 @dataclass(frozen=True)
 class Standing:
     track: Track
     expected: Decimal | None  # the path value at the period
     target: Target | None  # the printed target the verdict used
     verdict: Verdict
-    reason: str  # one sentence: why this class
+    why: Reason  # one sentence: why this class
 
     @property
     def label(self) -> str:
         return self.track.label
+
+    @property
+    def reason(self) -> str:
+        return str(self.why)
 
 
 def _direction_of(target: Target, direction: str) -> str:
@@ -199,23 +230,33 @@ def _milestone_standing(
     verdict = target_assess(reference, value=value, is_done=is_done, direction=direction)
     due = {"year": reference.year}
     if verdict.is_achieved:
-        return Standing(Track.ACHIEVED, None, reference, verdict, _("Done."))
+        return Standing(Track.ACHIEVED, None, reference, verdict, Reason(N_("Done.")))
     if reference.year > point.year:
         return Standing(
             Track.NOT_ASSESSABLE,
             None,
             reference,
             verdict,
-            _("To be done by %(year)s: not due yet.") % due,
+            Reason(N_("To be done by %(year)s: not due yet."), due),
         )
     if verdict.assessment == Assessment.NO_DATA:
-        return Standing(Track.NO_DATA, None, reference, verdict, _("Nothing reported yet."))
+        return Standing(
+            Track.NO_DATA, None, reference, verdict, Reason(N_("Nothing reported yet."))
+        )
     if point.is_final:
         return Standing(
-            Track.OFF_TRACK, None, reference, verdict, _("Not done by the end of %(year)s.") % due
+            Track.OFF_TRACK,
+            None,
+            reference,
+            verdict,
+            Reason(N_("Not done by the end of %(year)s."), due),
         )
     return Standing(
-        Track.AT_RISK, None, reference, verdict, _("Due in %(year)s and not done yet.") % due
+        Track.AT_RISK,
+        None,
+        reference,
+        verdict,
+        Reason(N_("Due in %(year)s and not done yet."), due),
     )
 
 
@@ -241,11 +282,13 @@ def indicator_standing(
         )
     if own is not None and own.comparator in NOT_ASSESSABLE:
         if own.comparator == Comparator.NOT_APPLICABLE:
-            reason = _("No target for %(year)s (“-”).") % {"year": point.year}
+            reason = Reason(N_("No target for %(year)s (“-”)."), {"year": point.year})
             return Standing(Track.NOT_ASSESSABLE, None, own, not_assessed, reason)
         if not has_figure:
-            return Standing(Track.NO_DATA, None, own, not_assessed, _("Nothing reported yet."))
-        reason = _("The target (“%(target)s”) has no pass mark.") % {"target": own.text}
+            return Standing(
+                Track.NO_DATA, None, own, not_assessed, Reason(N_("Nothing reported yet."))
+            )
+        reason = Reason(N_("The target (“%(target)s”) has no pass mark."), {"target": own.text})
         return Standing(Track.NOT_ASSESSABLE, None, own, not_assessed, reason)
 
     points = target_path(targets, direction)
@@ -253,51 +296,57 @@ def indicator_standing(
     if path is None:
         first = next((p.year for p in points if p.year > point.year), None)
         if first is not None:
-            reason = _("The first numeric target is set for %(year)s.") % {"year": first}
+            reason = Reason(N_("The first numeric target is set for %(year)s."), {"year": first})
         else:
-            reason = _("No numeric target to compare with in %(year)s.") % {"year": point.year}
+            reason = Reason(
+                N_("No numeric target to compare with in %(year)s."), {"year": point.year}
+            )
         return Standing(Track.NOT_ASSESSABLE, None, reference, not_assessed, reason)
     if reference is not None and reference.comparator not in NUMERIC:
         reference = None
     expected = path.aim
     if value is None:
         verdict = Verdict(Assessment.NO_DATA)
-        return Standing(Track.NO_DATA, expected, reference, verdict, _("Nothing reported yet."))
+        return Standing(
+            Track.NO_DATA, expected, reference, verdict, Reason(N_("Nothing reported yet."))
+        )
     reading = _direction_of(reference, direction) if reference is not None else direction
     verdict = (
         target_assess(reference, value=value, direction=direction) if reference else not_assessed
     )
     figures = {
-        "value": _number(value),
-        "expected": _number(expected),
+        "value": value,
+        "expected": expected,
         "target": reference.text if reference else "",
         "year": reference.year if reference else point.year,
     }
     if verdict.is_achieved:
         if reference is own:
-            reason = _("%(value)s meets the %(year)s target (%(target)s).") % figures
+            reason = Reason(N_("%(value)s meets the %(year)s target (%(target)s)."), figures)
         else:
-            reason = _("%(value)s already meets the %(year)s target (%(target)s).") % figures
+            reason = Reason(
+                N_("%(value)s already meets the %(year)s target (%(target)s)."), figures
+            )
         return Standing(Track.ACHIEVED, expected, reference, verdict, reason)
     if point.is_final and own is not None and reference is own:
-        reason = _("%(value)s did not reach the %(year)s target (%(target)s).") % figures
+        reason = Reason(N_("%(value)s did not reach the %(year)s target (%(target)s)."), figures)
         return Standing(Track.OFF_TRACK, expected, reference, verdict, reason)
     shortfall = _shortfall(value, path, reading)
-    figures["shortfall"] = _number(shortfall) if shortfall.is_finite() else "∞"
+    figures["shortfall"] = shortfall
     if shortfall <= ON_TRACK_BAND:
         if shortfall <= 0:
-            reason = _("%(value)s is on the path (%(expected)s expected by now).") % figures
+            reason = Reason(N_("%(value)s is on the path (%(expected)s expected by now)."), figures)
         else:
-            reason = (
-                _(
+            reason = Reason(
+                N_(
                     "%(value)s is %(shortfall)s percent short of the path (%(expected)s expected by now)."
-                )
-                % figures
+                ),
+                figures,
             )
         return Standing(Track.ON_TRACK, expected, reference, verdict, reason)
-    reason = (
-        _("%(value)s is %(shortfall)s percent short of the path (%(expected)s expected by now).")
-        % figures
+    reason = Reason(
+        N_("%(value)s is %(shortfall)s percent short of the path (%(expected)s expected by now)."),
+        figures,
     )
     track = Track.AT_RISK if shortfall <= AT_RISK_BAND else Track.OFF_TRACK
     return Standing(track, expected, reference, verdict, reason)
