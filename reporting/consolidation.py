@@ -25,7 +25,9 @@ from reporting.results import (
     IndicatorResult,
     TaskState,
     indicator_row_results,
+    indicators_counted,
     task_row_results,
+    tasks_counted,
 )
 from reporting.selectors import (
     Figure,
@@ -124,17 +126,45 @@ class ProvinceConsolidation:
         return sorted((s.commune for s in self.standings), key=lambda c: c.name)
 
 
+def _communes_and_periods(province_ids, code: str):
+    """The provinces' communes by name, and each one's period with this code (None: never
+    opened; ad-hoc requests are not periods of the calendar)."""
+    communes = list(Commune.objects.filter(province__in=province_ids).order_by("name"))
+    found = {
+        period.commune_id: period
+        for period in ReportingPeriod.objects.filter(
+            commune__province__in=province_ids, code=code
+        ).exclude(kind=PeriodKind.AD_HOC)
+    }
+    return communes, {commune.pk: found.get(commune.pk) for commune in communes}
+
+
+def province_standings(province: Province, period_code: str) -> list[CommuneStanding]:
+    """Each commune's reports for the period (units expected, on time, late, missing) and how many
+    indicators and tasks its plans in force hold (`has_plan`), in the communes' name order,
+    without judging the indicators and tasks: what the province's to-do list needs. The
+    consolidation's standings are these, judged and ranked."""
+    parsed = period_parse(period_code)
+    communes, periods = _communes_and_periods([province.pk], parsed.code)
+    indicators = indicators_counted(list(periods), parsed.year)
+    tasks = tasks_counted(list(periods), parsed.year)
+    standings = [
+        CommuneStanding(
+            commune=commune,
+            period=periods[commune.pk],
+            indicators_total=indicators.get(commune.pk, 0),
+            tasks_total=tasks.get(commune.pk, 0),
+        )
+        for commune in communes
+    ]
+    _compliance_fill(standings, province, parsed.year)
+    return standings
+
+
 def province_consolidation(province: Province, period_code: str) -> ProvinceConsolidation:
     parsed = period_parse(period_code)  # ValueError for a code that names no calendar period
     year = parsed.year
-    communes = list(Commune.objects.filter(province=province).order_by("name"))
-    periods_found = {
-        period.commune_id: period
-        for period in ReportingPeriod.objects.filter(
-            commune__province=province, code=parsed.code
-        ).exclude(kind=PeriodKind.AD_HOC)
-    }
-    periods = {commune.pk: periods_found.get(commune.pk) for commune in communes}
+    communes, periods = _communes_and_periods([province.pk], parsed.code)
     indicators = indicator_row_results(periods, year=year)
     tasks = task_row_results(periods, year=year)
     standings = [
@@ -219,14 +249,7 @@ def national_consolidation(provinces, period_code: str) -> NationalConsolidation
     parsed = period_parse(period_code)  # ValueError for a code that names no calendar period
     provinces = list(provinces)
     province_ids = [province.pk for province in provinces]
-    communes = list(Commune.objects.filter(province__in=province_ids).order_by("name"))
-    periods_found = {
-        period.commune_id: period
-        for period in ReportingPeriod.objects.filter(
-            commune__province__in=province_ids, code=parsed.code
-        ).exclude(kind=PeriodKind.AD_HOC)
-    }
-    periods = {commune.pk: periods_found.get(commune.pk) for commune in communes}
+    communes, periods = _communes_and_periods(province_ids, parsed.code)
     indicators = indicator_row_results(periods, year=parsed.year)
     rows = _rows_consolidated(
         ProvinceIndicator.objects.filter(province__in=province_ids).order_by("province", "order"),

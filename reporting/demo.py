@@ -26,8 +26,8 @@ from reporting.models import (
 )
 from reporting.periods import TIME_ZONE, PeriodKind
 from reporting.selectors import unit_report, units_expected
-from reporting.services import periods_ensure_until
-from tasks.models import TaskStatus
+from reporting.services import periods_ensure_until, task_latest_progress_refresh
+from tasks.models import Task, TaskStatus
 
 DEMO_MARK = "[DEMO] "
 # How each commune's units behave, so the review pages show a realistic mix.
@@ -140,4 +140,5 @@ def demo_figures_create(*, demo: bool, today: date | None = None) -> dict[str, i
                 submission.reviewed_at = submitted + timedelta(days=1)
                 submission.save()
                 counts["submissions"] += 1
+    task_latest_progress_refresh(Task.objects.filter(commune__code__in=seed_commune_codes()))
     return counts

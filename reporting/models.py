@@ -310,6 +310,29 @@ class TaskProgress(models.Model):
         super().save(*args, **kwargs)
 
 
+class TaskLatestProgress(models.Model):
+    """A task's latest approved progress over its whole history (a lead unit's before a support
+    unit's: `reporting.results.latest_progress_kept`), kept by
+    `reporting.services.task_latest_progress_refresh` whenever a report is approved, reopened or
+    corrected after approval. It holds for every period that ends on or after `through`, the latest
+    period end of the task's approved progress; for an earlier period, or a task without a row
+    here, the reading falls back to the task's history (`reporting.results`)."""
+
+    task = models.OneToOneField(
+        "tasks.Task", primary_key=True, on_delete=models.CASCADE, related_name="latest_progress"
+    )
+    commune = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
+    progress = models.ForeignKey(TaskProgress, on_delete=models.CASCADE, related_name="+")
+    through = models.DateField()
+
+    class Meta:
+        verbose_name = _("latest task progress")
+        verbose_name_plural = _("latest task progress")
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.progress_id} ({self.through})"
+
+
 class ExtensionStatus(models.TextChoices):
     REQUESTED = "requested", _("awaiting an answer")
     GRANTED = "granted", _("granted")

@@ -34,6 +34,7 @@ from reporting.models import (
     TaskProgress,
 )
 from reporting.periods import PeriodKind, period_deadline, period_parse, period_window
+from reporting.services import task_latest_progress_refresh
 from tasks.deadlines import deadline_parse
 from tasks.models import Task, TaskSection, TaskStatus
 
@@ -504,6 +505,7 @@ def _province_build(province, row, count, shapes, rng, today, password) -> Build
             )
     IndicatorValue.objects.bulk_create(values, batch_size=5000)
     TaskProgress.objects.bulk_create(progress, batch_size=5000)
+    task_latest_progress_refresh(Task.objects.filter(commune__in=commune_rows))
     return BuildResult(
         provinces=1,
         communes=len(commune_rows),

@@ -15,7 +15,18 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -177,6 +188,17 @@ def _indicators_chosen(commune_ids, year: int) -> QuerySet:
     ).order_by("commune_id", "plan__period_start", "plan_id", "order")
 
 
+def indicators_counted(commune_ids, year: int) -> dict[int, int]:
+    """How many indicators each commune's plans in force in `year` hold, by commune id."""
+    return dict(
+        _indicators_chosen(commune_ids, year)
+        .order_by()
+        .values("commune_id")
+        .annotate(count=Count("pk"))
+        .values_list("commune_id", "count")
+    )
+
+
 def indicators_in_force(commune_ids, year: int) -> list[Indicator]:
     """The indicators of the communes' plans in force in `year`, in plan order, with what a
     commune's report prints about them (group, plan, province indicator, lead units) and their
@@ -306,6 +328,17 @@ def _tasks_chosen(periods, year: int) -> QuerySet:
     ).annotate(plan_start=F("plan__period_start"), plan_end=F("plan__period_end"))
 
 
+def tasks_counted(commune_ids, year: int) -> dict[int, int]:
+    """How many tasks (leaves) each commune's plans in force in `year` hold, by commune id."""
+    return dict(
+        _tasks_chosen(commune_ids, year)
+        .order_by()
+        .values("commune_id")
+        .annotate(count=Count("pk"))
+        .values_list("commune_id", "count")
+    )
+
+
 def task_results(
     periods: dict[int, ReportingPeriod | None], *, year: int
 ) -> dict[int, list[TaskResult]]:
@@ -375,11 +408,42 @@ class _Progress:
     year: int  # that period's year
 
 
+def _approved_progress(cutoff=None) -> QuerySet:
+    """The approved progress reports (with a status) of the outer query's task, up to `cutoff` (an
+    expression of the outer row) if one is given, latest first: by period end, then review."""
+    reports = TaskProgress.objects.filter(
+        task_id=OuterRef("pk"), submission__status=SubmissionStatus.APPROVED
+    ).exclude(status="")
+    if cutoff is not None:
+        reports = reports.filter(period_end__lte=cutoff)
+    return reports.order_by("-period_end", "-submission__reviewed_at", "-pk")
+
+
+def latest_progress_kept(cutoff=None):
+    """The rule of which progress report a task's state is read from, as an expression over a
+    task queryset: the id of its latest approved report up to `cutoff`, a lead unit's before a
+    support unit's. Per task, the index on (task, period end) finds it."""
+    reports = _approved_progress(cutoff).values("pk")
+    by_a_lead = reports.filter(
+        Exists(
+            Task.lead_units.through.objects.filter(
+                task_id=OuterRef("task_id"), unit_id=OuterRef("submission__unit_id")
+            )
+        )
+    )
+    return Coalesce(Subquery(by_a_lead[:1]), Subquery(reports[:1]))
+
+
+def latest_progress_through():
+    """The latest period end of the outer task's approved progress (None: never approved)."""
+    return Subquery(_approved_progress().values("period_end")[:1])
+
+
 def _latest_progress(chosen: QuerySet, periods) -> dict[int, _Progress]:
     """The latest approved progress of each task that `chosen` selects, up to its commune's
-    period (by period end, then review), a lead unit's report before a support unit's. One query:
-    per task, the index on (task, period end) finds the latest report of a lead unit, else of any
-    unit, instead of the whole history being read and sifted here."""
+    period (`latest_progress_kept`). Two queries: the ids, read from the task's
+    `TaskLatestProgress` where it holds for the period (the period ends on or after its `through`),
+    else from the task's history; then the reports."""
     communes_by_cutoff: dict[date, list[int]] = defaultdict(list)
     for commune_id, period in periods.items():
         if period is not None:
@@ -390,30 +454,23 @@ def _latest_progress(chosen: QuerySet, periods) -> dict[int, _Progress]:
         *(When(commune_id__in=ids, then=Value(end)) for end, ids in communes_by_cutoff.items()),
         output_field=models.DateField(),
     )
-    reports = (
-        TaskProgress.objects.filter(
-            task_id=OuterRef("pk"),
-            period_end__lte=OuterRef("cutoff"),
-            submission__status=SubmissionStatus.APPROVED,
-        )
-        .exclude(status="")
-        .order_by("-period_end", "-submission__reviewed_at", "-pk")
-        .values("pk")
-    )
-    by_a_lead = reports.filter(
-        Exists(
-            Task.lead_units.through.objects.filter(
-                task_id=OuterRef("task_id"), unit_id=OuterRef("submission__unit_id")
-            )
-        )
-    )
     kept = (
         chosen.order_by()
         .annotate(cutoff=cutoff)
-        .values(kept=Coalesce(Subquery(by_a_lead[:1]), Subquery(reports[:1])))
+        .annotate(
+            kept=Case(
+                When(
+                    latest_progress__through__lte=F("cutoff"),
+                    then=F("latest_progress__progress_id"),
+                ),
+                default=latest_progress_kept(OuterRef("cutoff")),
+            )
+        )
+        .filter(cutoff__isnull=False)
+        .values_list("kept", flat=True)
     )
     rows = (
-        TaskProgress.objects.filter(pk__in=kept)
+        TaskProgress.objects.filter(pk__in=[pk for pk in kept if pk is not None])
         .annotate(
             window_start=F("submission__period__window_start"),
             window_end=F("submission__period__window_end"),

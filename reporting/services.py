@@ -25,12 +25,14 @@ from reporting.models import (
     ReportingSchedule,
     Submission,
     SubmissionStatus,
+    TaskLatestProgress,
     TaskProgress,
 )
 from reporting.periods import (
     PeriodKind,
     period_parse,
 )
+from reporting.results import latest_progress_kept, latest_progress_through
 from reporting.selectors import (
     CALENDAR_KINDS,
     period_unopened,
@@ -41,6 +43,7 @@ from reporting.selectors import (
     unit_report,
 )
 from reporting.signals import period_closed
+from tasks.models import Task
 
 
 class SubmissionConflict(Exception):
@@ -273,6 +276,8 @@ def submission_save(
     for name in NARRATIVE_FIELDS:
         if name in narrative and getattr(submission, name) != narrative[name]:
             setattr(submission, name, narrative[name])
+    if progress and submission.status == SubmissionStatus.APPROVED:
+        _submission_tasks_refresh(submission)  # a correction after approval
     submission.pending_inputs = pending
     submission.updated_by = actor
     submission.save(update_fields=[*NARRATIVE_FIELDS, "pending_inputs", "updated_by", "updated_at"])
@@ -373,6 +378,48 @@ def submission_submit(*, actor, submission: Submission, version: int) -> Submiss
     return submission
 
 
+@transaction.atomic
+def task_latest_progress_refresh(tasks) -> int:
+    """Keep `TaskLatestProgress` for `tasks` (a task queryset): each one's latest approved
+    progress by the one rule (`reporting.results.latest_progress_kept`), read over its whole
+    history; a task without approved progress keeps no row. Called whenever approval changes
+    what counts (approve, reopen, a correction after approval) and after bulk loads; returns how
+    many tasks have a row. The tasks are locked first, so that two approvals at once read each
+    other's reports instead of the later write keeping a reading without the other's."""
+    task_ids = list(tasks.order_by("pk").select_for_update().values_list("pk", flat=True))
+    kept_count = 0
+    for start in range(0, len(task_ids), 2000):  # SQLite's cap on a statement's parameters
+        chunk = task_ids[start : start + 2000]
+        kept = list(
+            Task.objects.filter(pk__in=chunk)
+            .annotate(kept=latest_progress_kept(), through=latest_progress_through())
+            .filter(kept__isnull=False)
+            .values_list("pk", "commune_id", "kept", "through")
+        )
+        TaskLatestProgress.objects.filter(task_id__in=chunk).exclude(
+            task_id__in=[row[0] for row in kept]
+        ).delete()
+        TaskLatestProgress.objects.bulk_create(
+            [
+                TaskLatestProgress(
+                    task_id=task_id, commune_id=commune_id, progress_id=pk, through=end
+                )
+                for task_id, commune_id, pk, end in kept
+            ],
+            update_conflicts=True,
+            unique_fields=["task"],
+            update_fields=["progress", "through"],
+        )
+        kept_count += len(kept)
+    return kept_count
+
+
+def _submission_tasks_refresh(submission: Submission) -> None:
+    task_latest_progress_refresh(
+        Task.objects.filter(pk__in=submission.task_progress.values("task_id"))
+    )
+
+
 def _review_guard(submission: Submission) -> None:
     if submission.status != SubmissionStatus.SUBMITTED:
         raise WorkflowError(_("Only a submitted report can be returned or approved."))
@@ -398,6 +445,8 @@ def _review_transition(
     submission.save(
         update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "version"]
     )
+    if SubmissionStatus.APPROVED in (old, status):
+        _submission_tasks_refresh(submission)
     audit_record(
         actor=actor,
         commune=submission.commune,

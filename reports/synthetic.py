@@ -29,6 +29,7 @@ from reporting.models import (
     TaskProgress,
 )
 from reporting.periods import TIME_ZONE, PeriodKind
+from reporting.services import task_latest_progress_refresh
 from tasks.deadlines import deadline_parse
 from tasks.models import Task, TaskSection, TaskStatus
 
@@ -289,6 +290,7 @@ def synthetic_province_create(
             )
         )
     TaskProgress.objects.bulk_create(progress)
+    task_latest_progress_refresh(Task.objects.filter(commune__in=commune_rows))
     return SyntheticProvince(province=province, communes=commune_rows, period_code=str(year))
 
 

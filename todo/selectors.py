@@ -27,7 +27,7 @@ from indicators.models import Target
 from indicators.targets import target_problem
 from plans.models import Plan, PlanStatus
 from plans.selectors import plan_years_in_force
-from reporting.consolidation import province_consolidation
+from reporting.consolidation import province_standings
 from reporting.extensions import day_text, task_current_due
 from reporting.models import (
     PROVINCE_ADDRESSEES,
@@ -42,7 +42,7 @@ from reporting.models import (
     SubmissionStatus,
     VerificationStatus,
 )
-from reporting.periods import PeriodKind
+from reporting.periods import PeriodKind, period_parse
 from reporting.results import TaskState, task_results
 from reporting.selectors import (
     Timeliness,
@@ -718,8 +718,8 @@ def province_todo(province: Province, *, now: datetime | None = None) -> TodoLis
         province_periods(province), plan_years=province_plan_years(province), now=now
     )
     if option is not None and option.deadline <= now:
-        consolidation = province_consolidation(province, option.code)
-        for standing in consolidation.standings:
+        label = period_parse(option.code).label_vi()
+        for standing in province_standings(province, option.code):
             if not standing.has_plan:
                 continue
             owed = standing.missing
@@ -728,7 +728,7 @@ def province_todo(province: Province, *, now: datetime | None = None) -> TodoLis
                 late.items.append(
                     TodoItem(
                         kind="commune_missing",
-                        title=f"{commune.name} · {consolidation.label}",
+                        title=f"{commune.name} · {label}",
                         url=reverse("dashboards:commune", args=[commune.code]),
                         detail=_("No unit has opened this period's report."),
                         state="late",
@@ -755,7 +755,7 @@ def province_todo(province: Province, *, now: datetime | None = None) -> TodoLis
             late.items.append(
                 TodoItem(
                     kind="commune_late",
-                    title=f"{commune.name} · {consolidation.label}",
+                    title=f"{commune.name} · {label}",
                     url=reverse("dashboards:commune", args=[commune.code])
                     + f"?period={option.code}",
                     detail=" · ".join(parts)

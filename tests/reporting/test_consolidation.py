@@ -7,7 +7,7 @@ import pytest
 from communes.models import Commune, UnitKind
 from indicators.assessment import Assessment
 from indicators.models import MeasureKind, ProvinceIndicator
-from reporting.consolidation import province_consolidation
+from reporting.consolidation import province_consolidation, province_standings
 from reporting.models import SubmissionStatus, TaskProgress
 from reporting.results import TaskState, commune_results
 from reporting.selectors import units_expected
@@ -196,6 +196,16 @@ def test_only_approved_reports_count_and_compliance_is_per_commune(province):
     assert standing["Xã Chưa Mở Kỳ"].period is None
     assert standing["Xã Đúng Hạn"].rank == 1
     assert consolidated.standings[0].commune.name == "Xã Đúng Hạn"
+    # The to-do list's reading (no indicator or task judged) gives the same standings.
+    assert _compliance(province_standings(province, "2025")) == _compliance(consolidated.standings)
+
+
+def _compliance(standings):
+    fields = ("units_expected", "on_time", "late", "missing", "returned", "has_plan")
+    return {
+        s.commune.pk: (s.period, *(getattr(s, name) for name in fields), s.late_units)
+        for s in standings
+    }
 
 
 def test_consolidation_queries_do_not_grow_with_communes(province):
@@ -331,5 +341,7 @@ def test_a_commune_without_a_plan_in_force_owes_no_report(province):
     (standing,) = province_consolidation(province, "2025").standings
 
     assert (standing.units_expected, standing.missing) == (0, 0)
+    assert not standing.has_plan
+    assert _compliance(province_standings(province, "2025")) == _compliance([standing])
     assert units_expected(commune, period) == []
     assert units_expected(commune, period_ensure(commune, "2026")) == [unit]

@@ -1,20 +1,24 @@
-"""The latest progress of each task, read through the index on (task, period end), equals the
-plain reading of the whole history, on reports that were returned, reopened and re-approved."""
+"""The latest progress of each task equals the plain reading of the whole history, on reports
+that were returned, reopened and re-approved: read from the row the approving service keeps
+(`TaskLatestProgress`) where it holds for the period, else through the index on (task, period
+end)."""
 
 import random
 from collections import defaultdict
 
 from communes.models import UnitKind
-from reporting.models import Submission, SubmissionStatus, TaskProgress
+from reporting.models import Submission, SubmissionStatus, TaskLatestProgress, TaskProgress
 from reporting.results import task_results, task_row_results
 from reporting.services import (
     period_ensure,
     submission_approve,
     submission_reopen,
     submission_return,
+    submission_save,
+    task_latest_progress_refresh,
 )
 from tasks.deadlines import deadline_parse
-from tasks.models import TaskStatus
+from tasks.models import Task, TaskStatus
 from tests.factories import (
     CommuneFactory,
     PlanFactory,
@@ -126,6 +130,26 @@ def test_latest_progress_equals_the_reading_of_the_whole_history(db):
         review(submission, actor, rng)
 
     assert TaskProgress.objects.filter(period_end=None).count() == 0
+    # What the services kept along the way is what a reading of the whole history keeps.
+    kept = set(TaskLatestProgress.objects.values_list("task_id", "progress_id", "through"))
+    assert kept and task_latest_progress_refresh(Task.objects.all()) == len(kept)
+    assert set(TaskLatestProgress.objects.values_list("task_id", "progress_id", "through")) == kept
+    everything = {commune.pk: period_ensure(commune, "2025Q4") for commune, _ in communes}
+    latest = latest_by_history(list(everything), {pk: p.window_end for pk, p in everything.items()})
+    assert {
+        task_id: (progress.percent, progress.result)
+        for task_id, progress in (
+            (row.task_id, row.progress)
+            for row in TaskLatestProgress.objects.select_related("progress")
+        )
+    } == latest
+    _readings_equal_history(communes)
+    # Without the kept rows (a bulk load that wrote reports outside the services), the same.
+    TaskLatestProgress.objects.all().delete()
+    _readings_equal_history(communes)
+
+
+def _readings_equal_history(communes):
     for codes in (["202503", "202507", "2025Q4"], ["202512", "202501", "202506"]):
         periods = {
             commune.pk: period_ensure(commune, code)
@@ -173,4 +197,60 @@ def test_latest_progress_reads_a_fixed_number_of_queries(db):
     communes = [add_commune(n) for n in range(2)]
     few = count(communes)
     communes += [add_commune(n) for n in range(2, 8)]
+    # Half the tasks read from their kept row, half from their history.
+    task_latest_progress_refresh(Task.objects.filter(commune__in=communes[::2]))
     assert_flat(few, count(communes), "latest progress")
+    assert_flat(
+        queries_of(
+            lambda: task_latest_progress_refresh(Task.objects.filter(commune__in=communes[:2]))
+        ),
+        queries_of(lambda: task_latest_progress_refresh(Task.objects.filter(commune__in=communes))),
+        "keeping the latest progress",
+    )
+
+
+def test_a_correction_after_approval_moves_the_kept_progress(db):
+    province = ProvinceFactory(code="94", name="Tỉnh Sửa")
+    commune = CommuneFactory(province=province, name="Xã Sửa")
+    unit = UnitFactory(commune=commune, kind=UnitKind.STANDING_OFFICE)
+    task = TaskFactory(plan=PlanFactory(commune=commune, period_start=2025, period_end=2025))
+    task.lead_units.add(unit)
+    actor = UserFactory()
+    reports = []
+    for code, percent in (("202501", 30), ("202502", 60)):
+        submission = Submission.objects.create(
+            commune=commune, period=period_ensure(commune, code), unit=unit
+        )
+        TaskProgress.objects.create(
+            submission=submission,
+            commune=commune,
+            task=task,
+            status=TaskStatus.IN_PROGRESS,
+            percent=percent,
+        )
+        submission.status = SubmissionStatus.SUBMITTED
+        submission.save(update_fields=["status"])
+        reports.append(submission_approve(actor=actor, submission=submission))
+    assert TaskLatestProgress.objects.get(task=task).progress.percent == 60
+
+    # The standing office corrects February's approved report: no status, so January counts.
+    february = reports[1]
+    submission_save(
+        actor=actor,
+        submission=february,
+        version=february.version,
+        values={},
+        progress={task.pk: {"status": ""}},
+        narrative={},
+        pending={},
+        reason="Báo cáo nhầm tiến độ",
+    )
+    assert TaskLatestProgress.objects.get(task=task).progress.percent == 30
+    periods = {commune.pk: period_ensure(commune, "202512")}
+    ((result,),) = task_row_results(periods, year=2025).values()
+    assert result.percent == 30
+
+    submission_reopen(actor=actor, submission=reports[0], reason="Sửa lại")
+    assert not TaskLatestProgress.objects.filter(task=task).exists()
+    ((result,),) = task_row_results(periods, year=2025).values()
+    assert result.percent is None

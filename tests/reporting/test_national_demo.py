@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from communes.models import Commune, Membership, Province, Role
 from indicators.models import Indicator
-from reporting.models import Submission, SubmissionStatus, TaskProgress
+from reporting.models import Submission, SubmissionStatus, TaskLatestProgress, TaskProgress
 from reporting.national_demo import commune_counts, provinces_load
 from reporting.results import task_row_results
 from reporting.services import period_ensure
@@ -80,3 +80,7 @@ def test_a_small_national_set_in_every_state(settings, capsys):
     assert {k: v for k, v in expected.items() if k not in recurring} == read
     assert len(read) > 20
     assert TaskProgress.objects.filter(period_end__gt=date(2026, 6, 30)).exists()
+    # The latest progress the bulk load kept per task is the slow reading of the whole history.
+    whole = latest_by_history(list(periods), dict.fromkeys(periods, date.max))
+    kept = TaskLatestProgress.objects.filter(commune__in=demo).select_related("progress")
+    assert {row.task_id: (row.progress.percent, row.progress.result) for row in kept} == whole
