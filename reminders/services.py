@@ -85,14 +85,21 @@ def reminders_send(
     due = reminders_due(on, commune_ids=ids)
     if dry_run or not due:
         return SendResult(due=due)
+    # A rerun the same day (or a step an earlier day already recorded) writes nothing: what is
+    # recorded is left out before any row is built. The insert still ignores conflicts, for two
+    # runs at once.
+    recorded = _recorded(due)
+    fresh = [d for d in due if (d.recipient.user_id, d.subject_key, d.step) not in recorded]
+    if not fresh:
+        return SendResult(due=due)
     token = uuid.uuid4()
     # One order for every run, so two runs inserting the same keys wait on each other instead
     # of deadlocking.
-    due = sorted(due, key=lambda d: (d.recipient.user_id, d.subject_key, d.step))
+    fresh.sort(key=lambda d: (d.recipient.user_id, d.subject_key, d.step))
     with transaction.atomic():
-        _periods_create_missing(due)
+        _periods_create_missing(fresh)
         Reminder.objects.bulk_create(
-            [_reminder_row(item, token) for item in due], ignore_conflicts=True, batch_size=500
+            [_reminder_row(item, token) for item in fresh], ignore_conflicts=True, batch_size=500
         )
         inserted = list(
             Reminder.objects.filter(inserted_by=token).values(
@@ -125,6 +132,23 @@ def reminders_send(
     return SendResult(
         due=due, inserted={(row["user_id"], row["subject_key"], row["step"]) for row in inserted}
     )
+
+
+def _recorded(due: list[DueReminder]) -> set[tuple[int, str, int]]:
+    """The (user, subject key, step) of `due` that some run recorded already (`reminder_sent_once`),
+    read in batches of users by the constraint's index (user, subject key, step)."""
+    by_user: dict[int, set[str]] = {}
+    for item in due:
+        by_user.setdefault(item.recipient.user_id, set()).add(item.subject_key)
+    recorded = set()
+    for users in _batches(sorted(by_user), 500):
+        keys = set().union(*(by_user[user] for user in users))
+        recorded.update(
+            Reminder.objects.filter(user_id__in=users, subject_key__in=keys).values_list(
+                "user_id", "subject_key", "step"
+            )
+        )
+    return recorded
 
 
 def _reminder_row(item: DueReminder, token: uuid.UUID) -> Reminder:

@@ -73,3 +73,22 @@ def test_mails_are_queued_in_batches_and_the_run_costs_the_same_queries(
             "left": 0,
         }
     assert len(mail.outbox) == 9
+
+
+@pytest.mark.django_db
+def test_the_same_day_rerun_records_and_queues_nothing_in_a_fixed_number_of_queries(
+    dien_quang, django_capture_on_commit_callbacks
+):
+    commune = dien_quang["commune"]
+    send_counting(commune, django_capture_on_commit_callbacks)
+    recorded = Reminder.objects.count()
+    rerun_few, batches = send_counting(commune, django_capture_on_commit_callbacks)
+    assert batches == [] and Reminder.objects.count() == recorded
+    assert not any(sql.startswith("INSERT") for sql in rerun_few.sql)  # nothing built, none sent
+
+    more_staff(commune, 6)
+    send_counting(commune, django_capture_on_commit_callbacks)
+    assert Reminder.objects.count() == recorded + 6
+    rerun_many, batches = send_counting(commune, django_capture_on_commit_callbacks)
+    assert batches == []
+    assert_flat(rerun_few, rerun_many, "same-day rerun")
