@@ -188,15 +188,19 @@ def _indicators_chosen(commune_ids, year: int) -> QuerySet:
     ).order_by("commune_id", "plan__period_start", "plan_id", "order")
 
 
-def indicators_counted(commune_ids, year: int) -> dict[int, int]:
-    """How many indicators each commune's plans in force in `year` hold, by commune id."""
+def _by_commune(rows: QuerySet) -> dict[int, int]:
+    """How many of `rows` each commune has, by commune id."""
     return dict(
-        _indicators_chosen(commune_ids, year)
-        .order_by()
+        rows.order_by()
         .values("commune_id")
         .annotate(count=Count("pk"))
         .values_list("commune_id", "count")
     )
+
+
+def indicators_counted(commune_ids, year: int) -> dict[int, int]:
+    """How many indicators each commune's plans in force in `year` hold, by commune id."""
+    return _by_commune(_indicators_chosen(commune_ids, year))
 
 
 def indicators_in_force(commune_ids, year: int) -> list[Indicator]:
@@ -330,13 +334,7 @@ def _tasks_chosen(periods, year: int) -> QuerySet:
 
 def tasks_counted(commune_ids, year: int) -> dict[int, int]:
     """How many tasks (leaves) each commune's plans in force in `year` hold, by commune id."""
-    return dict(
-        _tasks_chosen(commune_ids, year)
-        .order_by()
-        .values("commune_id")
-        .annotate(count=Count("pk"))
-        .values_list("commune_id", "count")
-    )
+    return _by_commune(_tasks_chosen(commune_ids, year))
 
 
 def task_results(
