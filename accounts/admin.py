@@ -2,10 +2,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Invitation, User
+from accounts.models import User
 from accounts.services import login_unlock, second_factor_reset, user_reactivate
 from communes.audit import audit_record
-from communes.models import Membership
+from communes.models import Invitation, Membership
 
 
 class MembershipInline(admin.TabularInline):

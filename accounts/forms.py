@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.services import COMMUNE_ROLES
+from communes.invitations import COMMUNE_ROLES
 from communes.models import Role, Unit, UnitKind
 
 

@@ -8,17 +8,10 @@ administrator brings it back (`user_reactivate`), and that is audited.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
-
 from axes.utils import reset as axes_reset
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -27,100 +20,18 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Invitation, User
+from accounts.models import User
 from accounts.security import second_factor_required_by_role
 from communes.access import scope_for
 from communes.audit import audit_record
-from communes.models import AuditAction, Commune, Membership, Role, Unit, UnitKind
-
-# A commune's inspector (its Party inspection committee, its People's Council) is invited like its
-# staff; a province's inspector is created by an administrator (Django admin, Memberships).
-COMMUNE_ROLES = (Role.UNIT_STAFF, Role.STANDING_OFFICE, Role.COMMUNE_LEADER, Role.INSPECTOR)
-
-
-def _portal_url(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+from communes.invitations import COMMUNE_ROLES, invitation_token_digest, mail_on_commit, portal_url
+from communes.models import AuditAction, Commune, Invitation, Membership
 
 
 def password_set_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return _portal_url(reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
-
-
-def _mail_on_commit(subject_template: str, body_template: str, context: dict, to: str) -> None:
-    subject = render_to_string(subject_template, context).strip()
-    body = render_to_string(body_template, context)
-    # After commit: a rolled-back change must not leave a mail with a dead link behind.
-    transaction.on_commit(lambda: send_mail(subject, body, None, [to]))
-
-
-# ---- invitations
-
-
-def invitation_token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _invitation_validate(*, commune: Commune, role: str, unit: Unit | None) -> None:
-    if role not in COMMUNE_ROLES:
-        raise ValidationError(
-            {"role": _("A commune can invite its staff, office and leaders only.")}
-        )
-    if role == Role.UNIT_STAFF:
-        if unit is None:
-            raise ValidationError({"unit": _("Choose the unit this person reports for.")})
-        if unit.commune_id != commune.pk or unit.kind == UnitKind.EXTERNAL or not unit.is_active:
-            raise ValidationError({"unit": _("The unit belongs to another commune.")})
-
-
-@transaction.atomic
-def staff_invite(
-    *, actor, commune: Commune, email: str, full_name: str, role: str, unit: Unit | None = None
-) -> Invitation:
-    """Offer a role of the commune to an e-mail address. No account is created or changed here.
-
-    The caller has checked that `actor` may invite for `commune` (its standing office: the
-    staff pages resolve the commune with `manage=True`).
-    """
-    email = User.objects.normalize_email(email).strip().lower()
-    unit = unit if role == Role.UNIT_STAFF else None
-    _invitation_validate(commune=commune, role=role, unit=unit)
-    now = timezone.now()
-    # A new invitation for the same role replaces the ones still pending: one live link.
-    Invitation.objects.filter(
-        commune=commune,
-        email__iexact=email,
-        role=role,
-        unit=unit,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-    ).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        email=email,
-        full_name=full_name,
-        role=role,
-        commune=commune,
-        unit=unit,
-        token_digest=invitation_token_digest(token),
-        invited_by=actor if getattr(actor, "pk", None) else None,
-        expires_at=now + timedelta(seconds=settings.ACCOUNTS_INVITATION_TIMEOUT),
-    )
-    audit_record(
-        actor=actor, commune=commune, obj=invitation, action=AuditAction.INVITE, new=invitation
-    )
-    _mail_on_commit(
-        "accounts/email/invitation_subject.txt",
-        "accounts/email/invitation.txt",
-        {
-            "invitation": invitation,
-            "commune": commune,
-            "link": _portal_url(reverse("accounts:invitation", args=[token])),
-        },
-        email,
-    )
-    return invitation
+    return portal_url(reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
 
 
 def invitation_by_token(token: str) -> Invitation | None:
@@ -247,7 +158,7 @@ def staff_password_reset_send(*, actor, commune: Commune, membership: Membership
         actor=actor, commune=commune, obj=membership, field="password", new="reset link sent"
     )
     user = membership.user
-    _mail_on_commit(
+    mail_on_commit(
         "accounts/email/password_set_subject.txt",
         "accounts/email/password_set.txt",
         {"user": user, "commune": commune, "link": password_set_link(user), "invited": False},

@@ -9,10 +9,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts.forms import InvitationPasswordForm, StaffInviteForm
-from accounts.models import Invitation
 from accounts.security import login_locked_usernames
 from accounts.services import (
-    COMMUNE_ROLES,
     commune_invitations_pending,
     commune_staff,
     invitation_accept,
@@ -22,12 +20,12 @@ from accounts.services import (
     invitation_revoke,
     login_unlock,
     membership_deactivate,
-    staff_invite,
     staff_password_reset_send,
 )
 from communes.access import MANAGE, access_in_commune
+from communes.invitations import COMMUNE_ROLES, staff_invite
 from communes.mixins import CommuneMixin
-from communes.models import Membership
+from communes.models import Invitation, Membership
 
 
 class StaffListView(CommuneMixin, TemplateView):

@@ -16,8 +16,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from accounts.services import staff_invite
 from communes.audit import audit_record
+from communes.invitations import staff_invite
 from communes.models import AuditAction, Commune, CommuneKind, Province, Role, Unit, UnitKind
 from communes.slugs import slug_free, slug_vi
 

@@ -16,11 +16,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from accounts.models import Invitation, User
-from accounts.services import staff_invite
+from accounts.models import User
 from api.models import ApiToken, TokenScope
 from api.services import api_token_create
-from communes.models import Commune, Membership, Notification, Role, Unit
+from communes.invitations import staff_invite
+from communes.models import Commune, Invitation, Membership, Notification, Role, Unit
 from emulation.models import Basis, Criterion, Movement
 from indicators.models import Indicator, IndicatorGroup
 from onboarding.models import PlanImport

@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from accounts.models import Invitation, User
+from accounts.models import User
 from accounts.services import user_reactivate
-from communes.models import AuditEntry, Commune, Membership, Role
+from communes.models import AuditEntry, Commune, Invitation, Membership, Role
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ import pytest
 from django.core import mail
 from openpyxl import load_workbook
 
-from accounts.models import Invitation
-from communes.models import Commune, Role
+from communes.models import Commune, Invitation, Role
 from tests.browser.conftest import PHONE, log_in, screenshot
 from tests.conftest import person
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from accounts.models import Invitation, User
+from accounts.models import User
 from accounts.services import invitation_accept_with_new_account
 from communes.audit import audit_trail_for
 from communes.excel import SHEET_TITLE, commune_template_workbook
@@ -20,6 +20,7 @@ from communes.models import (
     AuditAction,
     AuditEntry,
     Commune,
+    Invitation,
     Membership,
     Province,
     Role,
