@@ -171,7 +171,7 @@ class PlanImportCommitView(PlanImportMixin, View):
         )
         if plan.schedules_to_complete:
             messages.warning(request, schedules_to_complete_message(plan.schedules_to_complete))
-        return redirect("plans:detail", self.commune.code, plan.pk)
+        return redirect("reporting:plan", self.commune.code, plan.pk)
 
 
 class PlanImportColumnsView(PlanImportMixin, TemplateView):

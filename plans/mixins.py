@@ -28,7 +28,7 @@ class PlanChildFormView(CommuneObjectFormView):
         return self.plan_url() + self.success_anchor()
 
     def plan_url(self) -> str:
-        return reverse("plans:detail", args=[self.commune.code, self.plan.pk])
+        return reverse("reporting:plan", args=[self.commune.code, self.plan.pk])
 
     def success_anchor(self) -> str:
         return ""

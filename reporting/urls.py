@@ -1,9 +1,24 @@
 from django.urls import path
 
-from reporting import extension_views, proposal_views, views
+from reporting import extension_views, plan_views, proposal_views, views
 
 app_name = "reporting"
 urlpatterns = [
+    path(
+        "communes/<slug:commune_code>/plans/new/",
+        plan_views.PlanFormView.as_view(),
+        name="plan_create",
+    ),
+    path(
+        "communes/<slug:commune_code>/plans/<int:pk>/",
+        plan_views.PlanDetailView.as_view(),
+        name="plan",
+    ),
+    path(
+        "communes/<slug:commune_code>/plans/<int:pk>/edit/",
+        plan_views.PlanFormView.as_view(),
+        name="plan_edit",
+    ),
     path("communes/<slug:commune_code>/reporting/", views.PeriodListView.as_view(), name="periods"),
     path(
         "communes/<slug:commune_code>/reporting/schedule/",

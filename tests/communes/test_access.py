@@ -31,7 +31,7 @@ def commune_urls(code: str) -> dict[str, list[str]]:
     )
     read = [
         reverse("plans:commune", args=[code]),
-        reverse("plans:detail", args=[code, plan.pk]),
+        reverse("reporting:plan", args=[code, plan.pk]),
         reverse("dashboards:indicator", args=[code, indicator.pk]),
     ]
     manage = [
@@ -40,8 +40,8 @@ def commune_urls(code: str) -> dict[str, list[str]]:
         reverse("communes:unit_edit", args=[code, unit.pk]),
         reverse("accounts:staff", args=[code]),
         reverse("accounts:staff_invite", args=[code]),
-        reverse("plans:create", args=[code]),
-        reverse("plans:edit", args=[code, plan.pk]),
+        reverse("reporting:plan_create", args=[code]),
+        reverse("reporting:plan_edit", args=[code, plan.pk]),
         reverse("indicators:group_create", args=[code, plan.pk]),
         reverse("indicators:group_edit", args=[code, group.pk]),
         reverse("indicators:create", args=[code, plan.pk]),

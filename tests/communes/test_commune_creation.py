@@ -449,7 +449,7 @@ def test_a_new_commune_opens_everywhere_the_province_reads_it(
     for url in (
         reverse("communes:units", args=["quang-phu"]),
         reverse("accounts:staff", args=["quang-phu"]),
-        reverse("plans:create", args=["quang-phu"]),
+        reverse("reporting:plan_create", args=["quang-phu"]),
         reverse("reporting:periods", args=["quang-phu"]),
         reverse("reporting:schedule", args=["quang-phu"]),
     ):

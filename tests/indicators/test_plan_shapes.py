@@ -170,7 +170,9 @@ def test_the_writers_store_each_shape_read_by_the_parser(shapes_plan):
 
 def test_the_plan_page_shows_each_shape_as_printed(client, people, shapes_plan):
     client.force_login(people["standing_office"])
-    html = client.get(reverse("plans:detail", args=["dien-quang", shapes_plan.pk])).content.decode()
+    html = client.get(
+        reverse("reporting:plan", args=["dien-quang", shapes_plan.pk])
+    ).content.decode()
     assert "trên 40%" in html and "&gt; 60%" in html and "dưới 5%" in html
     assert 'title="trên (&gt;)"' in html and 'title="dưới (&lt;)"' in html
     assert "Mỗi năm có ít nhất 01 mô hình" in html and "mỗi năm đến 2030" in html

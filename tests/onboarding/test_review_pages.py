@@ -171,7 +171,7 @@ def test_correct_a_flagged_row_then_commit_a_draft(client, dien_quang_new):
     response = client.post(reverse("onboarding:commit", args=[dien_quang_new.code, plan_import.pk]))
     plan = Plan.objects.get(commune=dien_quang_new)
     assert response.status_code == 302
-    assert response["Location"] == reverse("plans:detail", args=[dien_quang_new.code, plan.pk])
+    assert response["Location"] == reverse("reporting:plan", args=[dien_quang_new.code, plan.pk])
     assert plan.status == PlanStatus.DRAFT
     task = Task.objects.get(plan=plan, code=item["code"], name=item["name"] + " (sửa)")
     assert [unit.short_name for unit in task.lead_units.all()] == ["Phòng Kinh tế"]
@@ -263,7 +263,7 @@ def test_the_office_puts_the_imported_draft_in_force_once(client, dien_quang_new
     plan_import = PlanImport.objects.get()
     client.post(reverse("onboarding:commit", args=[dien_quang_new.code, plan_import.pk]))
     plan = Plan.objects.get(commune=dien_quang_new)
-    detail = reverse("plans:detail", args=[dien_quang_new.code, plan.pk])
+    detail = reverse("reporting:plan", args=[dien_quang_new.code, plan.pk])
     assert "Đưa vào hiệu lực" in client.get(detail).content.decode()
     url = reverse("plans:in_force", args=[dien_quang_new.code, plan.pk])
     staff = person(

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def plan_url(plan):
-    return reverse("plans:detail", args=[plan.commune.code, plan.pk])
+    return reverse("reporting:plan", args=[plan.commune.code, plan.pk])
 
 
 def rows(html, table):

@@ -28,7 +28,7 @@ def test_standing_follows_the_calendar(status, today, expected):
 
 
 def page_status(client, plan) -> str:
-    html = client.get(reverse("plans:detail", args=[plan.commune.code, plan.pk])).content.decode()
+    html = client.get(reverse("reporting:plan", args=[plan.commune.code, plan.pk])).content.decode()
     return html.split('data-testid="plan-status">')[1].split("<")[0]
 
 

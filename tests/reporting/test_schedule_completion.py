@@ -119,7 +119,7 @@ def test_saving_a_plan_whose_duty_fixes_no_days_tells_the_office(
     commune = dien_quang_without_a_year_schedule
     plan = Plan.objects.get(commune=commune, key="kh-2025")
     client.force_login(people["standing_office"])
-    url = reverse("plans:edit", args=[commune.code, plan.pk])
+    url = reverse("reporting:plan_edit", args=[commune.code, plan.pk])
     form = client.get(url).context["form"]
     data = {
         name: value

@@ -93,7 +93,7 @@ def test_a_malformed_stored_figure_breaks_no_page(an_nong, code, fields):
     pages = [
         (office, reverse("reporting:submission", args=[commune.code, period.code, unit.pk])),
         (office, reverse("reporting:period", args=[commune.code, period.code])),
-        (office, reverse("plans:detail", args=[commune.code, plan_id])),
+        (office, reverse("reporting:plan", args=[commune.code, plan_id])),
         (office, reverse("dashboards:commune", args=[commune.code]) + "?year=2026&period=202606"),
         (
             province,

@@ -280,7 +280,7 @@ def test_approved_figure_shows_on_the_plan_page_for_the_province(client, an_nong
     client.post(
         url(ctx), fill_all(client, ctx, ("35,4", "100")) | {"action": "submit", "confirmed": "1"}
     )
-    plan_url = reverse("plans:detail", args=["an-nong", ctx["eight"].plan_id])
+    plan_url = reverse("reporting:plan", args=["an-nong", ctx["eight"].plan_id])
     client.force_login(people["thanh_hoa"])
     assert 'data-testid="actual-8"' not in client.get(plan_url).content.decode()  # not approved yet
     client.force_login(ctx["office"])

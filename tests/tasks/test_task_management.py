@@ -45,7 +45,7 @@ def test_deadline_and_vietnamese_budget_are_parsed(client, people, task):
     task.refresh_from_db()
     assert task.due_date == date(2025, 12, 31) and not task.deadline_flagged
     assert task.budget_million_vnd == Decimal("1250.5")
-    html = client.get(reverse("plans:detail", args=["dien-quang", task.plan_id])).content.decode()
+    html = client.get(reverse("reporting:plan", args=["dien-quang", task.plan_id])).content.decode()
     assert "1.250,5" in html
 
 

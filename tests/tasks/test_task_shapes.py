@@ -74,7 +74,9 @@ def test_the_plan_page_shows_sub_items_under_their_heading_and_the_printed_lead(
         order=99,
     )
     client.force_login(people["standing_office"])
-    html = client.get(reverse("plans:detail", args=["dien-quang", shapes_plan.pk])).content.decode()
+    html = client.get(
+        reverse("reporting:plan", args=["dien-quang", shapes_plan.pk])
+    ).content.decode()
     rows = [html.index(f'data-code="{code}"') for code in ("1", "1.1", "1.2", "2", "3")]
     assert rows == sorted(rows)
     assert f'id="task-{late.pk}" class="depth-1"' in html
