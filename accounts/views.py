@@ -83,8 +83,11 @@ class StaffActionView(CommuneMixin, View):
     def post(self, request, *args, **kwargs):
         if kwargs["action"] not in ("reset", "unlock", "deactivate"):
             raise Http404
-        queryset = Membership.objects.filter(role__in=COMMUNE_ROLES).select_related("user")
-        membership = access_in_commune(queryset, self.commune, kwargs["pk"])
+        membership = access_in_commune(
+            Membership.objects.filter(role__in=COMMUNE_ROLES).select_related("user"),
+            self.commune,
+            kwargs["pk"],
+        )
         if kwargs["action"] == "reset":
             staff_password_reset_send(
                 actor=request.user, commune=self.commune, membership=membership

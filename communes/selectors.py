@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from communes.access import Scope
-from communes.models import Commune, Province, Unit
+from communes.models import Commune, Province, Unit, UnitKind
 
 
 def communes_belonged_to(scope: Scope) -> list[Commune]:
@@ -14,9 +14,40 @@ def communes_belonged_to(scope: Scope) -> list[Commune]:
     return list(Commune.objects.filter(pk__in=scope.commune_ids).select_related("province"))
 
 
+def units_in_order() -> QuerySet[Unit]:
+    """Units in their printed order (a prefetch of a plan's lead and support units)."""
+    return Unit.objects.order_by("order", "short_name")
+
+
 def units_of(commune: Commune) -> QuerySet[Unit]:
     """The commune's units in their printed order."""
-    return Unit.objects.filter(commune=commune).order_by("order", "short_name")
+    return units_in_order().filter(commune=commune)
+
+
+def unit_of(commune: Commune, pk) -> Unit | None:
+    """The commune's unit with this id, None for a missing id and another commune's unit alike."""
+    return Unit.objects.filter(commune=commune, pk=pk).first()
+
+
+def unit_names_active(commune: Commune) -> list[Unit]:
+    """The commune's active units, their names only (what a collective name expands to)."""
+    return list(
+        Unit.objects.filter(commune=commune, is_active=True)
+        .order_by("order", "pk")
+        .only("pk", "short_name")
+    )
+
+
+def provinces_by_code() -> list[Province]:
+    return list(Province.objects.order_by("code"))
+
+
+def units_askable(commune: Commune) -> QuerySet[Unit]:
+    """The units the office may ask to report: its own active units (not partners, not
+    committees)."""
+    return Unit.objects.filter(commune=commune, is_active=True).exclude(
+        kind__in=[UnitKind.EXTERNAL, UnitKind.COMMITTEE]
+    )
 
 
 def units_with_staff_counts(commune: Commune) -> QuerySet[Unit]:

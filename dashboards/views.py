@@ -332,10 +332,11 @@ class IndicatorFiguresExcelView(CommuneMixin, TemplateView):
     permissions = {"GET": READ}
 
     def get(self, request, *args, **kwargs):
-        queryset = Indicator.objects.select_related("plan").prefetch_related(
-            "lead_units", "targets"
+        indicator = access_in_commune(
+            Indicator.objects.select_related("plan").prefetch_related("lead_units", "targets"),
+            self.commune,
+            kwargs["pk"],
         )
-        indicator = access_in_commune(queryset, self.commune, kwargs["pk"])
         history = indicator_history(
             indicator,
             commune=self.commune,
@@ -359,10 +360,13 @@ class IndicatorDetailView(CommuneMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        queryset = Indicator.objects.select_related("plan", "group", "parent").prefetch_related(
-            "lead_units", "support_units", "targets"
+        indicator = access_in_commune(
+            Indicator.objects.select_related("plan", "group", "parent").prefetch_related(
+                "lead_units", "support_units", "targets"
+            ),
+            self.commune,
+            self.kwargs["pk"],
         )
-        indicator = access_in_commune(queryset, self.commune, self.kwargs["pk"])
         context.update(
             indicator=indicator,
             plan=indicator.plan,

@@ -22,7 +22,7 @@ from communes.mixins import CommuneMixin, CommuneObjectFormView
 from communes.models import Unit
 from emulation.documents import RATING_FORMATS, rating_file, rating_file_name
 from emulation.forms import AdjustmentForm, CriterionForm, MarkForm, MovementForm
-from emulation.models import Audience, Basis, Criterion, ManualMark, Movement
+from emulation.models import Audience, Basis, Criterion, Movement
 from emulation.scoring import (
     EvaluationUnknown,
     evaluation_default,
@@ -30,6 +30,7 @@ from emulation.scoring import (
     evaluations_of,
     movement_ranking,
 )
+from emulation.selectors import criteria_of, manual_marks_of, movements_of
 from emulation.services import (
     ScoringRefused,
     criterion_delete,
@@ -69,9 +70,7 @@ class MovementListView(EmulationReaderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["movements"] = list(
-            Movement.objects.filter(commune=self.commune).prefetch_related("phases")
-        )
+        context["movements"] = movements_of(self.commune)
         return context
 
 
@@ -118,11 +117,7 @@ class MovementDetailView(EmulationReaderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        criteria = list(
-            Criterion.objects.filter(movement=self.movement, commune=self.commune).select_related(
-                "indicator", "task"
-            )
-        )
+        criteria = criteria_of(self.movement)
         context.update(
             movement=self.movement,
             unit_criteria=[c for c in criteria if c.audience == Audience.UNITS],
@@ -244,9 +239,7 @@ class MovementDeleteView(EmulationDeleteView):
         context.update(
             movement=movement,
             title=_("Remove the movement: %(name)s") % {"name": movement.name},
-            criteria_count=Criterion.objects.filter(
-                movement=movement, commune=self.commune
-            ).count(),
+            criteria_count=len(criteria_of(movement)),
             back=reverse("emulation:movement", args=[self.commune.code, movement.pk]),
         )
         return context
@@ -348,14 +341,9 @@ class UnitScoreView(EmulationReaderMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         manages = self.allows(SCORE, self.unit)
         manual = [line for line in self.score.lines if line.criterion.basis == Basis.MANUAL]
-        marks = {
-            mark.criterion_id: mark
-            for mark in ManualMark.objects.filter(
-                criterion__in=[line.criterion for line in manual],
-                unit=self.unit,
-                period_code=self.evaluation.code,
-            )
-        }
+        marks = manual_marks_of(
+            [line.criterion for line in manual], unit=self.unit, period_code=self.evaluation.code
+        )
         mark_forms = []
         if manages:
             failed, failed_form = kwargs.get("mark_criterion"), kwargs.get("mark_form")

@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView
 
 from communes.access import MANAGE, access_in_commune
 from communes.mixins import CommuneMixin
+from communes.selectors import unit_names_active
 from reporting.duty import schedules_to_complete_message
 
 from .forms import ColumnMappingForm, IndicatorRowForm, PlanUploadForm, TaskRowForm
@@ -74,7 +75,6 @@ class PlanImportReviewView(PlanImportMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, bound=None, **kwargs):
-        from communes.models import Unit
 
         context = super().get_context_data(**kwargs)
         result = self.plan_import.result
@@ -109,11 +109,7 @@ class PlanImportReviewView(PlanImportMixin, TemplateView):
                 if not merge.get("decision")
             ),
             # The units a collective name can be expanded to (one query, whatever the rows).
-            units=list(
-                Unit.objects.filter(commune=self.commune, is_active=True)
-                .order_by("order", "pk")
-                .only("pk", "short_name")
-            )
+            units=unit_names_active(self.commune)
             if any(row.collectives for row in [*indicators, *tasks]) or result.get("proposed_units")
             else [],
             proposed_units=result.get("proposed_units", []),

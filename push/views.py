@@ -20,7 +20,7 @@ from push.forms import PushDryRunForm, PushEndpointForm
 from push.payload import KEY_HEADER, SIGNATURE_HEADER
 from push.selectors import push_deliveries, push_endpoint_of
 from push.services import push_dry_run, push_endpoint_save
-from reporting.models import ReportingPeriod
+from reporting.selectors import period_saved
 
 DELIVERIES_PER_PAGE = 50
 
@@ -65,11 +65,7 @@ class PushDryRunView(PushSettingsView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(dry_run_form=form), status=400)
         commune = self.communes().get(code=form.cleaned_data["commune"])
-        period = (
-            ReportingPeriod.objects.filter(commune=commune, code=form.cleaned_data["period"])
-            .select_related("commune__province")
-            .first()
-        )
+        period = period_saved(commune, form.cleaned_data["period"])
         if period is None:
             raise Http404
         body = push_dry_run(period=period)

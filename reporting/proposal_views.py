@@ -28,6 +28,7 @@ from communes.access import (
 from communes.audit import audit_trail_for
 from communes.mixins import CommuneMixin, ProvinceMixin
 from communes.models import Unit
+from communes.selectors import units_of
 from reporting.models import (
     Proposal,
     ProposalAddressee,
@@ -36,7 +37,12 @@ from reporting.models import (
     Submission,
 )
 from reporting.proposals import ProposalRefused, proposal_answer, proposal_close, proposal_create
-from reporting.selectors import commune_proposals, province_proposals, untracked_unit_proposals
+from reporting.selectors import (
+    commune_proposals,
+    periods_by_end,
+    province_proposals,
+    untracked_unit_proposals,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DEFAULT_ANSWER_DAYS = 15
@@ -62,12 +68,8 @@ class ProposalCreateForm(forms.Form):
 
     def __init__(self, *args, commune, submission=None, fixed_source=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = ReportingPeriod.objects.filter(commune=commune).order_by(
-            "-window_end", "kind"
-        )
-        self.fields["unit"].queryset = Unit.objects.filter(commune=commune).order_by(
-            "order", "short_name"
-        )
+        self.fields["period"].queryset = periods_by_end(commune)
+        self.fields["unit"].queryset = units_of(commune)
         if submission is not None or fixed_source:  # from a report: its period and unit
             for name in ("period", "unit"):
                 self.fields[name].disabled = True

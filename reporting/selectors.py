@@ -163,7 +163,11 @@ def periods_with_approved_reports(commune: Commune, *, limit: int) -> list[Repor
 
 def period_saved(commune: Commune, code: str) -> ReportingPeriod | None:
     """The commune's period with this code, if it has its row (None otherwise)."""
-    return ReportingPeriod.objects.filter(commune=commune, code=code).first()
+    return (
+        ReportingPeriod.objects.filter(commune=commune, code=code)
+        .select_related("commune__province")
+        .first()
+    )
 
 
 def periodic_periods(commune: Commune) -> list[ReportingPeriod]:
@@ -183,6 +187,50 @@ def submission_read(period: ReportingPeriod, unit: Unit) -> Submission:
         if saved is not None:
             return saved
     return Submission(period=period, unit=unit, commune=period.commune)
+
+
+def unit_reports_readable(commune: Commune, scope) -> QuerySet[Submission]:
+    """Every report of the commune for its reviewers and leaders; a unit's own for its staff."""
+    return Submission.objects.filter(scope.unit_reports_filter(commune), commune=commune)
+
+
+def submission_in(commune: Commune, pk) -> Submission | None:
+    """The commune's report with this id (its unit and period read with it), or None."""
+    return (
+        Submission.objects.filter(commune=commune, pk=pk).select_related("unit", "period").first()
+    )
+
+
+def submission_detail(submission: Submission) -> Submission:
+    """The report as saved now, with its figures and task progress (the API's detail)."""
+    return (
+        Submission.objects.select_related("period", "unit", "commune")
+        .prefetch_related(
+            Prefetch(
+                "values",
+                queryset=IndicatorValue.objects.select_related(
+                    "submission__period", "indicator"
+                ).order_by("indicator_id"),
+            ),
+            Prefetch(
+                "task_progress",
+                queryset=TaskProgress.objects.select_related("submission__period").order_by(
+                    "task_id"
+                ),
+            ),
+        )
+        .get(pk=submission.pk)
+    )
+
+
+def submission_fresh(submission: Submission) -> Submission:
+    """The report as saved now, after a service wrote it (its version, its status)."""
+    return Submission.objects.select_related("period", "commune").get(pk=submission.pk)
+
+
+def indicators_askable(commune: Commune, year: int) -> QuerySet[Indicator]:
+    """The indicators an ad-hoc request may ask for: those of the plans in force, not headings."""
+    return Indicator.objects.filter(plan__in=plans_for_year(commune, year), is_heading=False)
 
 
 @dataclass

@@ -26,8 +26,8 @@ from communes.access import (
 )
 from communes.audit import audit_rows, audit_trail_for
 from communes.mixins import CommuneMixin, PermissionsMixin
-from communes.models import Unit, UnitKind
-from communes.selectors import units_among
+from communes.models import Unit
+from communes.selectors import units_among, units_askable
 from communes.services import model_form_save
 from indicators.models import Indicator
 from reporting.forms import SubmissionForm
@@ -35,7 +35,6 @@ from reporting.models import (
     IndicatorValue,
     ReportingPeriod,
     ReportingSchedule,
-    Submission,
     SubmissionStatus,
     TaskProgress,
 )
@@ -49,13 +48,14 @@ from reporting.rules import (
 )
 from reporting.selectors import (
     figure_check_rows,
+    indicators_askable,
     notifications_of,
     period_by_code,
     period_lines,
     periods_listed,
-    plans_for_year,
     review_rows,
     schedule_for,
+    submission_fresh,
     submission_read,
     unit_report,
 )
@@ -316,7 +316,7 @@ class SubmissionView(ReportingMixin, TemplateView):
                 return JsonResponse({"ok": False, "conflict": True, "message": message}, status=409)
             messages.error(request, message)
             form.data = form.data.copy()
-            form.data["version"] = str(Submission.objects.get(pk=self.submission.pk).version)
+            form.data["version"] = str(submission_fresh(self.submission).version)
             return self.render_to_response(self.get_context_data(form=form), status=409)
         except (WorkflowError, FiguresRefused) as exc:
             if autosave:
@@ -371,7 +371,7 @@ class SubmissionView(ReportingMixin, TemplateView):
                     "Some entries need correcting. What you typed is kept; the valid entries were saved."
                 ),
             )
-            self.report = unit_report(Submission.objects.get(pk=self.submission.pk))
+            self.report = unit_report(submission_fresh(self.submission))
             return self.render_to_response(
                 self.get_context_data(form=form), status=400 if action == "submit" else 200
             )
@@ -382,15 +382,12 @@ class SubmissionView(ReportingMixin, TemplateView):
 
     def submit_check(self) -> SubmitRefused | None:
         """What the service would refuse, asked before the confirmation (nothing written)."""
-        submission = Submission.objects.select_related("period", "commune").get(
-            pk=self.submission.pk
-        )
-        report = unit_report(submission)
+        report = unit_report(submission_fresh(self.submission))
         problems = submit_problems(report)
         return SubmitRefused(problems, submit_problem_list(report, problems)) if problems else None
 
     def submit_confirmation(self):
-        submission = Submission.objects.get(pk=self.submission.pk)
+        submission = submission_fresh(self.submission)
         return self.confirmation(
             title=_("Submit the report?"),
             consequence=_(
@@ -615,12 +612,8 @@ class AdHocRequestForm(forms.Form):
 
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = Unit.objects.filter(
-            commune=commune, is_active=True
-        ).exclude(kind__in=[UnitKind.EXTERNAL, UnitKind.COMMITTEE])
-        self.fields["indicators"].queryset = Indicator.objects.filter(
-            plan__in=plans_for_year(commune, timezone.localdate().year), is_heading=False
-        )
+        self.fields["units"].queryset = units_askable(commune)
+        self.fields["indicators"].queryset = indicators_askable(commune, timezone.localdate().year)
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
@@ -683,8 +676,8 @@ class EvidenceDownloadView(CommuneMixin, View):
     permissions = {"GET": READ}  # then READ_UNIT_REPORT on its report
 
     def get(self, request, *args, **kwargs):
-        progress = get_object_or_404(
-            TaskProgress.objects.select_related("submission"), commune=self.commune, pk=kwargs["pk"]
+        progress = access_in_commune(
+            TaskProgress.objects.select_related("submission"), self.commune, kwargs["pk"]
         )
         self.require(READ_UNIT_REPORT, progress.submission)
         if not progress.evidence_file:

@@ -272,6 +272,18 @@ def report_is_stale(report: Report) -> bool:
     )
 
 
+def reports_of_commune(commune: Commune) -> QuerySet[Report]:
+    return Report.objects.filter(kind=ReportKind.COMMUNE, commune=commune).select_related(
+        "commune", "province"
+    )
+
+
+def reports_of_province(province: Province) -> QuerySet[Report]:
+    return Report.objects.filter(kind=ReportKind.PROVINCE, province=province).select_related(
+        "province"
+    )
+
+
 def commune_reports(commune: Commune, period_code: str) -> QuerySet[Report]:
     return Report.objects.filter(
         kind=ReportKind.COMMUNE, commune=commune, period_code=period_code

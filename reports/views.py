@@ -22,7 +22,7 @@ from communes.access import (
     scope_for,
 )
 from communes.mixins import CommuneMixin, PermissionsMixin, ProvinceMixin
-from communes.models import Province
+from communes.selectors import provinces_by_code
 from reporting.models import ReportingPeriod
 from reporting.periods import period_parse
 from reporting.selectors import periods_by_end
@@ -465,7 +465,7 @@ def national_request(request):
                 messages.error(request, error)
         return HttpResponseRedirect(back_url)
     chosen = list(form.cleaned_data["provinces"])
-    every = list(Province.objects.order_by("code"))
+    every = provinces_by_code()
     try:
         national = national_report_request(
             actor=request.user,

@@ -41,8 +41,9 @@ from communes.access import (
     READ,
     RECORD_PROPOSAL,
 )
-from communes.models import Commune, Unit
-from reporting.models import IndicatorValue, Proposal, ReportingPeriod, Submission
+from communes.models import Commune
+from communes.selectors import unit_of
+from reporting.models import IndicatorValue, Proposal
 from reporting.proposals import (
     ProposalRefused,
     proposal_answer,
@@ -53,6 +54,8 @@ from reporting.selectors import (
     VerificationShare,
     approved_figures,
     commune_proposals_readable,
+    period_saved,
+    submission_in,
     verification_shares,
 )
 
@@ -94,24 +97,18 @@ class ProposalListView(ProposalQueryset, CommuneScopedListView):
         data = data.validated_data
         period = unit = submission = None
         if data.get("submission"):
-            submission = (
-                Submission.objects.filter(commune=self.commune, pk=data["submission"])
-                .select_related("unit", "period")
-                .first()
-            )
+            submission = submission_in(self.commune, data["submission"])
             if submission is None:
                 raise exceptions.ValidationError({"submission": [NOT_FOUND]})
             period = submission.period
         else:
             if not data.get("period"):
                 raise exceptions.ValidationError({"period": [_("This field is required.")]})
-            period = ReportingPeriod.objects.filter(
-                commune=self.commune, code=data["period"]
-            ).first()
+            period = period_saved(self.commune, data["period"])
             if period is None:
                 raise exceptions.ValidationError({"period": [_("The commune has no such period.")]})
             if data.get("unit"):
-                unit = Unit.objects.filter(commune=self.commune, pk=data["unit"]).first()
+                unit = unit_of(self.commune, data["unit"])
                 if unit is None:
                     raise exceptions.ValidationError({"unit": [NOT_FOUND]})
         try:

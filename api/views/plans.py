@@ -23,7 +23,7 @@ from api.serializers import (
 )
 from api.views.base import CommuneScopedListView, CommuneScopedRetrieveView
 from communes.access import READ
-from communes.models import Unit
+from communes.selectors import units_in_order
 from indicators.models import Indicator, IndicatorGroup, Target
 from plans.models import Plan
 from reporting.models import DeadlineExtension, ExtensionStatus
@@ -31,7 +31,7 @@ from tasks.models import Task, TaskSection
 
 
 def _units(name: str) -> Prefetch:
-    return Prefetch(name, queryset=Unit.objects.order_by("order", "short_name"))
+    return Prefetch(name, queryset=units_in_order())
 
 
 class PlanQueryset:

@@ -46,6 +46,7 @@ from api.views.base import (
 )
 from communes.access import INTERNAL, READ, REVIEW, WRITE_UNIT_REPORT
 from communes.models import Unit
+from communes.selectors import unit_of
 from indicators.models import Indicator
 from reporting import rules
 from reporting.models import (
@@ -63,7 +64,10 @@ from reporting.selectors import (
     period_saved,
     schedule_for,
     schedules_for,
+    submission_detail,
+    submission_read,
     unit_report,
+    unit_reports_readable,
 )
 from reporting.services import (
     SubmissionConflict,
@@ -139,10 +143,7 @@ class SubmissionMixin(CommuneApiMixin):
     queryset = Submission.objects.none()
 
     def submissions_readable(self):
-        """Every report of the commune for its reviewers and leaders; a unit's own for its staff."""
-        return Submission.objects.filter(
-            self.scope.unit_reports_filter(self.commune), commune=self.commune
-        )
+        return unit_reports_readable(self.commune, self.scope)
 
     def submission_get(self, *, lock: bool = False) -> Submission:
         submissions = self.submissions_readable().select_related("period", "unit", "commune")
@@ -181,24 +182,7 @@ class SubmissionMixin(CommuneApiMixin):
         return PreconditionFailed() if from_header else Conflict()
 
     def detail_response(self, submission: Submission, *, status_code: int = 200) -> Response:
-        submission = (
-            Submission.objects.select_related("period", "unit", "commune")
-            .prefetch_related(
-                Prefetch(
-                    "values",
-                    queryset=IndicatorValue.objects.select_related(
-                        "submission__period", "indicator"
-                    ).order_by("indicator_id"),
-                ),
-                Prefetch(
-                    "task_progress",
-                    queryset=TaskProgress.objects.select_related("submission__period").order_by(
-                        "task_id"
-                    ),
-                ),
-            )
-            .get(pk=submission.pk)
-        )
+        submission = submission_detail(submission)
         report = unit_report(submission)
         data = SubmissionDetailSerializer(submission, context={"report": report}).data
         return Response(data, status=status_code, headers={"ETag": submission_etag(submission)})
@@ -233,12 +217,12 @@ class SubmissionListView(SubmissionMixin, generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         data = SubmissionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        unit = Unit.objects.filter(commune=self.commune, pk=data.validated_data["unit"]).first()
+        unit = unit_of(self.commune, data.validated_data["unit"])
         if unit is None:
             raise exceptions.ValidationError({"unit": [_("No such unit in this commune.")]})
         self.check_object_permissions(request, unit)
         period = self.period_for_code(data.validated_data["period"])
-        existed = Submission.objects.filter(period=period, unit=unit).exists()
+        existed = submission_read(period, unit).pk is not None
         submission = submission_for(period, unit)
         return self.detail_response(
             submission, status_code=status.HTTP_200_OK if existed else status.HTTP_201_CREATED

@@ -32,8 +32,8 @@ from communes.access import READ, REQUEST_FILE, access_province_for
 from reporting.consolidation import province_consolidation
 from reporting.periods import period_parse
 from reporting.selectors import period_saved
-from reports.models import Report, ReportKind, ReportStatus
-from reports.selectors import report_is_stale
+from reports.models import Report, ReportStatus
+from reports.selectors import report_is_stale, reports_of_commune, reports_of_province
 from reports.services import (
     ReportFileMissing,
     ReportRequestLimit,
@@ -176,9 +176,7 @@ class ReportQueryMixin:
 
 class CommuneReportMixin(ReportQueryMixin, CommuneApiMixin):
     def reports(self):
-        return Report.objects.filter(kind=ReportKind.COMMUNE, commune=self.commune).select_related(
-            "commune", "province"
-        )
+        return reports_of_commune(self.commune)
 
     def report_get(self) -> Report:
         return generics.get_object_or_404(self.reports(), pk=self.kwargs["pk"])
@@ -195,9 +193,7 @@ class CommuneReportMixin(ReportQueryMixin, CommuneApiMixin):
 
 class ProvinceReportMixin(ReportQueryMixin, ProvinceApiMixin):
     def reports(self):
-        return Report.objects.filter(
-            kind=ReportKind.PROVINCE, province=self.province
-        ).select_related("province")
+        return reports_of_province(self.province)
 
     def report_get(self) -> Report:
         return generics.get_object_or_404(self.reports(), pk=self.kwargs["pk"])

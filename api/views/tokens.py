@@ -14,6 +14,7 @@ from django.views import View
 
 from api.forms import ApiTokenForm
 from api.models import ApiToken
+from api.selectors import tokens_of
 from api.services import api_token_create, api_token_revoke
 from communes.access import ACT, WRITE_OWN
 from communes.mixins import PermissionsMixin
@@ -46,7 +47,7 @@ def token_list(request):
             expires_at=timezone.now() + timedelta(days=form.cleaned_data["lifetime_days"]),
         )
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = tokens_of(request.user)
     response = render(
         request,
         "api/token_list.html",
