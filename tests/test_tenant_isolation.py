@@ -44,56 +44,57 @@ def worlds(seeds):
     return {"own": World(seeds["dien-quang"]), "foreign": World(seeds["truong-giang"])}
 
 
+# One test per caller, so that the workers share the walk.
+CALLERS = ("kinh_te", "standing_office", "leader", "thanh_hoa", "inspector", "inspector_thanh_hoa")
+
+
+@pytest.mark.parametrize("role", CALLERS)
 def test_every_route_answers_for_another_tenant_as_for_a_missing_object(
-    client, people, inspectors, worlds, figures
+    client, people, inspectors, worlds, figures, role
 ):
     every_route = routes()
     assert len(every_route) > 60  # the resolver really was read
+    assert set(inspectors) <= set(CALLERS)  # every inspector is walked
     own, foreign = worlds["own"], worlds["foreign"]
     leaks, requests = [], 0
     callers = {**people, **inspectors}
-    for role in ("kinh_te", "standing_office", "leader", "thanh_hoa", *inspectors):
-        client.force_login(callers[role])
-        for route in every_route:
-            objects = [p for p in route.parameters if p not in SCOPE_PARAMETERS | NOT_OBJECTS]
-            # 1. Under the other tenant's code, with its objects.
-            values = {p: foreign.value(route, p) for p in route.parameters}
-            missing = {
-                p: values[p]
-                if p == "action"
-                else MISSING_CODE
-                if p.endswith("code")
-                else MISSING_ID
+    client.force_login(callers[role])
+    for route in every_route:
+        objects = [p for p in route.parameters if p not in SCOPE_PARAMETERS | NOT_OBJECTS]
+        # 1. Under the other tenant's code, with its objects.
+        values = {p: foreign.value(route, p) for p in route.parameters}
+        missing = {
+            p: values[p] if p == "action" else MISSING_CODE if p.endswith("code") else MISSING_ID
+            for p in route.parameters
+        }
+        variants = [("foreign scope", values, missing)]
+        # 2. Under the caller's own code, with the other tenant's object ids.
+        if objects and SCOPE_PARAMETERS & set(route.parameters):
+            values = {
+                p: own.value(route, p)
+                if p in SCOPE_PARAMETERS | NOT_OBJECTS
+                else foreign.value(route, p)
                 for p in route.parameters
             }
-            variants = [("foreign scope", values, missing)]
-            # 2. Under the caller's own code, with the other tenant's object ids.
-            if objects and SCOPE_PARAMETERS & set(route.parameters):
-                values = {
-                    p: own.value(route, p)
-                    if p in SCOPE_PARAMETERS | NOT_OBJECTS
-                    else foreign.value(route, p)
-                    for p in route.parameters
-                }
-                missing = {
-                    p: values[p] if p in SCOPE_PARAMETERS | NOT_OBJECTS else MISSING_ID
-                    for p in route.parameters
-                }
-                variants.append(("own scope, foreign object", values, missing))
-            for variant, values, missing in variants:
-                for method in API_METHODS if route.is_api else BROWSER_METHODS:
-                    answer = _request(client, method, route.url(values), route.is_api)
-                    reference = _request(client, method, route.url(missing), route.is_api)
-                    requests += 2
-                    if (
-                        answer.status_code != reference.status_code
-                        or 200 <= answer.status_code < 300
-                    ):
-                        leaks.append(
-                            f"{role} {method.upper()} {route.url(values)} ({variant}): "
-                            f"{answer.status_code}, a missing object {reference.status_code}"
-                        )
-    figures(f"tenant isolation: {len(every_route)} routes, {requests} requests, {len(leaks)} leaks")
+            missing = {
+                p: values[p] if p in SCOPE_PARAMETERS | NOT_OBJECTS else MISSING_ID
+                for p in route.parameters
+            }
+            variants.append(("own scope, foreign object", values, missing))
+        for variant, values, missing in variants:
+            for method in API_METHODS if route.is_api else BROWSER_METHODS:
+                answer = _request(client, method, route.url(values), route.is_api)
+                reference = _request(client, method, route.url(missing), route.is_api)
+                requests += 2
+                if answer.status_code != reference.status_code or 200 <= answer.status_code < 300:
+                    leaks.append(
+                        f"{role} {method.upper()} {route.url(values)} ({variant}): "
+                        f"{answer.status_code}, a missing object {reference.status_code}"
+                    )
+    figures(
+        f"tenant isolation ({role}): {len(every_route)} routes, {requests} requests, "
+        f"{len(leaks)} leaks"
+    )
     assert leaks == [], "\n".join(leaks)
 
 

@@ -36,31 +36,31 @@ def _html_pages(user, world: World) -> list[str]:
     return pages
 
 
-def test_no_page_breaks_the_content_security_policy(new_page, seeds, people, figures):
+@pytest.mark.parametrize("role", ["standing_office", "kinh_te", "thanh_hoa"])
+def test_no_page_breaks_the_content_security_policy(new_page, seeds, people, figures, role):
     world = World(seeds["dien-quang"])
     violations, visited = [], 0
-    for role in ("standing_office", "kinh_te", "thanh_hoa"):
-        user = people[role]
-        user.set_password("pass-for-tests-1")
-        user.save()
-        pages = _html_pages(user, world)
-        assert len(pages) > 10, pages
-        page = new_page()
+    user = people[role]
+    user.set_password("pass-for-tests-1")
+    user.save()
+    pages = _html_pages(user, world)
+    assert len(pages) > 10, pages
+    page = new_page()
 
-        def report(message, role=role, page=page):
-            if "Content Security Policy" in message.text:
-                violations.append(f"{role} {page.url}: {message.text}")
+    def report(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{role} {page.url}: {message.text}")
 
-        page.on("console", report)
-        log_in(page, user.username)
-        for url in pages:
-            response = page.goto(url)
-            policy = response.headers.get("content-security-policy", "")
-            assert "script-src 'self'" in policy and "script-src 'self' 'unsafe" not in policy
-            # Only the API's Swagger UI (a developer page) may apply inline styles.
-            assert ("'unsafe-inline'" in policy) == url.startswith("/api/docs/"), url
-            # Pages render on the server; Swagger UI builds itself from the schema it fetches.
-            page.wait_for_load_state("networkidle" if url.startswith("/api/docs/") else "load")
-            visited += 1
-    figures(f"CSP: {visited} page loads, {len(violations)} violations")
+    page.on("console", report)
+    log_in(page, user.username)
+    for url in pages:
+        response = page.goto(url)
+        policy = response.headers.get("content-security-policy", "")
+        assert "script-src 'self'" in policy and "script-src 'self' 'unsafe" not in policy
+        # Only the API's Swagger UI (a developer page) may apply inline styles.
+        assert ("'unsafe-inline'" in policy) == url.startswith("/api/docs/"), url
+        # Pages render on the server; Swagger UI builds itself from the schema it fetches.
+        page.wait_for_load_state("networkidle" if url.startswith("/api/docs/") else "load")
+        visited += 1
+    figures(f"CSP ({role}): {visited} page loads, {len(violations)} violations")
     assert violations == []
