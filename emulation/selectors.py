@@ -10,13 +10,17 @@ def movements_of(commune: Commune) -> list[Movement]:
     return list(Movement.objects.filter(commune=commune).prefetch_related("phases"))
 
 
+def _criteria(movement: Movement):
+    return Criterion.objects.filter(movement=movement, commune_id=movement.commune_id)
+
+
 def criteria_of(movement: Movement) -> list[Criterion]:
     """The movement's criteria, each with the indicator or task it reads."""
-    return list(
-        Criterion.objects.filter(movement=movement, commune_id=movement.commune_id).select_related(
-            "indicator", "task"
-        )
-    )
+    return list(_criteria(movement).select_related("indicator", "task"))
+
+
+def criteria_count(movement: Movement) -> int:
+    return _criteria(movement).count()
 
 
 def manual_marks_of(criteria: list[Criterion], *, unit: Unit, period_code: str) -> dict:

@@ -30,7 +30,7 @@ from emulation.scoring import (
     evaluations_of,
     movement_ranking,
 )
-from emulation.selectors import criteria_of, manual_marks_of, movements_of
+from emulation.selectors import criteria_count, criteria_of, manual_marks_of, movements_of
 from emulation.services import (
     ScoringRefused,
     criterion_delete,
@@ -239,7 +239,7 @@ class MovementDeleteView(EmulationDeleteView):
         context.update(
             movement=movement,
             title=_("Remove the movement: %(name)s") % {"name": movement.name},
-            criteria_count=len(criteria_of(movement)),
+            criteria_count=criteria_count(movement),
             back=reverse("emulation:movement", args=[self.commune.code, movement.pk]),
         )
         return context
