@@ -268,6 +268,12 @@ def province_tables(dashboard: ProvinceDashboard, *, filters: str) -> list[Table
             shown = f" ({value})" if value not in (None, "") else ""
             cells.append(f"{TRACK_SYMBOLS[heat.standing.track]} {heat.standing.track.label}{shown}")
         heatmap.rows.append([str(line.commune), *cells])
+    return [ranking, heatmap, province_groups_table(dashboard, filters=filters)]
+
+
+def province_groups_table(dashboard: ProvinceDashboard, *, filters: str) -> Table:
+    """The chart's figures: per catalogue group, the commune indicators in each class. The page
+    shows only this table; the ranking and heatmap tables are built for the Excel download."""
     groups = Table(
         "groups",
         _("Commune indicators by group"),
@@ -276,7 +282,7 @@ def province_tables(dashboard: ProvinceDashboard, *, filters: str) -> list[Table
     )
     for name, counts in dashboard.group_counts():
         groups.rows.append([name, *counts])
-    return [ranking, heatmap, groups]
+    return groups
 
 
 def national_tables(summary: NationalSummary, *, filters: str) -> list[Table]:

@@ -26,6 +26,7 @@ from dashboards.exports import (
     commune_tables,
     history_table,
     national_tables,
+    province_groups_table,
     province_tables,
     reporters_table,
 )
@@ -218,8 +219,9 @@ class ProvinceDashboardView(ProvinceMixin, TemplateView):
             province, option.code, group=query.get("group") or None, sort=query.get("sort", "rank")
         )
         filters = [str(province), option.label] + ([dashboard.group] if dashboard.group else [])
-        tables = province_tables(dashboard, filters=" · ".join(filters))
+        filters = " · ".join(filters)
         if query.get("format") == "xlsx":
+            tables = province_tables(dashboard, filters=filters)
             return _excel(request, tables, f"bang-dieu-khien-tinh-{province.code}-{option.code}")
         years = sorted({o.year for o in options}, reverse=True)
         form = ProvinceFilterForm(
@@ -265,7 +267,7 @@ class ProvinceDashboardView(ProvinceMixin, TemplateView):
             reporting_communes=dashboard.communes_with_plan,
             units_expected=dashboard.units_expected,
             on_time=dashboard.units_on_time,
-            tables={table.key: table for table in tables},
+            groups_table=province_groups_table(dashboard, filters=filters),
             filter_query=_query_without(query, ("format", "table", "sort", "page")),
             **_rules_context(),
         )
