@@ -218,8 +218,7 @@ class ProvinceDashboardView(ProvinceMixin, TemplateView):
         dashboard = province_dashboard(
             province, option.code, group=query.get("group") or None, sort=query.get("sort", "rank")
         )
-        filters = [str(province), option.label] + ([dashboard.group] if dashboard.group else [])
-        filters = " · ".join(filters)
+        filters = " · ".join([str(province), option.label, *filter(None, [dashboard.group])])
         if query.get("format") == "xlsx":
             tables = province_tables(dashboard, filters=filters)
             return _excel(request, tables, f"bang-dieu-khien-tinh-{province.code}-{option.code}")
