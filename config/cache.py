@@ -1,9 +1,10 @@
 """The cache on Redis, degrading when Redis is unreachable instead of failing the request.
 
 The portal keeps nothing in the cache that it cannot do without (the API throttle's counters,
-nothing else): with Redis down, reads answer "not cached", writes are dropped, a warning is
-logged, and after a failure Redis is left alone for a few seconds so that every request does
-not wait for a connection attempt.
+and readings kept under a digest of their data, read again on a miss: the province and
+national consolidations): with Redis down, reads answer "not cached", writes are dropped, a
+warning is logged, and after a failure Redis is left alone for a few seconds so that every
+request does not wait for a connection attempt.
 """
 
 from __future__ import annotations

@@ -9,17 +9,23 @@ The number of queries is fixed, whatever the number of communes (the largest pro
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
-from communes.models import Commune, Province, Unit
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Max, Sum
+
+from communes.models import AuditEntry, Commune, Province, Unit
 from communes.names import name_key
 from indicators.assessment import Assessment
-from indicators.models import MeasureKind, ProvinceIndicator
+from indicators.models import Indicator, IndicatorGroup, MeasureKind, ProvinceIndicator, Target
+from plans.models import Plan
 from plans.selectors import plans_in_force
-from reporting.models import ReportingPeriod, Submission
+from reporting.models import DeadlineExtension, ReportingPeriod, Submission
 from reporting.periods import PeriodKind, period_parse
 from reporting.results import (
     IndicatorResult,
@@ -36,6 +42,7 @@ from reporting.selectors import (
     report_timeliness,
     reporting_units,
 )
+from tasks.models import Task, TaskSection
 
 # A commune's own indicator, linked to the province's, judged on its own figure and target; its
 # `commune` is set.
@@ -126,6 +133,58 @@ class ProvinceConsolidation:
         return sorted((s.commune for s in self.standings), key=lambda c: c.name)
 
 
+# The plan rows a consolidation reads besides the reports: a change to any is audited.
+PLAN_MODELS = (Plan, IndicatorGroup, Indicator, Target, TaskSection, Task, ProvinceIndicator)
+
+
+def consolidation_fingerprint(period_code: str, **communes) -> str:
+    """A digest of everything a consolidation of the period reads for the communes chosen by
+    `communes` (a filter on `Commune`: `pk=`, `province=`, none for the country), in a fixed
+    number of queries. Besides the period's own reports the consolidation reads earlier ones (a
+    year's figures from its months, a task's latest approved progress, last year's value), so
+    it digests every report of a period ending by this one's end: their count, last row and the
+    sum of their versions (each save, submission, approval and reopening moves a version). Then
+    the periods of this code (deadlines), extensions (a granted one changes no version), the
+    last audited change to a plan row and the plans' last save, the communes, their units and
+    the province catalogues. Reports (`reports.selectors`) and the cached province and national
+    dashboards (`dashboards.selectors`) are fresh while it is unchanged."""
+    scope = {f"commune__{key}": value for key, value in communes.items()}
+    periods = ReportingPeriod.objects.filter(code=period_code, **scope)
+    opened = list(periods.order_by("pk").values_list("pk", "deadline", "window_end"))
+    reports = None  # no commune opened the period: nothing reported for it
+    if opened:
+        end = max(window_end for _pk, _deadline, window_end in opened)
+        reports = Submission.objects.filter(
+            **{f"period__{key}": value for key, value in scope.items()},
+            period__window_end__lte=end,
+        ).aggregate(count=Count("pk"), last=Max("pk"), versions=Sum("version"))
+    extensions = list(
+        DeadlineExtension.objects.filter(**scope)
+        .order_by("pk")
+        .values_list("pk", "status", "granted_date")
+    )
+    types = ContentType.objects.get_for_models(*PLAN_MODELS).values()
+    audited = AuditEntry.objects.filter(content_type__in=types, **scope).aggregate(last=Max("pk"))[
+        "last"
+    ]
+    plans = Plan.objects.filter(**scope).aggregate(last=Max("updated_at"))["last"]
+    chosen = Commune.objects.filter(**communes)
+    names = list(chosen.order_by("pk").values_list("pk", "province_id", "name"))
+    units = list(
+        Unit.objects.filter(**scope)
+        .order_by("pk")
+        .values_list("pk", "kind", "name", "short_name", "is_active", "order")
+    )
+    catalogue = list(
+        ProvinceIndicator.objects.filter(province__communes__in=chosen)
+        .distinct()
+        .order_by("pk")
+        .values_list(*(f.attname for f in ProvinceIndicator._meta.concrete_fields))
+    )
+    parts = (period_code, opened, reports, extensions, audited, plans, names, units, catalogue)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def _communes_and_periods(province_ids, code: str):
     """The provinces' communes by name, and each one's period with this code (None: never
     opened; ad-hoc requests are not periods of the calendar)."""
@@ -187,6 +246,31 @@ def province_consolidation(province: Province, period_code: str) -> ProvinceCons
         standings=standings,
         rows=rows,
     )
+
+
+# A province's consolidation takes a few hundred milliseconds at 160 communes and its dashboard
+# and API read it on every request: each process keeps the last few it read, under the digest of
+# what they read, so any change is a new key and the next page reads the province again. Kept in
+# the process, not in Redis: unpickling its thousands of model rows costs half of reading them
+# again (10 MB in memory at 168 communes). Shared between requests, so read-only.
+CONSOLIDATIONS_KEPT = 8
+
+
+def province_consolidation_cached(province: Province, period_code: str) -> ProvinceConsolidation:
+    """`province_consolidation`, kept under `consolidation_fingerprint`: equal to a fresh reading
+    (tests/reporting/test_consolidation_cache.py). Reports read it fresh."""
+    fingerprint = consolidation_fingerprint(period_code, province=province)
+    return _consolidation_kept(province.pk, period_parse(period_code).code, fingerprint)
+
+
+@functools.lru_cache(maxsize=CONSOLIDATIONS_KEPT)
+def _consolidation_kept(province_id: int, period_code: str, fingerprint: str):
+    return province_consolidation(Province.objects.get(pk=province_id), period_code)
+
+
+def kept_consolidations_forget() -> None:
+    """Drop what this process keeps (the tests start each with none)."""
+    _consolidation_kept.cache_clear()
 
 
 def _rows_consolidated(catalogue, indicators: dict[int, list[IndicatorResult]], communes_by_id):

@@ -7,12 +7,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from communes.models import AuditEntry, Commune, Province
-from indicators.models import Indicator, IndicatorGroup, ProvinceIndicator, Target
-from plans.models import Plan, SigningAuthority
+from communes.models import Commune, Province
+from plans.models import SigningAuthority
+from reporting.consolidation import consolidation_fingerprint
 from reporting.models import (
     FigureVerification,
     Proposal,
@@ -30,12 +29,9 @@ from reports.models import (
     ReportStatus,
 )
 from reports.wording import nfc, period_phrase
-from tasks.models import Task, TaskSection
 
 # The narrative the units write, compiled into the commune report's sections.
 UNIT_NARRATIVE = {"results": "results", "difficulties": "difficulties", "proposals": "proposals"}
-# What a report reads besides the submissions: a change to any of these makes it stale.
-PLAN_MODELS = (Plan, IndicatorGroup, Indicator, Target, TaskSection, Task, ProvinceIndicator)
 
 
 def narrative_compile(period: ReportingPeriod) -> dict[str, str]:
@@ -199,22 +195,10 @@ def _digest(*parts) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _plan_changes(commune_filter: dict) -> tuple:
-    """The latest audited change to a plan row, and the plans' last save (the seed loader)."""
-    types = ContentType.objects.get_for_models(*PLAN_MODELS).values()
-    audited = AuditEntry.objects.filter(content_type__in=types, **commune_filter).aggregate(
-        last=Max("pk")
-    )["last"]
-    plans = Plan.objects.filter(**commune_filter).aggregate(last=Max("updated_at"))["last"]
-    return audited, plans
-
-
 def commune_report_fingerprint(period: ReportingPeriod) -> str:
-    """A digest of what the commune report reads: the period's submissions (their versions move
-    on every save, submission, approval and reopening), the plan rows, the report's texts."""
-    submissions = list(
-        Submission.objects.filter(period=period).order_by("pk").values_list("pk", "version")
-    )
+    """A digest of what the commune report reads: what the commune's consolidation of the period
+    reads (`reporting.consolidation.consolidation_fingerprint`), the report's texts, the
+    proposals and the figures' verifications."""
     text = CommuneReportText.objects.filter(period=period).values_list("updated_at").first()
     # A proposal's text never changes; answering and closing move its status.
     proposals = list(
@@ -226,17 +210,11 @@ def commune_report_fingerprint(period: ReportingPeriod) -> str:
         .order_by("pk")
         .values_list("pk", "status")
     )
-    return _digest(submissions, _plan_changes({"commune": period.commune}), text, proposals, checks)
+    read = consolidation_fingerprint(period.code, pk=period.commune_id)
+    return _digest(read, text, proposals, checks)
 
 
 def province_report_fingerprint(province: Province, period_code: str) -> str:
-    submissions = list(
-        Submission.objects.filter(period__commune__province=province, period__code=period_code)
-        .order_by("pk")
-        .values_list("pk", "version")
-    )
-    communes = list(Commune.objects.filter(province=province).values_list("pk", flat=True))
-    catalogue = ProvinceIndicator.objects.filter(province=province).count()
     proposals = list(
         Proposal.objects.filter(commune__province=province, period__code=period_code)
         .order_by("pk")
@@ -249,14 +227,8 @@ def province_report_fingerprint(province: Province, period_code: str) -> str:
         .order_by("pk")
         .values_list("pk", "status")
     )
-    return _digest(
-        submissions,
-        _plan_changes({"commune__province": province}),
-        communes,
-        catalogue,
-        proposals,
-        checks,
-    )
+    read = consolidation_fingerprint(period_code, province=province)
+    return _digest(read, proposals, checks)
 
 
 def report_fingerprint(report: Report) -> str:

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import authenticate
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 from django.test import Client
@@ -10,6 +11,7 @@ from accounts.models import User
 from accounts.security import second_factor_required_by_role
 from communes.models import Commune, Membership, Role, Unit
 from onboarding.seeds import seeds_load_all
+from reporting.consolidation import kept_consolidations_forget
 from tests.factories import UserFactory
 from tests.snapshot import snapshot_restore, snapshot_take
 
@@ -26,6 +28,16 @@ def second_factor_test_device(user) -> StaticDevice:
         user=user, name="tests", defaults={"confirmed": True}
     )
     return device
+
+
+@pytest.fixture(autouse=True)
+def _cache_empty():
+    """Each test starts with empty caches: readings kept under a digest of their data
+    (`reporting.consolidation.consolidation_fingerprint`) must not outlive the data of the test
+    that kept them, whose row ids the next test may reuse (SQLite reuses them after a
+    rollback, and a new test database starts every sequence again)."""
+    cache.clear()
+    kept_consolidations_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -29,7 +29,7 @@ from api.serializers import (
 )
 from api.views.base import ApiMixin, CommuneApiMixin
 from communes.access import READ, REQUEST_FILE, access_province_for
-from reporting.consolidation import province_consolidation
+from reporting.consolidation import province_consolidation_cached
 from reporting.periods import period_parse
 from reporting.selectors import period_saved
 from reports.models import Report, ReportStatus
@@ -113,7 +113,7 @@ class ProvinceFiguresView(ProvinceApiMixin, generics.GenericAPIView):
     def get(self, request, *args, **kwargs):
         query = request.query_params
         code = _period_code(query.get("period", ""))
-        consolidation = province_consolidation(self.province, code)
+        consolidation = province_consolidation_cached(self.province, code)
         standings, rows = consolidation.standings, consolidation.rows
         if communes := _codes(query.get("commune")):
             known = {standing.commune.code for standing in standings}

@@ -5,25 +5,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Max
 
-from communes.models import AuditEntry, Commune, Province
+from communes.models import Province
 from dashboards.charts import number_label
-from indicators.models import Indicator, IndicatorGroup, MeasureKind, ProvinceIndicator, Target
-from plans.models import Plan
+from indicators.models import MeasureKind
 from reporting.consolidation import (
     ConsolidatedRow,
     NationalConsolidation,
     NationalIndicator,
     ProvinceSummary,
+    consolidation_fingerprint,
     national_consolidation,
 )
-from reporting.models import (
-    Submission,
-)
-from tasks.models import Task, TaskSection
 
 NATIONAL_PAGE_SIZE = 6  # indicators a page: 34 provinces down the side stay readable
 # The country's reading takes seconds at 3,321 communes: it is kept in the cache under the digest
@@ -80,25 +74,11 @@ def _national_cell(row: ConsolidatedRow | None) -> NationalCell:
 
 
 def national_fingerprint(period_code: str) -> str:
-    """A digest of what the national summary of a period reads, in a fixed number of queries:
-    the period's submissions with their versions (every save, approval and reopening moves one),
-    the last audited change to a plan row and the plans' last save, the communes and the
-    catalogues; the same ingredients as a province report's staleness (`reports.selectors`)."""
-    submissions = list(
-        Submission.objects.filter(period__code=period_code)
-        .order_by("pk")
-        .values_list("pk", "version")
-    )
-    types = ContentType.objects.get_for_models(
-        Plan, IndicatorGroup, Indicator, Target, TaskSection, Task, ProvinceIndicator
-    ).values()
-    audited = AuditEntry.objects.filter(content_type__in=types).aggregate(last=Max("pk"))["last"]
-    plans = Plan.objects.aggregate(last=Max("updated_at"))["last"]
-    communes = list(Commune.objects.order_by("pk").values_list("pk", "province_id"))
-    catalogue = list(
-        ProvinceIndicator.objects.order_by("pk").values_list("pk", "province_id", "name")
-    )
-    parts = (period_code, submissions, audited, plans, communes, catalogue)
+    """A digest of what the national summary of a period reads: what the country's
+    consolidation reads (`reporting.consolidation.consolidation_fingerprint`) and the provinces'
+    names."""
+    provinces = list(Province.objects.order_by("pk").values_list("pk", "name"))
+    parts = (consolidation_fingerprint(period_code), provinces)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

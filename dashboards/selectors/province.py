@@ -26,7 +26,7 @@ from reporting.consolidation import (
     CommuneStanding,
     ConsolidatedRow,
     ProvinceConsolidation,
-    province_consolidation,
+    province_consolidation_cached,
 )
 from reporting.models import (
     ReportingPeriod,
@@ -229,7 +229,7 @@ def _group_rank(lines: list[CommuneLine]) -> None:
 def province_dashboard(
     province: Province, period_code: str, *, group: str | None = None, sort: str = "rank"
 ) -> ProvinceDashboard:
-    consolidation = province_consolidation(province, period_code)
+    consolidation = province_consolidation_cached(province, period_code)
     point = point_of(consolidation.period_code)
     # A catalogue may list a group in two places ("Các chỉ tiêu khác"): one name, one choice.
     groups = list(dict.fromkeys(row.indicator.group for row in consolidation.rows))
