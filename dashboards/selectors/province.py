@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Max
 
@@ -116,7 +117,10 @@ class CommuneLine:
     """One commune in the ranking and the heatmap."""
 
     standing: CommuneStanding
-    cells: list[HeatCell]
+    columns: list[ConsolidatedRow]  # the catalogue rows shown
+    # Where the commune is on the target path, by catalogue row id, for each row shown that the
+    # commune's plans hold (None: not judged).
+    heats: dict[int, Standing | None]
     achieved: int  # in the chosen group (all groups: the commune's own indicators)
     assessed: int
     rank: int = 0
@@ -125,6 +129,12 @@ class CommuneLine:
     @property
     def commune(self) -> Commune:
         return self.standing.commune
+
+    @cached_property
+    def cells(self) -> list[HeatCell]:
+        """Its heatmap row, one cell per column (built for the communes a page shows)."""
+        pk = self.commune.pk
+        return [HeatCell(row, row.cells.get(pk), self.heats.get(row.indicator.pk)) for row in self.columns]
 
     @property
     def achieved_percent(self) -> Decimal | None:
@@ -142,7 +152,7 @@ class CommuneLine:
 
     @property
     def track_counts(self) -> list[int]:
-        counted = Counter(c.standing.track for c in self.cells if c.standing is not None)
+        counted = Counter(heat.track for heat in self.heats.values() if heat is not None)
         return [counted[track] for track in TRACK_ORDER]
 
 
@@ -187,11 +197,12 @@ class ProvinceDashboard:
 
     def group_counts(self) -> list[tuple[str, list[int]]]:
         """Per catalogue group, how many commune cells fall in each class (for the chart)."""
+        group_of = {row.indicator.pk: row.indicator.group for row in self.columns}
         counts: dict[str, Counter] = {}
         for line in self.lines:
-            for heat in line.cells:
-                if heat.standing is not None:
-                    counts.setdefault(heat.row.indicator.group, Counter())[heat.standing.track] += 1
+            for row_id, heat in line.heats.items():
+                if heat is not None:
+                    counts.setdefault(group_of[row_id], Counter())[heat.track] += 1
         names = dict.fromkeys(name for name, _span in self.column_groups)
         return [
             (name, [counts.get(name, Counter())[track] for track in TRACK_ORDER]) for name in names
@@ -246,26 +257,25 @@ def province_dashboard(
         commune_ids=[standing.commune.pk for standing in consolidation.standings],
         period_code=consolidation.period_code,
     )
+    # The consolidation judged a month, quarter or half year on the path already.
+    heats: dict[int, dict[int, Standing | None]] = {}
+    for row in columns:
+        for commune_id, cell in row.cells.items():
+            heat = cell.standing
+            if heat is None:
+                heat = standing_of(cell.indicator, cell.targets, cell.figure, point)
+            heats.setdefault(commune_id, {})[row.indicator.pk] = heat
     lines = []
     for standing in consolidation.standings:
-        cells = []
-        for row in columns:
-            cell = row.cells.get(standing.commune.pk)
-            heat = None
-            if cell is not None:
-                # The consolidation judged a month, quarter or half year on the path already.
-                heat = cell.standing
-                if heat is None:
-                    heat = standing_of(cell.indicator, cell.targets, cell.figure, point)
-            cells.append(HeatCell(row, cell, heat))
+        pk = standing.commune.pk
         if group is None:
             achieved, assessed = standing.indicators_achieved, standing.indicators_assessed
         else:
-            present = [c.cell for c in cells if c.cell is not None]
+            present = [row.cells[pk] for row in columns if pk in row.cells]
             achieved = sum(c.verdict.is_achieved for c in present)
             assessed = sum(c.verdict.is_assessed for c in present)
-        line = CommuneLine(standing, cells, achieved, assessed, standing.rank)
-        line.verification = shares.get(standing.commune.pk, VerificationShare())
+        line = CommuneLine(standing, columns, heats.get(pk, {}), achieved, assessed, standing.rank)
+        line.verification = shares.get(pk, VerificationShare())
         lines.append(line)
     if group is not None:
         _group_rank(lines)
