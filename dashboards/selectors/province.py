@@ -134,7 +134,10 @@ class CommuneLine:
     def cells(self) -> list[HeatCell]:
         """Its heatmap row, one cell per column (built for the communes a page shows)."""
         pk = self.commune.pk
-        return [HeatCell(row, row.cells.get(pk), self.heats.get(row.indicator.pk)) for row in self.columns]
+        return [
+            HeatCell(row, row.cells.get(pk), self.heats.get(row.indicator.pk))
+            for row in self.columns
+        ]
 
     @property
     def achieved_percent(self) -> Decimal | None:
