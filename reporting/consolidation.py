@@ -259,8 +259,9 @@ CONSOLIDATIONS_KEPT = 8
 def province_consolidation_cached(province: Province, period_code: str) -> ProvinceConsolidation:
     """`province_consolidation`, kept under `consolidation_fingerprint`: equal to a fresh reading
     (tests/reporting/test_consolidation_cache.py). Reports read it fresh."""
-    fingerprint = consolidation_fingerprint(period_code, province=province)
-    return _consolidation_kept(province.pk, period_parse(period_code).code, fingerprint)
+    code = period_parse(period_code).code  # ValueError for a code that names no calendar period
+    fingerprint = consolidation_fingerprint(code, province=province)
+    return _consolidation_kept(province.pk, code, fingerprint)
 
 
 @functools.lru_cache(maxsize=CONSOLIDATIONS_KEPT)
