@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,35 +99,14 @@ def reminders_send(
     with transaction.atomic():
         _periods_create_missing(fresh)
         Reminder.objects.bulk_create(
-            [_reminder_row(item, token) for item in fresh], ignore_conflicts=True, batch_size=500
+            _reminder_rows(fresh, token), ignore_conflicts=True, batch_size=500
         )
         inserted = list(
             Reminder.objects.filter(inserted_by=token).values(
-                "pk",
-                "user_id",
-                "commune_id",
-                "subject_key",
-                "step",
-                "channel",
-                "title",
-                "body",
-                "url",
+                "pk", "user_id", "subject_key", "step", "channel"
             )
         )
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    user_id=row["user_id"],
-                    commune_id=row["commune_id"],
-                    kind=NOTIFICATION_KIND,
-                    title=row["title"],
-                    body=row["body"],
-                    url=row["url"],
-                )
-                for row in inserted
-            ],
-            batch_size=500,
-        )
+        _notifications_copy(token)
         transaction.on_commit(lambda: _deliveries_queue(inserted))
     return SendResult(
         due=due, inserted={(row["user_id"], row["subject_key"], row["step"]) for row in inserted}
@@ -151,26 +130,62 @@ def _recorded(due: list[DueReminder]) -> set[tuple[int, str, int]]:
     return recorded
 
 
-def _reminder_row(item: DueReminder, token: uuid.UUID) -> Reminder:
-    return Reminder(
-        user_id=item.recipient.user_id,
-        commune=item.commune,
-        subject_key=item.subject_key,
-        subject=item.subject,
-        audience=item.audience,
-        step=item.step,
-        due_date=item.last_day,
-        run_date=item.on,
-        period_code=item.period_code,
-        unit_id=item.unit_id,
-        task_id=item.task_id,
-        proposal_id=item.proposal_id,
-        title=reminder_title(item)[:300],
-        body=reminder_body(item),
-        url=item.url,
-        channel=ReminderChannel.DIGEST if item.recipient.digest else ReminderChannel.EMAIL,
-        inserted_by=token,
-    )
+def _reminder_rows(due: list[DueReminder], token: uuid.UUID) -> list[Reminder]:
+    """The rows to record. The words of a subject at a step are the same for each of its
+    recipients (a unit's staff, the standing office): written once for all of them."""
+    words: dict[tuple, tuple[str, str, str]] = {}
+    rows = []
+    for item in due:
+        key = (item.subject_key, item.step, item.audience)
+        if key not in words:
+            words[key] = (reminder_title(item)[:300], reminder_body(item), item.url)
+        title, body, url = words[key]
+        rows.append(
+            Reminder(
+                user_id=item.recipient.user_id,
+                commune=item.commune,
+                subject_key=item.subject_key,
+                subject=item.subject,
+                audience=item.audience,
+                step=item.step,
+                due_date=item.last_day,
+                run_date=item.on,
+                period_code=item.period_code,
+                unit_id=item.unit_id,
+                task_id=item.task_id,
+                proposal_id=item.proposal_id,
+                title=title,
+                body=body,
+                url=url,
+                channel=ReminderChannel.DIGEST if item.recipient.digest else ReminderChannel.EMAIL,
+                inserted_by=token,
+            )
+        )
+    return rows
+
+
+def _notifications_copy(token: uuid.UUID) -> None:
+    """Each reminder this run recorded also shows under the bell: the notices are copied from
+    the reminder rows by the database in one statement, not built as objects (150,000 on the
+    busiest day of the country)."""
+    qn = connection.ops.quote_name
+
+    def columns(model, names) -> str:
+        return ", ".join(qn(model._meta.get_field(name).column) for name in names)
+
+    copied = ("user", "commune", "title", "body", "url")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(Notification._meta.db_table)} "
+            f"({columns(Notification, (*copied, 'kind', 'created_at'))}) "
+            f"SELECT {columns(Reminder, copied)}, %s, %s FROM {qn(Reminder._meta.db_table)} "
+            f"WHERE {columns(Reminder, ['inserted_by'])} = %s ORDER BY {columns(Reminder, ['id'])}",
+            [
+                NOTIFICATION_KIND,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                Reminder._meta.get_field("inserted_by").get_db_prep_value(token, connection),
+            ],
+        )
 
 
 def _periods_create_missing(due: list[DueReminder]) -> None:

@@ -52,6 +52,8 @@ NAME_PARTS = [
 ]  # fmt: skip
 RATIO_KINDS = {"percent", "rate_per_10k", "share_budget", "share_grdp"}
 DEMO_PASSWORD = "demo-national-2025"  # published with the demo: never on a real installation
+# A unit's head and the clerk who enters its figures: each is reminded of the unit's reports.
+STAFF_PER_UNIT = 2
 
 
 @dataclass
@@ -115,6 +117,7 @@ def national_demo_create(
     province_codes: list[str] | None = None,
     today: date | None = None,
     seed: int = 2025,
+    staff_per_unit: int = STAFF_PER_UNIT,
     log=lambda message: None,
 ) -> BuildResult:
     """Create the demo provinces (all, or `province_codes`) with their communes; a province whose
@@ -138,7 +141,9 @@ def national_demo_create(
             ).exists():
                 log(f"{province.name}: already there, left as it is")
                 continue
-            made = _province_build(province, row, counts[row["code"]], shapes, rng, today, password)
+            made = _province_build(
+                province, row, counts[row["code"]], shapes, rng, today, password, staff_per_unit
+            )
         result.provinces += 1
         for name in ("communes", "submissions", "values", "progress"):
             setattr(result, name, getattr(result, name) + getattr(made, name))
@@ -163,7 +168,9 @@ def _kinds(row: dict, count: int) -> list[str]:
     return [real[int(index * step)] for index in range(count)]
 
 
-def _province_build(province, row, count, shapes, rng, today, password) -> BuildResult:
+def _province_build(
+    province, row, count, shapes, rng, today, password, staff_per_unit
+) -> BuildResult:
     code = province.code
     # The catalogue: every indicator of the shapes, by name (communes word them alike).
     catalogue_rows, catalogue_of = [], {}
@@ -219,17 +226,22 @@ def _province_build(province, row, count, shapes, rng, today, password) -> Build
     for unit in unit_rows:
         units_of[unit.commune_id][unit.short_name] = unit
 
-    # Staff: the standing office, the leader, one person per unit; and the province's officer.
+    # Staff: the standing office, the leader, `staff_per_unit` people in each unit (its head and
+    # the clerk who enters the figures); and the province's officer.
     users, memberships = [], []
     for commune in commune_rows:
-        for role, unit in [(Role.STANDING_OFFICE, None), (Role.COMMUNE_LEADER, None)] + [
-            (Role.UNIT_STAFF, unit) for unit in units_of[commune.pk].values()
-        ]:
-            username = f"{commune.code}-{role}-{unit.pk if unit else 0}"[:150]
+        seats = [(Role.STANDING_OFFICE, None, 1), (Role.COMMUNE_LEADER, None, 1)] + [
+            (Role.UNIT_STAFF, unit, seat)
+            for unit in units_of[commune.pk].values()
+            for seat in range(1, staff_per_unit + 1)
+        ]
+        for role, unit, seat in seats:
+            suffix = f"-{seat}" if seat > 1 else ""
+            username = f"{commune.code}-{role}-{unit.pk if unit else 0}{suffix}"[:150]
             users.append(
                 User(
                     username=username,
-                    full_name=f"Cán bộ {unit.short_name if unit else role} (mẫu)",
+                    full_name=f"Cán bộ {unit.short_name if unit else role}{suffix} (mẫu)",
                     email=f"{username}@demo.invalid",
                     password=password,
                 )

@@ -3,14 +3,15 @@ its queries and broker messages do not grow with the number of reminders."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
 
-from communes.models import Role
+from communes.models import Notification, Role
 from reminders.models import Reminder
 from reminders.services import reminders_send
 from reminders.tasks import reminder_deliver_task
@@ -92,3 +93,32 @@ def test_the_same_day_rerun_records_and_queues_nothing_in_a_fixed_number_of_quer
     rerun_many, batches = send_counting(commune, django_capture_on_commit_callbacks)
     assert batches == []
     assert_flat(rerun_few, rerun_many, "same-day rerun")
+
+
+@pytest.mark.django_db
+def test_each_recorded_reminder_is_under_the_bell_with_its_words(
+    dien_quang, django_capture_on_commit_callbacks
+):
+    """The notices are copied from the reminder rows by the database: one each, the same user,
+    commune, title, message and link, kind and time of the run; the unit's staff, reminded of
+    the same report, read the same words."""
+    commune = dien_quang["commune"]
+    more_staff(commune, 2)
+    send_counting(commune, django_capture_on_commit_callbacks)
+    reminders = list(Reminder.objects.order_by("pk"))
+    notices = list(Notification.objects.filter(kind="deadline_reminder").order_by("pk"))
+    assert [(n.user_id, n.commune_id, n.title, n.body, n.url) for n in notices] == [
+        (r.user_id, r.commune_id, r.title, r.body, r.url) for r in reminders
+    ]
+    run_time = datetime(2025, 8, 1, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).replace(hour=7)
+    assert {n.created_at for n in notices} == {run_time}
+    assert all(n.read_at is None for n in notices)
+
+    # Task 1 is late: the lead unit's three people read the same words; the support unit's
+    # staff, a sentence more.
+    lead = [r for r in reminders if r.audience == "unit"]
+    support = [r for r in reminders if r.audience == "support"]
+    assert len(lead) == 3 and len({(r.title, r.body, r.url) for r in lead}) == 1
+    supports = "Đơn vị anh/chị phối hợp thực hiện nhiệm vụ này"
+    assert "quá hạn" in lead[0].title and supports not in lead[0].body
+    assert support and support[0].title == lead[0].title and supports in support[0].body

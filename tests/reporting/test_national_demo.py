@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from communes.models import Commune, Membership, Province, Role
+from communes.models import Commune, Membership, Province, Role, Unit
 from indicators.models import Indicator
 from reporting.models import Submission, SubmissionStatus, TaskLatestProgress, TaskProgress
 from reporting.national_demo import commune_counts, provinces_load
@@ -61,6 +61,10 @@ def test_a_small_national_set_in_every_state(settings, capsys):
         statuses
     )
     assert Membership.objects.filter(role=Role.PROVINCE_OFFICER, province__code="12").exists()
+    # Two people in each unit (its head and the clerk), each with an account of their own.
+    for unit in Unit.objects.filter(commune__in=demo):
+        staff = Membership.objects.filter(role=Role.UNIT_STAFF, unit=unit)
+        assert staff.count() == 2 and staff.values("user").distinct().count() == 2, unit.name
     call_command("demo_national", "--demo", "--province", "12", "--communes", "3")
     assert "already there" in capsys.readouterr().out
     assert demo.count() == 4

@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from communes.demo import demo_data_guard
-from reporting.national_demo import DEMO_PASSWORD, national_demo_create
+from reporting.national_demo import DEMO_PASSWORD, STAFF_PER_UNIT, national_demo_create
 
 
 class Command(BaseCommand):
@@ -36,6 +36,12 @@ class Command(BaseCommand):
             help="Only this province (its code, e.g. 38), with its real count; repeatable.",
         )
         parser.add_argument(
+            "--staff-per-unit",
+            type=int,
+            default=STAFF_PER_UNIT,
+            help=f"Accounts in each unit (default {STAFF_PER_UNIT}: its head and a clerk).",
+        )
+        parser.add_argument(
             "--beside-real-communes",
             action="store_true",
             help="Allow it on a database that holds real communes too (the demo communes' codes "
@@ -53,10 +59,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if options["communes"] is not None and options["communes"] < 1:
             raise CommandError("--communes must be at least 1.")
+        if options["staff_per_unit"] < 1:
+            raise CommandError("--staff-per-unit must be at least 1.")
         started = time.monotonic()
         result = national_demo_create(
             communes=options["communes"],
             province_codes=options["provinces"],
+            staff_per_unit=options["staff_per_unit"],
             log=self.stdout.write,
         )
         self.stdout.write(
