@@ -1,8 +1,12 @@
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from django import template
+from django.urls import reverse
 from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from dashboards.charts import number_label
 from dashboards.legend import TRACK_SYMBOLS
@@ -51,6 +55,41 @@ def number(value, places=1):
 @register.filter
 def track_symbol(track):
     return TRACK_SYMBOLS.get(track, "")
+
+
+@lru_cache(maxsize=65536)
+def _indicator_url(commune_code: str, indicator_id: int) -> str:
+    return reverse("dashboards:indicator", args=[commune_code, indicator_id])
+
+
+@register.simple_tag
+def heat_cells(line, absent: str):
+    """A commune's row of the province heatmap: a cell per indicator shown, its colour and
+    symbol the commune's standing, its title the figure and the reason, a link to the
+    indicator's page; an indicator the commune's plans lack is a grey cell saying `absent`.
+    Built here rather than in the template: the whole table of a big province is 168 × 62
+    cells, and the template language took about 0.1 ms a cell."""
+    commune = line.commune
+    name = commune.name
+    absent_cell = f'<td class="h absent"><span class="visually-hidden">{escape(absent)}</span></td>'
+    cells = []
+    for heat in line.cells:
+        standing = heat.standing
+        if not standing:
+            cells.append(absent_cell)
+            continue
+        code, label, figure = heat.row.indicator.code, str(standing.track.label), heat.cell.figure
+        title = f"{code} · {name}: {label}"
+        if figure:
+            title += f" ({figure_number(figure, heat.cell.indicator)})"
+        url = _indicator_url(commune.code, heat.cell.indicator.id)
+        cells.append(
+            f'<td class="h track-{standing.track.value}" title="{escape(title)} — '
+            f'{escape(standing.reason)}"><a href="{url}#progress">'
+            f'<span aria-hidden="true">{track_symbol(standing.track)}</span>'
+            f'<span class="visually-hidden">{escape(code)}: {escape(label)}</span></a></td>'
+        )
+    return mark_safe("".join(cells))  # every text in it escaped above
 
 
 @register.filter

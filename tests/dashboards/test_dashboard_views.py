@@ -1,5 +1,6 @@
 """The dashboards as their readers use them: who may open which, what they show, Excel, queries."""
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -218,6 +219,44 @@ def test_province_dashboard_ranks_and_drills_down(client, people, dien_quang_202
         BytesIO(client.get(province_url(commune.province, period="2025", format="xlsx")).content)
     )
     assert len(workbook.sheetnames) == 3
+
+
+def test_province_heatmap_cells_say_the_standing_and_link_to_the_indicator(
+    client, people, dien_quang_2025
+):
+    commune, _period = dien_quang_2025
+    client.force_login(people["thanh_hoa"])
+    response = client.get(province_url(commune.province, period="2025", show="all"))
+    dashboard = response.context["dashboard"]
+    html = response.content.decode()
+    heatmap = html.split('data-testid="heatmap"', 1)[1].split("</table>", 1)[0]
+    row = heatmap.split(f'<tr data-commune="{commune.code}">', 1)[1].split("</tr>", 1)[0]
+    cells = re.findall(r"<td .*?</td>", row)
+    assert len(cells) == len(dashboard.columns)
+    # Indicator 1 (target 50 percent, 60 reported): achieved, its figure and reason in the title.
+    indicator = Indicator.objects.get(commune=commune, code="1")
+    column = next(
+        n
+        for n, r in enumerate(dashboard.columns)
+        if r.indicator.pk == indicator.province_indicator_id
+    )
+    cell = cells[column]
+    code = dashboard.columns[column].indicator.code
+    link = reverse("dashboards:indicator", args=[commune.code, indicator.pk]) + "#progress"
+    assert cell.startswith('<td class="h track-achieved" title="')
+    assert f"{code} · {commune.name}: Đạt (60" in cell and f'href="{link}"' in cell
+    assert f'<span class="visually-hidden">{code}: Đạt</span>' in cell
+    # A catalogue indicator the commune's plan lacks: a grey cell that says so.
+    held = set(
+        Indicator.objects.filter(commune=commune).values_list("province_indicator", flat=True)
+    )
+    lacking = [n for n, r in enumerate(dashboard.columns) if r.indicator.pk not in held]
+    assert lacking
+    for n in lacking:
+        assert cells[n] == (
+            '<td class="h absent"><span class="visually-hidden">'
+            "không có trong kế hoạch của xã</span></td>"
+        )
 
 
 def test_province_ranking_by_group(client, people, dien_quang_2025):
