@@ -85,10 +85,9 @@ def reminders_send(
     due = reminders_due(on, commune_ids=ids)
     if dry_run or not due:
         return SendResult(due=due)
-    # A rerun the same day (or a step an earlier day already recorded) writes nothing: what is
-    # recorded is left out before any row is built. The insert still ignores conflicts, for two
-    # runs at once.
-    recorded = _recorded(due)
+    # A rerun the same day writes nothing: what is recorded is left out before any row is
+    # built. The insert still ignores conflicts, for two runs at once.
+    recorded = _recorded(due, on)
     fresh = [d for d in due if (d.recipient.user_id, d.subject_key, d.step) not in recorded]
     if not fresh:
         return SendResult(due=due)
@@ -113,17 +112,16 @@ def reminders_send(
     )
 
 
-def _recorded(due: list[DueReminder]) -> set[tuple[int, str, int]]:
-    """The (user, subject key, step) of `due` that some run recorded already (`reminder_sent_once`),
-    read in batches of users by the constraint's index (user, subject key, step)."""
-    by_user: dict[int, set[str]] = {}
-    for item in due:
-        by_user.setdefault(item.recipient.user_id, set()).add(item.subject_key)
+def _recorded(due: list[DueReminder], on: date) -> set[tuple[int, str, int]]:
+    """The (user, subject key, step) of `due` that some run recorded already (`reminder_sent_once`).
+    A step falls on one day, its subject's last day plus the step (the key holds the last day),
+    so only rows of that day can match: read by the (commune, run date) index, in batches of
+    communes. (Should one be missed, the insert ignores it: the unique key is the guarantee.)"""
+    communes = sorted({item.commune.pk for item in due})
     recorded = set()
-    for users in _batches(sorted(by_user), 500):
-        keys = set().union(*(by_user[user] for user in users))
+    for batch in _batches(communes, 500):
         recorded.update(
-            Reminder.objects.filter(user_id__in=users, subject_key__in=keys).values_list(
+            Reminder.objects.filter(commune_id__in=batch, run_date=on).values_list(
                 "user_id", "subject_key", "step"
             )
         )

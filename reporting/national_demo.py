@@ -52,8 +52,9 @@ NAME_PARTS = [
 ]  # fmt: skip
 RATIO_KINDS = {"percent", "rate_per_10k", "share_budget", "share_grdp"}
 DEMO_PASSWORD = "demo-national-2025"  # published with the demo: never on a real installation
-# A unit's head and the clerk who enters its figures: each is reminded of the unit's reports.
-STAFF_PER_UNIT = 2
+# A unit's head, its deputy and the clerk who enters its figures: each is reminded of the
+# unit's reports (the busiest reminder day of the country then holds some 190,000).
+STAFF_PER_UNIT = 3
 
 
 @dataclass
@@ -226,8 +227,8 @@ def _province_build(
     for unit in unit_rows:
         units_of[unit.commune_id][unit.short_name] = unit
 
-    # Staff: the standing office, the leader, `staff_per_unit` people in each unit (its head and
-    # the clerk who enters the figures); and the province's officer.
+    # Staff: the standing office, the leader, `staff_per_unit` people in each unit; and the
+    # province's officer.
     users, memberships = [], []
     for commune in commune_rows:
         seats = [(Role.STANDING_OFFICE, None, 1), (Role.COMMUNE_LEADER, None, 1)] + [

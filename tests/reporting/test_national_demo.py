@@ -61,10 +61,10 @@ def test_a_small_national_set_in_every_state(settings, capsys):
         statuses
     )
     assert Membership.objects.filter(role=Role.PROVINCE_OFFICER, province__code="12").exists()
-    # Two people in each unit (its head and the clerk), each with an account of their own.
+    # Three people in each unit (its head, a deputy, the clerk), each with an account.
     for unit in Unit.objects.filter(commune__in=demo):
         staff = Membership.objects.filter(role=Role.UNIT_STAFF, unit=unit)
-        assert staff.count() == 2 and staff.values("user").distinct().count() == 2, unit.name
+        assert staff.count() == 3 and staff.values("user").distinct().count() == 3, unit.name
     call_command("demo_national", "--demo", "--province", "12", "--communes", "3")
     assert "already there" in capsys.readouterr().out
     assert demo.count() == 4

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             "--staff-per-unit",
             type=int,
             default=STAFF_PER_UNIT,
-            help=f"Accounts in each unit (default {STAFF_PER_UNIT}: its head and a clerk).",
+            help=f"Accounts in each unit (default {STAFF_PER_UNIT}: its head, a deputy, a clerk).",
         )
         parser.add_argument(
             "--beside-real-communes",
