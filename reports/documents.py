@@ -19,6 +19,7 @@ from plans.models import Plan, SigningAuthority
 from reporting.consolidation import ConsolidatedRow, ProvinceConsolidation
 from reporting.results import CommuneResults, IndicatorResult, TaskResult, TaskState
 from reporting.selectors import Figure, VerificationShare
+from reports.models import report_filename
 from reports.wording import (
     ASSESSMENT_TEXT,
     TASK_STATE_TEXT,
@@ -588,6 +589,11 @@ def commune_document(
 # WeasyPrint lays out about a cell a millisecond and wide tables overflow A4: a group's matrix
 # is cut into tables of at most this many indicators (communes down the side).
 MATRIX_COLUMNS = 7
+# Phụ lục III is printed up to this many cells (communes × indicators: some 70 pages, 6 s of
+# layout); a bigger province's travels inside the PDF as the report's Excel, where it can be
+# sorted and filtered (OFFICIAL_FORMAT: "offer Excel for very large appendices"). Printed, the
+# 168 communes × 62 indicators of Hồ Chí Minh took 151 pages and 13.9 s.
+MATRIX_PRINT_LIMIT = 5000
 ACHIEVED_MARK, NOT_ACHIEVED_MARK = "●", "○"
 
 
@@ -675,6 +681,35 @@ class ProvinceDocument(OfficialDocument):
             for row in self.standings
             if row.standing.tasks_total
         ]
+
+    @property
+    def matrix_cells(self) -> int:
+        return len(self.communes) * sum(len(rows) for _group, rows in self.groups)
+
+    @property
+    def matrix_printed(self) -> bool:
+        """Phụ lục III printed in the PDF; otherwise the PDF carries it as Excel."""
+        return self.matrix_cells <= MATRIX_PRINT_LIMIT
+
+    @property
+    def matrix_file(self) -> str:
+        """The name of the Excel the PDF carries when Phụ lục III is not printed."""
+        consolidation = self.consolidation
+        return report_filename(
+            f"tinh-{consolidation.province.code}", consolidation.period_code, "xlsx"
+        )
+
+    @property
+    def matrix_attached_text(self) -> str:
+        """What Phụ lục III says in its place when the PDF carries it as Excel."""
+        return (
+            f"Kết quả {len(self.consolidation.rows)} chỉ tiêu của {len(self.communes)} xã, phường"
+            f" ({number(self.matrix_cells, places=0)} ô số liệu) quá lớn để in trong báo cáo này:"
+            " bảng được đính kèm trong chính tệp PDF, dưới dạng bảng tính Excel"
+            f" «{self.matrix_file}» (từ trang tính «Nhóm 1»: các xã theo hàng, các chỉ tiêu theo"
+            " cột), mở tại mục tệp đính kèm của phần mềm đọc PDF. Tệp đính kèm được ký số cùng"
+            " báo cáo."
+        )
 
     @cached_property
     def matrices(self) -> list[MatrixTable]:

@@ -31,6 +31,11 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+def report_filename(scope: str, period_code: str, fmt: str) -> str:
+    """ "bao-cao-<commune code or tinh-<province code>>-<period>.<ext>": a report file's name."""
+    return f"bao-cao-{scope}-{period_code}.{fmt}"
+
+
 class Report(models.Model):
     """One rendering of a report (PDF or Excel), made in the background and kept for download.
 
@@ -153,7 +158,7 @@ class Report(models.Model):
     @property
     def filename(self) -> str:
         scope = self.commune.code if self.commune_id else f"tinh-{self.province.code}"
-        return f"bao-cao-{scope}-{self.period_code}.{self.format}"
+        return report_filename(scope, self.period_code, self.format)
 
     @property
     def signed_filename(self) -> str:

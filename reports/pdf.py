@@ -4,7 +4,9 @@ Fonts come from fontconfig (the stylesheet asks for Tinos, then Liberation Serif
 metrics with every Vietnamese letter); nothing is downloaded. A missing glyph is only a
 WeasyPrint log warning, so the tests capture the `weasyprint` logger and fail on it.
 
-The PDF is ready to sign: PDF/A-2b (fonts embedded, an sRGB output intent, XMP metadata), and
+The PDF is ready to sign: PDF/A-2b (fonts embedded, an sRGB output intent, XMP metadata; PDF/A-3b
+when it carries a file, as a province report carries the Excel of an appendix too large to
+print), and
 an empty signature field over the signature and seal area of the Decree 30 signature block
 (between the signer's title and name, `#signature-area` in the template), appended by pyHanko
 as an incremental update, so that the signing tools agencies use sign in place.
@@ -13,7 +15,8 @@ as an incremental update, so that the signing tools agencies use sign in place.
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -21,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 from django.contrib.staticfiles import finders
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reports.wording import nfc
@@ -53,6 +56,18 @@ class StaticFilesFetcher(URLFetcher):
 
 
 PDF_VARIANT = "pdf/a-2b"
+PDF_VARIANT_WITH_FILES = "pdf/a-3b"  # PDF/A-3 admits embedded files of any type
+
+
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A file carried inside the PDF (the reader's attachments pane), signed with it."""
+
+    filename: str
+    content: bytes
+    description: str
+
+
 SIGNATURE_FIELD = "ChuKySo"  # the field's name, as signing tools list it
 PX = 0.75  # a CSS pixel in PDF points
 MM = 72 / 25.4
@@ -95,15 +110,32 @@ def signature_field_add(pdf: bytes, place: tuple[int, tuple[int, int, int, int]]
     return output.getvalue()
 
 
-def pdf_render(html: str, *, on_progress: Callable[[int], None] | None = None) -> bytes:
-    """The PDF/A-2b of an HTML document, with an empty signature field at its signature block;
-    `on_progress` hears 50 after layout and 100 at the end."""
+def pdf_render(
+    html: str,
+    *,
+    attachments: Sequence[PdfAttachment] = (),
+    on_progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """The PDF/A of an HTML document, with an empty signature field at its signature block and
+    `attachments` embedded as its source data; `on_progress` hears 50 after layout and 100 at
+    the end."""
     document = HTML(
         string=nfc(html), base_url=STATIC_BASE_URL, url_fetcher=StaticFilesFetcher()
     ).render()
     if on_progress:
         on_progress(50)
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    pdf = document.write_pdf(
+        pdf_variant=PDF_VARIANT_WITH_FILES if attachments else PDF_VARIANT,
+        attachments=[
+            Attachment(
+                string=item.content,
+                name=item.filename,
+                description=item.description,
+                relationship="Data",
+            )
+            for item in attachments
+        ],
+    )
     place = signature_box(document)
     if place is not None:
         pdf = signature_field_add(pdf, place)

@@ -29,7 +29,7 @@ from reports.documents import (
 )
 from reports.excel import commune_sheets, province_sheets, workbook_write
 from reports.models import ReportFormat
-from reports.pdf import pdf_render
+from reports.pdf import PdfAttachment, pdf_render
 from reports.selectors import commune_report_text, province_report_text
 from reports.word import commune_word, docx_write, province_word
 
@@ -84,6 +84,21 @@ def province_report_html(doc: ProvinceDocument) -> str:
     )
 
 
+def province_report_pdf(doc: ProvinceDocument, *, on_progress: Progress = _quiet) -> bytes:
+    """The province's PDF. A Phụ lục III too big to print (`ProvinceDocument.matrix_printed`)
+    travels inside it as the report's Excel."""
+    attachments = []
+    if not doc.matrix_printed:
+        attachments.append(
+            PdfAttachment(
+                filename=doc.matrix_file,
+                content=workbook_write(province_sheets(doc)),
+                description=f"Phụ lục III – {doc.title}",
+            )
+        )
+    return pdf_render(province_report_html(doc), attachments=attachments, on_progress=on_progress)
+
+
 def _file(document: Callable, fmt: str, makers: dict, on_progress: Progress) -> bytes:
     """The document (`document()` makes it) as a file: `makers[fmt]` is (make, write), the
     portal's markup, cells or Word content, then the library writing them."""
@@ -105,7 +120,7 @@ COMMUNE_MAKERS = {
     ReportFormat.DOCX: (commune_word, docx_write),
 }
 PROVINCE_MAKERS = {
-    ReportFormat.PDF: (lambda doc: province_report_html(doc), pdf_render),
+    ReportFormat.PDF: (lambda doc: doc, province_report_pdf),
     ReportFormat.XLSX: (province_sheets, workbook_write),
     ReportFormat.DOCX: (province_word, docx_write),
 }

@@ -15,11 +15,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test.utils import override_settings
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 
 from reports.excel import province_sheets, workbook_write
 from reports.models import ReportFormat
-from reports.pdf import PDF_VARIANT, STATIC_BASE_URL, StaticFilesFetcher
+from reports.pdf import PDF_VARIANT, PDF_VARIANT_WITH_FILES, STATIC_BASE_URL, StaticFilesFetcher
 from reports.rendering import (
     province_report_document,
     province_report_file,
@@ -107,12 +107,20 @@ class Command(BaseCommand):
         cells = sum(len(row) for sheet in sheets for row in sheet.rows)
         self.stdout.write(f"HTML: {len(html):,} characters, {html.count('<td'):,} table cells")
         self.stdout.write(f"Excel: {len(sheets)} sheets, {cells:,} cells")
-        inputs = {ReportFormat.XLSX: sheets, ReportFormat.PDF: html, ReportFormat.DOCX: word}
-        del doc, sheets, html, word
+        carried = None if doc.matrix_printed else sheets
+        pdf_alone = "WeasyPrint alone on the same HTML" + (
+            "" if carried is None else " and openpyxl on the Excel it carries"
+        )
+        inputs = {
+            ReportFormat.XLSX: sheets,
+            ReportFormat.PDF: (html, carried),
+            ReportFormat.DOCX: word,
+        }
+        del doc, sheets, html, word, carried
         for fmt, alone_name, alone in (
             (ReportFormat.XLSX, "openpyxl alone on the same cells", workbook_write),
             (ReportFormat.DOCX, "python-docx alone on the same texts", docx_write),
-            (ReportFormat.PDF, "WeasyPrint alone on the same HTML", _weasyprint_alone),
+            (ReportFormat.PDF, pdf_alone, _weasyprint_alone),
         ):
             portal = partial(province_report_file, province, code, fmt)
             queries = _queries_of(portal)
@@ -202,11 +210,17 @@ def _database_alone(queries: list[tuple[str, object]]) -> int:
     return rows
 
 
-def _weasyprint_alone(html: str) -> bytes:
-    """WeasyPrint's PDF/A of the HTML, as the portal asks for it; the signature field that the
-    portal adds (pyHanko) is the portal's own work."""
+def _weasyprint_alone(source: tuple[str, list | None]) -> bytes:
+    """WeasyPrint's PDF/A of the HTML, as the portal asks for it, and openpyxl's Excel when the
+    PDF carries one (a Phụ lục III too big to print); the signature field that the portal adds
+    (pyHanko) is the portal's own work."""
+    html, sheets = source
+    attachments = []
+    if sheets is not None:
+        attachments.append(Attachment(string=workbook_write(sheets), name="phu-luc-iii.xlsx"))
     return HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf(
-        pdf_variant=PDF_VARIANT
+        pdf_variant=PDF_VARIANT_WITH_FILES if attachments else PDF_VARIANT,
+        attachments=attachments,
     )
 
 
