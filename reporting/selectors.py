@@ -926,9 +926,13 @@ def approved_figures(*, commune_ids, period_code: str) -> QuerySet[IndicatorValu
     filled = (
         Q(value__isnull=False) | Q(numerator__isnull=False) | Q(is_done__isnull=False) | ~Q(text="")
     )
+    ids = list(commune_ids)
     return IndicatorValue.objects.filter(
         filled,
-        commune_id__in=list(commune_ids),
+        commune_id__in=ids,
+        # The period's commune too (the same one): the planner then finds the periods by their
+        # (commune, code) key instead of reading those of the whole country.
+        submission__period__commune_id__in=ids,
         submission__period__code=period_code,
         submission__status=SubmissionStatus.APPROVED,
     )
