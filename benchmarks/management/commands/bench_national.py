@@ -82,6 +82,11 @@ class Command(BaseCommand):
             type=date.fromisoformat,
             help="Day of the reminder run, YYYY-MM-DD (default: the period's deadline).",
         )
+        parser.add_argument(
+            "--reminder-communes",
+            type=int,
+            help="Run the reminders for the first N communes only (default: every commune).",
+        )
 
     def handle(self, *args, **options):
         counted = (
@@ -110,10 +115,14 @@ class Command(BaseCommand):
             finally:
                 server.terminate()
                 server.wait(timeout=30)
-        if not options["skip_reminders"]:
-            self._reminders(options["reminders_on"] or self._deadline(period) or today)
+        # The reports before the reminders: the process's peak memory is then the report's.
         if not options["skip_reports"]:
             self._reports(provinces, period)
+        if not options["skip_reminders"]:
+            self._reminders(
+                options["reminders_on"] or self._deadline(period) or today,
+                options["reminder_communes"],
+            )
 
     # ---- pages and API lists
 
@@ -235,9 +244,9 @@ class Command(BaseCommand):
         )
         return timezone.localtime(deadline).date() if deadline else None
 
-    def _reminders(self, today):
+    def _reminders(self, today, first: int | None):
         started_at = timezone.now()
-        communes = list(Commune.objects.order_by("pk").values_list("pk", flat=True))
+        communes = list(Commune.objects.order_by("pk").values_list("pk", flat=True)[:first])
         self.stdout.write(f"\nReminder run for {today} over {len(communes)} communes")
         for label, dry in (("dry run", True), ("real run", False), ("same-day rerun", False)):
             # Timed without tracemalloc (it doubles the time of this Python-heavy work); the
