@@ -51,6 +51,7 @@ from reporting.models import ReportingPeriod
 logger = logging.getLogger(__name__)
 
 NOTIFICATION_KIND = "deadline_reminder"
+RUN_ORDER = ("user", "subject_key", "step")  # the order rows are inserted in: `reminder_sent_once`
 MAIL_TIMEOUT_SECONDS = 30
 # Celery's backoff between retries of a mail the server could not take (reminders/tasks.py):
 # a row waiting for its retry is not taken for lost before the longest wait has passed.
@@ -92,14 +93,12 @@ def reminders_send(
     if not fresh:
         return SendResult(due=due)
     token = uuid.uuid4()
-    # One order for every run, so two runs inserting the same keys wait on each other instead
-    # of deadlocking.
+    # One order for every run (RUN_ORDER), so two runs inserting the same keys wait on each
+    # other instead of deadlocking.
     fresh.sort(key=lambda d: (d.recipient.user_id, d.subject_key, d.step))
     with transaction.atomic():
         _periods_create_missing(fresh)
-        Reminder.objects.bulk_create(
-            _reminder_rows(fresh, token), ignore_conflicts=True, batch_size=500
-        )
+        _reminders_insert(_reminder_rows(fresh, token))
         inserted = list(
             Reminder.objects.filter(inserted_by=token).values(
                 "pk", "user_id", "subject_key", "step", "channel"
@@ -128,9 +127,9 @@ def _recorded(due: list[DueReminder], on: date) -> set[tuple[int, str, int]]:
     return recorded
 
 
-def _reminder_rows(due: list[DueReminder], token: uuid.UUID) -> list[Reminder]:
-    """The rows to record. The words of a subject at a step are the same for each of its
-    recipients (a unit's staff, the standing office): written once for all of them."""
+def _reminder_rows(due: list[DueReminder], token: uuid.UUID) -> list[dict]:
+    """The rows to record, as field values. The words of a subject at a step are the same for
+    each of its recipients (a unit's staff, the standing office): written once for all."""
     words: dict[tuple, tuple[str, str, str]] = {}
     rows = []
     for item in due:
@@ -139,27 +138,67 @@ def _reminder_rows(due: list[DueReminder], token: uuid.UUID) -> list[Reminder]:
             words[key] = (reminder_title(item)[:300], reminder_body(item), item.url)
         title, body, url = words[key]
         rows.append(
-            Reminder(
-                user_id=item.recipient.user_id,
-                commune=item.commune,
-                subject_key=item.subject_key,
-                subject=item.subject,
-                audience=item.audience,
-                step=item.step,
-                due_date=item.last_day,
-                run_date=item.on,
-                period_code=item.period_code,
-                unit_id=item.unit_id,
-                task_id=item.task_id,
-                proposal_id=item.proposal_id,
-                title=title,
-                body=body,
-                url=url,
-                channel=ReminderChannel.DIGEST if item.recipient.digest else ReminderChannel.EMAIL,
-                inserted_by=token,
-            )
+            {
+                "user_id": item.recipient.user_id,
+                "commune_id": item.commune.pk,
+                "subject_key": item.subject_key,
+                "subject": item.subject,
+                "audience": item.audience,
+                "step": item.step,
+                "due_date": item.last_day,
+                "run_date": item.on,
+                "period_code": item.period_code,
+                "unit_id": item.unit_id,
+                "task_id": item.task_id,
+                "proposal_id": item.proposal_id,
+                "title": title,
+                "body": body,
+                "url": url,
+                "channel": ReminderChannel.DIGEST
+                if item.recipient.digest
+                else ReminderChannel.EMAIL,
+                "inserted_by": token,
+            }
         )
     return rows
+
+
+def _reminders_insert(rows: list[dict]) -> None:
+    """Insert the rows, skipping those another run inserted first (`reminder_sent_once`), in
+    the order given. On PostgreSQL they are copied (COPY) into a scratch table and moved in one
+    INSERT … ON CONFLICT DO NOTHING: the busiest day's 190,000 rows are the daily run's largest
+    cost, and bulk_create spent most of it preparing each value of each row in Python. Other
+    databases take them by bulk_create."""
+    if connection.vendor != "postgresql":
+        Reminder.objects.bulk_create(
+            [Reminder(**row) for row in rows], ignore_conflicts=True, batch_size=500
+        )
+        return
+    qn = connection.ops.quote_name
+    fields = [field for field in Reminder._meta.concrete_fields if not field.primary_key]
+    now = timezone.now()
+    fixed = {
+        field.attname: now if field.attname == "created_at" else field.get_default()
+        for field in fields
+        if field.attname not in rows[0]
+    }
+    columns = ", ".join(qn(field.column) for field in fields)
+    names = [field.attname for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE reminder_new ON COMMIT DROP AS SELECT "
+            f"{columns} FROM {qn(Reminder._meta.db_table)} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY reminder_new ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[name] if name in row else fixed[name] for name in names])
+        # One order for every run: two runs at once wait on each other instead of deadlocking.
+        order = ", ".join(qn(Reminder._meta.get_field(name).column) for name in RUN_ORDER)
+        cursor.execute(
+            f"INSERT INTO {qn(Reminder._meta.db_table)} ({columns}) SELECT {columns} "
+            f"FROM reminder_new ORDER BY {order} ON CONFLICT DO NOTHING"
+        )
+        cursor.execute("DROP TABLE reminder_new")
 
 
 def _notifications_copy(token: uuid.UUID) -> None:
