@@ -137,6 +137,7 @@ def _reminder_rows(due: list[DueReminder], token: uuid.UUID) -> list[dict]:
         if key not in words:
             words[key] = (reminder_title(item)[:300], reminder_body(item), item.url)
         title, body, url = words[key]
+        digest = item.recipient.digest
         rows.append(
             {
                 "user_id": item.recipient.user_id,
@@ -154,9 +155,7 @@ def _reminder_rows(due: list[DueReminder], token: uuid.UUID) -> list[dict]:
                 "title": title,
                 "body": body,
                 "url": url,
-                "channel": ReminderChannel.DIGEST
-                if item.recipient.digest
-                else ReminderChannel.EMAIL,
+                "channel": ReminderChannel.DIGEST if digest else ReminderChannel.EMAIL,
                 "inserted_by": token,
             }
         )
@@ -165,7 +164,7 @@ def _reminder_rows(due: list[DueReminder], token: uuid.UUID) -> list[dict]:
 
 def _reminders_insert(rows: list[dict]) -> None:
     """Insert the rows, skipping those another run inserted first (`reminder_sent_once`), in
-    the order given. On PostgreSQL they are copied (COPY) into a scratch table and moved in one
+    the run's order (`RUN_ORDER`, as sorted by the caller). On PostgreSQL they are copied (COPY) into a scratch table and moved in one
     INSERT … ON CONFLICT DO NOTHING: the busiest day's 190,000 rows are the daily run's largest
     cost, and bulk_create spent most of it preparing each value of each row in Python. Other
     databases take them by bulk_create."""

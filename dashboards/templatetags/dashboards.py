@@ -73,16 +73,19 @@ def heat_cells(line, absent: str):
     name = commune.name
     absent_cell = f'<td class="h absent"><span class="visually-hidden">{escape(absent)}</span></td>'
     cells = []
-    for heat in line.cells:
-        standing = heat.standing
+    # Over the columns rather than `line.cells`: no object per cell (10,416 of them in the whole
+    # table), so fewer of the garbage collector's passes over the kept consolidation.
+    for row in line.columns:
+        standing = line.heats.get(row.indicator.pk)
         if not standing:
             cells.append(absent_cell)
             continue
-        code, label, figure = heat.row.indicator.code, str(standing.track.label), heat.cell.figure
+        cell = row.cells[commune.pk]
+        code, label, figure = row.indicator.code, str(standing.track.label), cell.figure
         title = f"{code} · {name}: {label}"
         if figure:
-            title += f" ({figure_number(figure, heat.cell.indicator)})"
-        url = _indicator_url(commune.code, heat.cell.indicator.id)
+            title += f" ({figure_number(figure, cell.indicator)})"
+        url = _indicator_url(commune.code, cell.indicator.id)
         cells.append(
             f'<td class="h track-{standing.track.value}" title="{escape(title)} — '
             f'{escape(standing.reason)}"><a href="{url}#progress">'
