@@ -1,10 +1,11 @@
+import weakref
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
 from django import template
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -69,6 +70,24 @@ def heat_cells(line, absent: str):
     indicator's page; an indicator the commune's plans lack is a grey cell saying `absent`.
     Built here rather than in the template: the whole table of a big province is 168 × 62
     cells, and the template language took about 0.1 ms a cell."""
+    key = (tuple(row.indicator.pk for row in line.columns), translation.get_language())
+    kept = _heat_rows.get(id(line.standing))
+    if kept is None:
+        kept = _heat_rows[id(line.standing)] = {}
+        weakref.finalize(line.standing, _heat_rows.pop, id(line.standing), None)
+    if key not in kept:
+        kept[key] = _heat_row(line, absent)
+    return kept[key]
+
+
+# Each commune's row of cells, kept with the commune's standing it was drawn from: an object of
+# the province's kept consolidation (`reporting.consolidation.province_consolidation_cached`),
+# so a new reading of the province brings new standings, and the rows kept for the old ones go
+# when they do. By the standing's id, the entry removed as the standing is freed.
+_heat_rows: dict[int, dict[tuple, str]] = {}
+
+
+def _heat_row(line, absent: str) -> str:
     commune = line.commune
     name = commune.name
     absent_cell = f'<td class="h absent"><span class="visually-hidden">{escape(absent)}</span></td>'

@@ -1,10 +1,12 @@
 """The dashboards as their readers use them: who may open which, what they show, Excel, queries."""
 
+import gc
 import re
 from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -257,6 +259,34 @@ def test_province_heatmap_cells_say_the_standing_and_link_to_the_indicator(
             '<td class="h absent"><span class="visually-hidden">'
             "không có trong kế hoạch của xã</span></td>"
         )
+
+
+def test_province_heatmap_rows_are_kept_per_reading_and_language(client, people, dien_quang_2025):
+    """The rows' markup is kept with the kept consolidation's standings: a second page gives
+    the same rows, English gets English rows, and a new reading of the province new ones."""
+    from dashboards.templatetags import dashboards as tags
+    from reporting.consolidation import kept_consolidations_forget
+
+    commune, _period = dien_quang_2025
+    client.force_login(people["thanh_hoa"])
+    url = province_url(commune.province, period="2025", show="all")
+
+    def heatmap():
+        html = client.get(url).content.decode()
+        return html.split('data-testid="heatmap"', 1)[1].split("</table>", 1)[0]
+
+    first = heatmap()
+    assert tags._heat_rows and heatmap() == first
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = heatmap()
+    assert "not in the commune&#x27;s plan" in english and "kế hoạch của xã" not in english
+    assert "track-achieved" in english and ": Achieved" in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    kept = dict(tags._heat_rows)
+    kept_consolidations_forget()
+    gc.collect()
+    assert not set(kept) & set(tags._heat_rows)  # the old standings' rows went with them
+    assert heatmap() == first
 
 
 def test_province_ranking_by_group(client, people, dien_quang_2025):
