@@ -164,10 +164,10 @@ def _reminder_rows(due: list[DueReminder], token: uuid.UUID) -> list[dict]:
 
 def _reminders_insert(rows: list[dict]) -> None:
     """Insert the rows, skipping those another run inserted first (`reminder_sent_once`), in
-    the run's order (`RUN_ORDER`, as sorted by the caller). On PostgreSQL they are copied (COPY) into a scratch table and moved in one
-    INSERT … ON CONFLICT DO NOTHING: the busiest day's 190,000 rows are the daily run's largest
-    cost, and bulk_create spent most of it preparing each value of each row in Python. Other
-    databases take them by bulk_create."""
+    the run's order (`RUN_ORDER`, as the caller sorted them). On PostgreSQL they are copied
+    (COPY) into a scratch table and moved in one INSERT … ON CONFLICT DO NOTHING: the busiest
+    day's 190,000 rows are the daily run's largest cost, and bulk_create spent most of it
+    preparing each value of each row in Python. Other databases take them by bulk_create."""
     if connection.vendor != "postgresql":
         Reminder.objects.bulk_create(
             [Reminder(**row) for row in rows], ignore_conflicts=True, batch_size=500

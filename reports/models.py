@@ -32,7 +32,8 @@ class ReportStatus(models.TextChoices):
 
 
 def report_filename(scope: str, period_code: str, fmt: str) -> str:
-    """ "bao-cao-<commune code or tinh-<province code>>-<period>.<ext>": a report file's name."""
+    """A report file's name: bao-cao-<the commune's code, or tinh-<the province's code>>-<period
+    code>.<format>."""
     return f"bao-cao-{scope}-{period_code}.{fmt}"
 
 

@@ -4,10 +4,9 @@ Fonts come from fontconfig (the stylesheet asks for Tinos, then Liberation Serif
 metrics with every Vietnamese letter); nothing is downloaded. A missing glyph is only a
 WeasyPrint log warning, so the tests capture the `weasyprint` logger and fail on it.
 
-The PDF is ready to sign: PDF/A-2b (fonts embedded, an sRGB output intent, XMP metadata; PDF/A-3b
-when it carries a file, as a province report carries the Excel of an appendix too large to
-print), and
-an empty signature field over the signature and seal area of the Decree 30 signature block
+The PDF is ready to sign: PDF/A-2b (fonts embedded, an sRGB output intent, XMP metadata), or
+PDF/A-3b when it carries a file (a province report's Excel of an appendix too large to print),
+and an empty signature field over the signature and seal area of the Decree 30 signature block
 (between the signer's title and name, `#signature-area` in the template), appended by pyHanko
 as an incremental update, so that the signing tools agencies use sign in place.
 """
