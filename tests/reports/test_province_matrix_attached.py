@@ -10,16 +10,13 @@ from io import BytesIO
 import pikepdf
 import pytest
 from openpyxl import load_workbook
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import signers
 
 from reports.models import ReportFormat
-from reports.pdf import SIGNATURE_FIELD
 from reports.rendering import province_report_document, province_report_file
 from reports.services import pdf_signatures
 from reports.synthetic import synthetic_province_create
 from tests.reports.pdf_tools import pdf_pages
-from tests.reports.test_signed_file import _signer
+from tests.reports.test_signed_file import signed
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 12, 20)
@@ -88,13 +85,7 @@ def test_a_big_province_carries_its_matrix_as_the_reports_excel(synthetic, monke
         )
 
     # Signed in its field, as a signing tool does, it still carries the file: signed with it.
-    output = BytesIO()
-    signers.sign_pdf(
-        IncrementalPdfFileWriter(BytesIO(pdf)),
-        signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD),
-        signer=_signer("Nguyễn Văn A"),
-        output=output,
-    )
-    assert pdf_signatures(output.getvalue()) == ["Common Name: Nguyễn Văn A"]
-    with pikepdf.open(BytesIO(output.getvalue())) as signed:
-        assert signed.attachments[name].get_file().read_bytes() == carried
+    signed_pdf = signed(pdf)
+    assert pdf_signatures(signed_pdf) == ["Common Name: Nguyễn Văn A"]
+    with pikepdf.open(BytesIO(signed_pdf)) as opened:
+        assert opened.attachments[name].get_file().read_bytes() == carried

@@ -57,17 +57,22 @@ def _signer(name: str) -> signers.SimpleSigner:
     )
 
 
+def signed(pdf: bytes, name: str = "Nguyễn Văn A") -> bytes:
+    """The PDF signed in the portal's signature field, as a signing tool does (a test key)."""
+    output = BytesIO()
+    signers.sign_pdf(
+        IncrementalPdfFileWriter(BytesIO(pdf)),
+        signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD),
+        signer=_signer(name),
+        output=output,
+    )
+    return output.getvalue()
+
+
 @pytest.fixture(scope="module")
 def pdfs():
     generated = pdf_render(PAGE)
-    output = BytesIO()
-    signers.sign_pdf(
-        IncrementalPdfFileWriter(BytesIO(generated)),
-        signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD),
-        signer=_signer("Nguyễn Văn A"),
-        output=output,
-    )
-    return generated, output.getvalue()
+    return generated, signed(generated)
 
 
 @pytest.fixture
