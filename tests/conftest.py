@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
+from pytest_django.plugin import blocking_manager_key
 
 from accounts.models import User
 from accounts.security import second_factor_required_by_role
@@ -82,15 +83,43 @@ def django_db_setup(django_db_setup, django_db_blocker):
         snapshot_take("seeds")
 
 
+def _flushes(item) -> bool:
+    """Does pytest-django flush the database after this test (a transactional test)?"""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & fixtures
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, the seed communes go back at once (committed), so
+    that every test finds them whatever ran before it in this process. Put back only when a
+    later test asks for `seeds`, they would wipe the rows that test's earlier fixtures made
+    (`admin_user`, say), and a test in a transaction would copy them back only to roll back."""
+    result = yield
+    if _flushes(item) and nextitem is not None:  # after the last test the database is gone
+        with item.config.stash[blocking_manager_key].unblock():
+            _seeds_put_back()
+    return result
+
+
+def _seeds_put_back() -> None:
+    """The seed communes back after a flush: copied from the session's snapshot, or loaded again
+    when the snapshot went with an old connection (and the snapshot taken, outside a transaction)."""
+    if not snapshot_restore("seeds"):
+        seeds_load_all()
+        if not connection.in_atomic_block:
+            snapshot_take("seeds")
+
+
 @pytest.fixture
 def seeds(db):
     """The three real seed communes of fixtures/seeds/, by code."""
     communes = {commune.code: commune for commune in Commune.objects.filter(code__in=SEED_CODES)}
-    if len(communes) < len(SEED_CODES):  # a transactional test flushed the database
-        if not snapshot_restore("seeds"):
-            seeds_load_all()
-            if not connection.in_atomic_block:  # a transactional test: committed, so kept
-                snapshot_take("seeds")
+    if len(communes) < len(SEED_CODES):  # flushed by something other than a transactional test
+        _seeds_put_back()
         communes = {
             commune.code: commune for commune in Commune.objects.filter(code__in=SEED_CODES)
         }
