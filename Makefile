@@ -56,7 +56,8 @@ remind: setup
 	$(MANAGE) send_reminders $(if $(DATE),--date $(DATE)) $(if $(DRY_RUN),--dry-run)
 
 # The README's test command: SQLite by default; DATABASE_URL / REDIS_URL select PostgreSQL / Redis.
-# On every core (pytest-xdist, at most 4 workers); the tests with real Celery workers on one of them.
+# On every core (pytest-xdist, at most 4 workers). The browser tests are one unit of work
+# (tests/conftest.py): one worker runs them from the start while the others share the rest.
 PYTEST_ARGS ?= -n auto --maxprocesses=4
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

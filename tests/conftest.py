@@ -17,6 +17,25 @@ from tests.factories import UserFactory
 from tests.snapshot import snapshot_restore, snapshot_take
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` on every core: the browser tests are one unit of work, which one worker takes
+    first and runs one after another, while the other workers share the rest a test at a time.
+    Two Chromiums and two live servers on two cores slow each other more than they gain: with
+    plain load balancing one worker kept most of them (377 s of tests against 110 s), with work
+    stealing both ran them together and the tests took 610 s of worker time instead of 487 s.
+    (--dist loadgroup would do it by marker, but pytest-xdist 3.8 cannot rename pytest 9's ids.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser" if nodeid.startswith("tests/browser/") else nodeid
+
+    return BrowserTestsTogether(config, log)
+
+
 @pytest.fixture(autouse=True)
 def _vietnamese(settings):
     """Tests read the UI the way its users do: in Vietnamese, the default language."""

@@ -31,6 +31,12 @@ DEMO_DAY = date(2026, 11, 21)
 DEMO_MORNING = "2026-11-21 09:00 +0700"
 
 
+@pytest.fixture(scope="package")
+def monkeypatch_package():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
 @pytest.fixture(scope="session")
 def page_checker(pytestconfig):
     """axe-core on every page the tests open, vnu on their HTML once at the end of the session;
@@ -53,8 +59,11 @@ def page_checker(pytestconfig):
         )
 
 
-@pytest.fixture(scope="session")
-def browser(page_checker):
+@pytest.fixture(scope="package")
+def browser(page_checker, monkeypatch_package):
+    """Chromium for the browser tests, closed when they are done: Playwright's sync API keeps an
+    event loop running in this thread, and the tests a worker runs after them (`make test` runs
+    them together, tests/conftest.py) may call `asyncio.run` (pyHanko signs with it)."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(
@@ -62,7 +71,7 @@ def browser(page_checker):
             )
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch_package.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # Import every view before the first page (on a loaded machine the live server's first request
     # otherwise spends the 10 s timeout importing WeasyPrint and the rest).
     from django.urls import get_resolver
