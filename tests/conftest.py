@@ -103,7 +103,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def _flushes(item) -> bool:
-    """Does pytest-django flush the database after this test (a transactional test)?"""
+    """Does pytest-django flush the database after this test? Its own rule for a transactional
+    test (pytest_django.plugin, `get_order_number`), which it does not export."""
     marker = item.get_closest_marker("django_db")
     fixtures = set(getattr(item, "fixturenames", ()))
     return bool(marker and marker.kwargs.get("transaction")) or bool(

@@ -31,12 +31,6 @@ DEMO_DAY = date(2026, 11, 21)
 DEMO_MORNING = "2026-11-21 09:00 +0700"
 
 
-@pytest.fixture(scope="package")
-def monkeypatch_package():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
-
-
 @pytest.fixture(scope="session")
 def page_checker(pytestconfig):
     """axe-core on every page the tests open, vnu on their HTML once at the end of the session;
@@ -60,7 +54,7 @@ def page_checker(pytestconfig):
 
 
 @pytest.fixture(scope="package")
-def browser(page_checker, monkeypatch_package):
+def browser(page_checker):
     """Chromium for the browser tests, closed when they are done: Playwright's sync API keeps an
     event loop running in this thread, and the tests a worker runs after them (`make test` runs
     them together, tests/conftest.py) may call `asyncio.run` (pyHanko signs with it)."""
@@ -70,8 +64,6 @@ def browser(page_checker, monkeypatch_package):
                 "Debian's chromium is not installed: CI must install it (apt-get install chromium)."
             )
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are still synchronous.
-    monkeypatch_package.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # Import every view before the first page (on a loaded machine the live server's first request
     # otherwise spends the 10 s timeout importing WeasyPrint and the rest).
     from django.urls import get_resolver
@@ -79,7 +71,10 @@ def browser(page_checker, monkeypatch_package):
     assert get_resolver().url_patterns
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are
+    # still synchronous. Allowed only while it runs.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
